@@ -1,0 +1,3 @@
+from xmtj.cli import main
+
+main()

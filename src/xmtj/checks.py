@@ -1,0 +1,176 @@
+"""Cross-record checks: each a small named function ``(ledger) -> problems``, kept in one list."""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
+from pathlib import PurePosixPath
+
+from xmtj.loader import Ledger, locate_problems
+from xmtj.models import Record
+from xmtj.problems import Problem
+
+Check = Callable[[Ledger], Iterable[Problem]]
+
+_KIND_WORDS = {"projects": "项目", "issues": "问题", "meetings": "活动"}
+
+
+def _all_records(ledger: Ledger) -> Iterator[tuple[str, Record]]:
+    for kind in ("projects", "issues", "meetings"):
+        for record in getattr(ledger, kind):
+            yield kind, record
+
+
+def _error(record: Record, field: str, message: str) -> Problem:
+    return Problem(record.path, None, None, field, message, "error")
+
+
+def _warning(record: Record, field: str, message: str) -> Problem:
+    return Problem(record.path, None, None, field, message, "warning")
+
+
+def duplicate_ids(ledger: Ledger) -> Iterator[Problem]:
+    """The same id in two files of one kind."""
+    for kind in ("projects", "issues", "meetings"):
+        seen: dict[str, Record] = {}
+        for record in getattr(ledger, kind):
+            rid = record.id  # type: ignore[attr-defined]
+            if rid in seen:
+                yield _error(record, "id", f"{_KIND_WORDS[kind]}编号 {rid} 重复，已用于 {seen[rid].path}")
+            else:
+                seen[rid] = record
+
+
+def id_matches_file_name(ledger: Ledger) -> Iterator[Problem]:
+    """A record's id is its file's name."""
+    for _, record in _all_records(ledger):
+        stem = PurePosixPath(record.path).stem
+        if record.id != stem:  # type: ignore[attr-defined]
+            yield _error(record, "id", f"编号 {record.id} 与文件名 {stem} 不一致")  # type: ignore[attr-defined]
+
+
+def _did_you_mean(value: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.5)
+    return f"，是否应为“{close[0]}”？" if close else ""
+
+
+def references(ledger: Ledger) -> Iterator[Problem]:
+    """Problems point at existing projects and meetings; meetings at existing projects."""
+    projects, meetings = ledger.project_by_id, ledger.meeting_by_id
+    for issue in ledger.issues:
+        if issue.project and issue.project not in projects:
+            yield _error(issue, "project", f"项目 {issue.project} 不存在{_did_you_mean(issue.project, projects)}")
+        if issue.meeting and issue.meeting not in meetings:
+            yield _error(issue, "meeting", f"活动 {issue.meeting} 不存在{_did_you_mean(issue.meeting, meetings)}")
+    for meeting in ledger.meetings:
+        for i, pid in enumerate(meeting.projects):
+            if pid not in projects:
+                yield _error(meeting, f"projects[{i}]", f"项目 {pid} 不存在{_did_you_mean(pid, projects)}")
+
+
+def vocabularies(ledger: Ledger) -> Iterator[Problem]:
+    """分指挥部, 项目级别 and 行业 come from the lists in xmtj.yaml."""
+    config = ledger.config
+    for project in ledger.projects:
+        if config.branches and project.branch not in config.branches:
+            yield _error(
+                project, "branch",
+                f"分指挥部“{project.branch}”不在 xmtj.yaml 的 branches 中{_did_you_mean(project.branch, config.branches)}",
+            )
+        if config.sectors and project.sector not in config.sectors:
+            yield _error(
+                project, "sector",
+                f"行业“{project.sector}”不在 xmtj.yaml 的 sectors 中{_did_you_mean(project.sector, config.sectors)}",
+            )
+        for i, level in enumerate(project.levels):
+            if config.levels and level not in config.levels:
+                yield _error(
+                    project, f"levels[{i}]",
+                    f"项目级别“{level}”不在 xmtj.yaml 的 levels 中{_did_you_mean(level, config.levels)}",
+                )
+
+
+def date_order(ledger: Ledger) -> Iterator[Problem]:
+    """Completion and production not before start; resolution not before raising."""
+    pairs = (
+        ("actual_start", "actual_completion", "实际竣工日期早于实际开工日期"),
+        ("actual_start", "actual_production", "实际投产日期早于实际开工日期"),
+        ("planned_start", "planned_completion", "计划竣工日期早于计划开工日期"),
+        ("planned_start", "planned_production", "计划投产日期早于计划开工日期"),
+    )
+    for project in ledger.projects:
+        for first, later, message in pairs:
+            a, b = getattr(project, first), getattr(project, later)
+            if a and b and b < a:
+                yield _error(project, later, f"{message}（{b} 早于 {a}）")
+        if project.actual_start is None:
+            for name in ("actual_completion", "actual_production"):
+                if getattr(project, name):
+                    yield _error(project, name, "尚未填写实际开工日期（actual_start），不能先竣工或投产")
+    for issue in ledger.issues:
+        if issue.resolved_on and issue.resolved_on < issue.raised_on:
+            yield _error(issue, "resolved_on", f"办结日期 {issue.resolved_on} 早于提出日期 {issue.raised_on}")
+        if issue.deadline and issue.deadline < issue.raised_on:
+            yield _error(issue, "deadline", f"办结时限 {issue.deadline} 早于提出日期 {issue.raised_on}")
+
+
+def resolved_issues_have_dates(ledger: Ledger) -> Iterator[Problem]:
+    """已办结 needs resolved_on; resolved_on needs 已办结."""
+    for issue in ledger.issues:
+        if issue.status == "已办结" and issue.resolved_on is None:
+            yield _error(issue, "status", "状态为已办结，但没有填写办结日期（resolved_on）")
+        if issue.status != "已办结" and issue.resolved_on is not None:
+            yield _warning(issue, "resolved_on", f"填写了办结日期，但状态仍为“{issue.status}”")
+
+
+def progress_plausible(ledger: Ledger) -> Iterator[Problem]:
+    """Progress before the start, in a year without a plan, or beyond the total (warnings)."""
+    for project in ledger.projects:
+        start_month = project.actual_start.strftime("%Y-%m") if project.actual_start else None
+        total = Decimal(0)
+        for month, entry in project.progress.items():
+            total += entry.amount
+            if entry.amount == 0:
+                continue
+            if start_month is None:
+                yield _warning(project, f"progress.{month}", "项目尚未开工（无 actual_start），却填报了完成投资")
+            elif month < start_month:
+                yield _warning(project, f"progress.{month}", f"填报月份早于实际开工（{project.actual_start}）")
+            year = int(month[:4])
+            if year not in project.annual_plan:
+                yield _warning(project, f"progress.{month}", f"{year}年没有年度计划投资（annual_plan.{year}）")
+        if total > project.total_investment:
+            yield _warning(
+                project, "progress",
+                f"累计完成投资 {total}万元 超过总投资 {project.total_investment}万元",
+            )
+
+
+CHECKS: list[Check] = [
+    duplicate_ids,
+    id_matches_file_name,
+    references,
+    vocabularies,
+    date_order,
+    resolved_issues_have_dates,
+    progress_plausible,
+]
+
+
+def check_ledger(ledger: Ledger, checks: Iterable[Check] | None = None) -> list[Problem]:
+    """Every problem: those found while loading plus those of the cross-record checks, sorted."""
+    found: list[Problem] = list(ledger.problems)
+    cross: list[Problem] = []
+    for check in CHECKS if checks is None else checks:
+        cross.extend(check(ledger))
+    found.extend(locate_problems(ledger.root, cross))
+    return sorted(found, key=lambda p: p.sort_key)
+
+
+def count_by_severity(problems: Iterable[Problem]) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for p in problems:
+        counts[p.severity] += 1
+    return {"error": counts["error"], "warning": counts["warning"]}

@@ -1,0 +1,84 @@
+"""The office's ways of writing figures: 万元, 亿元, percentages, 百分点, dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+_ZH_DIGITS = "零一二三四五六七八九"
+
+
+def to_decimal(value: Fraction | Decimal | int, places: int) -> Decimal:
+    """``value`` rounded half-up to ``places`` decimals (exactly, from a Fraction)."""
+    if isinstance(value, Fraction):
+        value = Decimal(value.numerator) / Decimal(value.denominator)
+    return Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def wan(amount: Decimal | int | None) -> str:
+    """万元 as written in tables: 46800, 1500.5 (no trailing zeros, at most two decimals)."""
+    if amount is None:
+        return "—"
+    value = to_decimal(Decimal(amount), 2)
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def yi(amount: Decimal | int | None) -> str:
+    """亿元 as written in headlines, two decimals: 539400 万元 -> 53.94."""
+    if amount is None:
+        return "—"
+    return f"{to_decimal(Decimal(amount) / 10000, 2):f}"
+
+
+def pct(rate: Fraction | None, places: int = 1) -> str:
+    """A rate as a percentage: Fraction(131, 100) -> 131.0%."""
+    if rate is None:
+        return "—"
+    return f"{to_decimal(rate * 100, places):f}%"
+
+
+def points(value: Fraction | None, signed: bool = True) -> str:
+    """百分点 with one decimal: +5.3 / -49.7 (or unsigned)."""
+    if value is None:
+        return "—"
+    number = to_decimal(value, 1)
+    if not signed:
+        return f"{abs(number):f}"
+    if number == 0:
+        return "0.0"
+    return f"{number:+f}"
+
+
+def ahead_words(value: Fraction | None) -> str:
+    """超序时 5.3 个百分点 / 欠序时 2.0 个百分点."""
+    if value is None:
+        return "—"
+    word = "超序时" if value >= 0 else "欠序时"
+    return f"{word}{points(value, signed=False)}个百分点"
+
+
+def date_cn(day: dt.date | None) -> str:
+    """2021年12月14日 (no padding)."""
+    if day is None:
+        return "—"
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def month_cn(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月"
+
+
+def months_span(day: dt.date) -> str:
+    """1—11月 (or 1月 in January)."""
+    return "1月" if day.month == 1 else f"1—{day.month}月"
+
+
+def zh_number(n: int) -> str:
+    """Chinese numerals for section numbers up to 99: 1 -> 一, 12 -> 十二."""
+    if n < 10:
+        return _ZH_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 1 else _ZH_DIGITS[tens]
+    return head + "十" + (_ZH_DIGITS[ones] if ones else "")

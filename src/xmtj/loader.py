@@ -1,0 +1,291 @@
+"""The one way records come in: find the ledger, read every file, collect every problem."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from xmtj import yamlio
+from xmtj.models import RECORD_KINDS, Config, Issue, Meeting, Project, Record
+from xmtj.problems import LedgerInvalid, LedgerNotFound, Problem
+
+CONFIG_FILE = "xmtj.yaml"
+DATA_DIR = "data"
+
+R = TypeVar("R", bound=Record)
+
+
+@dataclass
+class Ledger:
+    """Everything read from one ledger folder, plus every problem found while reading."""
+
+    root: Path
+    config: Config
+    projects: list[Project] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def project_by_id(self) -> dict[str, Project]:
+        return _first_by_id(self.projects)
+
+    @property
+    def issue_by_id(self) -> dict[str, Issue]:
+        return _first_by_id(self.issues)
+
+    @property
+    def meeting_by_id(self) -> dict[str, Meeting]:
+        return _first_by_id(self.meetings)
+
+    @property
+    def files_with_errors(self) -> set[str]:
+        return {p.path for p in self.problems if p.severity == "error"}
+
+
+def _first_by_id(records: Iterable[R]) -> dict[str, R]:
+    result: dict[str, R] = {}
+    for record in records:
+        result.setdefault(record.id, record)  # type: ignore[attr-defined]
+    return result
+
+
+def find_ledger(start: Path | None = None, explicit: Path | str | None = None) -> Path:
+    """The ledger folder: ``explicit`` (``--ledger``/``XMTJ_LEDGER``), else the nearest upward."""
+    if explicit:
+        root = Path(explicit)
+        if not (root / CONFIG_FILE).is_file():
+            raise LedgerNotFound(f"{root} 不是台账目录：其中没有 {CONFIG_FILE}")
+        return root
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    raise LedgerNotFound(
+        f"在 {here} 及其上级目录中找不到台账（{CONFIG_FILE}）；请进入台账目录，或用 --ledger 指定"
+    )
+
+
+# --- pydantic errors in the office's words -------------------------------------------------
+
+_TYPE_WORDS = {
+    "string_type": "应为文本",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数",
+    "decimal_type": "应为数字",
+    "decimal_parsing": "应为数字",
+    "finite_number": "应为有限的数字",
+    "date_type": "应为日期（YYYY-MM-DD）",
+    "date_parsing": "应为日期（YYYY-MM-DD）",
+    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
+    "date_from_datetime_inexact": "应为日期，不要带时间",
+    "list_type": "应为列表（[甲, 乙] 或每行“- 项”）",
+    "dict_type": "应为映射（键: 值）",
+    "model_type": "应为映射（键: 值）",
+    "bool_type": "应为是/否（true/false）",
+    "missing": "缺少必填字段",
+    "too_short": "不能为空",
+}
+
+
+def _message(error: dict[str, Any], model: type[BaseModel], node: Any) -> str:
+    kind = error["type"]
+    loc = error["loc"]
+    if kind == "extra_forbidden":
+        return _unknown_key_message(str(loc[-1]), _fields_at(model, loc[:-1]))
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        choices = [c.strip().strip("'") for c in expected.replace(" or ", ",").split(",") if c.strip()]
+        return "应为以下之一：" + "、".join(choices)
+    if kind in ("greater_than_equal", "greater_than"):
+        return "不能为负数"
+    if kind == "string_type" and isinstance(node, yamlio.ScalarNode):
+        taken = yamlio.kind_of(node)
+        if taken:
+            return (
+                f"应为文本，但 {node.value} 被 YAML 读成了{taken}；"
+                f"文本请加引号，例如 \"{node.value}\""
+            )
+    if kind.startswith("xmtj_"):
+        return str(error["msg"])
+    if kind in _TYPE_WORDS:
+        word = _TYPE_WORDS[kind]
+        if kind in ("decimal_parsing", "int_parsing", "date_parsing") and error.get("input") is not None:
+            return f"{word}，现为“{error['input']}”"
+        return word
+    return str(error["msg"])
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The field names of the (nested) model at ``loc``, for suggestions."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int) or not (isinstance(current, type) and issubclass(current, BaseModel)):
+            continue
+        info = current.model_fields.get(part)
+        if info is None:
+            break
+        current = _inner_model(info.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    metadata = getattr(annotation, "__origin__", None)
+    return _inner_model(metadata) if metadata not in (None, list, dict) else None
+
+
+def _unknown_key_message(key: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    hint = f"，是否应为 {close[0]}？" if close else ""
+    return f"未知字段 {key}{hint}"
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if part == "[key]":
+            continue
+        if isinstance(part, int) and out and not out.endswith("."):
+            # list indexes show as [i]; integer dict keys (years) show as .2021
+            if part < 1000:
+                out += f"[{part}]"
+                continue
+        out += ("." if out else "") + str(part)
+    return out
+
+
+# --- reading one file ------------------------------------------------------------------------
+
+
+def read_mapping(path: Path, rel: str) -> tuple[dict[str, Any] | None, Any, list[Problem]]:
+    """The top-level mapping of a YAML file, its node tree, and the problems found on the way."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, None, [Problem(rel, None, None, "", f"无法读取文件：{exc.strerror}")]
+    try:
+        text = yamlio.decode(data)
+    except yamlio.TextDecodeError as exc:
+        pos = exc.position
+        return None, None, [Problem(rel, pos.line, pos.column, "", exc.message)]
+    try:
+        root = yamlio.compose(text)
+    except yamlio.YamlSyntaxError as exc:
+        pos = exc.position
+        return None, None, [Problem(rel, pos and pos.line, pos and pos.column, "", exc.message)]
+    if root is None:
+        return None, None, [Problem(rel, 1, 1, "", "文件为空")]
+    if not isinstance(root, yamlio.MappingNode):
+        what = "列表" if isinstance(root, yamlio.SequenceNode) else f"单个值“{root.value}”"
+        line, column = root.start_mark.line + 1, root.start_mark.column + 1
+        return None, root, [Problem(rel, line, column, "", f"文件顶层应为映射（键: 值），实际是{what}")]
+    duplicates: list[yamlio.Duplicate] = []
+    value = yamlio.build(root, duplicates)
+    problems = [
+        Problem(rel, d.position.line, d.position.column, d.field, "字段重复：同一层里出现了两次，只保留一个")
+        for d in duplicates
+    ]
+    return value, root, problems
+
+
+def validate(
+    model: type[BaseModel], value: dict[str, Any], root: Any, rel: str
+) -> tuple[BaseModel | None, list[Problem]]:
+    """The validated model, or None and a problem per wrong field (at its key's line)."""
+    try:
+        return model.model_validate(value), []
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors(include_url=False):
+            loc = tuple(error["loc"])
+            position, node = yamlio.locate(root, [p for p in loc if p != "[key]"])
+            if node is not None and error["type"] in ("missing",):
+                node = None
+            problems.append(
+                Problem(rel, position.line, position.column, _field_name(loc), _message(error, model, node))
+            )
+        return None, problems
+
+
+def load_record(path: Path, model: type[R], rel: str) -> tuple[R | None, list[Problem]]:
+    value, root, problems = read_mapping(path, rel)
+    if value is None:
+        return None, problems
+    record, invalid = validate(model, value, root, rel)
+    problems.extend(invalid)
+    if record is None or problems:
+        return None, problems
+    record._path = rel  # type: ignore[attr-defined]
+    return record, problems  # type: ignore[return-value]
+
+
+def load_config(root: Path) -> tuple[Config, list[Problem]]:
+    path = root / CONFIG_FILE
+    value, node, problems = read_mapping(path, CONFIG_FILE)
+    if value is not None:
+        config, invalid = validate(Config, value, node, CONFIG_FILE)
+        problems.extend(invalid)
+        if config is not None and not problems:
+            return config, []  # type: ignore[return-value]
+    raise LedgerInvalid("台账设置文件有错误，无法继续：\n" + "\n".join(str(p) for p in problems))
+
+
+def record_files(root: Path, kind: str) -> list[Path]:
+    folder = root / DATA_DIR / kind
+    if not folder.is_dir():
+        return []
+    with os.scandir(folder) as entries:
+        names = sorted(e.name for e in entries if e.name.endswith((".yaml", ".yml")) and e.is_file())
+    return [folder / name for name in names]
+
+
+def load_ledger(root: Path) -> Ledger:
+    """Read the whole ledger; a broken file is reported and left out, never fatal."""
+    config, _ = load_config(root)
+    ledger = Ledger(root=root, config=config)
+    for kind, model in RECORD_KINDS.items():
+        records = getattr(ledger, kind)
+        for path in record_files(root, kind):
+            rel = path.relative_to(root).as_posix()
+            record, problems = load_record(path, model, rel)
+            ledger.problems.extend(problems)
+            if record is not None:
+                records.append(record)
+    return ledger
+
+
+def locate_problems(root: Path, problems: Iterable[Problem]) -> list[Problem]:
+    """Fill in the line and column of problems found by cross-record checks."""
+    trees: dict[str, Any] = {}
+    out = []
+    for problem in problems:
+        if problem.line is None and problem.path:
+            if problem.path not in trees:
+                try:
+                    trees[problem.path] = yamlio.compose(yamlio.decode((root / problem.path).read_bytes()))
+                except (OSError, yamlio.YamlSyntaxError, yamlio.TextDecodeError):
+                    trees[problem.path] = None
+            tree = trees[problem.path]
+            if tree is not None:
+                position, _ = yamlio.locate(tree, problem.field)
+                problem = Problem(
+                    problem.path, position.line, position.column, problem.field,
+                    problem.message, problem.severity,
+                )
+        out.append(problem)
+    return out

@@ -1,0 +1,385 @@
+"""How the office counts (DOMAIN.md §3): pure functions of (ledger, year, as-of day).
+
+Ratios are exact ``Fraction``s so that thresholds compare exactly (0.5 − 0.4 is 10 百分点,
+not 9.999…); rounding happens only when a figure is shown.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Literal
+
+from xmtj.fmt import month_cn, pct, points
+from xmtj.models import Issue, Lights, Project
+
+Light = Literal["green", "yellow", "red"]
+LIGHT_WORDS: dict[str, str] = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
+HUNDRED = Fraction(100)
+
+
+def month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later (clamped to the month's end)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
+
+
+def months_between(earlier: dt.date, later: dt.date) -> int:
+    """Whole months from ``earlier`` to ``later`` (0 if less than one)."""
+    months = (later.year - earlier.year) * 12 + later.month - earlier.month
+    if later.day < earlier.day and later != month_end(later.year, later.month):
+        months -= 1
+    return max(months, 0)
+
+
+def time_progress(day: dt.date) -> Fraction:
+    """时序进度: (m − 1 + d / days_in_month) / 12."""
+    days = calendar.monthrange(day.year, day.month)[1]
+    return (day.month - 1 + Fraction(day.day, days)) / 12
+
+
+def ratio(numerator: Decimal | int, denominator: Decimal | int) -> Fraction | None:
+    if not denominator:
+        return None
+    return Fraction(numerator) / Fraction(denominator)
+
+
+def month_key(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def completed_in_year(project: Project, year: int, as_of: dt.date) -> Decimal:
+    """1—N月累计: progress entries of ``year`` up to and including ``as_of``'s month."""
+    first, last = f"{year:04d}-01", month_key(as_of) if as_of.year == year else f"{year:04d}-12"
+    if as_of.year < year:
+        return Decimal(0)
+    return sum((e.amount for m, e in project.progress.items() if first <= m <= last), Decimal(0))
+
+
+def completed_since_start(project: Project, as_of: dt.date) -> Decimal:
+    """累计: every progress entry up to and including ``as_of``'s month."""
+    last = month_key(as_of)
+    return sum((e.amount for m, e in project.progress.items() if m <= last), Decimal(0))
+
+
+def expected_share(project: Project, year: int, as_of: dt.date) -> tuple[Fraction, bool]:
+    """The share of the annual plan expected by ``as_of``, and whether a monthly plan gave it."""
+    plan = project.annual_plan.get(year)
+    months = {m: v for m, v in project.monthly_plan.items() if m.startswith(f"{year:04d}-")}
+    if plan and months:
+        last = month_key(as_of)
+        to_date = sum((v for m, v in months.items() if m <= last), Decimal(0))
+        return Fraction(to_date) / Fraction(plan), True
+    return time_progress(as_of) if as_of.year == year else Fraction(1), False
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A rate with its numerator and denominator (开工率, 投产率…)."""
+
+    done: int
+    planned: int
+
+    @property
+    def rate(self) -> Fraction | None:
+        return Fraction(self.done, self.planned) if self.planned else None
+
+
+@dataclass(frozen=True)
+class ProjectStatus:
+    """One key project of ``year`` as of ``as_of``: stage, money, lag and light."""
+
+    project: Project
+    year: int
+    as_of: dt.date
+    stage: str
+    annual_plan: Decimal
+    completed_ytd: Decimal
+    completed_total: Decimal
+    plan_rate: Fraction | None
+    expected: Fraction
+    monthly_planned: bool
+    lag: Fraction | None  # 百分点, positive = behind
+    light: Light | None
+    reasons: tuple[str, ...]
+    overdue_issues: tuple[str, ...]
+
+    @property
+    def started(self) -> bool:
+        return self.project.actual_start is not None and self.project.actual_start <= self.as_of
+
+    @property
+    def completed(self) -> bool:
+        return self.project.actual_completion is not None and self.project.actual_completion <= self.as_of
+
+    @property
+    def in_production(self) -> bool:
+        return self.project.actual_production is not None and self.project.actual_production <= self.as_of
+
+    @property
+    def continuing(self) -> bool:
+        """续建: started in an earlier year."""
+        start = self.project.actual_start
+        return start is not None and start.year < self.year
+
+    @property
+    def new_start_planned(self) -> bool:
+        """Counted among the year's planned new starts: not 续建, planned to start by the year's end."""
+        start = self.project.planned_start
+        return not self.continuing and start is not None and start.year <= self.year
+
+    @property
+    def slow(self) -> bool:
+        """进展缓慢: lit yellow or red."""
+        return self.light in ("yellow", "red")
+
+
+def stage_of(project: Project, day: dt.date) -> str:
+    """项目阶段 as of ``day``, derived from the dates."""
+    if project.actual_production and project.actual_production <= day:
+        return "投产"
+    if project.actual_completion and project.actual_completion <= day:
+        return "竣工"
+    if project.actual_start and project.actual_start <= day:
+        return "在建"
+    return "前期"
+
+
+def project_status(
+    project: Project, year: int, as_of: dt.date, issues: Sequence[Issue], lights: Lights
+) -> ProjectStatus:
+    """The one rule that lights a project (DOMAIN.md §3); ``status`` and ``remind`` both use it."""
+    plan = project.annual_plan.get(year, Decimal(0))
+    done = completed_in_year(project, year, as_of)
+    plan_rate = ratio(done, plan)
+    expected, monthly = expected_share(project, year, as_of)
+    lag = (expected - plan_rate) * HUNDRED if plan_rate is not None else None
+    yellow_gap, red_gap = Fraction(lights.yellow_gap), Fraction(lights.red_gap)
+    reasons: list[str] = []
+    light: Light | None
+    start, done_on = project.actual_start, project.actual_completion
+    if done_on is not None and done_on <= as_of:
+        light = "green"
+    elif start is None or start > as_of:
+        planned = project.planned_start
+        if planned is None or planned > as_of:
+            light = None
+        else:
+            late = months_between(planned, as_of)
+            red = as_of >= add_months(planned, lights.red_start_months)
+            light = "red" if red else "yellow"
+            delay = f"逾期{late}个月" if late else f"逾期{(as_of - planned).days}天"
+            reasons.append(f"计划{month_cn(planned)}开工，{delay}未开工")
+    elif lag is None:
+        light = "green"
+    else:
+        light = "green" if lag < yellow_gap else "yellow" if lag <= red_gap else "red"
+        if light != "green":
+            basis = "月度计划进度" if monthly else "时序进度"
+            assert plan_rate is not None
+            reasons.append(f"完成年度计划的{pct(plan_rate)}，低于{basis}{points(lag, signed=False)}个百分点")
+    overdue = tuple(sorted(i.id for i in issues if i.is_overdue_on(as_of)))
+    if overdue and light is not None:
+        if light == "green":
+            light = "yellow"
+        reasons.extend(f"问题{iid}逾期未办结" for iid in overdue)
+    return ProjectStatus(
+        project=project,
+        year=year,
+        as_of=as_of,
+        stage=stage_of(project, as_of),
+        annual_plan=plan,
+        completed_ytd=done,
+        completed_total=completed_since_start(project, as_of),
+        plan_rate=plan_rate,
+        expected=expected,
+        monthly_planned=monthly,
+        lag=lag,
+        light=light,
+        reasons=tuple(reasons),
+        overdue_issues=overdue,
+    )
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The figures of a set of key projects (the whole list, or one group)."""
+
+    key: str
+    year: int
+    as_of: dt.date
+    time_progress: Fraction
+    projects: int
+    total_investment: Decimal
+    annual_plan: Decimal
+    completed_ytd: Decimal
+    annual_target: Decimal | None
+    target_rate: Fraction | None
+    plan_rate: Fraction | None
+    ahead: Fraction | None  # 超(+)/欠(−)序时, 百分点
+    new_start: Rate
+    start_resume: Rate
+    scheduled_start: Rate
+    completion: Rate
+    production: Rate
+    progress_rate: Rate
+    lights: dict[str, int]
+    lagging: tuple[ProjectStatus, ...] = field(default=())
+
+
+def summarize(
+    statuses: Sequence[ProjectStatus],
+    year: int,
+    as_of: dt.date,
+    lights: Lights,
+    target: Decimal | None = None,
+    key: str = "全部",
+) -> Summary:
+    plan = sum((s.annual_plan for s in statuses), Decimal(0))
+    done = sum((s.completed_ytd for s in statuses), Decimal(0))
+    tp = time_progress(as_of) if as_of.year == year else Fraction(1)
+    plan_rate = ratio(done, plan)
+    yellow_gap = Fraction(lights.yellow_gap)
+
+    def count(pred: Callable[[ProjectStatus], bool], among: Iterable[ProjectStatus]) -> Rate:
+        pool = list(among)
+        return Rate(sum(1 for s in pool if pred(s)), len(pool))
+
+    def started(s: ProjectStatus) -> bool:
+        return s.started
+
+    def planned_by(name: str) -> list[ProjectStatus]:
+        return [s for s in statuses if (d := getattr(s.project, name)) is not None and d.year == year]
+
+    under_way = [s for s in statuses if s.started and not s.completed and s.annual_plan > 0]
+    colours = {"green": 0, "yellow": 0, "red": 0}
+    for s in statuses:
+        if s.light:
+            colours[s.light] += 1
+    return Summary(
+        key=key,
+        year=year,
+        as_of=as_of,
+        time_progress=tp,
+        projects=len(statuses),
+        total_investment=sum((s.project.total_investment for s in statuses), Decimal(0)),
+        annual_plan=plan,
+        completed_ytd=done,
+        annual_target=target,
+        target_rate=ratio(done, target) if target else None,
+        plan_rate=plan_rate,
+        ahead=(plan_rate - tp) * HUNDRED if plan_rate is not None else None,
+        new_start=count(started, (s for s in statuses if s.new_start_planned)),
+        start_resume=count(started, statuses),
+        scheduled_start=count(
+            started, (s for s in statuses if s.project.planned_start and s.project.planned_start <= as_of)
+        ),
+        completion=count(lambda s: s.completed, planned_by("planned_completion")),
+        production=count(lambda s: s.in_production, planned_by("planned_production")),
+        progress_rate=count(lambda s: s.lag is None or s.lag < yellow_gap, under_way),
+        lights=colours,
+        lagging=tuple(sorted((s for s in statuses if s.slow), key=_lag_order)),
+    )
+
+
+def _lag_order(s: ProjectStatus) -> tuple[int, Fraction, str]:
+    return (0 if s.light == "red" else 1, -(s.lag or Fraction(0)), s.project.id)
+
+
+GROUPINGS: dict[str, str] = {
+    "branch": "分指挥部",
+    "investment_type": "投资类型",
+    "level": "项目级别",
+    "sector": "行业",
+    "liaison_leader": "包联领导",
+    "responsible_unit": "责任单位",
+}
+
+
+def group_keys(project: Project, by: str) -> list[str]:
+    if by == "level":
+        return list(project.levels) or ["（未定级别）"]
+    return [str(getattr(project, by))]
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    summary: Summary
+    rows: tuple[ProjectStatus, ...]
+    groups: tuple[Summary, ...]
+    by: str | None
+
+
+def key_projects(projects: Iterable[Project], year: int) -> list[Project]:
+    """The key projects of ``year`` (those whose ``key_years`` include it), by id."""
+    return sorted((p for p in projects if year in p.key_years), key=lambda p: p.id)
+
+
+def statuses_for(
+    projects: Iterable[Project], issues: Iterable[Issue], year: int, as_of: dt.date, lights: Lights
+) -> list[ProjectStatus]:
+    by_project: dict[str, list[Issue]] = defaultdict(list)
+    for issue in issues:
+        if issue.project:
+            by_project[issue.project].append(issue)
+    return [project_status(p, year, as_of, by_project[p.id], lights) for p in key_projects(projects, year)]
+
+
+def status_report(
+    projects: Iterable[Project],
+    issues: Iterable[Issue],
+    year: int,
+    as_of: dt.date,
+    lights: Lights,
+    target: Decimal | None,
+    by: str | None = None,
+) -> StatusReport:
+    """``xmtj status``: the whole list's figures, one row per project, and optional groups."""
+    statuses = statuses_for(projects, issues, year, as_of, lights)
+    summary = summarize(statuses, year, as_of, lights, target)
+    groups: list[Summary] = []
+    if by:
+        members: dict[str, list[ProjectStatus]] = defaultdict(list)
+        for s in statuses:
+            for k in group_keys(s.project, by):
+                members[k].append(s)
+        groups = [summarize(m, year, as_of, lights, None, k) for k, m in members.items()]
+        groups.sort(key=lambda g: (-(g.plan_rate or Fraction(-1)), g.key))
+    return StatusReport(summary, tuple(statuses), tuple(groups), by)
+
+
+def latest_progress_month(projects: Iterable[Project]) -> str | None:
+    """The latest month for which any progress is recorded."""
+    return max((m for p in projects for m in p.progress), default=None)
+
+
+def resolve_period(
+    projects: Iterable[Project], year: int | None, as_of: dt.date | None
+) -> tuple[int, dt.date, bool]:
+    """The year and day to report on; the flag says they were inferred from the data.
+
+    Without either, the latest month with any recorded progress (its last day); with only a
+    year, that year's latest such month (or its last day); with only a day, that day's year.
+    """
+    if as_of is not None:
+        return (year or as_of.year), as_of, False
+    months = [m for p in projects for m in p.progress if year is None or m.startswith(f"{year:04d}-")]
+    if months:
+        latest = max(months)
+        end = month_end(int(latest[:4]), int(latest[5:7]))
+        return (year or end.year), end, True
+    today = dt.date.today()
+    if year is None:
+        return today.year, today, True
+    return year, min(dt.date(year, 12, 31), today) if year == today.year else dt.date(year, 12, 31), True

@@ -1,0 +1,229 @@
+"""Reading YAML the way the office needs it: exact, strict and with line numbers.
+
+PyYAML composes a node tree (libyaml's C parser when present); we build plain values
+from it ourselves so that
+- floats become exact ``Decimal`` (money is never binary floating point),
+- duplicate keys in one mapping are reported (PyYAML silently keeps the last),
+- nothing is kept of the positions unless a problem needs them: ``locate`` walks the
+  node tree again for the few fields that are wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import warnings
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+try:
+    from yaml import CSafeLoader as _Loader
+
+    HAVE_LIBYAML = True
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+    HAVE_LIBYAML = False
+    warnings.warn(
+        "PyYAML 未带 libyaml（C 加速），读取大台账会明显变慢；可安装 libyaml 后重装 PyYAML",
+        stacklevel=1,
+    )
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_BOOL_VALUES = {"yes": True, "true": True, "on": True, "no": False, "false": False, "off": False}
+_DATE_RE = re.compile(r"^\d{4}-\d\d?-\d\d?$")
+_safe_constructor = yaml.SafeLoader("")  # only for its scalar converters
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """A 1-based line and column in a file."""
+
+    line: int
+    column: int
+
+
+class YamlSyntaxError(Exception):
+    """The text is not valid YAML; carries the Chinese message and position."""
+
+    def __init__(self, message: str, position: Position | None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.position = position
+
+
+@dataclass(frozen=True, slots=True)
+class Duplicate:
+    """A key given twice in one mapping."""
+
+    field: str
+    position: Position
+
+
+class TextDecodeError(Exception):
+    """The bytes are not UTF-8; carries a Chinese explanation and the position."""
+
+    def __init__(self, message: str, position: Position) -> None:
+        super().__init__(message)
+        self.message = message
+        self.position = position
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 text of a file (a BOM is allowed), or a clear error saying what it looks like."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        try:
+            data.decode("gbk")
+            looks = "看起来是 GBK 编码（Windows 中文系统的默认编码）"
+        except UnicodeDecodeError:
+            looks = "编码无法识别"
+        raise TextDecodeError(
+            f"文件不是 UTF-8 编码，{looks}；请转换为 UTF-8 后再保存，例如 "
+            f"`iconv -f GBK -t UTF-8 原文件 > 新文件`，或在记事本“另存为”时选择 UTF-8",
+            Position(line, column),
+        ) from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+_SYNTAX_HINTS = (
+    ("found character '\\t'", "不能用 Tab 缩进，请改用空格"),
+    ("mapping values are not allowed here", "此处不能出现“键: 值”，请检查缩进或给含冒号的文本加引号"),
+    ("could not find expected ':'", "缺少冒号“:”，或缩进不一致"),
+    ("found duplicate anchor", "锚点重复"),
+    ("did not find expected key", "缩进不一致，或列表项“- ”与键混在同一层"),
+    ("found undefined alias", "引用了未定义的锚点"),
+    ("expected a single document", "一个文件只能有一个 YAML 文档（不要用 ---- 分隔多个）"),
+    ("found unexpected end of stream", "文件意外结束，可能缺少右引号或右括号"),
+    ("did not find expected ',' or ']'", "方括号列表没有正确结束，缺少“,”或“]”"),
+    ("did not find expected ',' or '}'", "花括号映射没有正确结束，缺少“,”或“}”"),
+)
+
+
+def compose(text: str) -> Node | None:
+    """The node tree of one YAML document (None for an empty one)."""
+    try:
+        return yaml.compose(text, Loader=_Loader)  # noqa: S506 - safe loader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raw = " ".join(p for p in (exc.context, exc.problem) if p)
+        hint = next((zh for en, zh in _SYNTAX_HINTS if en in raw), "")
+        message = "YAML 语法错误" + (f"：{hint}" if hint else "") + f"（{raw}）"
+        position = Position(mark.line + 1, mark.column + 1) if mark else None
+        raise YamlSyntaxError(message, position) from None
+    except yaml.YAMLError as exc:
+        raise YamlSyntaxError(f"YAML 语法错误（{exc}）", None) from None
+
+
+def build(node: Node, duplicates: list[Duplicate], path: str = "") -> Any:
+    """Plain Python values from a node tree; duplicate keys are appended to ``duplicates``."""
+    if isinstance(node, ScalarNode):
+        return scalar(node)
+    if isinstance(node, SequenceNode):
+        return [build(item, duplicates, f"{path}[{i}]") for i, item in enumerate(node.value)]
+    if isinstance(node, MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = build(key_node, duplicates, path)
+            if isinstance(key, (list, dict)):
+                key = str(key_node.value)
+            field = f"{path}.{key}" if path else str(key)
+            if key in result:
+                mark = key_node.start_mark
+                duplicates.append(Duplicate(field, Position(mark.line + 1, mark.column + 1)))
+            result[key] = build(value_node, duplicates, field)
+        return result
+    raise TypeError(node)  # pragma: no cover - compose yields only these three
+
+
+def scalar(node: ScalarNode) -> Any:
+    tag, value = node.tag, node.value
+    if tag == _STR:
+        return value
+    if tag == _INT:
+        try:
+            return int(value)
+        except ValueError:
+            return _safe_constructor.construct_yaml_int(node)
+    if tag == _FLOAT:
+        try:
+            return Decimal(value)
+        except InvalidOperation:
+            return Decimal(repr(_safe_constructor.construct_yaml_float(node)))
+    if tag == _BOOL:
+        return _BOOL_VALUES[value.lower()]
+    if tag == _NULL:
+        return None
+    if tag == _TIMESTAMP:
+        if _DATE_RE.match(value):
+            y, m, d = value.split("-")
+            try:
+                return dt.date(int(y), int(m), int(d))
+            except ValueError:
+                return value  # 2021-02-30: left as text for the model to reject
+        return _safe_constructor.construct_yaml_timestamp(node)
+    return value
+
+
+def kind_of(node: ScalarNode) -> str | None:
+    """What YAML 1.1 silently turned a plain scalar into, in words, or None if it is text."""
+    if node.style:  # quoted or block: always text
+        return None
+    return {
+        _INT: "整数",
+        _FLOAT: "小数",
+        _BOOL: "布尔值（是/否）",
+        _NULL: "空值",
+        _TIMESTAMP: "日期",
+    }.get(node.tag)
+
+
+def split_field(field: str) -> list[str | int]:
+    """``approvals[0].date`` -> ['approvals', 0, 'date']."""
+    parts: list[str | int] = []
+    for piece in field.split("."):
+        name, *indexes = piece.split("[")
+        if name:
+            parts.append(name)
+        parts.extend(int(i.rstrip("]")) for i in indexes)
+    return parts
+
+
+def locate(root: Node | None, field: str | list[str | int]) -> tuple[Position, Node | None]:
+    """The position of ``field``'s key in the tree (or of its nearest existing parent).
+
+    Returns the key's position and the value node found there (None when the field
+    is missing, in which case the position is the parent's).
+    """
+    if root is None:
+        return Position(1, 1), None
+    parts = split_field(field) if isinstance(field, str) else field
+    mark = root.start_mark
+    node: Node | None = root
+    for part in parts:
+        if isinstance(node, MappingNode):
+            for key_node, value_node in node.value:
+                if isinstance(key_node, ScalarNode) and str(scalar(key_node)) == str(part):
+                    mark, node = key_node.start_mark, value_node
+                    break
+            else:
+                return Position(mark.line + 1, mark.column + 1), None
+        elif isinstance(node, SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            mark = node.start_mark
+        else:
+            break
+    return Position(mark.line + 1, mark.column + 1), node
