@@ -43,31 +43,94 @@ BRANCHES = {
 LEVELS = ["省级重点项目", '运城市"1311"重大工程项目', '运城市"五抓一优一促"项目', "河津市重点项目"]
 SECTORS = ["产业", "基础设施", "民生", "城市功能"]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾"
-LEADER_TITLES = ["副市长", "市委常委、常务副市长", "市委常委、组织部部长", "市人大常委会副主任", "市政协副主席", "副市长"]
-PLACES = ["河津", "龙门", "汾河", "黄河", "禹门口", "清涧", "柴家", "樊村", "僧楼", "小梁", "阳村", "下化", "赵家庄", "城区"]
+LEADER_TITLES = [
+    "副市长",
+    "市委常委、常务副市长",
+    "市委常委、组织部部长",
+    "市人大常委会副主任",
+    "市政协副主席",
+    "副市长",
+]
+PLACES = [
+    "河津",
+    "龙门",
+    "汾河",
+    "黄河",
+    "禹门口",
+    "清涧",
+    "柴家",
+    "樊村",
+    "僧楼",
+    "小梁",
+    "阳村",
+    "下化",
+    "赵家庄",
+    "城区",
+]
 FIRMS = ["宏达", "鑫源", "恒泰", "瑞丰", "晋河", "华鑫", "永盛", "天成", "金石", "远航", "通泽", "泓昌", "卓越", "嘉润"]
 FIRM_TYPES = ["新材料", "化工", "能源", "科技", "实业", "冶金", "环保"]
 ITEMS = {
     "产业": [
-        "年产30万吨铝合金型材项目", "年产10万吨精细化工中间体项目", "焦炉煤气综合利用项目", "分布式光伏电站项目",
-        "年产5000吨新型耐火材料项目", "氢能产业园项目", "电解铝余热利用项目", "年产20万吨钢渣综合利用项目",
-        "年产1万吨锂电池负极材料项目", "智能装备制造基地项目", "冷链物流园项目", "年产3万吨碳纤维复合材料项目",
-        "工业固废资源化利用项目", "年产50万套汽车轮毂项目", "特色农产品精深加工项目", "设施农业产业园项目",
-        "黄河文化旅游综合体项目", "龙门景区提升改造项目", "粮食仓储物流中心项目", "数字经济产业园项目",
-        "年产2万吨高纯氧化铝项目", "煤矸石综合利用发电项目", "危险废物集中处置中心项目", "现代物流枢纽项目",
+        "年产30万吨铝合金型材项目",
+        "年产10万吨精细化工中间体项目",
+        "焦炉煤气综合利用项目",
+        "分布式光伏电站项目",
+        "年产5000吨新型耐火材料项目",
+        "氢能产业园项目",
+        "电解铝余热利用项目",
+        "年产20万吨钢渣综合利用项目",
+        "年产1万吨锂电池负极材料项目",
+        "智能装备制造基地项目",
+        "冷链物流园项目",
+        "年产3万吨碳纤维复合材料项目",
+        "工业固废资源化利用项目",
+        "年产50万套汽车轮毂项目",
+        "特色农产品精深加工项目",
+        "设施农业产业园项目",
+        "黄河文化旅游综合体项目",
+        "龙门景区提升改造项目",
+        "粮食仓储物流中心项目",
+        "数字经济产业园项目",
+        "年产2万吨高纯氧化铝项目",
+        "煤矸石综合利用发电项目",
+        "危险废物集中处置中心项目",
+        "现代物流枢纽项目",
     ],
     "基础设施": [
-        "G108线改线工程", "城区供热管网改造工程", "汾河生态修复工程", "快速通道建设工程", "污水处理厂提标改造工程",
-        "大道延伸工程", "城乡供水一体化工程", "黄河防洪治理工程", "农村公路提质改造工程", "天然气管网延伸工程",
-        "220千伏输变电工程", "灌区节水改造工程",
+        "G108线改线工程",
+        "城区供热管网改造工程",
+        "汾河生态修复工程",
+        "快速通道建设工程",
+        "污水处理厂提标改造工程",
+        "大道延伸工程",
+        "城乡供水一体化工程",
+        "黄河防洪治理工程",
+        "农村公路提质改造工程",
+        "天然气管网延伸工程",
+        "220千伏输变电工程",
+        "灌区节水改造工程",
     ],
     "民生": [
-        "人民医院综合楼项目", "第二中学扩建项目", "老旧小区改造项目", "养老服务中心项目", "职业教育中心项目",
-        "妇幼保健院迁建项目", "保障性住房项目", "中医医院门诊楼项目", "全民健身中心项目", "幼儿园新建项目",
+        "人民医院综合楼项目",
+        "第二中学扩建项目",
+        "老旧小区改造项目",
+        "养老服务中心项目",
+        "职业教育中心项目",
+        "妇幼保健院迁建项目",
+        "保障性住房项目",
+        "中医医院门诊楼项目",
+        "全民健身中心项目",
+        "幼儿园新建项目",
     ],
     "城市功能": [
-        "城市综合体项目", "智慧城市建设项目", "公共停车场项目", "城市公园提升项目", "雨污分流改造项目",
-        "棚户区改造项目", "城市更新示范街区项目", "集中供热热源项目",
+        "城市综合体项目",
+        "智慧城市建设项目",
+        "公共停车场项目",
+        "城市公园提升项目",
+        "雨污分流改造项目",
+        "棚户区改造项目",
+        "城市更新示范街区项目",
+        "集中供热热源项目",
     ],
 }
 CONTENT = {
@@ -78,8 +141,18 @@ CONTENT = {
 }
 SIX_NEW = ["新基建", "新技术", "新材料", "新装备", "新产品", "新业态"]
 PROGRESS_TEXTS = [
-    "场地平整", "基础施工", "主体结构施工", "钢结构安装", "设备采购", "设备安装调试", "配套工程施工",
-    "室外管网施工", "装饰装修", "路基施工", "路面施工", "单机试车",
+    "场地平整",
+    "基础施工",
+    "主体结构施工",
+    "钢结构安装",
+    "设备采购",
+    "设备安装调试",
+    "配套工程施工",
+    "室外管网施工",
+    "装饰装修",
+    "路基施工",
+    "路面施工",
+    "单机试车",
 ]
 
 GROUP_STARTS = [D(2021, 3, 18), D(2021, 4, 22), D(2021, 6, 10), D(2021, 8, 18), D(2021, 10, 12)]
@@ -143,7 +216,9 @@ def rand_day(rng: random.Random, first: D, last: D) -> D:
     return first + dt.timedelta(days=rng.randint(0, (last - first).days))
 
 
-def base_project(pid: str, sector: str, branch: str, names: Names, leaders: list[str], rng: random.Random) -> dict[str, Any]:
+def base_project(
+    pid: str, sector: str, branch: str, names: Names, leaders: list[str], rng: random.Random
+) -> dict[str, Any]:
     name, owner = names.project(sector)
     unit, _ = BRANCHES[branch]
     gov = sector != "产业"
@@ -199,11 +274,13 @@ def helong() -> dict[str, Any]:
     }
 
 
-def build(seed: int) -> dict[str, dict[str, dict[str, Any]]]:  # noqa: C901 - one long recipe
+def build(seed: int) -> dict[str, dict[str, dict[str, Any]]]:
     rng = random.Random(seed)
     names = Names(rng)
     names.used.add(helong()["name"])
-    leaders = [f"{SURNAMES[i * 3 % len(SURNAMES)]}某某（{LEADER_TITLES[i % len(LEADER_TITLES)]}）" for i in range(1, 11)]
+    leaders = [
+        f"{SURNAMES[i * 3 % len(SURNAMES)]}某某（{LEADER_TITLES[i % len(LEADER_TITLES)]}）" for i in range(1, 11)
+    ]
     leaders.append("李某某（副市长）")
     branches = list(BRANCHES)
 
@@ -264,7 +341,9 @@ def build(seed: int) -> dict[str, dict[str, dict[str, Any]]]:  # noqa: C901 - on
             prior = int(plan * rng.uniform(0.5, 1.5)) // 100 * 100
             d["annual_plan"] = {2020: prior, YEAR: plan}
             prior_months = month_keys(max(start, D(2020, 1, 1)), D(2020, 12, 31))
-            d["_progress_2020"] = dict(zip(prior_months, split(int(prior * rng.uniform(0.9, 1.05)), len(prior_months), rng), strict=True))
+            d["_progress_2020"] = dict(
+                zip(prior_months, split(int(prior * rng.uniform(0.9, 1.05)), len(prior_months), rng), strict=True)
+            )
         elif p.kind == "new":
             if d["id"] == "HJ2021-001":
                 d["planned_start"], start = D(2021, 3, 1), D(2021, 3, 18)
@@ -289,12 +368,18 @@ def build(seed: int) -> dict[str, dict[str, dict[str, Any]]]:  # noqa: C901 - on
         start_plan = d["planned_start"]
         done = p.pid in completed_ids
         if done:
-            d["planned_completion"] = rand_day(rng, max(D(2021, 5, 1), start_plan + dt.timedelta(days=90)), D(2021, 11, 15))
-            d["actual_completion"] = min(d["planned_completion"] + dt.timedelta(days=rng.randint(-20, 10)), D(2021, 11, 25))
+            d["planned_completion"] = rand_day(
+                rng, max(D(2021, 5, 1), start_plan + dt.timedelta(days=90)), D(2021, 11, 15)
+            )
+            d["actual_completion"] = min(
+                d["planned_completion"] + dt.timedelta(days=rng.randint(-20, 10)), D(2021, 11, 25)
+            )
             d["actual_completion"] = max(d["actual_completion"], d["actual_start"] + dt.timedelta(days=60))
             if d["sector"] == "产业" and rng.random() < 0.8:
                 d["planned_production"] = d["planned_completion"] + dt.timedelta(days=rng.randint(0, 20))
-                d["actual_production"] = min(d["actual_completion"] + dt.timedelta(days=rng.randint(3, 25)), D(2021, 11, 28))
+                d["actual_production"] = min(
+                    d["actual_completion"] + dt.timedelta(days=rng.randint(3, 25)), D(2021, 11, 28)
+                )
         else:
             years = rng.choice([1, 2, 2, 3])
             d["planned_completion"] = D(start_plan.year + years, rng.randint(3, 12), 28 if rng.random() < 0.5 else 15)
@@ -336,7 +421,11 @@ def build(seed: int) -> dict[str, dict[str, dict[str, Any]]]:  # noqa: C901 - on
     projects["HJ2021-001"]["_ytd"] = 19400
 
     # hit 539400 exactly by adjusting green, unfinished projects (they stay green: only more is done)
-    greens = [p.data for p in plans if p.target == "green" and p.pid not in completed_ids and "_ytd" in p.data and p.pid != "HJ2021-001"]
+    greens = [
+        p.data
+        for p in plans
+        if p.target == "green" and p.pid not in completed_ids and "_ytd" in p.data and p.pid != "HJ2021-001"
+    ]
     gap = TARGET_COMPLETED - sum(p.data.get("_ytd", 0) for p in plans)
     room = {d["id"]: d["total_investment"] - sum(d.get("_progress_2020", {}).values()) - d["_ytd"] for d in greens}
     greens.sort(key=lambda d: -room[d["id"]])
@@ -371,7 +460,13 @@ def build(seed: int) -> dict[str, dict[str, dict[str, Any]]]:  # noqa: C901 - on
     # approvals
     for d in projects.values():
         start = d["planned_start"]
-        items = ["立项备案" if d["investment_type"] == "社会投资" else "立项审批", "用地预审", "规划许可", "环评批复", "施工许可"]
+        items = [
+            "立项备案" if d["investment_type"] == "社会投资" else "立项审批",
+            "用地预审",
+            "规划许可",
+            "环评批复",
+            "施工许可",
+        ]
         approvals = []
         for j, item in enumerate(items):
             when = start - dt.timedelta(days=(len(items) - j) * rng.randint(12, 30))
@@ -379,18 +474,26 @@ def build(seed: int) -> dict[str, dict[str, dict[str, Any]]]:  # noqa: C901 - on
             entry: dict[str, Any] = {"item": item, "status": "已办结" if done else "办理中"}
             if done:
                 entry["date"] = when
-                entry["doc_no"] = f"河{['发改', '自然资源', '规划', '环审', '住建'][j]}〔{when.year}〕{rng.randint(3, 120)}号"
+                entry["doc_no"] = (
+                    f"河{['发改', '自然资源', '规划', '环审', '住建'][j]}〔{when.year}〕{rng.randint(3, 120)}号"
+                )
             approvals.append(entry)
         d["approvals"] = approvals
 
     # --- 2022: continuing projects plus new ones, 189 in all ----------------------------------
     carried = [
-        d for d in projects.values()
-        if d.get("actual_completion") is None and d["planned_completion"] >= D(2022, 1, 1) and d["planned_start"] <= D(2021, 10, 31)
+        d
+        for d in projects.values()
+        if d.get("actual_completion") is None
+        and d["planned_completion"] >= D(2022, 1, 1)
+        and d["planned_start"] <= D(2021, 10, 31)
     ][:40]
     for d in carried:
         d["key_years"] = [YEAR, 2022]
-        d["annual_plan"][2022] = min(int(d["total_investment"] * rng.uniform(0.2, 0.4)) // 100 * 100, d["total_investment"] - sum(d["annual_plan"].values()))
+        d["annual_plan"][2022] = min(
+            int(d["total_investment"] * rng.uniform(0.2, 0.4)) // 100 * 100,
+            d["total_investment"] - sum(d["annual_plan"].values()),
+        )
     on_2022 = [d for d in projects.values() if 2022 in d["key_years"]]
     want = {"政府投资": (105, PLAN_2022_GOV), "社会投资": (84, PLAN_2022_SOCIAL)}
     next_id = 1
@@ -435,25 +538,45 @@ def build(seed: int) -> dict[str, dict[str, dict[str, Any]]]:  # noqa: C901 - on
     started_list = [d for d in projects.values() if d.get("actual_start") and d["actual_start"].year == YEAR]
     running_list = [d for d in projects.values() if d.get("actual_start") and YEAR in d["key_years"]]
     for n, when in enumerate(dd_dates, start=1):
-        covered = sorted(rng.sample([d["id"] for d in running_list if d["actual_start"] <= when] or ["HJ2021-001"], k=min(6, len(running_list))), key=str) if any(d["actual_start"] <= when for d in running_list) else []
+        covered = (
+            sorted(
+                rng.sample(
+                    [d["id"] for d in running_list if d["actual_start"] <= when] or ["HJ2021-001"],
+                    k=min(6, len(running_list)),
+                ),
+                key=str,
+            )
+            if any(d["actual_start"] <= when for d in running_list)
+            else []
+        )
         meetings[f"DD2021-{n:02d}"] = {
-            "id": f"DD2021-{n:02d}", "kind": "调度会", "date": when,
-            "title": f"全市重点项目建设第{n}次调度会", "chair": rng.choice(chairs),
+            "id": f"DD2021-{n:02d}",
+            "kind": "调度会",
+            "date": when,
+            "title": f"全市重点项目建设第{n}次调度会",
+            "chair": rng.choice(chairs),
             "projects": covered,
             "decisions": ["各责任单位对照问题清单逐项销号", "包联领导每月至少深入项目现场一次"][: rng.randint(1, 2)],
         }
     for n, when in enumerate(GROUP_STARTS, start=1):
         ids = sorted(d["id"] for d in started_list if d["actual_start"] == when)
         meetings[f"KG2021-{n}"] = {
-            "id": f"KG2021-{n}", "kind": "集中开工", "date": when,
-            "title": f"2021年全市重点项目第{n}批集中开工活动", "chair": "郭某某（市委书记）",
-            "projects": ids, "decisions": ["开工项目倒排工期，确保年内形成实物工作量"],
+            "id": f"KG2021-{n}",
+            "kind": "集中开工",
+            "date": when,
+            "title": f"2021年全市重点项目第{n}批集中开工活动",
+            "chair": "郭某某（市委书记）",
+            "projects": ids,
+            "decisions": ["开工项目倒排工期，确保年内形成实物工作量"],
         }
     for n, when in enumerate(TOURS, start=1):
         pool = sorted(d["id"] for d in running_list if d["actual_start"] <= when)
         meetings[f"GM2021-{n}"] = {
-            "id": f"GM2021-{n}", "kind": "集中观摩", "date": when,
-            "title": f"2021年全市重点项目第{n}次集中观摩", "chair": "刘某某（市长）",
+            "id": f"GM2021-{n}",
+            "kind": "集中观摩",
+            "date": when,
+            "title": f"2021年全市重点项目第{n}次集中观摩",
+            "chair": "刘某某（市长）",
             "projects": sorted(rng.sample(pool, k=min(12, len(pool)))),
             "decisions": ["观摩中发现的问题由推进中心建立台账、限期办结"],
         }
@@ -474,7 +597,9 @@ def build(seed: int) -> dict[str, dict[str, dict[str, Any]]]:  # noqa: C901 - on
     safe_projects = sorted(d["id"] for d in projects.values() if d.get("actual_start") and YEAR in d["key_years"])
     n = 0
 
-    def add(project: str | None, source: str, raised: D, deadline: D, resolved: D | None, meeting: str | None = None) -> None:
+    def add(
+        project: str | None, source: str, raised: D, deadline: D, resolved: D | None, meeting: str | None = None
+    ) -> None:
         nonlocal n
         n += 1
         iid = f"WT2021-{n:03d}"
@@ -537,7 +662,11 @@ def build(seed: int) -> dict[str, dict[str, dict[str, Any]]]:  # noqa: C901 - on
             if issue.get("resolved_on") and issue["resolved_on"] < issue["raised_on"]:
                 issue["resolved_on"] = issue["raised_on"]
             issue["deadline"] = max(issue["deadline"], issue["raised_on"] + dt.timedelta(days=30))
-        if issue.get("project") and projects[issue["project"]].get("actual_start") and projects[issue["project"]]["actual_start"] > issue["raised_on"]:
+        if (
+            issue.get("project")
+            and projects[issue["project"]].get("actual_start")
+            and projects[issue["project"]]["actual_start"] > issue["raised_on"]
+        ):
             issue["raised_on"] = projects[issue["project"]]["actual_start"]
     return {"projects": projects, "issues": issues, "meetings": meetings}
 
@@ -545,10 +674,33 @@ def build(seed: int) -> dict[str, dict[str, dict[str, Any]]]:  # noqa: C901 - on
 # --- writing ---------------------------------------------------------------------------------
 
 ORDER = [
-    "id", "name", "owner", "content", "capacity", "location", "levels", "investment_type", "sector", "six_new",
-    "key_years", "branch", "responsible_unit", "liaison_leader", "contact", "total_investment", "annual_plan",
-    "monthly_plan", "planned_start", "planned_completion", "planned_production", "actual_start",
-    "actual_completion", "actual_production", "approvals", "progress", "remarks",
+    "id",
+    "name",
+    "owner",
+    "content",
+    "capacity",
+    "location",
+    "levels",
+    "investment_type",
+    "sector",
+    "six_new",
+    "key_years",
+    "branch",
+    "responsible_unit",
+    "liaison_leader",
+    "contact",
+    "total_investment",
+    "annual_plan",
+    "monthly_plan",
+    "planned_start",
+    "planned_completion",
+    "planned_production",
+    "actual_start",
+    "actual_completion",
+    "actual_production",
+    "approvals",
+    "progress",
+    "remarks",
 ]
 COMMENTS = {
     "investment_type": "政府投资 | 社会投资",
@@ -578,10 +730,9 @@ def emit(record: dict[str, Any], order: list[str] | None = None) -> str:
         elif isinstance(value, dict) and key in ("annual_plan", "monthly_plan", "progress"):
             lines.append(f"{key}:{comment}")
             lines.extend(f"  {flow(k)}: {flow(v)}" for k, v in value.items())
-        elif isinstance(value, list) and value and isinstance(value[0], dict):
-            lines.append(f"{key}:")
-            lines.extend(f"  - {flow(item)}" for item in value)
-        elif isinstance(value, list) and key == "decisions":
+        elif (isinstance(value, list) and value and isinstance(value[0], dict)) or (
+            isinstance(value, list) and key == "decisions"
+        ):
             lines.append(f"{key}:")
             lines.extend(f"  - {flow(item)}" for item in value)
         else:
@@ -635,7 +786,9 @@ def verify(root: Path) -> list[str]:
 
     ledger = load_ledger(root)
     off = [f"check: {p}" for p in check_ledger(ledger)]
-    report = status_report(ledger.projects, ledger.issues, YEAR, AS_OF, ledger.config.lights, ledger.config.targets[YEAR])
+    report = status_report(
+        ledger.projects, ledger.issues, YEAR, AS_OF, ledger.config.lights, ledger.config.targets[YEAR]
+    )
     s = report.summary
     want = {
         "projects": (s.projects, 100),
@@ -644,7 +797,12 @@ def verify(root: Path) -> list[str]:
         "meetings 调度会": (sum(m.kind == "调度会" for m in ledger.meetings), 45),
         "meetings 集中开工": (sum(m.kind == "集中开工" for m in ledger.meetings), 5),
         "meetings 集中观摩": (sum(m.kind == "集中观摩" for m in ledger.meetings), 3),
-        "resolved 2021": (sum(1 for i in ledger.issues if i.resolved_on and i.resolved_on.year == YEAR and i.resolved_on <= REPORT_DAY), 65),
+        "resolved 2021": (
+            sum(
+                1 for i in ledger.issues if i.resolved_on and i.resolved_on.year == YEAR and i.resolved_on <= REPORT_DAY
+            ),
+            65,
+        ),
         "2022 projects": (sum(1 for p in ledger.projects if 2022 in p.key_years), 189),
     }
     off += [f"{k}: {got} != {exp}" for k, (got, exp) in want.items() if got != exp]

@@ -36,7 +36,7 @@ def duplicate_ids(ledger: Ledger) -> Iterator[Problem]:
     for kind in ("projects", "issues", "meetings"):
         seen: dict[str, Record] = {}
         for record in getattr(ledger, kind):
-            rid = record.id  # type: ignore[attr-defined]
+            rid = record.id
             if rid in seen:
                 yield _error(record, "id", f"{_KIND_WORDS[kind]}编号 {rid} 重复，已用于 {seen[rid].path}")
             else:
@@ -47,8 +47,9 @@ def id_matches_file_name(ledger: Ledger) -> Iterator[Problem]:
     """A record's id is its file's name."""
     for _, record in _all_records(ledger):
         stem = PurePosixPath(record.path).stem
-        if record.id != stem:  # type: ignore[attr-defined]
-            yield _error(record, "id", f"编号 {record.id} 与文件名 {stem} 不一致")  # type: ignore[attr-defined]
+        rid = record.id
+        if rid != stem:
+            yield _error(record, "id", f"编号 {rid} 与文件名 {stem} 不一致")
 
 
 def _did_you_mean(value: str, choices: Iterable[str]) -> str:
@@ -73,23 +74,17 @@ def references(ledger: Ledger) -> Iterator[Problem]:
 def vocabularies(ledger: Ledger) -> Iterator[Problem]:
     """分指挥部, 项目级别 and 行业 come from the lists in xmtj.yaml."""
     config = ledger.config
+    vocabularies = (("branch", "branches", "分指挥部"), ("sector", "sectors", "行业"), ("levels", "levels", "项目级别"))
     for project in ledger.projects:
-        if config.branches and project.branch not in config.branches:
-            yield _error(
-                project, "branch",
-                f"分指挥部“{project.branch}”不在 xmtj.yaml 的 branches 中{_did_you_mean(project.branch, config.branches)}",
-            )
-        if config.sectors and project.sector not in config.sectors:
-            yield _error(
-                project, "sector",
-                f"行业“{project.sector}”不在 xmtj.yaml 的 sectors 中{_did_you_mean(project.sector, config.sectors)}",
-            )
-        for i, level in enumerate(project.levels):
-            if config.levels and level not in config.levels:
-                yield _error(
-                    project, f"levels[{i}]",
-                    f"项目级别“{level}”不在 xmtj.yaml 的 levels 中{_did_you_mean(level, config.levels)}",
-                )
+        for name, setting, word in vocabularies:
+            allowed: list[str] = getattr(config, setting)
+            value = getattr(project, name)
+            values = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+            for i, item in values:
+                if allowed and item not in allowed:
+                    field = name if i is None else f"{name}[{i}]"
+                    hint = _did_you_mean(item, allowed)
+                    yield _error(project, field, f"{word}“{item}”不在 xmtj.yaml 的 {setting} 中{hint}")
 
 
 def date_order(ledger: Ledger) -> Iterator[Problem]:
@@ -143,7 +138,8 @@ def progress_plausible(ledger: Ledger) -> Iterator[Problem]:
                 yield _warning(project, f"progress.{month}", f"{year}年没有年度计划投资（annual_plan.{year}）")
         if total > project.total_investment:
             yield _warning(
-                project, "progress",
+                project,
+                "progress",
                 f"累计完成投资 {total}万元 超过总投资 {project.total_investment}万元",
             )
 

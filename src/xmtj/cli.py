@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import sys
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -32,14 +31,14 @@ app = typer.Typer(
 )
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     table = "table"
     markdown = "markdown"
     json = "json"
     csv = "csv"
 
 
-class GroupBy(str, Enum):
+class GroupBy(StrEnum):
     branch = "branch"
     investment_type = "investment_type"
     level = "level"
@@ -51,7 +50,9 @@ class GroupBy(str, Enum):
 LedgerOption = Annotated[
     Path | None,
     typer.Option(
-        "--ledger", envvar="XMTJ_LEDGER", help="台账目录（默认：当前目录或上级目录中含 xmtj.yaml 的目录）",
+        "--ledger",
+        envvar="XMTJ_LEDGER",
+        help="台账目录（默认：当前目录或上级目录中含 xmtj.yaml 的目录）",
         show_default=False,
     ),
 ]
@@ -135,11 +136,20 @@ def check(
 
         headers = ["文件", "行", "列", "字段", "说明", "级别"]
         rows = [
-            [p.path, str(p.line or ""), str(p.column or ""), p.field, p.message,
-             "警告" if p.severity == "warning" else "错误"]
+            [
+                p.path,
+                str(p.line or ""),
+                str(p.column or ""),
+                p.field,
+                p.message,
+                "警告" if p.severity == "warning" else "错误",
+            ]
             for p in problems
         ]
-        typer.echo(to_csv(headers, rows) if output is OutputFormat.csv else to_markdown(headers, rows))
+        if output is OutputFormat.csv:
+            typer.echo(to_csv(headers, rows), nl=False)
+        else:
+            typer.echo(to_markdown(headers, rows))
     else:
         for problem in problems:
             typer.echo(str(problem))
@@ -158,8 +168,13 @@ def check(
 def status(
     ledger: LedgerOption = None,
     year: Annotated[int | None, typer.Option("--year", "-y", help="年度（默认：有进度数据的最近月份所在年）")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="统计截至日期 YYYY-MM-DD（默认：有进度数据的最近月份月末）")] = None,
-    by: Annotated[GroupBy | None, typer.Option("--by", help="分组汇总：branch、investment_type、level、sector、liaison_leader、responsible_unit")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="统计截至日期 YYYY-MM-DD（默认：有进度数据的最近月份月末）")
+    ] = None,
+    by: Annotated[
+        GroupBy | None,
+        typer.Option("--by", help="分组汇总：branch、investment_type、level、sector、liaison_leader、responsible_unit"),
+    ] = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """年度重点项目投资完成、开工投产和亮灯情况。
@@ -175,8 +190,13 @@ def status(
     day = parse_date(as_of, "--as-of")
     the_year, the_day, inferred = resolve_period(data.projects, year, day)
     report = status_report(
-        data.projects, data.issues, the_year, the_day, data.config.lights,
-        data.config.targets.get(the_year), by.value if by else None,
+        data.projects,
+        data.issues,
+        the_year,
+        the_day,
+        data.config.lights,
+        data.config.targets.get(the_year),
+        by.value if by else None,
     )
     warn_broken_files(data)
     from xmtj import views
@@ -199,4 +219,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

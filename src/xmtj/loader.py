@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from xmtj import yamlio
 from xmtj.models import RECORD_KINDS, Config, Issue, Meeting, Project, Record
@@ -19,6 +20,7 @@ CONFIG_FILE = "xmtj.yaml"
 DATA_DIR = "data"
 
 R = TypeVar("R", bound=Record)
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass
@@ -52,7 +54,7 @@ class Ledger:
 def _first_by_id(records: Iterable[R]) -> dict[str, R]:
     result: dict[str, R] = {}
     for record in records:
-        result.setdefault(record.id, record)  # type: ignore[attr-defined]
+        result.setdefault(record.id, record)
     return result
 
 
@@ -67,9 +69,7 @@ def find_ledger(start: Path | None = None, explicit: Path | str | None = None) -
     for folder in (here, *here.parents):
         if (folder / CONFIG_FILE).is_file():
             return folder
-    raise LedgerNotFound(
-        f"在 {here} 及其上级目录中找不到台账（{CONFIG_FILE}）；请进入台账目录，或用 --ledger 指定"
-    )
+    raise LedgerNotFound(f"在 {here} 及其上级目录中找不到台账（{CONFIG_FILE}）；请进入台账目录，或用 --ledger 指定")
 
 
 # --- pydantic errors in the office's words -------------------------------------------------
@@ -95,7 +95,7 @@ _TYPE_WORDS = {
 }
 
 
-def _message(error: dict[str, Any], model: type[BaseModel], node: Any) -> str:
+def _message(error: ErrorDetails, model: type[BaseModel], node: Any) -> str:
     kind = error["type"]
     loc = error["loc"]
     if kind == "extra_forbidden":
@@ -109,15 +109,12 @@ def _message(error: dict[str, Any], model: type[BaseModel], node: Any) -> str:
     if kind == "string_type" and isinstance(node, yamlio.ScalarNode):
         taken = yamlio.kind_of(node)
         if taken:
-            return (
-                f"应为文本，但 {node.value} 被 YAML 读成了{taken}；"
-                f"文本请加引号，例如 \"{node.value}\""
-            )
+            return f'应为文本，但 {node.value} 被 YAML 读成了{taken}；文本请加引号，例如 "{node.value}"'
     if kind.startswith("xmtj_"):
         return str(error["msg"])
     if kind in _TYPE_WORDS:
         word = _TYPE_WORDS[kind]
-        if kind in ("decimal_parsing", "int_parsing", "date_parsing") and error.get("input") is not None:
+        if kind.endswith("_parsing") and error.get("input") is not None:
             return f"{word}，现为“{error['input']}”"
         return word
     return str(error["msg"])
@@ -160,11 +157,10 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     for part in loc:
         if part == "[key]":
             continue
-        if isinstance(part, int) and out and not out.endswith("."):
-            # list indexes show as [i]; integer dict keys (years) show as .2021
-            if part < 1000:
-                out += f"[{part}]"
-                continue
+        # list indexes show as [i]; integer dict keys (years) show as .2021
+        if isinstance(part, int) and out and part < 1000:
+            out += f"[{part}]"
+            continue
         out += ("." if out else "") + str(part)
     return out
 
@@ -186,8 +182,8 @@ def read_mapping(path: Path, rel: str) -> tuple[dict[str, Any] | None, Any, list
     try:
         root = yamlio.compose(text)
     except yamlio.YamlSyntaxError as exc:
-        pos = exc.position
-        return None, None, [Problem(rel, pos and pos.line, pos and pos.column, "", exc.message)]
+        line, column = (exc.position.line, exc.position.column) if exc.position else (None, None)
+        return None, None, [Problem(rel, line, column, "", exc.message)]
     if root is None:
         return None, None, [Problem(rel, 1, 1, "", "文件为空")]
     if not isinstance(root, yamlio.MappingNode):
@@ -203,9 +199,7 @@ def read_mapping(path: Path, rel: str) -> tuple[dict[str, Any] | None, Any, list
     return value, root, problems
 
 
-def validate(
-    model: type[BaseModel], value: dict[str, Any], root: Any, rel: str
-) -> tuple[BaseModel | None, list[Problem]]:
+def validate(model: type[M], value: dict[str, Any], root: Any, rel: str) -> tuple[M | None, list[Problem]]:
     """The validated model, or None and a problem per wrong field (at its key's line)."""
     try:
         return model.model_validate(value), []
@@ -230,8 +224,8 @@ def load_record(path: Path, model: type[R], rel: str) -> tuple[R | None, list[Pr
     problems.extend(invalid)
     if record is None or problems:
         return None, problems
-    record._path = rel  # type: ignore[attr-defined]
-    return record, problems  # type: ignore[return-value]
+    record._path = rel
+    return record, problems
 
 
 def load_config(root: Path) -> tuple[Config, list[Problem]]:
@@ -241,7 +235,7 @@ def load_config(root: Path) -> tuple[Config, list[Problem]]:
         config, invalid = validate(Config, value, node, CONFIG_FILE)
         problems.extend(invalid)
         if config is not None and not problems:
-            return config, []  # type: ignore[return-value]
+            return config, []
     raise LedgerInvalid("台账设置文件有错误，无法继续：\n" + "\n".join(str(p) for p in problems))
 
 
@@ -284,8 +278,12 @@ def locate_problems(root: Path, problems: Iterable[Problem]) -> list[Problem]:
             if tree is not None:
                 position, _ = yamlio.locate(tree, problem.field)
                 problem = Problem(
-                    problem.path, position.line, position.column, problem.field,
-                    problem.message, problem.severity,
+                    problem.path,
+                    position.line,
+                    position.column,
+                    problem.field,
+                    problem.message,
+                    problem.severity,
                 )
         out.append(problem)
     return out

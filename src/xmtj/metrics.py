@@ -364,9 +364,7 @@ def latest_progress_month(projects: Iterable[Project]) -> str | None:
     return max((m for p in projects for m in p.progress), default=None)
 
 
-def resolve_period(
-    projects: Iterable[Project], year: int | None, as_of: dt.date | None
-) -> tuple[int, dt.date, bool]:
+def resolve_period(projects: Iterable[Project], year: int | None, as_of: dt.date | None) -> tuple[int, dt.date, bool]:
     """The year and day to report on; the flag says they were inferred from the data.
 
     Without either, the latest month with any recorded progress (its last day); with only a

@@ -60,6 +60,7 @@ class Strict(BaseModel):
 class Record(Strict):
     """A record read from one file; ``path`` is where it came from (relative, posix)."""
 
+    id: RecordId
     _path: str = PrivateAttr(default="")
 
     @property
@@ -97,7 +98,6 @@ class ProgressEntry(Strict):
 class Project(Record):
     """项目: one key project (`data/projects/<id>.yaml`)."""
 
-    id: RecordId
     name: Text
     owner: Text | None = None
     content: Text | None = None
@@ -122,16 +122,13 @@ class Project(Record):
     actual_completion: dt.date | None = None
     actual_production: dt.date | None = None
     approvals: list[Approval] = Field(default_factory=list)
-    progress: dict[Month, Annotated[ProgressEntry, BeforeValidator(_progress_entry)]] = Field(
-        default_factory=dict
-    )
+    progress: dict[Month, Annotated[ProgressEntry, BeforeValidator(_progress_entry)]] = Field(default_factory=dict)
     remarks: Text | None = None
 
 
 class Issue(Record):
     """问题: one problem found at a meeting or on site (`data/issues/<id>.yaml`)."""
 
-    id: RecordId
     project: RecordId | None = None
     description: Text
     category: IssueCategory
@@ -158,7 +155,6 @@ class Issue(Record):
 class Meeting(Record):
     """活动: a 调度会, 集中开工 or 集中观摩 (`data/meetings/<id>.yaml`)."""
 
-    id: RecordId
     kind: EventKind
     date: dt.date
     title: Text

@@ -16,12 +16,25 @@ from xmtj.metrics import GROUPINGS, LIGHT_WORDS, ProjectStatus, Rate, StatusRepo
 FORMATS = ("table", "markdown", "json", "csv")
 
 PROJECT_HEADERS = [
-    "项目编号", "项目名称", "分指挥部", "阶段", "年度计划(万元)", "累计完成(万元)",
-    "完成率", "超欠序时(百分点)", "亮灯",
+    "项目编号",
+    "项目名称",
+    "分指挥部",
+    "阶段",
+    "年度计划(万元)",
+    "累计完成(万元)",
+    "完成率",
+    "超欠序时(百分点)",
+    "亮灯",
 ]
 GROUP_HEADERS = [
-    "项目数", "年度计划(万元)", "累计完成(万元)", "完成率", "超欠序时(百分点)",
-    "开复工率", "投产率", "红/黄/绿",
+    "项目数",
+    "年度计划(万元)",
+    "累计完成(万元)",
+    "完成率",
+    "超欠序时(百分点)",
+    "开复工率",
+    "投产率",
+    "红/黄/绿",
 ]
 
 
@@ -56,8 +69,8 @@ def group_row(g: Summary) -> list[str]:
         fmt.wan(g.completed_ytd),
         fmt.pct(g.plan_rate),
         fmt.points(g.ahead),
-        rate_text(g.start_resume),
-        rate_text(g.production),
+        fmt.pct(g.start_resume.rate),
+        fmt.pct(g.production.rate),
         f"{g.lights['red']}/{g.lights['yellow']}/{g.lights['green']}",
     ]
 
@@ -81,9 +94,7 @@ def headline(summary: Summary) -> list[str]:
     ]
     done = f"累计完成投资{fmt.yi(summary.completed_ytd)}亿元"
     if summary.annual_target:
-        done += (
-            f"，占年度目标任务{fmt.yi(summary.annual_target)}亿元的{fmt.pct(summary.target_rate)}"
-        )
+        done += f"，占年度目标任务{fmt.yi(summary.annual_target)}亿元的{fmt.pct(summary.target_rate)}"
     done += (
         f"；完成年度计划的{fmt.pct(summary.plan_rate)}，时序进度{fmt.pct(summary.time_progress)}，"
         f"{fmt.ahead_words(summary.ahead)}。"
@@ -106,8 +117,7 @@ def headline(summary: Summary) -> list[str]:
 def lagging_lines(summary: Summary) -> list[tuple[str, str, str, str]]:
     """(light word, id, name, reasons) of each slow project, red first."""
     return [
-        (LIGHT_WORDS[s.light or "yellow"], s.project.id, s.project.name, "；".join(s.reasons))
-        for s in summary.lagging
+        (LIGHT_WORDS[s.light or "yellow"], s.project.id, s.project.name, "；".join(s.reasons)) for s in summary.lagging
     ]
 
 

@@ -20,6 +20,22 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+__all__ = [
+    "Duplicate",
+    "MappingNode",
+    "Node",
+    "Position",
+    "ScalarNode",
+    "SequenceNode",
+    "TextDecodeError",
+    "YamlSyntaxError",
+    "build",
+    "compose",
+    "decode",
+    "kind_of",
+    "locate",
+]
+
 try:
     from yaml import CSafeLoader as _Loader
 
@@ -100,7 +116,6 @@ def decode(data: bytes) -> str:
 
 
 _SYNTAX_HINTS = (
-    ("found character '\\t'", "不能用 Tab 缩进，请改用空格"),
     ("mapping values are not allowed here", "此处不能出现“键: 值”，请检查缩进或给含冒号的文本加引号"),
     ("could not find expected ':'", "缺少冒号“:”，或缩进不一致"),
     ("found duplicate anchor", "锚点重复"),
@@ -116,11 +131,13 @@ _SYNTAX_HINTS = (
 def compose(text: str) -> Node | None:
     """The node tree of one YAML document (None for an empty one)."""
     try:
-        return yaml.compose(text, Loader=_Loader)  # noqa: S506 - safe loader
+        return yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raw = " ".join(p for p in (exc.context, exc.problem) if p)
         hint = next((zh for en, zh in _SYNTAX_HINTS if en in raw), "")
+        if mark is not None and "\t" in text[max(mark.index - 1, 0) : mark.index + 1]:
+            hint = "不能用 Tab 缩进，请改用空格"  # libyaml's message does not name the tab
         message = "YAML 语法错误" + (f"：{hint}" if hint else "") + f"（{raw}）"
         position = Position(mark.line + 1, mark.column + 1) if mark else None
         raise YamlSyntaxError(message, position) from None

@@ -1,0 +1,112 @@
+"""Small ledgers written inside the tests, and the CLI run through CliRunner."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from xmtj.cli import app
+
+REPO = Path(__file__).resolve().parent.parent
+
+CONFIG = """\
+office: 测试市重点项目总指挥部办公室
+city: 测试市
+letter_prefix: 测重指办督
+contact: {name: 王某（虚构）, phone: 0359-1234567}
+branches: [甲分指挥部, 乙分指挥部]
+levels: [省级重点项目, 市级重点项目]
+sectors: [产业, 民生]
+targets: {2021: 1000}
+"""
+
+PROJECT = """\
+id: {id}
+name: {name}
+levels: [市级重点项目]
+investment_type: 社会投资
+sector: 产业
+key_years: [2021]
+branch: 甲分指挥部
+responsible_unit: 甲单位
+liaison_leader: 张某（副市长）
+total_investment: 5000
+"""
+
+
+def project_yaml(pid: str, name: str | None = None, extra: str = "") -> str:
+    return PROJECT.format(id=pid, name=name or f"项目{pid}") + textwrap.dedent(extra)
+
+
+class LedgerDir:
+    """A ledger folder under tmp_path, written file by file by the test."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        (root / "data" / "projects").mkdir(parents=True)
+        (root / "data" / "issues").mkdir()
+        (root / "data" / "meetings").mkdir()
+        self.write("xmtj.yaml", CONFIG)
+
+    def write(self, rel: str, text: str | bytes) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def project(self, pid: str, extra: str = "", name: str | None = None) -> Path:
+        return self.write(f"data/projects/{pid}.yaml", project_yaml(pid, name, extra))
+
+
+@pytest.fixture
+def ledger(tmp_path: Path) -> LedgerDir:
+    return LedgerDir(tmp_path / "ledger")
+
+
+@pytest.fixture
+def demo_copy(tmp_path: Path) -> Path:
+    """A copy of the shipped demo ledger that a test may break."""
+    root = tmp_path / "demo"
+    root.mkdir()
+    shutil.copy(REPO / "xmtj.yaml", root / "xmtj.yaml")
+    shutil.copytree(REPO / "data", root / "data")
+    return root
+
+
+Run = Callable[..., "Result"]
+
+
+class Result:
+    def __init__(self, exit_code: int, stdout: str, stderr: str) -> None:
+        self.exit_code, self.stdout, self.stderr = exit_code, stdout, stderr
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch) -> Run:
+    """Invoke ``xmtj`` with a fixed terminal width and no inherited ledger."""
+    monkeypatch.delenv("XMTJ_LEDGER", raising=False)
+
+    def invoke(*args: str, ledger: Path | LedgerDir | None = None) -> Result:
+        argv = list(args)
+        if ledger is not None:
+            root = ledger.root if isinstance(ledger, LedgerDir) else ledger
+            argv += ["--ledger", str(root)]
+        runner = CliRunner()
+        result = runner.invoke(app, argv, env={"COLUMNS": "160", "NO_COLOR": "1", "TERM": "dumb"})
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return Result(result.exit_code, result.stdout, result.stderr)
+
+    return invoke

@@ -1,0 +1,101 @@
+"""Cross-record checks, each on a ledger written in the test."""
+
+from __future__ import annotations
+
+from tests.conftest import LedgerDir
+from xmtj.checks import check_ledger
+from xmtj.loader import load_ledger
+
+ISSUE = """\
+id: {id}
+project: {project}
+description: 施工用电未接通
+category: 水电气路
+source: 现场督查
+raised_on: 2021-05-10
+responsible_unit: 供电公司
+"""
+
+
+def found(ledger: LedgerDir) -> list[str]:
+    return [str(p) for p in check_ledger(load_ledger(ledger.root))]
+
+
+def test_clean_ledger_has_no_problems(ledger: LedgerDir) -> None:
+    ledger.project("P1")
+    assert found(ledger) == []
+
+
+def test_duplicate_id_and_id_not_file_name(ledger: LedgerDir) -> None:
+    ledger.project("P1")
+    ledger.write("data/projects/P2.yaml", (ledger.root / "data/projects/P1.yaml").read_text(encoding="utf-8"))
+    assert found(ledger) == [
+        "data/projects/P2.yaml:1:1: id: 项目编号 P1 重复，已用于 data/projects/P1.yaml",
+        "data/projects/P2.yaml:1:1: id: 编号 P1 与文件名 P2 不一致",
+    ]
+
+
+def test_references_point_somewhere(ledger: LedgerDir) -> None:
+    ledger.project("HJ2021-001")
+    ledger.write("data/issues/W1.yaml", ISSUE.format(id="W1", project="HJ2021-002") + "meeting: DD-9\n")
+    ledger.write(
+        "data/meetings/DD-1.yaml",
+        "id: DD-1\nkind: 调度会\ndate: 2021-05-10\ntitle: 第1次调度会\nprojects: [HJ2021-001, HJ2021-00l]\n",
+    )
+    assert found(ledger) == [
+        "data/issues/W1.yaml:2:1: project: 项目 HJ2021-002 不存在，是否应为“HJ2021-001”？",
+        "data/issues/W1.yaml:8:1: meeting: 活动 DD-9 不存在，是否应为“DD-1”？",
+        "data/meetings/DD-1.yaml:5:24: projects[1]: 项目 HJ2021-00l 不存在，是否应为“HJ2021-001”？",
+    ]
+
+
+def test_vocabularies_with_did_you_mean(ledger: LedgerDir) -> None:
+    ledger.write(
+        "data/projects/P1.yaml",
+        (ledger.project("P1").read_text(encoding="utf-8"))
+        .replace("branch: 甲分指挥部", "branch: 甲分指挥")
+        .replace("levels: [市级重点项目]", "levels: [省级重点项目, 县级重点项目]")
+        .replace("sector: 产业", "sector: 工业"),
+    )
+    assert found(ledger) == [
+        "data/projects/P1.yaml:3:18: levels[1]: 项目级别“县级重点项目”不在 xmtj.yaml 的 levels 中，是否应为“省级重点项目”？",
+        "data/projects/P1.yaml:5:1: sector: 行业“工业”不在 xmtj.yaml 的 sectors 中，是否应为“产业”？",
+        "data/projects/P1.yaml:7:1: branch: 分指挥部“甲分指挥”不在 xmtj.yaml 的 branches 中，是否应为“甲分指挥部”？",
+    ]
+
+
+def test_dates_out_of_order(ledger: LedgerDir) -> None:
+    ledger.project("P1", "actual_start: 2021-05-01\nactual_completion: 2021-04-01\n")
+    ledger.write(
+        "data/issues/W1.yaml",
+        ISSUE.format(id="W1", project="P1") + "status: 已办结\nresolved_on: 2021-05-01\n",
+    )
+    assert found(ledger) == [
+        "data/issues/W1.yaml:9:1: resolved_on: 办结日期 2021-05-01 早于提出日期 2021-05-10",
+        "data/projects/P1.yaml:12:1: actual_completion: 实际竣工日期早于实际开工日期（2021-04-01 早于 2021-05-01）",
+    ]
+
+
+def test_resolved_problem_needs_a_date(ledger: LedgerDir) -> None:
+    ledger.project("P1")
+    ledger.write("data/issues/W1.yaml", ISSUE.format(id="W1", project="P1") + "status: 已办结\n")
+    assert found(ledger) == ["data/issues/W1.yaml:8:1: status: 状态为已办结，但没有填写办结日期（resolved_on）"]
+
+
+def test_progress_warnings(ledger: LedgerDir) -> None:
+    ledger.project(
+        "P1",
+        """\
+        actual_start: 2021-03-10
+        annual_plan: {2021: 1000}
+        progress:
+          2021-02: 100
+          2021-04: 4000
+          2022-01: 1000
+        """,
+    )
+    assert found(ledger) == [
+        "data/projects/P1.yaml:13:1: progress: [警告] 累计完成投资 5100万元 超过总投资 5000万元",
+        "data/projects/P1.yaml:14:3: progress.2021-02: [警告] 填报月份早于实际开工（2021-03-10）",
+        "data/projects/P1.yaml:16:3: progress.2022-01: [警告] 2022年没有年度计划投资（annual_plan.2022）",
+    ]

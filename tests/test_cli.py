@@ -1,0 +1,219 @@
+"""`xmtj check` and `xmtj status` through the command line, on small ledgers and the demo."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, LedgerDir, Run
+
+
+def test_check_on_the_demo_prints_one_summary_line(run: Run) -> None:
+    result = run("check", ledger=REPO)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == ["已检查：项目245个、问题82个、活动53个（有效文件380个）；错误0处，警告0处。"]
+
+
+BAD_INPUTS = {
+    "syntax": ("data/projects/HJ2021-002.yaml", "annual_plan: {2021: 100\n", ":", "YAML 语法错误"),
+    "wrong-type": ("data/projects/HJ2021-002.yaml", "remarks: [1, 2]\n", "remarks", "应为文本"),
+    "unknown-key": ("data/projects/HJ2021-002.yaml", "anual_plan: {2021: 1}\n", "anual_plan", "是否应为 annual_plan"),
+    "duplicate": ("data/projects/HJ2021-002.yaml", "sector: 产业\n", "sector", "字段重复"),
+    "yaml11": ("data/issues/WT2021-001.yaml", "resolution: no\n", "resolution", "被 YAML 读成了布尔值"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_input_in_the_demo(run: Run, demo_copy: Path, case: str) -> None:
+    rel, addition, field, message = BAD_INPUTS[case]
+    path = demo_copy / rel
+    path.write_text(path.read_text(encoding="utf-8") + addition, encoding="utf-8")
+    result = run("check", ledger=demo_copy)
+    assert result.exit_code == 1
+    lines = [line for line in result.stdout.splitlines() if line.startswith(rel)]
+    assert lines, result.output
+    assert all(message in line for line in lines[:1])
+    if field != ":":
+        assert f": {field}: " in lines[0]
+    # the rest of the ledger is still checked and counted
+    kind = "项目244个" if "projects" in rel else "问题81个"
+    assert kind in result.stderr
+
+
+def test_gbk_and_empty_files_in_the_demo(run: Run, demo_copy: Path) -> None:
+    p = demo_copy / "data/projects/HJ2021-003.yaml"
+    p.write_bytes(p.read_text(encoding="utf-8").encode("gbk"))
+    referenced = next(
+        line.split(": ")[1]
+        for f in sorted((demo_copy / "data/issues").iterdir())
+        for line in f.read_text(encoding="utf-8").splitlines()
+        if line.startswith("meeting: ")
+    )
+    (demo_copy / f"data/meetings/{referenced}.yaml").write_text("", encoding="utf-8")
+    result = run("check", "--format", "json", ledger=demo_copy)
+    assert result.exit_code == 1
+    problems = json.loads(result.stdout)["problems"]
+    by_path = {p["path"]: p for p in problems if p["severity"] == "error"}
+    assert by_path["data/projects/HJ2021-003.yaml"]["message"].startswith("文件不是 UTF-8 编码，看起来是 GBK")
+    assert by_path[f"data/meetings/{referenced}.yaml"]["message"] == "文件为空"
+    assert set(problems[0]) == {"path", "line", "column", "field", "message", "severity"}
+    # the empty meeting was referenced by problems: those references are now reported too
+    assert any(p["field"] == "meeting" for p in problems)
+
+
+def test_check_strict_fails_on_warnings(run: Run, ledger: LedgerDir) -> None:
+    ledger.project("P1", "annual_plan: {2021: 100}\nprogress:\n  2021-01: 50\n")
+    result = run("check", ledger=ledger)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        "data/projects/P1.yaml:13:3: progress.2021-01: [警告] 项目尚未开工（无 actual_start），却填报了完成投资"
+    ]
+    assert run("check", "--strict", ledger=ledger).exit_code == 1
+
+
+def test_check_csv_and_markdown(run: Run, ledger: LedgerDir) -> None:
+    ledger.project("P1", "foo: 1\n")
+    rows = list(csv.reader(io.StringIO(run("check", "--format", "csv", ledger=ledger).stdout)))
+    assert rows == [
+        ["文件", "行", "列", "字段", "说明", "级别"],
+        ["data/projects/P1.yaml", "11", "1", "foo", "未知字段 foo", "错误"],
+    ]
+    md = run("check", "--format", "markdown", ledger=ledger).stdout
+    assert md.splitlines()[0].startswith("| 文件")
+
+
+def test_status_on_the_demo_shows_the_article_figures(run: Run) -> None:
+    result = run("status", ledger=REPO)
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "2021年1—11月重点项目建设情况（截至2021年11月30日）" in out
+    assert "按有进度数据的最近月份统计" in out
+    assert "累计完成投资53.94亿元，占年度目标任务41.18亿元的131.0%" in out
+    assert "进展缓慢项目（18个）" in out
+    assert "【红灯】" in out and "逾期" in out
+
+
+def test_status_json_keys_and_figures(run: Run) -> None:
+    data = json.loads(run("status", "--as-of", "2021-11-30", "--format", "json", ledger=REPO).stdout)
+    for key in [
+        "year",
+        "as_of",
+        "time_progress",
+        "projects",
+        "total_investment",
+        "annual_plan",
+        "annual_target",
+        "completed_ytd",
+        "target_rate",
+        "plan_rate",
+        "new_start",
+        "start_resume",
+        "scheduled_start",
+        "production",
+        "progress_rate",
+        "lights",
+        "lagging",
+        "groups",
+    ]:
+        assert key in data
+    assert data["year"] == 2021 and data["as_of"] == "2021-11-30"
+    assert data["projects"] == 100
+    assert data["completed_ytd"] == 539400
+    assert round(data["target_rate"], 2) == 1.31
+    assert round(data["time_progress"], 4) == 0.9167
+    assert len(data["lagging"]) == 18
+    assert data["lights"]["red"] + data["lights"]["yellow"] == 18
+    assert set(data["new_start"]) == {"planned", "started", "rate"}
+    assert set(data["production"]) == {"planned", "done", "rate"}
+    assert all(x["reasons"] for x in data["lagging"])
+
+
+def test_status_by_branch_groups_add_up(run: Run) -> None:
+    data = json.loads(run("status", "--by", "branch", "--format", "json", ledger=REPO).stdout)
+    assert len(data["groups"]) == 8
+    assert sum(g["projects"] for g in data["groups"]) == 100
+    assert round(sum(g["completed_ytd"] for g in data["groups"]), 2) == 539400
+
+
+def test_status_by_level_counts_a_project_under_each_level(run: Run, ledger: LedgerDir) -> None:
+    ledger.project("P1")
+    ledger.write(
+        "data/projects/P1.yaml",
+        (ledger.root / "data/projects/P1.yaml")
+        .read_text(encoding="utf-8")
+        .replace("levels: [市级重点项目]", "levels: [省级重点项目, 市级重点项目]"),
+    )
+    data = json.loads(run("status", "--by", "level", "--year", "2021", "--format", "json", ledger=ledger).stdout)
+    assert sorted(g["key"] for g in data["groups"]) == ["市级重点项目", "省级重点项目"]
+
+
+def test_status_markdown_and_csv(run: Run) -> None:
+    from markdown_it import MarkdownIt
+
+    md = run("status", "--format", "markdown", ledger=REPO).stdout
+    tokens = MarkdownIt("commonmark").enable("table").parse(md)
+    tables = [t for t in tokens if t.type == "table_open"]
+    assert len(tables) == 2  # projects and slow projects
+    rows = [t for t in tokens if t.type == "tr_open"]
+    assert len(rows) == (100 + 1) + (18 + 1)
+    text = run("status", "--format", "csv", ledger=REPO).stdout
+    parsed = list(csv.reader(io.StringIO(text)))
+    assert parsed[0][:3] == ["项目编号", "项目名称", "分指挥部"]
+    assert len(parsed) == 101
+
+
+def test_status_table_by_group(run: Run) -> None:
+    out = run("status", "--by", "investment_type", ledger=REPO).stdout
+    assert "政府投资" in out and "社会投资" in out
+
+
+def test_ledger_found_upward_and_from_the_environment(
+    run: Run, ledger: LedgerDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ledger.project("P1")
+    inner = ledger.root / "data" / "projects"
+    monkeypatch.chdir(inner)
+    assert run("check").exit_code == 0
+    monkeypatch.chdir(ledger.root.parent)
+    result = run("check")
+    assert result.exit_code == 1
+    assert "找不到台账（xmtj.yaml）" in result.stderr
+    monkeypatch.setenv("XMTJ_LEDGER", str(ledger.root))
+    assert run("check").exit_code == 0
+
+
+def test_bad_as_of_is_a_clear_error(run: Run) -> None:
+    result = run("status", "--as-of", "2021-13-01", ledger=REPO)
+    assert result.exit_code == 1
+    assert "--as-of 应为日期 YYYY-MM-DD" in result.stderr
+
+
+def test_status_warns_when_files_were_left_out(run: Run, ledger: LedgerDir) -> None:
+    ledger.project("P1", "annual_plan: {2021: 100}\n")
+    ledger.write("data/projects/P2.yaml", "id: P2\n")
+    result = run("status", "--year", "2021", ledger=ledger)
+    assert result.exit_code == 0
+    assert "1 个文件有错误，未计入统计" in result.stderr
+    assert "重点项目1个" in result.stdout
+
+
+def test_every_command_has_chinese_help_with_an_example(run: Run) -> None:
+    from xmtj.cli import app
+
+    for command in app.registered_commands:
+        assert command.callback is not None
+        doc = command.callback.__doc__ or ""
+        assert "示例" in doc, command.name
+
+
+def test_python_dash_m_works() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "xmtj", "--help"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0
+    assert "status" in result.stdout
