@@ -217,3 +217,13 @@ def test_python_dash_m_works() -> None:
     result = subprocess.run([sys.executable, "-m", "xmtj", "--help"], capture_output=True, text=True, check=False)
     assert result.returncode == 0
     assert "status" in result.stdout
+
+
+def test_markdown_cjk_columns_line_up(run: Run) -> None:
+    from wcwidth import wcswidth
+
+    md = run("status", "--by", "branch", "--format", "markdown", ledger=REPO).stdout
+    first_table = md.split("\n\n")[2]
+    lines = first_table.splitlines()
+    assert len(lines) == 2 + 8
+    assert len({wcswidth(line) for line in lines}) == 1
