@@ -776,6 +776,53 @@ def write(root: Path, seed: int) -> None:
     branches = "\n".join(f"  - {b}" for b in BRANCHES)
     levels = "\n".join(f"  - {flow(level)}" for level in LEVELS)
     (root / "xmtj.yaml").write_text(CONFIG % (branches, levels), encoding="utf-8")
+    write_letters(root, seed)
+
+
+FEEDBACK_TEXTS = [
+    "已召开专题会议研究整改措施，倒排工期，增加施工力量，确保按期完成年度计划",
+    "已落实开工条件，完成施工许可办理，项目已进场施工",
+    "已协调解决资金问题，加快工程款拨付，施工进度明显加快",
+]
+
+
+def write_letters(root: Path, seed: int) -> None:
+    """The 2021 register: one letter for each project slow on 2021-11-30, dated when it was slow."""
+    from xmtj.letters import REGISTER_COMMENTS, plan_letters, register_record
+    from xmtj.loader import load_ledger
+    from xmtj.metrics import month_end, statuses_for
+    from xmtj.models import Letter
+    from xmtj.yamlout import emit
+
+    rng = random.Random(seed)
+    ledger = load_ledger(root)
+    lights = ledger.config.lights
+    slow_now = [s.project.id for s in statuses_for(ledger.projects, ledger.issues, YEAR, AS_OF, lights) if s.slow]
+    chosen: list[tuple[D, D, str]] = []
+    for pid in slow_now:
+        for month in range(5, 13):
+            as_of = month_end(YEAR, month - 1)
+            day = D(YEAR, month, {5: 6, 10: 8}.get(month, 3))  # after the May Day and National Day holidays
+            while day.weekday() >= 5:
+                day += dt.timedelta(days=1)
+            project = [p for p in ledger.projects if p.id == pid]
+            slow_then = statuses_for(project, ledger.issues, YEAR, as_of, lights)[0].slow
+            slow_on_day = statuses_for(project, ledger.issues, YEAR, day, lights)[0].slow
+            if slow_then and slow_on_day and rng.random() < 0.6 or month == 12:
+                chosen.append((day, as_of, pid))
+                break
+    folder = root / "data" / "letters"
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    for day, as_of, pid in sorted(chosen):
+        [draft], _ = plan_letters(ledger, as_of, day, [pid])
+        record = register_record(draft)
+        received = day + dt.timedelta(days=rng.randint(4, 9))
+        record["feedback"] = {"received_on": received, "text": rng.choice(FEEDBACK_TEXTS)}
+        text = emit(record, REGISTER_COMMENTS, block=("reasons",))
+        (folder / f"{YEAR}-{draft.number}.yaml").write_text(text, encoding="utf-8")
+        ledger.letters.append(Letter.model_validate(record))
 
 
 def verify(root: Path) -> list[str]:
@@ -804,6 +851,7 @@ def verify(root: Path) -> list[str]:
             65,
         ),
         "2022 projects": (sum(1 for p in ledger.projects if 2022 in p.key_years), 189),
+        "letters 2021": (len({x.project for x in ledger.letters if x.date <= REPORT_DAY}), 18),
     }
     off += [f"{k}: {got} != {exp}" for k, (got, exp) in want.items() if got != exp]
     site = sum(1 for i in ledger.issues if i.source == "现场督查" and i.raised_on.year == YEAR)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import PurePosixPath
 
 from xmtj.loader import Ledger, locate_problems
-from xmtj.models import Record
+from xmtj.models import Record, Sourced
 from xmtj.problems import Problem
 
 Check = Callable[[Ledger], Iterable[Problem]]
@@ -23,11 +23,11 @@ def _all_records(ledger: Ledger) -> Iterator[tuple[str, Record]]:
             yield kind, record
 
 
-def _error(record: Record, field: str, message: str) -> Problem:
+def _error(record: Sourced, field: str, message: str) -> Problem:
     return Problem(record.path, None, None, field, message, "error")
 
 
-def _warning(record: Record, field: str, message: str) -> Problem:
+def _warning(record: Sourced, field: str, message: str) -> Problem:
     return Problem(record.path, None, None, field, message, "warning")
 
 
@@ -144,6 +144,36 @@ def progress_plausible(ledger: Ledger) -> Iterator[Problem]:
             )
 
 
+def letter_register(ledger: Ledger) -> Iterator[Problem]:
+    """The 督办提醒函 register: file names, duplicate numbers, gaps, unknown projects, late feedback."""
+    projects = ledger.project_by_id
+    by_year: dict[int, dict[int, Sourced]] = defaultdict(dict)
+    for letter in ledger.letters:
+        stem = PurePosixPath(letter.path).stem
+        if stem != letter.register_name:
+            yield _error(letter, "number", f"文件名应为 {letter.register_name}.yaml（年份-编号），现为 {stem}.yaml")
+        numbers = by_year[letter.year]
+        if letter.number in numbers:
+            yield _error(
+                letter, "number",
+                f"{letter.year}年督办提醒函编号 {letter.number} 重复，已用于 {numbers[letter.number].path}"
+                "（常见于合并了两个分支各自发出的函），请重新编号其中一份并更正文号",
+            )
+        else:
+            numbers[letter.number] = letter
+        if letter.project not in projects:
+            yield _error(letter, "project", f"项目 {letter.project} 不存在{_did_you_mean(letter.project, projects)}")
+        if letter.feedback_overdue_on(ledger.today):
+            late = (ledger.today - letter.feedback_due).days
+            yield _warning(letter, "feedback", f"书面反馈已逾期{late}天（期限 {letter.feedback_due}），尚未收到")
+    for year, numbers in sorted(by_year.items()):
+        missing = sorted(set(range(1, max(numbers) + 1)) - set(numbers))
+        if missing:
+            last = numbers[max(numbers)]
+            shown = "、".join(str(n) for n in missing[:10]) + ("等" if len(missing) > 10 else "")
+            yield _warning(last, "number", f"{year}年督办提醒函编号不连续：缺少第{shown}号")
+
+
 CHECKS: list[Check] = [
     duplicate_ids,
     id_matches_file_name,
@@ -152,6 +182,7 @@ CHECKS: list[Check] = [
     date_order,
     resolved_issues_have_dates,
     progress_plausible,
+    letter_register,
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import os
 from collections.abc import Iterable
@@ -13,13 +14,14 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from xmtj import yamlio
-from xmtj.models import RECORD_KINDS, Config, Issue, Meeting, Project, Record
+from xmtj.models import RECORD_KINDS, Config, Issue, Letter, Meeting, Project, Record, Sourced
 from xmtj.problems import LedgerInvalid, LedgerNotFound, Problem
 
 CONFIG_FILE = "xmtj.yaml"
 DATA_DIR = "data"
 
 R = TypeVar("R", bound=Record)
+S = TypeVar("S", bound=Sourced)
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -32,7 +34,9 @@ class Ledger:
     projects: list[Project] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     meetings: list[Meeting] = field(default_factory=list)
+    letters: list[Letter] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    today: dt.date = field(default_factory=dt.date.today)
 
     @property
     def project_by_id(self) -> dict[str, Project]:
@@ -216,7 +220,7 @@ def validate(model: type[M], value: dict[str, Any], root: Any, rel: str) -> tupl
         return None, problems
 
 
-def load_record(path: Path, model: type[R], rel: str) -> tuple[R | None, list[Problem]]:
+def load_record(path: Path, model: type[S], rel: str) -> tuple[S | None, list[Problem]]:
     value, root, problems = read_mapping(path, rel)
     if value is None:
         return None, problems
@@ -260,6 +264,13 @@ def load_ledger(root: Path) -> Ledger:
             ledger.problems.extend(problems)
             if record is not None:
                 records.append(record)
+    for path in record_files(root, "letters"):
+        rel = path.relative_to(root).as_posix()
+        letter, problems = load_record(path, Letter, rel)
+        ledger.problems.extend(problems)
+        if letter is not None:
+            ledger.letters.append(letter)
+    ledger.letters.sort(key=lambda letter: (letter.year, letter.number, letter.path))
     return ledger
 
 

@@ -313,6 +313,19 @@ def group_keys(project: Project, by: str) -> list[str]:
     return [str(getattr(project, by))]
 
 
+def group_summaries(
+    statuses: Sequence[ProjectStatus], by: str, year: int, as_of: dt.date, lights: Lights
+) -> list[Summary]:
+    """One summary per group, best 计划完成率 first (a project may be in several levels)."""
+    members: dict[str, list[ProjectStatus]] = defaultdict(list)
+    for s in statuses:
+        for k in group_keys(s.project, by):
+            members[k].append(s)
+    groups = [summarize(m, year, as_of, lights, None, k) for k, m in members.items()]
+    groups.sort(key=lambda g: (-(g.plan_rate or Fraction(-1)), g.key))
+    return groups
+
+
 @dataclass(frozen=True)
 class StatusReport:
     summary: Summary
@@ -348,14 +361,7 @@ def status_report(
     """``xmtj status``: the whole list's figures, one row per project, and optional groups."""
     statuses = statuses_for(projects, issues, year, as_of, lights)
     summary = summarize(statuses, year, as_of, lights, target)
-    groups: list[Summary] = []
-    if by:
-        members: dict[str, list[ProjectStatus]] = defaultdict(list)
-        for s in statuses:
-            for k in group_keys(s.project, by):
-                members[k].append(s)
-        groups = [summarize(m, year, as_of, lights, None, k) for k, m in members.items()]
-        groups.sort(key=lambda g: (-(g.plan_rate or Fraction(-1)), g.key))
+    groups = group_summaries(statuses, by, year, as_of, lights) if by else []
     return StatusReport(summary, tuple(statuses), tuple(groups), by)
 
 

@@ -57,15 +57,20 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
-class Record(Strict):
-    """A record read from one file; ``path`` is where it came from (relative, posix)."""
+class Sourced(Strict):
+    """Something read from one file; ``path`` is where it came from (relative, posix)."""
 
-    id: RecordId
     _path: str = PrivateAttr(default="")
 
     @property
     def path(self) -> str:
         return self._path
+
+
+class Record(Sourced):
+    """A record with an id, which is also its file's name."""
+
+    id: RecordId
 
 
 class Contact(Strict):
@@ -161,6 +166,45 @@ class Meeting(Record):
     chair: Text | None = None
     projects: list[RecordId] = Field(default_factory=list)
     decisions: list[Text] = Field(default_factory=list)
+
+
+class Feedback(Strict):
+    """书面反馈 to a letter, filled in by the office when it arrives."""
+
+    received_on: dt.date | None = None
+    text: Text | None = None
+
+
+class Letter(Sourced):
+    """督办提醒函: one issued letter in the register (`data/letters/<year>-<number>.yaml`).
+
+    Issued letters are records: counted, and never renumbered.
+    """
+
+    number: int = Field(ge=1)
+    doc_no: Text
+    date: dt.date
+    project: RecordId
+    recipient: Text
+    cc: Text | None = None
+    light: Literal["黄灯", "红灯"]
+    as_of: dt.date | None = None
+    reasons: list[Text] = Field(default_factory=list)
+    figures: dict[str, Decimal | None] = Field(default_factory=dict)
+    feedback_due: dt.date
+    feedback: Feedback = Field(default_factory=Feedback)
+
+    @property
+    def year(self) -> int:
+        return self.date.year
+
+    @property
+    def register_name(self) -> str:
+        """The file name this letter must have: ``<year>-<number>``."""
+        return f"{self.year}-{self.number}"
+
+    def feedback_overdue_on(self, day: dt.date) -> bool:
+        return self.feedback.received_on is None and self.feedback_due < day
 
 
 class Lights(Strict):

@@ -1,0 +1,109 @@
+"""Documents from templates the office can edit: the code hands a context, never strings.
+
+Templates are Jinja2 with StrictUndefined. The defaults live once, in the repository's top-level
+``templates/`` folder, installed with the package as ``xmtj/templates``; a ledger's own ``templates/``
+overrides them file by file. Every value printed from the data is escaped for Markdown (``finalize``),
+so a ``|``, ``*`` or line break in a name cannot break a table or start emphasis.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from xmtj import fmt
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+_MARKDOWN_SPECIALS = "\\`*_[]<>|~#"
+
+
+def default_templates() -> Path:
+    """The installed default templates (a wheel), or the repository's (an editable install)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "templates", here.parent.parent / "templates"):
+        if (candidate / "letter.md.j2").is_file():
+            return candidate
+    raise FileNotFoundError("xmtj 的默认模板不见了：安装可能不完整，请重新安装 xmtj")
+
+
+def md(value: object) -> str:
+    """Text safe to put anywhere in Markdown: specials escaped, line breaks folded."""
+    text = str(value)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", " ")
+    for ch in _MARKDOWN_SPECIALS:
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+class Safe(str):
+    """Markdown the template itself builds (a filter's output), not escaped again."""
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, Safe):
+        return str(value)
+    if value is None:
+        return "—"
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return str(value)
+    return md(value)
+
+
+def _pct(value: Fraction | None, places: int = 1) -> str:
+    return fmt.pct(value, places)
+
+
+def _ordinal(n: int) -> str:
+    return fmt.zh_number(n) + "、"
+
+
+def environment(ledger_root: Path | None) -> Environment:
+    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+
+    loaders = []
+    if ledger_root is not None and (ledger_root / "templates").is_dir():
+        loaders.append(FileSystemLoader(ledger_root / "templates"))
+    loaders.append(FileSystemLoader(default_templates()))
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        undefined=StrictUndefined,
+        finalize=_finalize,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    env.filters.update(
+        {
+            "wan": fmt.wan,
+            "yi": fmt.yi,
+            "pct": _pct,
+            "points": fmt.points,
+            "ahead": fmt.ahead_words,
+            "date_cn": fmt.date_cn,
+            "month_cn": fmt.month_cn,
+            "zh": fmt.zh_number,
+            "ordinal": _ordinal,
+            "md": md,
+        }
+    )
+    return env
+
+
+def render(ledger_root: Path | None, name: str, context: dict[str, Any]) -> str:
+    """``name`` rendered with ``context``; a missing value is an error, never an empty string."""
+    from jinja2 import TemplateError, UndefinedError
+
+    from xmtj.problems import XmtjError
+
+    try:
+        return environment(ledger_root).get_template(name).render(**context)
+    except UndefinedError as exc:
+        raise XmtjError(f"模板 {name} 用到了不存在的数据：{exc.message}") from None
+    except TemplateError as exc:
+        where = f"第{exc.lineno}行" if getattr(exc, "lineno", None) else ""
+        raise XmtjError(f"模板 {name} {where}有错误：{exc.message or exc}") from None

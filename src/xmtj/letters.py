@@ -1,0 +1,231 @@
+"""督办提醒函: choosing the slow projects, numbering, the register, and the letter's context."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from xmtj import fmt
+from xmtj.loader import Ledger
+from xmtj.metrics import LIGHT_WORDS, ProjectStatus, statuses_for
+from xmtj.models import Issue, Letter
+from xmtj.problems import XmtjError
+
+LETTERS_DIR = "letters"
+REGISTER_DIR = "data/letters"
+
+
+class UnknownProject(XmtjError):
+    """A project named on the command line is not in the ledger."""
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A letter about to be issued (or, with --dry-run, that would be)."""
+
+    number: int
+    doc_no: str
+    date: dt.date
+    status: ProjectStatus
+    feedback_due: dt.date
+    open_issues: tuple[Issue, ...]
+
+    @property
+    def project_id(self) -> str:
+        return self.status.project.id
+
+    @property
+    def register_path(self) -> str:
+        return f"{REGISTER_DIR}/{self.date.year}-{self.number}.yaml"
+
+    @property
+    def letter_path(self) -> str:
+        return f"{LETTERS_DIR}/{self.date.year}/{self.number}-{self.project_id}.md"
+
+
+@dataclass(frozen=True)
+class Skipped:
+    project_id: str
+    reason: str
+
+
+def doc_number(prefix: str, year: int, number: int) -> str:
+    """发文字号: 机关代字〔2021〕12号 (full year, no padding, no 第)."""
+    return f"{prefix}〔{year}〕{number}号"
+
+
+def next_number(letters: Iterable[Letter], year: int) -> int:
+    """The next number of ``year``: one past the highest issued, so no number is ever reused."""
+    return max((letter.number for letter in letters if letter.year == year), default=0) + 1
+
+
+def plan_letters(
+    ledger: Ledger,
+    as_of: dt.date,
+    date: dt.date,
+    project_ids: Sequence[str] = (),
+    min_light: str = "yellow",
+    force: bool = False,
+) -> tuple[list[Draft], list[Skipped]]:
+    """The letters to send: slow projects by the same rule that lights them in ``status``."""
+    projects = ledger.project_by_id
+    unknown = [pid for pid in project_ids if pid not in projects]
+    if unknown:
+        raise UnknownProject("项目不存在：" + "、".join(unknown))
+    statuses = statuses_for(ledger.projects, ledger.issues, as_of.year, as_of, ledger.config.lights)
+    slow = [s for s in statuses if s.slow and (min_light == "yellow" or s.light == "red")]
+    if project_ids:
+        slow = [s for s in slow if s.project.id in set(project_ids)]
+    sent_this_month = {
+        letter.project: letter
+        for letter in ledger.letters
+        if (letter.date.year, letter.date.month) == (date.year, date.month)
+    }
+    drafts: list[Draft] = []
+    skipped: list[Skipped] = []
+    if project_ids:
+        lit = {s.project.id for s in slow}
+        skipped += [Skipped(pid, "未亮黄灯或红灯，不需发函") for pid in project_ids if pid not in lit]
+    number = next_number(ledger.letters, date.year)
+    issues_by_project: dict[str, list[Issue]] = {}
+    for issue in ledger.issues:
+        if issue.project and issue.is_open_on(as_of):
+            issues_by_project.setdefault(issue.project, []).append(issue)
+    for status in slow:
+        earlier = sent_this_month.get(status.project.id)
+        if earlier is not None and not force:
+            skipped.append(
+                Skipped(status.project.id, f"本月已发函（{earlier.doc_no}，{fmt.date_cn(earlier.date)}），如需再次发函请加 --force")
+            )
+            continue
+        drafts.append(
+            Draft(
+                number=number,
+                doc_no=doc_number(ledger.config.letter_prefix, date.year, number),
+                date=date,
+                status=status,
+                feedback_due=date + dt.timedelta(days=ledger.config.letters.feedback_days),
+                open_issues=tuple(sorted(issues_by_project.get(status.project.id, []), key=lambda i: i.id)),
+            )
+        )
+        number += 1
+    return drafts, skipped
+
+
+def _rounded(value: Any, places: int) -> Decimal | None:
+    return None if value is None else fmt.to_decimal(value, places)
+
+
+def register_record(draft: Draft) -> dict[str, Any]:
+    """The register entry (data/letters/<year>-<n>.yaml) of a draft."""
+    s = draft.status
+    project = s.project
+    return {
+        "number": draft.number,
+        "doc_no": draft.doc_no,
+        "date": draft.date,
+        "project": project.id,
+        "recipient": project.responsible_unit,
+        "cc": project.liaison_leader,
+        "light": LIGHT_WORDS[s.light or "yellow"],
+        "as_of": s.as_of,
+        "reasons": list(s.reasons),
+        "figures": {
+            "total_investment": project.total_investment,
+            "annual_plan": s.annual_plan,
+            "completed_ytd": s.completed_ytd,
+            "plan_rate": _rounded(s.plan_rate, 4),
+            "expected": _rounded(s.expected, 4),
+            "lag_points": _rounded(s.lag, 1),
+        },
+        "feedback_due": draft.feedback_due,
+        "feedback": {"received_on": None, "text": None},
+    }
+
+
+REGISTER_COMMENTS = {
+    "doc_no": "发文字号",
+    "date": "成文日期",
+    "recipient": "主送",
+    "cc": "抄送",
+    "as_of": "数据截至",
+    "figures": "发函时的数据, 万元",
+    "feedback_due": "书面反馈期限",
+    "feedback": "收到反馈后填写 received_on 和 text",
+}
+
+
+def letter_context(ledger: Ledger, draft: Draft) -> dict[str, Any]:
+    """What ``letter.md.j2`` is given: the office, the project, its figures and problems."""
+    s = draft.status
+    project = s.project
+    config = ledger.config
+    delay_months = None
+    if not s.started and project.planned_start is not None:
+        from xmtj.metrics import months_between
+
+        delay_months = months_between(project.planned_start, s.as_of)
+    return {
+        "office": config.office,
+        "city": config.city,
+        "contact": config.contact,
+        "doc_no": draft.doc_no,
+        "date": draft.date,
+        "feedback_due": draft.feedback_due,
+        "title": f"关于加快推进{project.name}建设的督办提醒函",
+        "recipient": project.responsible_unit,
+        "cc": project.liaison_leader,
+        "project": project,
+        "status": s,
+        "light": LIGHT_WORDS[s.light or "yellow"],
+        "as_of": s.as_of,
+        "started": s.started,
+        "delay_months": delay_months,
+        "basis": "月度计划进度" if s.monthly_planned else "时序进度",
+        "open_issues": [
+            {
+                "id": issue.id,
+                "description": issue.description,
+                "category": issue.category,
+                "responsible_unit": issue.responsible_unit,
+                "deadline": issue.deadline,
+                "overdue_days": (s.as_of - issue.deadline).days if issue.is_overdue_on(s.as_of) else 0,
+            }
+            for issue in draft.open_issues
+        ],
+        "reasons": list(s.reasons),
+    }
+
+
+def render_letter(ledger: Ledger, draft: Draft) -> str:
+    from xmtj.documents import render
+
+    return render(ledger.root, "letter.md.j2", letter_context(ledger, draft))
+
+
+def issue_letters(ledger: Ledger, drafts: Sequence[Draft]) -> list[Path]:
+    """Write every letter and its register entry, all or nothing."""
+    from xmtj.writer import FileTransaction
+    from xmtj.yamlout import emit
+
+    transaction = FileTransaction(ledger.root)
+    for draft in drafts:
+        text = render_letter(ledger, draft)  # render everything before writing anything
+        transaction.create(ledger.root / draft.letter_path, text)
+        transaction.create(
+            ledger.root / draft.register_path, emit(register_record(draft), REGISTER_COMMENTS, block=("reasons",))
+        )
+    return transaction.commit()
+
+
+def feedback_state(letter: Letter, today: dt.date) -> str:
+    """反馈情况 in words."""
+    if letter.feedback.received_on is not None:
+        return f"已反馈（{fmt.date_cn(letter.feedback.received_on)}）"
+    if letter.feedback_due < today:
+        return f"逾期未反馈（{(today - letter.feedback_due).days}天）"
+    return "待反馈"
