@@ -795,6 +795,10 @@ def write_letters(root: Path, seed: int) -> None:
     from xmtj.yamlout import emit
 
     rng = random.Random(seed)
+    folder = root / "data" / "letters"
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
     ledger = load_ledger(root)
     lights = ledger.config.lights
     slow_now = [s.project.id for s in statuses_for(ledger.projects, ledger.issues, YEAR, AS_OF, lights) if s.slow]
@@ -808,13 +812,9 @@ def write_letters(root: Path, seed: int) -> None:
             project = [p for p in ledger.projects if p.id == pid]
             slow_then = statuses_for(project, ledger.issues, YEAR, as_of, lights)[0].slow
             slow_on_day = statuses_for(project, ledger.issues, YEAR, day, lights)[0].slow
-            if slow_then and slow_on_day and rng.random() < 0.6 or month == 12:
+            if (slow_then and slow_on_day and rng.random() < 0.6) or month == 12:
                 chosen.append((day, as_of, pid))
                 break
-    folder = root / "data" / "letters"
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
     for day, as_of, pid in sorted(chosen):
         [draft], _ = plan_letters(ledger, as_of, day, [pid])
         record = register_record(draft)

@@ -15,7 +15,9 @@ from tests.conftest import REPO, LedgerDir, Run
 def test_check_on_the_demo_prints_one_summary_line(run: Run) -> None:
     result = run("check", ledger=REPO)
     assert result.exit_code == 0
-    assert result.stdout.splitlines() == ["已检查：项目245个、问题82个、活动53个（有效文件380个）；错误0处，警告0处。"]
+    assert result.stdout.splitlines() == [
+        "已检查：项目245个、问题82个、活动53个、督办提醒函18份（有效文件398个）；错误0处，警告0处。"
+    ]
 
 
 BAD_INPUTS = {

@@ -21,7 +21,7 @@ def load_script() -> ModuleType:
 
 def files(root: Path) -> dict[str, bytes]:
     out = {"xmtj.yaml": (root / "xmtj.yaml").read_bytes()}
-    for kind in ("projects", "issues", "meetings"):
+    for kind in ("projects", "issues", "meetings", "letters"):
         for path in sorted((root / "data" / kind).glob("*.yaml")):
             out[path.relative_to(root).as_posix()] = path.read_bytes()
     return out

@@ -253,7 +253,7 @@ def plan_summary(projects: Iterable[Project], year: int) -> PlanSummary:
 
 
 def _data_through(projects: Iterable[Project], year: int, as_of: dt.date) -> str | None:
-    """"1—11月": the span of the latest month of ``year`` with progress recorded, up to ``as_of``."""
+    """ "1—11月": the span of the latest month of ``year`` with progress recorded, up to ``as_of``."""
     last = f"{as_of.year:04d}-{as_of.month:02d}"
     months = [m for p in projects for m in p.progress if m.startswith(f"{year:04d}-") and m <= last]
     if not months:
@@ -280,7 +280,9 @@ def annual_context(ledger: Ledger, year: int, as_of: dt.date) -> dict[str, Any]:
         "as_of": as_of,
         "data_through": _data_through(ledger.projects, year, as_of),
         "summary": _summary_context(summary),
-        "meetings": {kind: sum(1 for m in ledger.meetings if m.kind == kind and this_year(m.date)) for kind in EVENT_KINDS},
+        "meetings": {
+            kind: sum(1 for m in ledger.meetings if m.kind == kind and this_year(m.date)) for kind in EVENT_KINDS
+        },
         "issues_raised": len(raised),
         "issues_resolved": sum(1 for i in ledger.issues if i.status == "已办结" and this_year(i.resolved_on)),
         "issues_on_site": sum(1 for i in raised if i.source == "现场督查"),

@@ -155,7 +155,8 @@ def letter_register(ledger: Ledger) -> Iterator[Problem]:
         numbers = by_year[letter.year]
         if letter.number in numbers:
             yield _error(
-                letter, "number",
+                letter,
+                "number",
                 f"{letter.year}年督办提醒函编号 {letter.number} 重复，已用于 {numbers[letter.number].path}"
                 "（常见于合并了两个分支各自发出的函），请重新编号其中一份并更正文号",
             )

@@ -105,5 +105,6 @@ def render(ledger_root: Path | None, name: str, context: dict[str, Any]) -> str:
     except UndefinedError as exc:
         raise XmtjError(f"模板 {name} 用到了不存在的数据：{exc.message}") from None
     except TemplateError as exc:
-        where = f"第{exc.lineno}行" if getattr(exc, "lineno", None) else ""
+        line = getattr(exc, "lineno", None)
+        where = f"第{line}行" if line else ""
         raise XmtjError(f"模板 {name} {where}有错误：{exc.message or exc}") from None

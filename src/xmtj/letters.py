@@ -99,7 +99,10 @@ def plan_letters(
         earlier = sent_this_month.get(status.project.id)
         if earlier is not None and not force:
             skipped.append(
-                Skipped(status.project.id, f"本月已发函（{earlier.doc_no}，{fmt.date_cn(earlier.date)}），如需再次发函请加 --force")
+                Skipped(
+                    status.project.id,
+                    f"本月已发函（{earlier.doc_no}，{fmt.date_cn(earlier.date)}），如需再次发函请加 --force",
+                )
             )
             continue
         drafts.append(
@@ -193,7 +196,9 @@ def letter_context(ledger: Ledger, draft: Draft) -> dict[str, Any]:
                 "category": issue.category,
                 "responsible_unit": issue.responsible_unit,
                 "deadline": issue.deadline,
-                "overdue_days": (s.as_of - issue.deadline).days if issue.is_overdue_on(s.as_of) else 0,
+                "overdue_days": (s.as_of - issue.deadline).days
+                if issue.deadline and issue.is_overdue_on(s.as_of)
+                else 0,
             }
             for issue in draft.open_issues
         ],

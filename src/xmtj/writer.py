@@ -79,7 +79,9 @@ class FileTransaction:
         try:
             for staged in self._staged:
                 staged.path.parent.mkdir(parents=True, exist_ok=True)
-                fd, staged.temp = tempfile.mkstemp(dir=staged.path.parent, prefix=f".{staged.path.name}.", suffix=".tmp")
+                fd, staged.temp = tempfile.mkstemp(
+                    dir=staged.path.parent, prefix=f".{staged.path.name}.", suffix=".tmp"
+                )
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(staged.data)
                     handle.flush()
@@ -93,7 +95,9 @@ class FileTransaction:
             self._undo()
             if isinstance(exc, OSError):
                 where = self._rel(Path(exc.filename)) if exc.filename else ""
-                raise WriteFailed(f"写入文件失败（{exc.strerror}{'：' + where if where else ''}），未做任何改动") from exc
+                raise WriteFailed(
+                    f"写入文件失败（{exc.strerror}{'：' + where if where else ''}），未做任何改动"
+                ) from exc
             raise
         return self.paths
 

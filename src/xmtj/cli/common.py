@@ -1,4 +1,4 @@
-"""The command line: parse options, call the core, print. The only module that prints or exits.
+"""Shared pieces of the command line: the app, options, error handling, output.
 
 Heavy imports (pydantic models, rich, tabulate, jinja2) happen inside the commands so that
 ``xmtj --help`` stays fast.
@@ -59,14 +59,14 @@ LedgerOption = Annotated[
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="输出格式：table、markdown、json、csv")]
 
 
-def _console(stderr: bool = False) -> Console:
+def console(stderr: bool = False) -> Console:
     from rich.console import Console
 
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
 def fail(message: str, code: int = 1) -> None:
-    _console(stderr=True).print(f"[bold red]错误：[/]{message}", markup=True)
+    console(stderr=True).print(f"[bold red]错误：[/]{message}", markup=True)
     raise typer.Exit(code)
 
 
@@ -104,119 +104,38 @@ def open_ledger(ledger_dir: Path | None) -> Ledger:
 def warn_broken_files(ledger: Ledger) -> None:
     broken = ledger.files_with_errors
     if broken:
-        _console(stderr=True).print(
+        console(stderr=True).print(
             f"[yellow]注意：{len(broken)} 个文件有错误，未计入统计；请先运行 xmtj check 查看并改正。[/]"
         )
 
 
-@app.command()
-@handles_errors
-def check(
-    ledger: LedgerOption = None,
-    output: FormatOption = OutputFormat.table,
-    strict: Annotated[bool, typer.Option("--strict", help="有警告也以失败退出")] = False,
+def emit_table(
+    output: OutputFormat,
+    headers: list[str],
+    rows: list[list[str]],
+    data: object,
+    title: str | None = None,
+    right: tuple[str, ...] = (),
+    wide: tuple[str, ...] = (),
 ) -> None:
-    """检查台账中每个文件的每处错误，一次全部列出（文件:行:列: 字段: 说明）。
-
-    有错误时退出码为 1；只有警告时为 0，加 --strict 则为 1。
-
-    示例：xmtj check　　xmtj check --format json
-    """
-    from xmtj.checks import check_ledger, count_by_severity
-
-    data = open_ledger(ledger)
-    problems = check_ledger(data)
-    counts = count_by_severity(problems)
-    if output is OutputFormat.json:
-        from xmtj.views import to_json
-
-        typer.echo(to_json({"problems": [p.as_dict() for p in problems]}))
-    elif output in (OutputFormat.csv, OutputFormat.markdown):
-        from xmtj.views import to_csv, to_markdown
-
-        headers = ["文件", "行", "列", "字段", "说明", "级别"]
-        rows = [
-            [
-                p.path,
-                str(p.line or ""),
-                str(p.column or ""),
-                p.field,
-                p.message,
-                "警告" if p.severity == "warning" else "错误",
-            ]
-            for p in problems
-        ]
-        if output is OutputFormat.csv:
-            typer.echo(to_csv(headers, rows), nl=False)
-        else:
-            typer.echo(to_markdown(headers, rows))
-    else:
-        for problem in problems:
-            typer.echo(str(problem))
-        files = sum(len(getattr(data, k)) for k in ("projects", "issues", "meetings"))
-        typer.echo(
-            f"已检查：项目{len(data.projects)}个、问题{len(data.issues)}个、活动{len(data.meetings)}个"
-            f"（有效文件{files}个）；错误{counts['error']}处，警告{counts['warning']}处。",
-            err=bool(problems),
-        )
-    if counts["error"] or (strict and counts["warning"]):
-        raise typer.Exit(1)
-
-
-@app.command()
-@handles_errors
-def status(
-    ledger: LedgerOption = None,
-    year: Annotated[int | None, typer.Option("--year", "-y", help="年度（默认：有进度数据的最近月份所在年）")] = None,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="统计截至日期 YYYY-MM-DD（默认：有进度数据的最近月份月末）")
-    ] = None,
-    by: Annotated[
-        GroupBy | None,
-        typer.Option("--by", help="分组汇总：branch、investment_type、level、sector、liaison_leader、responsible_unit"),
-    ] = None,
-    output: FormatOption = OutputFormat.table,
-) -> None:
-    """年度重点项目投资完成、开工投产和亮灯情况。
-
-    完成投资按“1—N月累计”计（截至日期所在月及以前的月度进展）；
-    亮灯规则见 README。
-
-    示例：xmtj status　　xmtj status --as-of 2021-11-30 --by branch　　xmtj status --format json
-    """
-    from xmtj.metrics import resolve_period, status_report
-
-    data = open_ledger(ledger)
-    day = parse_date(as_of, "--as-of")
-    the_year, the_day, inferred = resolve_period(data.projects, year, day)
-    report = status_report(
-        data.projects,
-        data.issues,
-        the_year,
-        the_day,
-        data.config.lights,
-        data.config.targets.get(the_year),
-        by.value if by else None,
-    )
-    warn_broken_files(data)
+    """One listing in the chosen format: rich table, GitHub Markdown, CSV, or JSON ``data``."""
     from xmtj import views
 
     if output is OutputFormat.json:
-        typer.echo(views.to_json(views.status_json(report)))
+        typer.echo(views.to_json(data))
     elif output is OutputFormat.csv:
-        typer.echo(views.to_csv(*views.table(report)), nl=False)
+        typer.echo(views.to_csv(headers, rows), nl=False)
     elif output is OutputFormat.markdown:
-        typer.echo(views.status_markdown(report))
+        typer.echo(views.to_markdown(headers, rows))
     else:
-        from xmtj.terminal import print_status
+        from rich.table import Table
 
-        print_status(_console(), report, inferred)
-
-
-def main() -> None:
-    """Entry point of the ``xmtj`` console script."""
-    app()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
+        table = Table(title=title, header_style="bold", title_justify="left")
+        for header in headers:
+            # only the long text columns wrap; ids, dates and figures stay on one line
+            table.add_column(
+                header, justify="right" if header in right else "left", overflow="fold", no_wrap=header not in wide
+            )
+        for row in rows:
+            table.add_row(*row)
+        console().print(table)
