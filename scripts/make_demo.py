@@ -19,8 +19,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 D = dt.date
 YEAR = 2021
 AS_OF = D(2021, 11, 30)
@@ -673,72 +671,6 @@ def build(seed: int) -> dict[str, dict[str, dict[str, Any]]]:
 
 # --- writing ---------------------------------------------------------------------------------
 
-ORDER = [
-    "id",
-    "name",
-    "owner",
-    "content",
-    "capacity",
-    "location",
-    "levels",
-    "investment_type",
-    "sector",
-    "six_new",
-    "key_years",
-    "branch",
-    "responsible_unit",
-    "liaison_leader",
-    "contact",
-    "total_investment",
-    "annual_plan",
-    "monthly_plan",
-    "planned_start",
-    "planned_completion",
-    "planned_production",
-    "actual_start",
-    "actual_completion",
-    "actual_production",
-    "approvals",
-    "progress",
-    "remarks",
-]
-COMMENTS = {
-    "investment_type": "政府投资 | 社会投资",
-    "total_investment": "万元",
-    "annual_plan": "年度计划投资, 万元",
-    "monthly_plan": "月度计划, 万元",
-    "progress": "当月完成投资 by month, 万元",
-}
-
-
-def flow(value: Any) -> str:
-    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10_000, sort_keys=False)
-    return text.strip().removesuffix("...").strip()
-
-
-def emit(record: dict[str, Any], order: list[str] | None = None) -> str:
-    keys = [k for k in (order or []) if k in record] + [k for k in record if k not in (order or [])]
-    if order == ORDER:
-        keys += [k for k in ("actual_start", "actual_completion", "actual_production") if k not in record]
-        keys = sorted(set(keys), key=ORDER.index)
-    lines = []
-    for key in keys:
-        value = record.get(key)
-        comment = f"  # {COMMENTS[key]}" if key in COMMENTS else ""
-        if value is None:
-            lines.append(f"{key}:")
-        elif isinstance(value, dict) and key in ("annual_plan", "monthly_plan", "progress"):
-            lines.append(f"{key}:{comment}")
-            lines.extend(f"  {flow(k)}: {flow(v)}" for k, v in value.items())
-        elif (isinstance(value, list) and value and isinstance(value[0], dict)) or (
-            isinstance(value, list) and key == "decisions"
-        ):
-            lines.append(f"{key}:")
-            lines.extend(f"  - {flow(item)}" for item in value)
-        else:
-            lines.append(f"{key}: {flow(value)}{comment}")
-    return "\n".join(lines) + "\n"
-
 
 CONFIG = """\
 # 河津市重点项目台账（演示数据）：除鹤龙项目的公开数据外均为虚构，人员姓名均为虚构。
@@ -764,6 +696,8 @@ letters:
 
 
 def write(root: Path, seed: int) -> None:
+    from xmtj.yamlout import flow, record_yaml
+
     records = build(seed)
     data = root / "data"
     for kind in ("projects", "issues", "meetings"):
@@ -772,7 +706,7 @@ def write(root: Path, seed: int) -> None:
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
         for rid, record in sorted(records[kind].items()):
-            (folder / f"{rid}.yaml").write_text(emit(record, ORDER if kind == "projects" else None), encoding="utf-8")
+            (folder / f"{rid}.yaml").write_text(record_yaml(kind, record), encoding="utf-8")
     branches = "\n".join(f"  - {b}" for b in BRANCHES)
     levels = "\n".join(f"  - {flow(level)}" for level in LEVELS)
     (root / "xmtj.yaml").write_text(CONFIG % (branches, levels), encoding="utf-8")

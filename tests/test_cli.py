@@ -25,7 +25,7 @@ BAD_INPUTS = {
     "wrong-type": ("data/projects/HJ2021-002.yaml", "remarks: [1, 2]\n", "remarks", "应为文本"),
     "unknown-key": ("data/projects/HJ2021-002.yaml", "anual_plan: {2021: 1}\n", "anual_plan", "是否应为 annual_plan"),
     "duplicate": ("data/projects/HJ2021-002.yaml", "sector: 产业\n", "sector", "字段重复"),
-    "yaml11": ("data/issues/WT2021-001.yaml", "resolution: no\n", "resolution", "被 YAML 读成了布尔值"),
+    "yaml11": ("data/issues/WT2021-001.yaml", "remarks_placeholder", "resolution", "被 YAML 读成了布尔值"),
 }
 
 
@@ -33,7 +33,12 @@ BAD_INPUTS = {
 def test_bad_input_in_the_demo(run: Run, demo_copy: Path, case: str) -> None:
     rel, addition, field, message = BAD_INPUTS[case]
     path = demo_copy / rel
-    path.write_text(path.read_text(encoding="utf-8") + addition, encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    if addition == "remarks_placeholder":  # the issue files already have an empty resolution: fill it
+        text = text.replace("resolution:\n", "resolution: no\n")
+    else:
+        text += addition
+    path.write_text(text, encoding="utf-8")
     result = run("check", ledger=demo_copy)
     assert result.exit_code == 1
     lines = [line for line in result.stdout.splitlines() if line.startswith(rel)]

@@ -75,7 +75,7 @@ def problems_of(ledger: LedgerDir) -> list[str]:
         ),
         pytest.param(
             GOOD.replace("id: P1", "id: P 1"),
-            "data/projects/P1.yaml:1:1: id: 编号只能由字母、数字、“-”和“_”组成",
+            "data/projects/P1.yaml:1:1: id: 编号只能由字母、数字、“-”和“_”组成，且不能以“-”开头",
             id="bad-id",
         ),
         pytest.param(

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 from xmtj import fmt
@@ -293,3 +294,30 @@ def annual_context(ledger: Ledger, year: int, as_of: dt.date) -> dict[str, Any]:
         "next_plan": next_plan if next_plan.projects else None,
         "next_by_type": {g.key: g for g in next_plan.groups["investment_type"]},
     }
+
+
+def save_briefing(ledger: Ledger, out: Path, text: str, period: str, commit: bool = True) -> Any:
+    """Write a briefing; inside the ledger's git repository, commit it marked ``Xmtj-Report: <period>``.
+
+    The mark lets ``xmtj diff`` and ``xmtj log`` flag later changes to the figures it reported.
+    """
+    from xmtj import __version__, gitio
+    from xmtj.writer import FileTransaction
+
+    target = (out if out.is_absolute() else Path.cwd() / out).resolve()
+    transaction = FileTransaction(target.parent)
+    if target.exists():
+        transaction.replace(target, text, target.read_bytes())
+    else:
+        transaction.create(target, text)
+    root = ledger.root.resolve()
+    inside = target.is_relative_to(root)
+    can_commit = commit and inside and gitio.is_repository(root) and not gitio.identity_missing(root)
+    rel = target.relative_to(root).as_posix() if inside else ""
+    if can_commit and gitio.dirty(root, [rel]):
+        can_commit = False  # edited by hand since it was last committed: leave that to the clerk
+    transaction.commit()
+    if not can_commit:
+        return None
+    message = f"通报: {period}\n\nXmtj-Report: {period}\nXmtj-Version: {__version__}\n"
+    return gitio.commit_files(root, [rel], message)

@@ -193,7 +193,7 @@ def check_ledger(ledger: Ledger, checks: Iterable[Check] | None = None) -> list[
     cross: list[Problem] = []
     for check in CHECKS if checks is None else checks:
         cross.extend(check(ledger))
-    found.extend(locate_problems(ledger.root, cross))
+    found.extend(locate_problems(ledger.files, cross))
     return sorted(found, key=lambda p: p.sort_key)
 
 

@@ -6,14 +6,16 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xmtj import fmt
 from xmtj.loader import Ledger
 from xmtj.metrics import LIGHT_WORDS, ProjectStatus, statuses_for
 from xmtj.models import Issue, Letter
 from xmtj.problems import XmtjError
+
+if TYPE_CHECKING:
+    from xmtj.changes import Change
 
 LETTERS_DIR = "letters"
 REGISTER_DIR = "data/letters"
@@ -212,19 +214,19 @@ def render_letter(ledger: Ledger, draft: Draft) -> str:
     return render(ledger.root, "letter.md.j2", letter_context(ledger, draft))
 
 
-def issue_letters(ledger: Ledger, drafts: Sequence[Draft]) -> list[Path]:
-    """Write every letter and its register entry, all or nothing."""
-    from xmtj.writer import FileTransaction
+def letters_change(ledger: Ledger, drafts: Sequence[Draft], command: Sequence[str]) -> Change:
+    """Every letter and its register entry, as one change (written all or nothing, one commit)."""
+    from xmtj.changes import Change
     from xmtj.yamlout import emit
 
-    transaction = FileTransaction(ledger.root)
+    texts: dict[str, str] = {}
     for draft in drafts:
-        text = render_letter(ledger, draft)  # render everything before writing anything
-        transaction.create(ledger.root / draft.letter_path, text)
-        transaction.create(
-            ledger.root / draft.register_path, emit(register_record(draft), REGISTER_COMMENTS, block=("reasons",))
-        )
-    return transaction.commit()
+        texts[draft.letter_path] = render_letter(ledger, draft)  # render everything before writing anything
+        texts[draft.register_path] = emit(register_record(draft), REGISTER_COMMENTS, block=("reasons",))
+    numbers = [d.number for d in drafts]
+    span = f"{drafts[0].doc_no}" if len(drafts) == 1 else f"{drafts[0].doc_no}—{numbers[-1]}号"
+    subject = f"督办: {span}（{len(drafts)}份）"
+    return Change(texts, subject, command, created=set(texts))
 
 
 def feedback_state(letter: Letter, today: dt.date) -> str:

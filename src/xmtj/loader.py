@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -16,6 +15,9 @@ from pydantic_core import ErrorDetails
 from xmtj import yamlio
 from xmtj.models import RECORD_KINDS, Config, Issue, Letter, Meeting, Project, Record, Sourced
 from xmtj.problems import LedgerInvalid, LedgerNotFound, Problem
+
+if TYPE_CHECKING:
+    from xmtj.sources import Source
 
 CONFIG_FILE = "xmtj.yaml"
 DATA_DIR = "data"
@@ -37,6 +39,7 @@ class Ledger:
     letters: list[Letter] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     today: dt.date = field(default_factory=dt.date.today)
+    source: Source | None = None
 
     @property
     def project_by_id(self) -> dict[str, Project]:
@@ -49,6 +52,15 @@ class Ledger:
     @property
     def meeting_by_id(self) -> dict[str, Meeting]:
         return _first_by_id(self.meetings)
+
+    @property
+    def files(self) -> Source:
+        """Where the records were read from (the working tree, or a git revision)."""
+        if self.source is None:
+            from xmtj.sources import WorkingTree
+
+            self.source = WorkingTree(self.root)
+        return self.source
 
     @property
     def files_with_errors(self) -> set[str]:
@@ -172,12 +184,17 @@ def _field_name(loc: tuple[Any, ...]) -> str:
 # --- reading one file ------------------------------------------------------------------------
 
 
-def read_mapping(path: Path, rel: str) -> tuple[dict[str, Any] | None, Any, list[Problem]]:
+def read_mapping(source: Source, rel: str) -> tuple[dict[str, Any] | None, Any, list[Problem]]:
     """The top-level mapping of a YAML file, its node tree, and the problems found on the way."""
     try:
-        data = path.read_bytes()
+        data = source.read(rel)
     except OSError as exc:
         return None, None, [Problem(rel, None, None, "", f"无法读取文件：{exc.strerror}")]
+    return parse_mapping(data, rel)
+
+
+def parse_mapping(data: bytes, rel: str) -> tuple[dict[str, Any] | None, Any, list[Problem]]:
+    """The top-level mapping of a file's bytes, its node tree, and the problems found on the way."""
     try:
         text = yamlio.decode(data)
     except yamlio.TextDecodeError as exc:
@@ -220,8 +237,15 @@ def validate(model: type[M], value: dict[str, Any], root: Any, rel: str) -> tupl
         return None, problems
 
 
-def load_record(path: Path, model: type[S], rel: str) -> tuple[S | None, list[Problem]]:
-    value, root, problems = read_mapping(path, rel)
+def load_record(source: Source, model: type[S], rel: str) -> tuple[S | None, list[Problem]]:
+    return record_from_bytes(source.read_or_none(rel), model, rel)
+
+
+def record_from_bytes(data: bytes | None, model: type[S], rel: str) -> tuple[S | None, list[Problem]]:
+    """One record from a file's bytes (None: unreadable), or the problems that keep it out."""
+    if data is None:
+        return None, [Problem(rel, None, None, "", "无法读取文件")]
+    value, root, problems = parse_mapping(data, rel)
     if value is None:
         return None, problems
     record, invalid = validate(model, value, root, rel)
@@ -232,9 +256,8 @@ def load_record(path: Path, model: type[S], rel: str) -> tuple[S | None, list[Pr
     return record, problems
 
 
-def load_config(root: Path) -> tuple[Config, list[Problem]]:
-    path = root / CONFIG_FILE
-    value, node, problems = read_mapping(path, CONFIG_FILE)
+def load_config(source: Source) -> tuple[Config, list[Problem]]:
+    value, node, problems = read_mapping(source, CONFIG_FILE)
     if value is not None:
         config, invalid = validate(Config, value, node, CONFIG_FILE)
         problems.extend(invalid)
@@ -243,30 +266,25 @@ def load_config(root: Path) -> tuple[Config, list[Problem]]:
     raise LedgerInvalid("台账设置文件有错误，无法继续：\n" + "\n".join(str(p) for p in problems))
 
 
-def record_files(root: Path, kind: str) -> list[Path]:
-    folder = root / DATA_DIR / kind
-    if not folder.is_dir():
-        return []
-    with os.scandir(folder) as entries:
-        names = sorted(e.name for e in entries if e.name.endswith((".yaml", ".yml")) and e.is_file())
-    return [folder / name for name in names]
+def load_ledger(root: Path, at: str | None = None) -> Ledger:
+    """Read the whole ledger (as it is on disk, or at git revision ``at``).
 
+    A broken file is reported and left out, never fatal.
+    """
+    from xmtj.sources import source_for
 
-def load_ledger(root: Path) -> Ledger:
-    """Read the whole ledger; a broken file is reported and left out, never fatal."""
-    config, _ = load_config(root)
-    ledger = Ledger(root=root, config=config)
+    source = source_for(root, at)
+    config, _ = load_config(source)
+    ledger = Ledger(root=root, config=config, source=source)
     for kind, model in RECORD_KINDS.items():
         records = getattr(ledger, kind)
-        for path in record_files(root, kind):
-            rel = path.relative_to(root).as_posix()
-            record, problems = load_record(path, model, rel)
+        for rel in source.list(f"{DATA_DIR}/{kind}"):
+            record, problems = load_record(source, model, rel)
             ledger.problems.extend(problems)
             if record is not None:
                 records.append(record)
-    for path in record_files(root, "letters"):
-        rel = path.relative_to(root).as_posix()
-        letter, problems = load_record(path, Letter, rel)
+    for rel in source.list(f"{DATA_DIR}/letters"):
+        letter, problems = load_record(source, Letter, rel)
         ledger.problems.extend(problems)
         if letter is not None:
             ledger.letters.append(letter)
@@ -274,7 +292,7 @@ def load_ledger(root: Path) -> Ledger:
     return ledger
 
 
-def locate_problems(root: Path, problems: Iterable[Problem]) -> list[Problem]:
+def locate_problems(source: Source, problems: Iterable[Problem]) -> list[Problem]:
     """Fill in the line and column of problems found by cross-record checks."""
     trees: dict[str, Any] = {}
     out = []
@@ -282,7 +300,7 @@ def locate_problems(root: Path, problems: Iterable[Problem]) -> list[Problem]:
         if problem.line is None and problem.path:
             if problem.path not in trees:
                 try:
-                    trees[problem.path] = yamlio.compose(yamlio.decode((root / problem.path).read_bytes()))
+                    trees[problem.path] = yamlio.compose(yamlio.decode(source.read(problem.path)))
                 except (OSError, yamlio.YamlSyntaxError, yamlio.TextDecodeError):
                     trees[problem.path] = None
             tree = trees[problem.path]

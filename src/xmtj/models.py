@@ -14,13 +14,13 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
 from pydantic_core import PydanticCustomError
 
-_ID_RE = re.compile(r"^[A-Za-z0-9_-]+$")
+_ID_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
 _MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
 def _check_id(value: Any) -> Any:
     if isinstance(value, str) and not _ID_RE.match(value):
-        raise PydanticCustomError("xmtj_id", "编号只能由字母、数字、“-”和“_”组成")
+        raise PydanticCustomError("xmtj_id", "编号只能由字母、数字、“-”和“_”组成，且不能以“-”开头")
     return value
 
 
@@ -219,6 +219,10 @@ class LetterSettings(Strict):
     feedback_days: int = Field(default=10, ge=1)
 
 
+class GitSettings(Strict):
+    commit: bool = True  # change commands commit what they write
+
+
 class Config(Strict):
     """The ledger's settings, `xmtj.yaml`."""
 
@@ -232,6 +236,7 @@ class Config(Strict):
     targets: dict[Year, Money] = Field(default_factory=dict)
     lights: Lights = Field(default_factory=Lights)
     letters: LetterSettings = Field(default_factory=LetterSettings)
+    git: GitSettings = Field(default_factory=GitSettings)
 
 
 RECORD_KINDS: dict[str, type[Record]] = {

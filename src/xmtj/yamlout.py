@@ -51,3 +51,37 @@ def emit(
         else:
             lines.append(f"{key}: {flow(value)}{note}")
     return "\n".join(lines) + "\n"
+
+
+PROJECT_COMMENTS = {
+    "investment_type": "政府投资 | 社会投资",
+    "total_investment": "万元",
+    "annual_plan": "年度计划投资, 万元",
+    "monthly_plan": "月度计划, 万元",
+    "progress": "当月完成投资 by month, 万元",
+}
+ISSUE_COMMENTS = {
+    "category": "用地 | 资金 | 手续 | 水电气路 | 征地拆迁 | 其他",
+    "source": "调度会 | 现场督查 | 集中观摩 | 企业反映 | 包联领导",
+    "deadline": "办结时限",
+    "status": "新增 | 推进中 | 已办结",
+}
+MEETING_COMMENTS = {"kind": "调度会 | 集中开工 | 集中观摩"}
+# fields written even when empty, so a clerk sees where to fill them in
+_EMPTY_SHOWN = {
+    "projects": ("actual_start", "actual_completion", "actual_production"),
+    "issues": ("resolved_on", "resolution"),
+    "meetings": (),
+}
+
+
+def record_yaml(kind: str, record: Mapping[str, Any]) -> str:
+    """A new record file in the house layout: fields in the model's order, comments, empty slots shown."""
+    from xmtj.models import RECORD_KINDS
+
+    fields = list(RECORD_KINDS[kind].model_fields)
+    shown = _EMPTY_SHOWN[kind]
+    ordered = {k: record.get(k) for k in fields if record.get(k) not in (None, [], {}) or k in shown}
+    ordered.update({k: v for k, v in record.items() if k not in ordered and k not in fields})
+    comments = {"projects": PROJECT_COMMENTS, "issues": ISSUE_COMMENTS, "meetings": MEETING_COMMENTS}[kind]
+    return emit(ordered, comments, block=("annual_plan", "monthly_plan", "progress", "decisions"))

@@ -18,6 +18,7 @@ import typer
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from xmtj.changes import Change
     from xmtj.loader import Ledger
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -95,10 +96,36 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
     return None  # pragma: no cover
 
 
-def open_ledger(ledger_dir: Path | None) -> Ledger:
+def open_ledger(ledger_dir: Path | None, at: str | None = None) -> Ledger:
     from xmtj.loader import find_ledger, load_ledger
 
-    return load_ledger(find_ledger(explicit=ledger_dir))
+    return load_ledger(find_ledger(explicit=ledger_dir), at)
+
+
+AtOption = Annotated[
+    str | None,
+    typer.Option(
+        "--at", help="读取台账在某个 git 版本（提交号、分支、标签）时的样子，不改动工作区", show_default=False
+    ),
+]
+MessageOption = Annotated[str | None, typer.Option("--message", "-m", help="写入提交说明的修改原因（如更正的依据）")]
+NoCommitOption = Annotated[bool, typer.Option("--no-commit", help="只写文件，不自动提交到 git")]
+
+
+def run_change(ledger: Ledger, change: Change, why: str | None, no_commit: bool) -> None:
+    """Apply a change and tell the clerk what was written and committed."""
+    from xmtj.changes import apply
+
+    outcome = apply(ledger, change, why, commit=not no_commit)
+    err = console(stderr=True)
+    for warning in change.warnings:
+        err.print(f"[yellow]注意：{warning}[/]")
+    for path in outcome.paths:
+        typer.echo(f"已写入 {path}")
+    if outcome.commit is not None:
+        typer.echo(f"已提交 {outcome.commit.id[:8]}：{outcome.commit.subject}")
+    elif outcome.note:
+        err.print(outcome.note)
 
 
 def warn_broken_files(ledger: Ledger) -> None:

@@ -11,8 +11,11 @@ from typing import Annotated, Any
 import typer
 
 from xmtj.cli.common import (
+    AtOption,
     FormatOption,
     LedgerOption,
+    MessageOption,
+    NoCommitOption,
     OutputFormat,
     app,
     console,
@@ -21,6 +24,7 @@ from xmtj.cli.common import (
     handles_errors,
     open_ledger,
     parse_date,
+    run_change,
     warn_broken_files,
 )
 
@@ -46,6 +50,8 @@ def remind(
     ] = MinLight.yellow,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只列出将要发函的项目和原因，不写任何文件")] = False,
     force: Annotated[bool, typer.Option("--force", help="本月已发过函的项目也再发一份")] = False,
+    message: MessageOption = None,
+    no_commit: NoCommitOption = False,
 ) -> None:
     """给进展缓慢（亮黄灯、红灯）的项目起草督办提醒函，逐份编号登记。
 
@@ -55,7 +61,7 @@ def remind(
 
     示例：xmtj remind --as-of 2021-11-30 --dry-run　　xmtj remind --as-of 2021-11-30 --date 2021-12-14
     """
-    from xmtj.letters import issue_letters, plan_letters
+    from xmtj.letters import letters_change, plan_letters
     from xmtj.metrics import resolve_period
 
     data = open_ledger(ledger)
@@ -89,10 +95,12 @@ def remind(
         emit_table(OutputFormat.table, headers, rows, None, title=title, wide=WIDE)
         err.print("（--dry-run：未写任何文件）")
         return
-    written = issue_letters(data, drafts)
+    command = ["xmtj", "remind", "--as-of", the_day.isoformat(), "--date", letter_date.isoformat()]
+    command += [f"--project={p}" for p in project or []] + (["--min-light=red"] if min_light is MinLight.red else [])
+    command += ["--force"] if force else []
+    change = letters_change(data, drafts, command)
     emit_table(OutputFormat.table, headers, rows, None, title=title, wide=WIDE)
-    for path in written:
-        typer.echo(path.relative_to(data.root).as_posix())
+    run_change(data, change, message, no_commit)
 
 
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -106,6 +114,8 @@ def report(
     year: Annotated[int | None, typer.Option("--year", "-y", help="年度总结：年份")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="年度总结的统计截至日期（默认该年12月31日）")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="写入文件（默认输出到屏幕）")] = None,
+    at: AtOption = None,
+    no_commit: NoCommitOption = False,
 ) -> None:
     """生成月度通报（--month）或年度工作总结数据（--year），Markdown 格式。
 
@@ -118,7 +128,7 @@ def report(
 
     if (month is None) == (year is None):
         fail("请指定 --month YYYY-MM（月度通报）或 --year YYYY（年度总结）之一")
-    data = open_ledger(ledger)
+    data = open_ledger(ledger, at)
     warn_broken_files(data)
     if month is not None:
         match = MONTH_RE.match(month)
@@ -133,16 +143,10 @@ def report(
     if out is None:
         typer.echo(text, nl=False)
         return
-    from xmtj.writer import FileTransaction
+    from xmtj.briefing import save_briefing
 
-    target = out if out.is_absolute() else Path.cwd() / out
-    transaction = FileTransaction(target.parent)
-    if target.exists():
-        transaction.replace(target, text, target.read_bytes())
-    else:
-        transaction.create(target, text)
-    transaction.commit()
-    console(stderr=True).print(f"已写入 {out}")
+    saved = save_briefing(data, out, text, month or str(year), commit=not no_commit and at is None)
+    console(stderr=True).print(f"已写入 {out}" + (f"，已提交 {saved.id[:8]}：{saved.subject}" if saved else ""))
 
 
 @app.command()

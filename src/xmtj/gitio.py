@@ -1,0 +1,157 @@
+"""git, driven with argument lists (never a shell), from the ledger's folder.
+
+Ids and revisions from the user are data, never options: revisions that start with ``-`` are
+refused, paths always follow ``--``, and ``--end-of-options`` guards what git would parse.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from xmtj.problems import XmtjError
+
+
+class GitError(XmtjError):
+    """A git command failed."""
+
+
+class BadRevision(XmtjError):
+    """A revision that git does not know (or that looks like an option)."""
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("LC_ALL", "C.UTF-8")
+    env["GIT_TERMINAL_PROMPT"] = "0"
+    env.pop("GIT_DIR", None)  # the ledger's own repository, whatever the caller's environment says
+    return env
+
+
+def git(
+    root: Path, args: Sequence[str], stdin: bytes | None = None, check: bool = True
+) -> subprocess.CompletedProcess[bytes]:
+    """Run ``git -C root args`` and return the finished process (bytes out)."""
+    try:
+        done = subprocess.run(
+            ["git", "-c", "core.quotepath=off", "-C", str(root), *args],
+            input=stdin,
+            capture_output=True,
+            env=_env(),
+            check=False,
+        )
+    except FileNotFoundError:
+        raise GitError("找不到 git 命令：请先安装 git") from None
+    if check and done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(f"git {args[0]} 失败：{message[-1] if message else done.returncode}")
+    return done
+
+
+def text(root: Path, args: Sequence[str]) -> str:
+    return git(root, args).stdout.decode("utf-8")
+
+
+def is_repository(root: Path) -> bool:
+    done = git(root, ["rev-parse", "--is-inside-work-tree"], check=False)
+    return done.returncode == 0 and done.stdout.strip() == b"true"
+
+
+def has_commits(root: Path) -> bool:
+    return git(root, ["rev-parse", "--verify", "--quiet", "HEAD"], check=False).returncode == 0
+
+
+def resolve(root: Path, rev: str) -> str:
+    """The full commit id of ``rev``; a revision starting with ``-`` is refused outright."""
+    if not rev or rev.startswith("-"):
+        raise BadRevision(f"版本“{rev}”无效：版本号不能以“-”开头")
+    done = git(root, ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"], check=False)
+    if done.returncode != 0:
+        raise BadRevision(f"git 中找不到版本“{rev}”")
+    return done.stdout.decode().strip()
+
+
+def list_files(root: Path, commit: str, folders: Iterable[str]) -> list[str]:
+    """Files (relative to the ledger) under ``folders`` at ``commit``."""
+    out = git(root, ["ls-tree", "-r", "--name-only", commit, "--", *folders]).stdout.decode("utf-8")
+    return [line for line in out.splitlines() if line]
+
+
+def read_blobs(root: Path, commit: str, paths: Sequence[str]) -> dict[str, bytes]:
+    """The contents of ``paths`` at ``commit``, in one ``git cat-file --batch`` call."""
+    if not paths:
+        return {}
+    request = "".join(f"{commit}:./{p}\n" for p in paths).encode("utf-8")
+    out = git(root, ["cat-file", "--batch"], stdin=request).stdout
+    blobs: dict[str, bytes] = {}
+    pos = 0
+    for path in paths:
+        end = out.index(b"\n", pos)
+        header = out[pos:end].split()
+        pos = end + 1
+        if len(header) < 3 or header[1] != b"blob":
+            continue  # missing: "<name> missing"
+        size = int(header[2])
+        blobs[path] = out[pos : pos + size]
+        pos += size + 1
+    return blobs
+
+
+def dirty(root: Path, paths: Sequence[str]) -> list[str]:
+    """Which of ``paths`` have uncommitted changes (staged, unstaged, or untracked)."""
+    if not paths:
+        return []
+    out = git(root, ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *paths]).stdout
+    changed = []
+    for entry in out.split(b"\0"):
+        if len(entry) > 3:
+            changed.append(entry[3:].decode("utf-8"))
+    return changed
+
+
+def identity_missing(root: Path) -> bool:
+    """No author name or email configured (nor given through the environment)."""
+    env = _env()
+    for key, var in (("user.name", "GIT_AUTHOR_NAME"), ("user.email", "GIT_AUTHOR_EMAIL")):
+        if env.get(var):
+            continue
+        if git(root, ["config", "--get", key], check=False).returncode != 0:
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class Commit:
+    id: str
+    author: str
+    date: str  # ISO 8601 with the commit's own offset
+    subject: str
+    body: str
+
+
+def commit_files(root: Path, paths: Sequence[str], message: str) -> Commit:
+    """Commit exactly ``paths`` (new or changed) with ``message``; other staged changes stay staged."""
+    git(root, ["add", "--", *paths])
+    git(root, ["commit", "--quiet", "--no-verify", "-m", message, "--only", "--", *paths])
+    return last_commit(root)
+
+
+_FORMAT = "%H%x1f%an%x1f%aI%x1f%s%x1f%b%x1e"
+
+
+def _parse_commits(raw: str) -> list[Commit]:
+    commits = []
+    for chunk in raw.split("\x1e"):
+        chunk = chunk.strip("\n")
+        if not chunk:
+            continue
+        cid, author, date, subject, body = (chunk.split("\x1f") + [""] * 5)[:5]
+        commits.append(Commit(cid, author, date, subject, body.strip()))
+    return commits
+
+
+def last_commit(root: Path) -> Commit:
+    return _parse_commits(text(root, ["log", "-1", f"--format={_FORMAT}"]))[0]

@@ -1,0 +1,95 @@
+"""Where a ledger's files are read from: the working tree, or a git revision (``--at REV``)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Protocol
+
+from xmtj import gitio
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+class Source(Protocol):
+    """Read-only access to a ledger's files by their path relative to the ledger."""
+
+    root: Path
+    revision: str | None
+
+    def list(self, folder: str) -> list[str]:
+        """The YAML files directly in ``folder``, sorted."""
+        ...
+
+    def read(self, rel: str) -> bytes:
+        """A file's bytes; raises OSError if there is none."""
+        ...
+
+    def read_or_none(self, rel: str) -> bytes | None: ...
+
+
+class WorkingTree:
+    """The files as they are on disk now."""
+
+    revision: str | None = None
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def list(self, folder: str) -> list[str]:
+        path = self.root / folder
+        if not path.is_dir():
+            return []
+        with os.scandir(path) as entries:
+            names = sorted(e.name for e in entries if e.name.endswith(YAML_SUFFIXES) and e.is_file())
+        return [f"{folder}/{name}" for name in names]
+
+    def read(self, rel: str) -> bytes:
+        return (self.root / rel).read_bytes()
+
+    def read_or_none(self, rel: str) -> bytes | None:
+        try:
+            return self.read(rel)
+        except OSError:
+            return None
+
+
+class GitRevision:
+    """The files as they were at a commit, read straight from git (the working tree is not touched)."""
+
+    def __init__(self, root: Path, revision: str) -> None:
+        self.root = root
+        self.revision: str | None = gitio.resolve(root, revision)
+        self.label = revision
+        commit = self.revision or ""
+        paths = gitio.list_files(root, commit, ["xmtj.yaml", "data", "templates"])
+        self._blobs = gitio.read_blobs(root, commit, paths)
+
+    def list(self, folder: str) -> list[str]:
+        prefix = folder.rstrip("/") + "/"
+        return sorted(
+            p for p in self._blobs if p.startswith(prefix) and "/" not in p[len(prefix) :] and p.endswith(YAML_SUFFIXES)
+        )
+
+    def read(self, rel: str) -> bytes:
+        try:
+            return self._blobs[rel]
+        except KeyError:
+            raise FileNotFoundError(2, f"{rel} 在版本 {self.label} 中不存在", rel) from None
+
+    def read_or_none(self, rel: str) -> bytes | None:
+        return self._blobs.get(rel)
+
+    def template(self, name: str) -> str | None:
+        data = self._blobs.get(f"templates/{name}")
+        return data.decode("utf-8") if data is not None else None
+
+
+def source_for(root: Path, at: str | None) -> Source:
+    if at is None:
+        return WorkingTree(root)
+    if not gitio.is_repository(root):
+        from xmtj.problems import XmtjError
+
+        raise XmtjError(f"{root} 不是 git 仓库，不能使用 --at")
+    return GitRevision(root, at)
