@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from xmtj import fmt
+from xmtj.sources import GitRevision, Source
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -61,11 +62,14 @@ def _ordinal(n: int) -> str:
     return fmt.zh_number(n) + "、"
 
 
-def environment(ledger_root: Path | None) -> Environment:
-    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+def environment(ledger_root: Path | None, source: Source | None = None) -> Environment:
+    """Templates from the ledger's ``templates/`` (at the revision read, for ``--at``), then the defaults."""
+    from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, FunctionLoader, StrictUndefined
 
-    loaders = []
-    if ledger_root is not None and (ledger_root / "templates").is_dir():
+    loaders: list[BaseLoader] = []
+    if source is not None and isinstance(source, GitRevision):
+        loaders.append(FunctionLoader(source.template))
+    elif ledger_root is not None and (ledger_root / "templates").is_dir():
         loaders.append(FileSystemLoader(ledger_root / "templates"))
     loaders.append(FileSystemLoader(default_templates()))
     env = Environment(
@@ -94,14 +98,14 @@ def environment(ledger_root: Path | None) -> Environment:
     return env
 
 
-def render(ledger_root: Path | None, name: str, context: dict[str, Any]) -> str:
+def render(ledger_root: Path | None, name: str, context: dict[str, Any], source: Source | None = None) -> str:
     """``name`` rendered with ``context``; a missing value is an error, never an empty string."""
     from jinja2 import TemplateError, UndefinedError
 
     from xmtj.problems import XmtjError
 
     try:
-        return environment(ledger_root).get_template(name).render(**context)
+        return environment(ledger_root, source).get_template(name).render(**context)
     except UndefinedError as exc:
         raise XmtjError(f"模板 {name} 用到了不存在的数据：{exc.message}") from None
     except TemplateError as exc:

@@ -80,24 +80,30 @@ def list_files(root: Path, commit: str, folders: Iterable[str]) -> list[str]:
     return [line for line in out.splitlines() if line]
 
 
-def read_blobs(root: Path, commit: str, paths: Sequence[str]) -> dict[str, bytes]:
-    """The contents of ``paths`` at ``commit``, in one ``git cat-file --batch`` call."""
-    if not paths:
+def read_objects(root: Path, specs: Sequence[str]) -> dict[str, bytes]:
+    """Blobs named ``rev:./path``, in one ``git cat-file --batch`` call; missing ones are left out."""
+    if not specs:
         return {}
-    request = "".join(f"{commit}:./{p}\n" for p in paths).encode("utf-8")
+    request = "".join(f"{spec}\n" for spec in specs).encode("utf-8")
     out = git(root, ["cat-file", "--batch"], stdin=request).stdout
     blobs: dict[str, bytes] = {}
     pos = 0
-    for path in paths:
+    for spec in specs:
         end = out.index(b"\n", pos)
         header = out[pos:end].split()
         pos = end + 1
-        if len(header) < 3 or header[1] != b"blob":
-            continue  # missing: "<name> missing"
-        size = int(header[2])
-        blobs[path] = out[pos : pos + size]
+        if len(header) < 3 or header[-2] != b"blob":
+            continue  # "<name> missing", or not a file
+        size = int(header[-1])
+        blobs[spec] = out[pos : pos + size]
         pos += size + 1
     return blobs
+
+
+def read_blobs(root: Path, commit: str, paths: Sequence[str]) -> dict[str, bytes]:
+    """The contents of ``paths`` at ``commit``."""
+    found = read_objects(root, [f"{commit}:./{p}" for p in paths])
+    return {p: found[f"{commit}:./{p}"] for p in paths if f"{commit}:./{p}" in found}
 
 
 def dirty(root: Path, paths: Sequence[str]) -> list[str]:
@@ -140,6 +146,41 @@ def commit_files(root: Path, paths: Sequence[str], message: str) -> Commit:
 
 
 _FORMAT = "%H%x1f%an%x1f%aI%x1f%s%x1f%b%x1e"
+LOG_FORMAT = "%x1c%H%x1f%an%x1f%aI%x1f%s%x1f%b%x1d"
+
+
+@dataclass(frozen=True)
+class NameStatus:
+    status: str  # A, M, D, R
+    path: str
+    old_path: str | None = None
+
+
+def parse_name_status(block: str) -> list[NameStatus]:
+    entries = []
+    for line in block.splitlines():
+        parts = line.split("\t")
+        if len(parts) < 2 or not parts[0]:
+            continue
+        code = parts[0][0]
+        if code in "RC" and len(parts) >= 3:
+            entries.append(NameStatus("R" if code == "R" else "A", parts[2], parts[1]))
+        else:
+            entries.append(NameStatus(code, parts[1]))
+    return entries
+
+
+def log_with_files(root: Path, args: Sequence[str]) -> list[tuple[Commit, list[NameStatus]]]:
+    """``git log`` with each commit's changed files (renames found)."""
+    raw = text(root, ["log", f"--format={LOG_FORMAT}", "--name-status", "-M", *args])
+    out = []
+    for chunk in raw.split("\x1c"):
+        if not chunk.strip():
+            continue
+        header, _, files = chunk.partition("\x1d")
+        cid, author, date, subject, body = (header.split("\x1f") + [""] * 5)[:5]
+        out.append((Commit(cid, author, date, subject, body.strip()), parse_name_status(files)))
+    return out
 
 
 def _parse_commits(raw: str) -> list[Commit]:

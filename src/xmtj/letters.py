@@ -211,7 +211,7 @@ def letter_context(ledger: Ledger, draft: Draft) -> dict[str, Any]:
 def render_letter(ledger: Ledger, draft: Draft) -> str:
     from xmtj.documents import render
 
-    return render(ledger.root, "letter.md.j2", letter_context(ledger, draft))
+    return render(ledger.root, "letter.md.j2", letter_context(ledger, draft), ledger.files)
 
 
 def letters_change(ledger: Ledger, drafts: Sequence[Draft], command: Sequence[str]) -> Change:

@@ -4,7 +4,7 @@ Heavy imports (pydantic models, rich, tabulate, jinja2) happen inside the comman
 ``xmtj --help`` stays fast.
 """
 
-from xmtj.cli import documents, edit_cmds, ledger_cmds, records  # noqa: F401 - registers the commands
+from xmtj.cli import documents, edit_cmds, history_cmds, ledger_cmds, records  # noqa: F401 - registers the commands
 from xmtj.cli.common import app
 
 

@@ -135,11 +135,11 @@ def report(
         if not match:
             fail(f"--month 应为 YYYY-MM，例如 2021-11，现为“{month}”")
             return
-        text = render(data.root, "report.md.j2", monthly_context(data, int(match[1]), int(match[2])))
+        text = render(data.root, "report.md.j2", monthly_context(data, int(match[1]), int(match[2])), data.files)
     else:
         assert year is not None
         day = parse_date(as_of, "--as-of") or dt.date(year, 12, 31)
-        text = render(data.root, "annual.md.j2", annual_context(data, year, day))
+        text = render(data.root, "annual.md.j2", annual_context(data, year, day), data.files)
     if out is None:
         typer.echo(text, nl=False)
         return
@@ -154,6 +154,7 @@ def report(
 def plan(
     year: Annotated[int, typer.Option("--year", "-y", help="年度")],
     ledger: LedgerOption = None,
+    at: AtOption = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """某年度重点项目（含谋划项目）的数量和总投资，按投资类型、行业、级别、“六新”类别分组。
@@ -163,7 +164,7 @@ def plan(
     from xmtj import fmt, views
     from xmtj.briefing import PLAN_GROUPS, plan_summary
 
-    data = open_ledger(ledger)
+    data = open_ledger(ledger, at)
     warn_broken_files(data)
     summary = plan_summary(data.projects, year)
     by_type = {g.key: g for g in summary.groups["investment_type"]}

@@ -200,14 +200,11 @@ def project_new(
 
 def _project_prefix(ids: list[str]) -> str:
     """The letters most project ids start with (HJ in HJ2021-001), or XM."""
+    import re
     from collections import Counter
 
-    heads = Counter(rid.rstrip("0123456789-_").rstrip("0123456789") for rid in ids)
-    heads.update(
-        rid[: len(rid) - len(rid.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"))] for rid in ids
-    )
-    letters = [h for h, _ in heads.most_common() if h.isalpha()]
-    return letters[0] if letters else "XM"
+    heads = Counter(m[0] for rid in ids if (m := re.match(r"[A-Za-z]+", rid)))
+    return heads.most_common(1)[0][0] if heads else "XM"
 
 
 @issue_app.command("new")

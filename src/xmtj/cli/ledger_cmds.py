@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from xmtj.cli.common import (
+    AtOption,
     FormatOption,
     GroupBy,
     LedgerOption,
@@ -24,6 +25,7 @@ from xmtj.cli.common import (
 @handles_errors
 def check(
     ledger: LedgerOption = None,
+    at: AtOption = None,
     output: FormatOption = OutputFormat.table,
     strict: Annotated[bool, typer.Option("--strict", help="有警告也以失败退出")] = False,
 ) -> None:
@@ -35,7 +37,7 @@ def check(
     """
     from xmtj.checks import check_ledger, count_by_severity
 
-    data = open_ledger(ledger)
+    data = open_ledger(ledger, at)
     problems = check_ledger(data)
     counts = count_by_severity(problems)
     if output is OutputFormat.json:
@@ -78,6 +80,7 @@ def check(
 @handles_errors
 def status(
     ledger: LedgerOption = None,
+    at: AtOption = None,
     year: Annotated[int | None, typer.Option("--year", "-y", help="年度（默认：有进度数据的最近月份所在年）")] = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="统计截至日期 YYYY-MM-DD（默认：有进度数据的最近月份月末）")
@@ -97,7 +100,7 @@ def status(
     """
     from xmtj.metrics import resolve_period, status_report
 
-    data = open_ledger(ledger)
+    data = open_ledger(ledger, at)
     day = parse_date(as_of, "--as-of")
     the_year, the_day, inferred = resolve_period(data.projects, year, day)
     report = status_report(

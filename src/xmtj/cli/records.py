@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from xmtj.cli.common import (
+    AtOption,
     FormatOption,
     LedgerOption,
     OutputFormat,
@@ -47,6 +48,7 @@ def _d(day: dt.date | None) -> str:
 @handles_errors
 def issue_list(
     ledger: LedgerOption = None,
+    at: AtOption = None,
     open_only: Annotated[bool, typer.Option("--open", help="只列未办结的问题")] = False,
     overdue: Annotated[bool, typer.Option("--overdue", help="只列逾期未办结的问题")] = False,
     project: Annotated[str | None, typer.Option("--project", "-p", help="只列某个项目的问题（项目编号）")] = None,
@@ -59,7 +61,7 @@ def issue_list(
 
     示例：xmtj issue list --overdue　　xmtj issue list --project HJ2021-038 --format csv
     """
-    data = open_ledger(ledger)
+    data = open_ledger(ledger, at)
     day = parse_date(as_of, "--as-of") or data.today
     projects, meetings = data.project_by_id, data.meeting_by_id
     if project and project not in projects:
@@ -124,6 +126,7 @@ def issue_list(
 def issue_show(
     issue_id: Annotated[str, typer.Argument(metavar="ID", help="问题编号")],
     ledger: LedgerOption = None,
+    at: AtOption = None,
     as_of: AsOfOption = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
@@ -131,7 +134,7 @@ def issue_show(
 
     示例：xmtj issue show WT2021-017
     """
-    data = open_ledger(ledger)
+    data = open_ledger(ledger, at)
     day = parse_date(as_of, "--as-of") or data.today
     issue = data.issue_by_id.get(issue_id)
     if issue is None:
@@ -163,6 +166,7 @@ def issue_show(
 @handles_errors
 def meeting_list(
     ledger: LedgerOption = None,
+    at: AtOption = None,
     year: YearOption = None,
     kind: Annotated[EventKind | None, typer.Option("--kind", help="调度会、集中开工或集中观摩")] = None,
     output: FormatOption = OutputFormat.table,
@@ -171,7 +175,7 @@ def meeting_list(
 
     示例：xmtj meeting list --year 2021 --kind 调度会
     """
-    data = open_ledger(ledger)
+    data = open_ledger(ledger, at)
     raised: dict[str, int] = {}
     for i in data.issues:
         if i.meeting:
@@ -203,6 +207,7 @@ def meeting_list(
 @handles_errors
 def letter_list(
     ledger: LedgerOption = None,
+    at: AtOption = None,
     year: YearOption = None,
     pending: Annotated[bool, typer.Option("--pending", help="只列尚未收到书面反馈的函")] = False,
     output: FormatOption = OutputFormat.table,
@@ -213,7 +218,7 @@ def letter_list(
     """
     from xmtj.letters import feedback_state
 
-    data = open_ledger(ledger)
+    data = open_ledger(ledger, at)
     projects = data.project_by_id
     chosen = [
         x for x in data.letters if (year is None or x.year == year) and (not pending or x.feedback.received_on is None)

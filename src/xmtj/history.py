@@ -1,0 +1,303 @@
+"""The audit trail: who changed which figure, when, read from git in the office's terms.
+
+Every commit is read the same way, made by xmtj or by hand: the files it changed are parsed
+before and after, and compared field by field (``progress.2021-10: 800 → 950``). A change to a
+month's figure after a briefing for that month (or a later one) was committed is retroactive and
+is flagged: it is what an auditor looks for first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from xmtj import gitio, yamlio
+from xmtj.changes import show
+from xmtj.problems import XmtjError
+
+LEDGER_PATHS = ("xmtj.yaml", "data")
+_MONTH_FIELD = re.compile(r"^(progress|monthly_plan)\.(\d{4}-\d{2})$")
+_STATUS_WORDS = {"A": "新增", "M": "修改", "D": "删除", "R": "改名"}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: Any
+    new: Any
+    retroactive: str | None = None  # the briefing it contradicts, e.g. "2021-11"
+
+    def words(self) -> str:
+        text = f"{self.field}: {show(self.old)} → {show(self.new)}"
+        if self.retroactive:
+            text += f"（注意：{self.retroactive}通报已发出后的追溯修改）"
+        return text
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "old": _plain(self.old), "new": _plain(self.new), "retroactive": self.retroactive}
+
+
+@dataclass(frozen=True)
+class FileChange:
+    path: str
+    status: str  # A M D R
+    old_path: str | None
+    changes: tuple[FieldChange, ...]
+
+    @property
+    def record(self) -> str:
+        return Path(self.path).stem
+
+    def words(self) -> str:
+        head = f"{_STATUS_WORDS[self.status]} {self.path}"
+        if self.status == "R" and self.old_path:
+            head = f"改名 {self.old_path} → {self.path}"
+        return head
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "status": _STATUS_WORDS[self.status],
+            "old_path": self.old_path,
+            "changes": [c.as_dict() for c in self.changes],
+        }
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    commit: gitio.Commit
+    files: tuple[FileChange, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "commit": self.commit.id,
+            "author": self.commit.author,
+            "date": self.commit.date,
+            "message": self.commit.subject,
+            "body": self.commit.body,
+            "files": [f.as_dict() for f in self.files],
+        }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value) if value != value.to_integral_value() else int(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def parse(data: bytes | None) -> dict[str, Any] | None:
+    """A file's top-level mapping as plain values, or None if absent or unreadable."""
+    if data is None:
+        return None
+    try:
+        node = yamlio.compose(yamlio.decode(data))
+    except (yamlio.YamlSyntaxError, yamlio.TextDecodeError):
+        return {"（文件无法解析）": data.decode("utf-8", "replace")[:60]}
+    if not isinstance(node, yamlio.MappingNode):
+        return {}
+    value = yamlio.build(node, [])
+    return value if isinstance(value, dict) else {}
+
+
+def flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Dotted fields in the office's terms: ``progress.2021-10`` is the month's amount."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        path = f"{prefix}.{key}" if prefix else str(key)
+        if prefix == "progress" and isinstance(value, dict):
+            out[path] = value.get("amount")
+            for sub, inner in value.items():
+                if sub != "amount":
+                    out[f"{path}.{sub}"] = inner
+        elif isinstance(value, dict):
+            out.update(flatten(value, path) if value else {path: {}})
+        elif isinstance(value, list) and any(isinstance(item, dict) for item in value):
+            for i, item in enumerate(value):
+                out.update(flatten(item, f"{path}[{i}]") if isinstance(item, dict) else {f"{path}[{i}]": item})
+        elif isinstance(value, list):
+            out[path] = "、".join(str(show(v)) for v in value) if value else None
+        else:
+            out[path] = value
+    return out
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, (int, Decimal)) and isinstance(b, (int, Decimal)) and not isinstance(a, bool):
+        return Decimal(a) == Decimal(b)
+    return bool(a == b)
+
+
+def field_changes(old: bytes | None, new: bytes | None) -> list[FieldChange]:
+    before = flatten(parse(old) or {})
+    after = flatten(parse(new) or {})
+    keys = list(after) + [k for k in before if k not in after]
+    return [
+        FieldChange(k, before.get(k), after.get(k))
+        for k in keys
+        if not _same(before.get(k), after.get(k)) and not (before.get(k) in (None, "") and after.get(k) in (None, ""))
+    ]
+
+
+def _month(field_name: str) -> str | None:
+    match = _MONTH_FIELD.match(field_name)
+    return match[2] if match else None
+
+
+# --- briefings already sent -------------------------------------------------------------------
+
+
+@dataclass
+class Briefings:
+    """Commits that sent a briefing (``Xmtj-Report: <period>``), and which commits came after them."""
+
+    root: Path
+    reports: list[tuple[str, str]] = field(default_factory=list)  # (commit, last month covered)
+    _ancestors: dict[str, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, root: Path, rev: str = "HEAD") -> Briefings:
+        if not gitio.has_commits(root):
+            return cls(root)
+        raw = gitio.text(root, ["log", "--format=%H%x1f%(trailers:key=Xmtj-Report,valueonly,separator=%x2C)", rev])
+        reports = []
+        for line in raw.splitlines():
+            cid, _, periods = line.partition("\x1f")
+            for period in filter(None, (p.strip() for p in periods.split(","))):
+                reports.append((cid, period if "-" in period else f"{period}-12"))
+        return cls(root, reports)
+
+    def ancestors(self, commit: str) -> set[str]:
+        if commit not in self._ancestors:
+            self._ancestors[commit] = set(gitio.text(self.root, ["rev-list", commit]).split())
+        return self._ancestors[commit]
+
+    def sent_before(self, month: str, commit: str | None) -> str | None:
+        """The period of a briefing covering ``month`` that was committed before ``commit``
+        (None: before the working tree, i.e. any briefing in the history read)."""
+        for cid, period in self.reports:
+            if period >= month and cid != commit and (commit is None or cid in self.ancestors(commit)):
+                return period
+        return None
+
+
+def _flag(changes: Iterable[FieldChange], briefings: Briefings, commit: str | None) -> tuple[FieldChange, ...]:
+    out = []
+    for change in changes:
+        month = _month(change.field)
+        sent = briefings.sent_before(month, commit) if month and change.old is not None else None
+        out.append(FieldChange(change.field, change.old, change.new, sent) if sent else change)
+    return tuple(out)
+
+
+# --- xmtj log --------------------------------------------------------------------------------
+
+
+def record_path(root: Path, record_id: str, rev: str = "HEAD") -> str:
+    """Where a record lives (now, or at ``rev``)."""
+    if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_-]*(-\d+)?", record_id):
+        raise XmtjError(f"编号“{record_id}”无效：只能由字母、数字、“-”和“_”组成，且不能以“-”开头")
+    candidates = [f"data/{kind}/{record_id}.yaml" for kind in ("projects", "issues", "meetings", "letters")]
+    for rel in candidates:
+        if (root / rel).is_file():
+            return rel
+    if gitio.has_commits(root):
+        found = gitio.text(root, ["log", "--all", "--format=", "--name-only", "--", *candidates]).split()
+        if found:
+            return found[0]
+    raise XmtjError(f"找不到编号为 {record_id} 的记录")
+
+
+def log(root: Path, record_id: str | None = None, since: str | None = None, at: str | None = None) -> list[LogEntry]:
+    """The history of one record (following renames) or of the whole ledger, newest first."""
+    if not gitio.is_repository(root):
+        raise XmtjError(f"{root} 不是 git 仓库，没有修改历史")
+    if not gitio.has_commits(root):
+        return []
+    tip = gitio.resolve(root, at) if at else "HEAD"
+    args: list[str] = []
+    since_day = None
+    if since:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
+            since_day = since  # compared with each commit's date as written (its own offset), not the machine's zone
+        else:
+            tip = f"{gitio.resolve(root, since)}..{tip}"
+    args.append(tip)
+    if record_id:
+        args += ["--follow", "--", record_path(root, record_id)]
+    else:
+        args += ["--", *LEDGER_PATHS]
+    entries = [e for e in gitio.log_with_files(root, args) if since_day is None or e[0].date[:10] >= since_day]
+    specs = []
+    for commit, files in entries:
+        for f in files:
+            if f.status != "D":
+                specs.append(f"{commit.id}:./{f.path}")
+            if f.status != "A":
+                specs.append(f"{commit.id}^:./{f.old_path or f.path}")
+    blobs = gitio.read_objects(root, specs)
+    briefings = Briefings.read(root, tip.split("..")[-1])
+    out = []
+    for commit, files in entries:
+        changes = []
+        for f in files:
+            if not (f.path.startswith("data/") or f.path == "xmtj.yaml"):
+                continue
+            new = blobs.get(f"{commit.id}:./{f.path}")
+            old = blobs.get(f"{commit.id}^:./{f.old_path or f.path}")
+            fields = _flag(field_changes(old, new), briefings, commit.id)
+            changes.append(FileChange(f.path, f.status, f.old_path, fields))
+        out.append(LogEntry(commit, tuple(changes)))
+    return out
+
+
+# --- xmtj diff -------------------------------------------------------------------------------
+
+
+def diff(root: Path, rev: str | None = None, rev2: str | None = None) -> list[FileChange]:
+    """Field-level changes from ``rev`` (default HEAD) to ``rev2`` (default: the working tree)."""
+    if not gitio.is_repository(root) or not gitio.has_commits(root):
+        raise XmtjError(f"{root} 不是有提交记录的 git 仓库，无法比较")
+    base = gitio.resolve(root, rev or "HEAD")
+    target = gitio.resolve(root, rev2) if rev2 else None
+    args = ["diff", "--name-status", "-M", base] + ([target] if target else []) + ["--", *LEDGER_PATHS]
+    entries = gitio.parse_name_status(gitio.text(root, args))
+    if target is None:
+        untracked = gitio.text(root, ["ls-files", "--others", "--exclude-standard", "--", *LEDGER_PATHS])
+        entries += [gitio.NameStatus("A", p) for p in untracked.splitlines() if p.endswith((".yaml", ".yml"))]
+    specs = [f"{base}:./{e.old_path or e.path}" for e in entries if e.status != "A"]
+    if target:
+        specs += [f"{target}:./{e.path}" for e in entries if e.status != "D"]
+    blobs = gitio.read_objects(root, specs)
+    briefings = Briefings.read(root, base)
+    out = []
+    for e in entries:
+        old = blobs.get(f"{base}:./{e.old_path or e.path}")
+        if target:
+            new = blobs.get(f"{target}:./{e.path}")
+        else:
+            path = root / e.path
+            new = path.read_bytes() if e.status != "D" and path.is_file() else None
+        # a change is retroactive if a briefing reachable from the base went out before it
+        fields = _flag(field_changes(old, new), briefings, None)
+        out.append(FileChange(e.path, e.status, e.old_path, fields))
+    return sorted(out, key=lambda f: f.path)
+
+
+def summarize(changes: Sequence[FileChange]) -> dict[str, int]:
+    return {
+        "added": sum(1 for c in changes if c.status == "A"),
+        "removed": sum(1 for c in changes if c.status == "D"),
+        "changed": sum(1 for c in changes if c.status in "MR"),
+        "retroactive": sum(1 for c in changes for f in c.changes if f.retroactive),
+    }
