@@ -66,6 +66,14 @@ class LedgerDir:
         return self.write(f"data/projects/{pid}.yaml", project_yaml(pid, name, extra))
 
 
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Record caches of ledgers outside git go to a temporary folder, never the user's own."""
+    folder = tmp_path_factory.mktemp("xdg-cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    return folder
+
+
 @pytest.fixture
 def ledger(tmp_path: Path) -> LedgerDir:
     return LedgerDir(tmp_path / "ledger")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -12,13 +13,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from xmtj import yamlio
+from xmtj import fastyaml, yamlio
 from xmtj.models import RECORD_KINDS, Config, Issue, Letter, Meeting, Project, Record, Sourced
 from xmtj.problems import LedgerInvalid, LedgerNotFound, Problem
 
 if TYPE_CHECKING:
     from xmtj.sources import Source
 
+MODELS: dict[str, type[Sourced]] = {**RECORD_KINDS, "letters": Letter}
 CONFIG_FILE = "xmtj.yaml"
 DATA_DIR = "data"
 
@@ -200,6 +202,13 @@ def parse_mapping(data: bytes, rel: str) -> tuple[dict[str, Any] | None, Any, li
     except yamlio.TextDecodeError as exc:
         pos = exc.position
         return None, None, [Problem(rel, pos.line, pos.column, "", exc.message)]
+    fast = fastyaml.parse(text)
+    if fast is not None:
+        return fast, None, []  # no node tree: ``validate`` composes one only if a field is wrong
+    return _parse_mapping_fully(text, rel)
+
+
+def _parse_mapping_fully(text: str, rel: str) -> tuple[dict[str, Any] | None, Any, list[Problem]]:
     try:
         root = yamlio.compose(text)
     except yamlio.YamlSyntaxError as exc:
@@ -220,11 +229,15 @@ def parse_mapping(data: bytes, rel: str) -> tuple[dict[str, Any] | None, Any, li
     return value, root, problems
 
 
-def validate(model: type[M], value: dict[str, Any], root: Any, rel: str) -> tuple[M | None, list[Problem]]:
+def validate(
+    model: type[M], value: dict[str, Any], root: Any, rel: str, data: bytes | None = None
+) -> tuple[M | None, list[Problem]]:
     """The validated model, or None and a problem per wrong field (at its key's line)."""
     try:
         return model.model_validate(value), []
     except ValidationError as exc:
+        if root is None:  # read by the fast path: compose the tree now, for the positions
+            root = yamlio.compose(yamlio.decode(data)) if data is not None else None
         problems = []
         for error in exc.errors(include_url=False):
             loc = tuple(error["loc"])
@@ -248,7 +261,7 @@ def record_from_bytes(data: bytes | None, model: type[S], rel: str) -> tuple[S |
     value, root, problems = parse_mapping(data, rel)
     if value is None:
         return None, problems
-    record, invalid = validate(model, value, root, rel)
+    record, invalid = validate(model, value, root, rel, data)
     problems.extend(invalid)
     if record is None or problems:
         return None, problems
@@ -266,28 +279,104 @@ def load_config(source: Source) -> tuple[Config, list[Problem]]:
     raise LedgerInvalid("台账设置文件有错误，无法继续：\n" + "\n".join(str(p) for p in problems))
 
 
-def load_ledger(root: Path, at: str | None = None) -> Ledger:
+PARALLEL_MIN = 3000  # files to parse before a second process pays for itself
+Progress = Callable[[int, int], None]
+
+
+def _parse_chunk(root: Path, jobs: list[tuple[str, str]]) -> list[tuple[str, Any, list[Problem]]]:
+    """Parse and validate files in a worker process (kinds by name, so the job pickles small)."""
+    from xmtj.sources import WorkingTree
+
+    source = WorkingTree(root)
+    out = []
+    for kind, rel in jobs:
+        record, problems = load_record(source, MODELS[kind], rel)
+        out.append((rel, record, problems))
+    return out
+
+
+def _parse_all(
+    source: Source, jobs: list[tuple[str, str]], progress: Progress | None, done: int, total: int
+) -> Iterable[tuple[str, Any, list[Problem]]]:
+    """Every job parsed: in worker processes when there are many files and more than one core."""
+    workers = min(os.cpu_count() or 1, 4)
+    if len(jobs) < PARALLEL_MIN or workers < 2 or source.revision is not None:
+        for i, (kind, rel) in enumerate(jobs):
+            record, problems = load_record(source, MODELS[kind], rel)
+            if progress and i % 500 == 0:
+                progress(done + i, total)
+            yield rel, record, problems
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = max(200, len(jobs) // (workers * 8))
+    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for result in pool.map(_parse_chunk, [source.root] * len(chunks), chunks):
+            done += len(result)
+            if progress:
+                progress(done, total)
+            yield from result
+
+
+def load_ledger(root: Path, at: str | None = None, cache: bool = True, progress: Progress | None = None) -> Ledger:
     """Read the whole ledger (as it is on disk, or at git revision ``at``).
 
-    A broken file is reported and left out, never fatal.
+    A broken file is reported and left out, never fatal. Validated records are cached per file
+    (see ``xmtj.cache``) unless ``cache`` is false or ``XMTJ_NO_CACHE`` is set.
     """
+    import gc
+
     from xmtj.sources import source_for
 
     source = source_for(root, at)
     config, _ = load_config(source)
     ledger = Ledger(root=root, config=config, source=source)
-    for kind, model in RECORD_KINDS.items():
-        records = getattr(ledger, kind)
-        for rel in source.list(f"{DATA_DIR}/{kind}"):
-            record, problems = load_record(source, model, rel)
+    jobs = [(kind, rel) for kind in MODELS for rel in source.list(f"{DATA_DIR}/{kind}")]
+    store = None
+    if cache and at is None and not os.environ.get("XMTJ_NO_CACHE"):
+        from xmtj.cache import RecordCache, cache_folder
+
+        store = RecordCache(cache_folder(root))
+    results: dict[str, tuple[Any, list[Problem]]] = {}
+    keys: dict[str, Any] = {}
+    todo = jobs
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # a load allocates many objects and frees none: collecting would only cost time
+    try:
+        if store is not None:
+            from xmtj.cache import file_key
+
+            todo = []
+            for kind, rel in jobs:
+                try:
+                    key = file_key(os.stat(root / rel))
+                except OSError:
+                    todo.append((kind, rel))
+                    continue
+                keys[rel] = key
+                entry = store.get(rel, key)
+                if entry is None:
+                    todo.append((kind, rel))
+                else:
+                    results[rel] = (entry[1], list(entry[2]))
+        for rel, record, problems in _parse_all(source, todo, progress, len(jobs) - len(todo), len(jobs)):
+            results[rel] = (record, problems)
+            if store is not None and rel in keys:
+                store.put(rel, keys[rel], record, tuple(problems))
+        for kind, rel in jobs:
+            record, problems = results[rel]
             ledger.problems.extend(problems)
             if record is not None:
-                records.append(record)
-    for rel in source.list(f"{DATA_DIR}/letters"):
-        letter, problems = load_record(source, Letter, rel)
-        ledger.problems.extend(problems)
-        if letter is not None:
-            ledger.letters.append(letter)
+                getattr(ledger, kind).append(record)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+            if len(jobs) > PARALLEL_MIN:
+                gc.freeze()  # the records live as long as the process: keep them out of later collections
+    if store is not None:
+        store.forget_missing({rel for _, rel in jobs})
+        store.flush()
     ledger.letters.sort(key=lambda letter: (letter.year, letter.number, letter.path))
     return ledger
 

@@ -51,10 +51,23 @@ IssueStatus = Literal["新增", "推进中", "已办结"]
 EventKind = Literal["调度会", "集中开工", "集中观摩"]
 
 
+def _rebuild(cls: type[Strict], values: dict[str, Any], fields_set: set[str], private: dict[str, Any] | None) -> Any:
+    """Unpickle a validated record without validating it again (the cache's fast path)."""
+    record = object.__new__(cls)
+    object.__setattr__(record, "__dict__", values)
+    object.__setattr__(record, "__pydantic_fields_set__", fields_set)
+    object.__setattr__(record, "__pydantic_extra__", None)
+    object.__setattr__(record, "__pydantic_private__", private)
+    return record
+
+
 class Strict(BaseModel):
     """Unknown keys are errors; records are immutable once loaded."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.__dict__, self.__pydantic_fields_set__, self.__pydantic_private__))
 
 
 class Sourced(Strict):

@@ -29,6 +29,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: rendering it with rich costs more than the whole import
 )
 
 
@@ -96,10 +97,50 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
     return None  # pragma: no cover
 
 
-def open_ledger(ledger_dir: Path | None, at: str | None = None) -> Ledger:
+def open_ledger(ledger_dir: Path | None, at: str | None = None, cache: bool = True) -> Ledger:
+    """Load the ledger; on a terminal, a progress bar appears if the load takes more than a second."""
+    import sys
+
     from xmtj.loader import find_ledger, load_ledger
 
-    return load_ledger(find_ledger(explicit=ledger_dir), at)
+    root = find_ledger(explicit=ledger_dir)
+    if not sys.stderr.isatty():
+        return load_ledger(root, at, cache)
+    with LoadProgress() as progress:
+        return load_ledger(root, at, cache, progress)
+
+
+class LoadProgress:
+    """A rich progress bar shown only once a load has taken more than a second (never when piped)."""
+
+    def __init__(self) -> None:
+        import time
+
+        self.started = time.monotonic()
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        import time
+
+        if self.bar is None:
+            if time.monotonic() - self.started < 1.0:
+                return
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self.bar = Progress(
+                TextColumn("读取台账"), BarColumn(), MofNCompleteColumn(), console=console(stderr=True), transient=True
+            )
+            self.bar.start()
+            self.task = self.bar.add_task("load", total=total)
+        self.bar.update(self.task, completed=done, total=total)
+
+    def __enter__(self) -> LoadProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 AtOption = Annotated[
@@ -107,6 +148,9 @@ AtOption = Annotated[
     typer.Option(
         "--at", help="读取台账在某个 git 版本（提交号、分支、标签）时的样子，不改动工作区", show_default=False
     ),
+]
+NoCacheOption = Annotated[
+    bool, typer.Option("--no-cache", help="不使用读取缓存（缓存在 .git/xmtj-cache 或用户缓存目录，从不提交）")
 ]
 MessageOption = Annotated[str | None, typer.Option("--message", "-m", help="写入提交说明的修改原因（如更正的依据）")]
 NoCommitOption = Annotated[bool, typer.Option("--no-commit", help="只写文件，不自动提交到 git")]

@@ -25,7 +25,7 @@ from xmtj.cli.common import (
 )
 from xmtj.cli.records import EventKind, issue_app, meeting_app
 
-project_app = typer.Typer(help="项目：新建项目文件、修改单个字段。", no_args_is_help=True)
+project_app = typer.Typer(help="项目：新建项目文件、修改单个字段。", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(project_app, name="project")
 
 EVENT_PREFIX = {"调度会": "DD", "集中开工": "KG", "集中观摩": "GM"}

@@ -11,6 +11,7 @@ from xmtj.cli.common import (
     FormatOption,
     GroupBy,
     LedgerOption,
+    NoCacheOption,
     OutputFormat,
     app,
     console,
@@ -26,6 +27,7 @@ from xmtj.cli.common import (
 def check(
     ledger: LedgerOption = None,
     at: AtOption = None,
+    no_cache: NoCacheOption = False,
     output: FormatOption = OutputFormat.table,
     strict: Annotated[bool, typer.Option("--strict", help="有警告也以失败退出")] = False,
 ) -> None:
@@ -37,7 +39,7 @@ def check(
     """
     from xmtj.checks import check_ledger, count_by_severity
 
-    data = open_ledger(ledger, at)
+    data = open_ledger(ledger, at, cache=not no_cache)
     problems = check_ledger(data)
     counts = count_by_severity(problems)
     if output is OutputFormat.json:
@@ -81,6 +83,7 @@ def check(
 def status(
     ledger: LedgerOption = None,
     at: AtOption = None,
+    no_cache: NoCacheOption = False,
     year: Annotated[int | None, typer.Option("--year", "-y", help="年度（默认：有进度数据的最近月份所在年）")] = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="统计截至日期 YYYY-MM-DD（默认：有进度数据的最近月份月末）")
@@ -100,7 +103,7 @@ def status(
     """
     from xmtj.metrics import resolve_period, status_report
 
-    data = open_ledger(ledger, at)
+    data = open_ledger(ledger, at, cache=not no_cache)
     day = parse_date(as_of, "--as-of")
     the_year, the_day, inferred = resolve_period(data.projects, year, day)
     report = status_report(

@@ -22,9 +22,9 @@ from xmtj.cli.common import (
     parse_date,
 )
 
-issue_app = typer.Typer(help="问题台账：查看问题清单和单个问题。", no_args_is_help=True)
-meeting_app = typer.Typer(help="活动台账：调度会、集中开工、集中观摩。", no_args_is_help=True)
-letter_app = typer.Typer(help="督办提醒函登记簿。", no_args_is_help=True)
+issue_app = typer.Typer(help="问题台账：查看问题清单和单个问题。", no_args_is_help=True, rich_markup_mode=None)
+meeting_app = typer.Typer(help="活动台账：调度会、集中开工、集中观摩。", no_args_is_help=True, rich_markup_mode=None)
+letter_app = typer.Typer(help="督办提醒函登记簿。", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(issue_app, name="issue")
 app.add_typer(meeting_app, name="meeting")
 app.add_typer(letter_app, name="letter")

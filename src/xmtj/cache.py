@@ -1,0 +1,134 @@
+"""A per-file cache of validated records, so a large ledger need not be parsed again.
+
+Each file's entry is keyed on its (mtime_ns, size, inode, ctime_ns), as beancount keys its cache, and
+holds the validated record or the problems that kept it out. Entries live in shards (a changed file
+rewrites one shard, not the whole cache) under ``.git/xmtj-cache/`` of the ledger's repository, or the
+user's cache folder: never among the ledger's tracked files. The cache can never serve a stale record:
+
+- a file written in the last two seconds is not cached (its mtime could repeat within the file
+  system's timestamp resolution: the "racy git" problem);
+- replacing a file changes its inode or ctime even when size and mtime are equal;
+- the cache's folder is named after the xmtj, Python and pydantic versions: a new version starts fresh.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+import time
+import zlib
+from pathlib import Path
+from typing import Any
+
+from xmtj import __version__
+
+FORMAT = 1
+SHARDS = 32
+RACY_SECONDS = 2.0
+
+Key = tuple[int, int, int, int]
+Entry = tuple[Key, Any, tuple[Any, ...]]  # (file key, record or None, problems)
+
+
+def file_key(stat: os.stat_result) -> Key:
+    return (stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_ctime_ns)
+
+
+def _namespace() -> str:
+    import pydantic
+
+    return f"v{FORMAT}-xmtj{__version__}-py{sys.version_info[0]}.{sys.version_info[1]}-pydantic{pydantic.VERSION}"
+
+
+def cache_folder(root: Path) -> Path:
+    """``.git/xmtj-cache`` of the repository holding the ledger, else the user's cache folder."""
+    here = root.resolve()
+    for folder in (here, *here.parents):
+        git = folder / ".git"
+        if git.is_dir():
+            rel = here.relative_to(folder).as_posix()
+            suffix = hashlib.sha1(rel.encode()).hexdigest()[:12] if rel != "." else "root"
+            return git / "xmtj-cache" / suffix
+        if git.is_file():  # a worktree or submodule: keep out of the way, use the user cache
+            break
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "xmtj" / hashlib.sha1(str(here).encode()).hexdigest()[:16]
+
+
+class RecordCache:
+    """Shards of entries, loaded on first use and written back only when changed."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder / _namespace()
+        self._shards: dict[str, dict[str, Entry]] = {}
+        self._dirty: set[str] = set()
+        self.hits = 0
+        self.misses = 0
+
+    @staticmethod
+    def shard_of(rel: str) -> str:
+        kind = rel.split("/")[1] if rel.count("/") >= 2 else "other"
+        return f"{kind}-{zlib.crc32(rel.encode()) % SHARDS:02d}"
+
+    def _shard(self, name: str) -> dict[str, Entry]:
+        shard = self._shards.get(name)
+        if shard is None:
+            try:
+                with open(self.folder / f"{name}.pickle", "rb") as handle:
+                    shard = pickle.load(handle)
+                if not isinstance(shard, dict):
+                    shard = {}
+            except Exception:  # missing, truncated or from elsewhere: start that shard afresh
+                shard = {}
+            self._shards[name] = shard
+        return shard
+
+    def get(self, rel: str, key: Key) -> Entry | None:
+        entry = self._shard(self.shard_of(rel)).get(rel)
+        if entry is not None and entry[0] == key:
+            self.hits += 1
+            return entry
+        self.misses += 1
+        return None
+
+    def put(self, rel: str, key: Key, record: Any, problems: tuple[Any, ...]) -> None:
+        if time.time() - key[0] / 1e9 < RACY_SECONDS:
+            return  # too fresh to trust its timestamp
+        name = self.shard_of(rel)
+        self._shard(name)[rel] = (key, record, problems)
+        self._dirty.add(name)
+
+    def forget_missing(self, present: set[str]) -> None:
+        """Drop entries of files that no longer exist (from the shards already loaded)."""
+        for name, shard in self._shards.items():
+            gone = [rel for rel in shard if rel not in present]
+            for rel in gone:
+                del shard[rel]
+            if gone:
+                self._dirty.add(name)
+
+    def flush(self) -> None:
+        """Write the changed shards (atomically); a cache that cannot be written is simply skipped."""
+        if not self._dirty:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._prune_other_versions()
+            for name in sorted(self._dirty):
+                fd, temp = tempfile.mkstemp(dir=self.folder, prefix=f".{name}.", suffix=".tmp")
+                with os.fdopen(fd, "wb") as handle:
+                    pickle.dump(self._shards[name], handle, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(temp, self.folder / f"{name}.pickle")
+        except OSError:
+            pass
+        self._dirty.clear()
+
+    def _prune_other_versions(self) -> None:
+        import shutil
+
+        for sibling in self.folder.parent.iterdir():
+            if sibling != self.folder and sibling.is_dir() and sibling.name.startswith("v"):
+                shutil.rmtree(sibling, ignore_errors=True)

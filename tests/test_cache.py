@@ -1,0 +1,158 @@
+"""The record cache: same figures and messages with or without it, and never a stale record."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Run
+from xmtj import cache
+from xmtj.loader import load_ledger
+
+HOUR_AGO = time.time() - 3600
+
+
+def age(root: Path, seconds_ago: float = 3600) -> None:
+    """Make every file look old enough to be cached (the cache skips files written just now)."""
+    stamp = time.time() - seconds_ago
+    for path in root.rglob("*.yaml"):
+        os.utime(path, (stamp, stamp))
+
+
+def loaded(root: Path, use_cache: bool = True) -> tuple[int, int]:
+    store_hits = {}
+
+    original = cache.RecordCache.flush
+
+    def spy(self: cache.RecordCache) -> None:
+        store_hits["hits"], store_hits["misses"] = self.hits, self.misses
+        original(self)
+
+    cache.RecordCache.flush = spy  # type: ignore[method-assign]
+    try:
+        load_ledger(root, cache=use_cache)
+    finally:
+        cache.RecordCache.flush = original  # type: ignore[method-assign]
+    return store_hits.get("hits", 0), store_hits.get("misses", 0)
+
+
+def test_same_figures_and_messages_with_and_without_the_cache(run: Run, demo_copy: Path) -> None:
+    broken = demo_copy / "data/projects/HJ2021-002.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8") + "anual_plan: {2021: 1}\n", encoding="utf-8")
+    (demo_copy / "data/issues/WT2021-003.yaml").write_text("id: WT2021-003\n", encoding="utf-8")
+    gbk = demo_copy / "data/projects/HJ2021-004.yaml"
+    gbk.write_bytes(gbk.read_text(encoding="utf-8").encode("gbk"))
+    age(demo_copy)
+    outputs = {}
+    for label, env in (("cold", {}), ("warm", {}), ("none", {"XMTJ_NO_CACHE": "1"})):
+        for key, value in env.items():
+            os.environ[key] = value
+        try:
+            outputs[label] = (
+                run("check", "--format", "json", ledger=demo_copy).stdout,
+                run("status", "--as-of", "2021-11-30", "--format", "json", ledger=demo_copy).stdout,
+                run("report", "--month", "2021-11", ledger=demo_copy).stdout,
+            )
+        finally:
+            for key in env:
+                del os.environ[key]
+    assert outputs["cold"] == outputs["warm"] == outputs["none"]
+    assert '"anual_plan"' in outputs["warm"][0] and "GBK" in outputs["warm"][0]
+    hits, misses = loaded(demo_copy)
+    assert (hits, misses) == (398, 0)
+
+
+def test_a_fresh_file_is_not_trusted_and_an_edit_is_seen(ledger_copy: Path) -> None:
+    path = ledger_copy / "data/projects/P1.yaml"
+    for file in ledger_copy.rglob("*.yaml"):
+        os.utime(file)  # written just now
+    assert loaded(ledger_copy) == (0, 7)
+    assert loaded(ledger_copy) == (0, 7)  # too fresh to be cached: its mtime could repeat
+    age(ledger_copy)
+    loaded(ledger_copy)
+    assert loaded(ledger_copy) == (7, 0)
+    # an edit in place, same size, and the old mtime put back (a coarse clock): ctime still differs
+    stat = path.stat()
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("2021-04: 200", "2021-04: 900"), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size and path.stat().st_mtime_ns == stat.st_mtime_ns
+    project = next(p for p in load_ledger(ledger_copy).projects if p.id == "P1")
+    assert project.progress["2021-04"].amount == 900
+
+
+def test_a_file_replaced_by_one_of_equal_size(ledger_copy: Path) -> None:
+    age(ledger_copy)
+    loaded(ledger_copy)
+    path = ledger_copy / "data/projects/P1.yaml"
+    stat = path.stat()
+    replacement = ledger_copy / "new.tmp"
+    replacement.write_text(path.read_text(encoding="utf-8").replace("2021-04: 200", "2021-04: 300"), encoding="utf-8")
+    os.utime(replacement, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    os.replace(replacement, path)
+    project = next(p for p in load_ledger(ledger_copy).projects if p.id == "P1")
+    assert project.progress["2021-04"].amount == 300
+
+
+def test_git_checkout_of_another_branch(ledger_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, value in {
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "甲",
+        "GIT_AUTHOR_EMAIL": "a@example.com",
+        "GIT_COMMITTER_NAME": "甲",
+        "GIT_COMMITTER_EMAIL": "a@example.com",
+    }.items():
+        monkeypatch.setenv(key, value)
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(ledger_copy), *args], check=True, capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-qm", "a")
+    git("checkout", "-qb", "other")
+    path = ledger_copy / "data/projects/P1.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("2021-04: 200", "2021-04: 700"), encoding="utf-8")
+    git("commit", "-qam", "b")
+    git("checkout", "-q", "main")
+    age(ledger_copy)
+    loaded(ledger_copy)
+    assert loaded(ledger_copy)[1] == 0
+    git("checkout", "-q", "other")
+    project = next(p for p in load_ledger(ledger_copy).projects if p.id == "P1")
+    assert project.progress["2021-04"].amount == 700
+    # the cache lives inside .git, never among the tracked files
+    assert (ledger_copy / ".git" / "xmtj-cache").is_dir()
+    status = subprocess.run(["git", "-C", str(ledger_copy), "status", "--porcelain"], capture_output=True, text=True)
+    assert status.stdout == ""
+
+
+def test_a_new_xmtj_version_starts_afresh(ledger_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    age(ledger_copy)
+    loaded(ledger_copy)
+    assert loaded(ledger_copy) == (7, 0)
+    monkeypatch.setattr(cache, "__version__", "99.0")
+    assert loaded(ledger_copy) == (0, 7)
+    folder = cache.cache_folder(ledger_copy)
+    assert [p.name for p in folder.iterdir()] == [cache.RecordCache(folder).folder.name]  # the old one pruned
+
+
+def test_no_cache_writes_nothing(ledger_copy: Path, run: Run) -> None:
+    age(ledger_copy)
+    assert run("status", "--no-cache", "--year", "2021", ledger=ledger_copy).exit_code == 0
+    assert not cache.cache_folder(ledger_copy).exists()
+    assert run("status", "--year", "2021", ledger=ledger_copy).exit_code == 0
+    assert cache.cache_folder(ledger_copy).exists()
+
+
+@pytest.fixture
+def ledger_copy(tmp_path: Path) -> Path:
+    root = tmp_path / "small"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "small", root)
+    return root

@@ -1,0 +1,190 @@
+"""The fast reader gives exactly what the full parser gives, or steps aside."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import REPO
+from xmtj import fastyaml, yamlio
+
+
+def full(text: str) -> Any:
+    node = yamlio.compose(text)
+    return yamlio.build(node, []) if node is not None else None
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal values of the same types (1 is not True, Decimal('1.0') is not 1)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same(k1, k2) and same(a[k1], b[k2]) for k1, k2 in zip(a, b, strict=True))
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, Decimal):
+        return str(a) == str(b)
+    return bool(a == b)
+
+
+def corpus() -> list[Path]:
+    return sorted(REPO.glob("data/*/*.yaml")) + sorted(REPO.glob("tests/fixtures/**/*.yaml")) + [REPO / "xmtj.yaml"]
+
+
+def test_every_corpus_file_reads_the_same_and_fast() -> None:
+    fell_back = []
+    for path in corpus():
+        text = yamlio.decode(path.read_bytes())
+        fast = fastyaml.parse(text)
+        if fast is None:
+            fell_back.append(path.name)
+            continue
+        assert same(fast, full(text)), path
+    assert fell_back == []  # the house layout never needs the slow path
+
+
+TRICKY = [
+    "no",
+    "No",
+    "on",
+    "OFF",
+    "yes",
+    "y",
+    "n",
+    "true",
+    "null",
+    "~",
+    "Null",
+    "0755",
+    "0",
+    "7",
+    "12",
+    "+5",
+    "-5",
+    "0x1F",
+    "1_000",
+    "3:20",
+    "190:20:30",
+    "1.0",
+    "1.",
+    ".5",
+    "1e3",
+    "1.5e+3",
+    ".inf",
+    ".NaN",
+    "2021-03-01",
+    "2021-02-30",
+    "2021-3-5",
+    "2021-03",
+    "2021-03-01 10:00:00",
+    "中文",
+    "河发改〔2020〕15号",
+    "a b",
+    "a#b",
+    "a #b",
+    "x: y",
+    "x:",
+    "'q'",
+    "'it''s'",
+    '"dq"',
+    '"a\\nb"',
+    "'",
+    "[a, b]",
+    "[]",
+    "{a: 1, b: '2'}",
+    "{}",
+    "{a: [1]}",
+    "[a, [b]]",
+    "- x",
+    "&a x",
+    "*a",
+    "!!str 1",
+    "|",
+    ">",
+    "@x",
+    "`x`",
+    "%x",
+    "?",
+    "=",
+    "<<",
+    "a, b",
+    "{a: 1,}",
+    "[a,]",
+    "{a: 1} # c",
+    "'q' # c",
+    "[1, 2] x",
+    "｛全角｝",
+    "1,2",
+    "12 #c",
+    "a\tb",
+]
+KEYS = ["id", "name", "amount", "2021", "2021-03", "a_b", "x.y", "on", "null", "k-1"]
+
+
+@st.composite
+def documents(draw: st.DrawFn, depth: int = 0) -> str:
+    lines = []
+    for _ in range(draw(st.integers(1, 5))):
+        key = draw(st.sampled_from(KEYS))
+        pad = "  " * depth
+        choice = draw(st.integers(0, 9))
+        if choice == 0 and depth < 2:
+            lines.append(f"{pad}{key}:")
+            lines.append(draw(documents(depth + 1)))
+        elif choice == 1:
+            dash = pad if draw(st.booleans()) else pad + "  "
+            lines.append(f"{pad}{key}:")
+            lines += [f"{dash}- {draw(st.sampled_from(TRICKY))}" for _ in range(draw(st.integers(1, 3)))]
+        elif choice == 2:
+            lines.append(f"{pad}{key}:   # 注释")
+        else:
+            lines.append(f"{pad}{key}: {draw(st.sampled_from(TRICKY))}")
+        if draw(st.integers(0, 6)) == 0:
+            lines.append(f"{pad}# 注释行")
+    return "\n".join(lines)
+
+
+@settings(max_examples=int(__import__("os").environ.get("XMTJ_FUZZ", "400")), deadline=None)
+@given(documents())
+def test_fast_reader_agrees_with_libyaml_or_steps_aside(text: str) -> None:
+    fast = fastyaml.parse(text + "\n")
+    try:
+        expected = full(text + "\n")
+        duplicates: list[Any] = []
+        yamlio.build(yamlio.compose(text + "\n"), duplicates)  # type: ignore[arg-type]
+    except Exception:
+        assert fast is None, text  # what libyaml rejects is never accepted
+        return
+    if duplicates or not isinstance(expected, dict):
+        assert fast is None, text
+    elif fast is not None:
+        assert same(fast, expected), text
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("a: 2021-03-01\n", {"a": dt.date(2021, 3, 1)}),
+        ("a: 1.50\n", {"a": Decimal("1.50")}),
+        ("a: '0755'\n", {"a": "0755"}),
+        ("a:\n  2021: 5\n", {"a": {2021: 5}}),
+        ("a:\n- x\n- y\nb: 1\n", {"a": ["x", "y"], "b": 1}),
+        ("a: {amount: 1500, text: 主体施工}  # 注\n", {"a": {"amount": 1500, "text": "主体施工"}}),
+    ],
+)
+def test_fast_reader_examples(text: str, value: Any) -> None:
+    assert same(fastyaml.parse(text), value)
+    assert same(full(text), value)
+
+
+@pytest.mark.parametrize(
+    "text", ["", "# 只有注释\n", "a: 1\na: 2\n", "- a\n", "a: |\n  x\n", "a: b\n  c\n", "a: 1\r\n"]
+)
+def test_fast_reader_steps_aside(text: str) -> None:
+    assert fastyaml.parse(text) is None
