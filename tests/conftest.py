@@ -106,13 +106,13 @@ def run(monkeypatch: pytest.MonkeyPatch) -> Run:
     """Invoke ``xmtj`` with a fixed terminal width and no inherited ledger."""
     monkeypatch.delenv("XMTJ_LEDGER", raising=False)
 
-    def invoke(*args: str, ledger: Path | LedgerDir | None = None) -> Result:
+    def invoke(*args: str, ledger: Path | LedgerDir | None = None, input: str | None = None) -> Result:
         argv = list(args)
         if ledger is not None:
             root = ledger.root if isinstance(ledger, LedgerDir) else ledger
             argv += ["--ledger", str(root)]
         runner = CliRunner()
-        result = runner.invoke(app, argv, env={"COLUMNS": "160", "NO_COLOR": "1", "TERM": "dumb"})
+        result = runner.invoke(app, argv, input=input, env={"COLUMNS": "160", "NO_COLOR": "1", "TERM": "dumb"})
         if result.exception and not isinstance(result.exception, SystemExit):
             raise result.exception
         return Result(result.exit_code, result.stdout, result.stderr)

@@ -438,3 +438,31 @@ def test_remind_commits_its_letters(run: Run, repo: Path) -> None:
         "letters/2021/2-P1.md",
         "letters/2021/3-P2.md",
     ]
+
+
+def test_project_new_asks_on_a_terminal(run: Run, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import xmtj.cli.edit_cmds
+
+    monkeypatch.setattr(xmtj.cli.edit_cmds, "stdin_is_terminal", lambda: True)
+    answers = "\n".join(["戊项目", "戊公司", "2", "1", "2", "市某局", "王某（虚构）", "8000", "2", "2022"]) + "\n"
+    result = run("project", "new", input=answers, ledger=repo)
+    assert result.exit_code == 0, result.output
+    text = (repo / "data/projects/P2022-001.yaml").read_text(encoding="utf-8")
+    for line in (
+        "name: 戊项目",
+        "owner: 戊公司",
+        "investment_type: 社会投资",
+        "sector: 产业",
+        "branch: 乙分指挥部",
+        "levels: [市级重点项目]",
+        "key_years: [2022]",
+        "total_investment: 8000",
+    ):
+        assert line in text, line
+    assert "  1. 甲分指挥部" in result.stderr  # the vocabulary offered as choices
+
+
+def test_project_new_without_a_terminal_names_what_is_missing(run: Run, repo: Path) -> None:
+    result = run("project", "new", "--name", "己项目", ledger=repo)
+    assert result.exit_code == 1
+    assert "缺少：投资类型、行业、分指挥部、责任单位、包联领导、总投资（万元）、重点年度（--key-year）" in result.stderr

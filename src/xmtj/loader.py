@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from xmtj import fastyaml, yamlio
+from xmtj import encoding, fastyaml
 from xmtj.models import RECORD_KINDS, Config, Issue, Letter, Meeting, Project, Record, Sourced
 from xmtj.problems import LedgerInvalid, LedgerNotFound, Problem
 
 if TYPE_CHECKING:
+    from xmtj.cache import RecordCache
     from xmtj.sources import Source
 
 MODELS: dict[str, type[Sourced]] = {**RECORD_KINDS, "letters": Letter}
@@ -124,6 +125,8 @@ def _message(error: ErrorDetails, model: type[BaseModel], node: Any) -> str:
         return "应为以下之一：" + "、".join(choices)
     if kind in ("greater_than_equal", "greater_than"):
         return "不能为负数"
+    from xmtj import yamlio
+
     if kind == "string_type" and isinstance(node, yamlio.ScalarNode):
         taken = yamlio.kind_of(node)
         if taken:
@@ -198,8 +201,8 @@ def read_mapping(source: Source, rel: str) -> tuple[dict[str, Any] | None, Any, 
 def parse_mapping(data: bytes, rel: str) -> tuple[dict[str, Any] | None, Any, list[Problem]]:
     """The top-level mapping of a file's bytes, its node tree, and the problems found on the way."""
     try:
-        text = yamlio.decode(data)
-    except yamlio.TextDecodeError as exc:
+        text = encoding.decode(data)
+    except encoding.TextDecodeError as exc:
         pos = exc.position
         return None, None, [Problem(rel, pos.line, pos.column, "", exc.message)]
     fast = fastyaml.parse(text)
@@ -209,6 +212,8 @@ def parse_mapping(data: bytes, rel: str) -> tuple[dict[str, Any] | None, Any, li
 
 
 def _parse_mapping_fully(text: str, rel: str) -> tuple[dict[str, Any] | None, Any, list[Problem]]:
+    from xmtj import yamlio  # libyaml only for what the fast reader leaves to it
+
     try:
         root = yamlio.compose(text)
     except yamlio.YamlSyntaxError as exc:
@@ -236,6 +241,8 @@ def validate(
     try:
         return model.model_validate(value), []
     except ValidationError as exc:
+        from xmtj import yamlio
+
         if root is None:  # read by the fast path: compose the tree now, for the positions
             root = yamlio.compose(yamlio.decode(data)) if data is not None else None
         problems = []
@@ -277,6 +284,24 @@ def load_config(source: Source) -> tuple[Config, list[Problem]]:
         if config is not None and not problems:
             return config, []
     raise LedgerInvalid("台账设置文件有错误，无法继续：\n" + "\n".join(str(p) for p in problems))
+
+
+def _cached_config(source: Source, store: RecordCache | None) -> Config:
+    """xmtj.yaml, validated (from the cache when it has not changed)."""
+    if store is None:
+        return load_config(source)[0]
+    from xmtj.cache import file_key
+
+    try:
+        key = file_key(os.stat(source.root / CONFIG_FILE))
+    except OSError:
+        return load_config(source)[0]
+    entry = store.get(CONFIG_FILE, key)
+    if entry is not None and isinstance(entry[1], Config):
+        return entry[1]
+    config = load_config(source)[0]
+    store.put(CONFIG_FILE, key, config, ())
+    return config
 
 
 PARALLEL_MIN = 3000  # files to parse before a second process pays for itself
@@ -330,14 +355,14 @@ def load_ledger(root: Path, at: str | None = None, cache: bool = True, progress:
     from xmtj.sources import source_for
 
     source = source_for(root, at)
-    config, _ = load_config(source)
-    ledger = Ledger(root=root, config=config, source=source)
-    jobs = [(kind, rel) for kind in MODELS for rel in source.list(f"{DATA_DIR}/{kind}")]
     store = None
     if cache and at is None and not os.environ.get("XMTJ_NO_CACHE"):
         from xmtj.cache import RecordCache, cache_folder
 
         store = RecordCache(cache_folder(root))
+    config = _cached_config(source, store)
+    ledger = Ledger(root=root, config=config, source=source)
+    jobs = [(kind, rel) for kind in MODELS for rel in source.list(f"{DATA_DIR}/{kind}")]
     results: dict[str, tuple[Any, list[Problem]]] = {}
     keys: dict[str, Any] = {}
     todo = jobs
@@ -347,10 +372,11 @@ def load_ledger(root: Path, at: str | None = None, cache: bool = True, progress:
         if store is not None:
             from xmtj.cache import file_key
 
+            root_text = str(root)
             todo = []
             for kind, rel in jobs:
                 try:
-                    key = file_key(os.stat(root / rel))
+                    key = file_key(os.stat(f"{root_text}/{rel}"))
                 except OSError:
                     todo.append((kind, rel))
                     continue
@@ -375,7 +401,7 @@ def load_ledger(root: Path, at: str | None = None, cache: bool = True, progress:
             if len(jobs) > PARALLEL_MIN:
                 gc.freeze()  # the records live as long as the process: keep them out of later collections
     if store is not None:
-        store.forget_missing({rel for _, rel in jobs})
+        store.forget_missing({rel for _, rel in jobs} | {CONFIG_FILE})
         store.flush()
     ledger.letters.sort(key=lambda letter: (letter.year, letter.number, letter.path))
     return ledger
@@ -383,6 +409,8 @@ def load_ledger(root: Path, at: str | None = None, cache: bool = True, progress:
 
 def locate_problems(source: Source, problems: Iterable[Problem]) -> list[Problem]:
     """Fill in the line and column of problems found by cross-record checks."""
+    from xmtj import yamlio
+
     trees: dict[str, Any] = {}
     out = []
     for problem in problems:

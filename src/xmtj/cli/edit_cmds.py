@@ -90,6 +90,10 @@ def project_set(
     run_change(data, set_change(data, "projects", project_id, field, value, command), message, no_commit)
 
 
+def stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
 def _ask(label: str, choices: list[str] | None = None, default: str | None = None) -> str:
     if choices:
         for i, choice in enumerate(choices, start=1):
@@ -128,7 +132,7 @@ def project_new(
 
     data = open_ledger(ledger)
     config = data.config
-    interactive = sys.stdin.isatty()
+    interactive = stdin_is_terminal()
     answers: dict[str, Any] = {
         "name": name,
         "owner": owner,

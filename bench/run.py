@@ -1,0 +1,145 @@
+"""Benchmark xmtj as whole processes and print medians, peak memory and each target's ratio.
+
+    python bench/run.py [--sizes 100 1000 10000] [--repeat 5] [--out bench/out]
+
+Ledgers are generated with ``bench/generate.py`` (deterministic) and kept in ``--out`` between runs.
+Baselines are measured in the same run, so the ratios hold on a noisy, shared machine: ``cat`` of
+every ledger file (warm page cache) and ``python -c "import typer"``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+
+def run_once(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int]:
+    """Wall seconds and peak resident memory (KiB) of one process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(argv)} exited {proc.returncode}")
+    return elapsed, usage.ru_maxrss
+
+
+def measure(argv: list[str], cwd: Path, env: dict[str, str], repeat: int, before: object = None) -> tuple[float, int]:
+    times, peaks = [], []
+    for _ in range(repeat):
+        if callable(before):
+            before()
+        t, rss = run_once(argv, cwd, env)
+        times.append(t)
+        peaks.append(rss)
+    return statistics.median(times), max(peaks)
+
+
+def cat_command(root: Path) -> list[str]:
+    return ["sh", "-c", "find xmtj.yaml data -name '*.yaml' -print0 | xargs -0 cat > /dev/null"]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=Path("/tmp/xmtj-bench"), help="outside any git repository")
+    args = parser.parse_args()
+    xmtj = shutil.which("xmtj") or sys.exit("xmtj is not installed (pip install -e .)")
+    env = dict(os.environ)
+    env.pop("XMTJ_NO_CACHE", None)
+    env["XDG_CACHE_HOME"] = str(args.out / "cache")
+    python = sys.executable
+
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.python_implementation()} "
+        f"{platform.python_version()}, {platform.platform()}"
+    )
+    rows: list[tuple[str, float, int, str, float, float]] = []
+
+    def add(name: str, seconds: float, rss: int, base_name: str, base: float, target: float) -> None:
+        rows.append((name, seconds, rss, base_name, seconds / base, target))
+
+    typer_s, _ = measure([python, "-c", "import typer"], REPO, env, args.repeat)
+    print(f"baseline python -c 'import typer': {typer_s * 1000:.0f} ms")
+    for argv, name in ((["--help"], "xmtj --help"), (["status", "--help"], "xmtj status --help")):
+        s, rss = measure([xmtj, *argv], REPO, env, args.repeat)
+        add(name, s, rss, "import typer", typer_s, 1.3)
+    run_once([xmtj, "status"], REPO, env)  # the demo's cache, as a clerk's second run would find it
+    s, rss = measure([xmtj, "status"], REPO, env, args.repeat)
+    add("demo: xmtj status", s, rss, "import typer", typer_s, 2.5)
+
+    for size in args.sizes:
+        root = args.out / f"ledger-{size}"
+        if not (root / "xmtj.yaml").is_file():
+            print(f"generating {size} projects …", flush=True)
+            generate(root, size, seed=1)
+        files = sum(1 for _ in root.rglob("*.yaml"))
+        megabytes = sum(p.stat().st_size for p in root.rglob("*.yaml")) / 1e6
+        run_once(cat_command(root), root, env)  # warm the page cache
+        cat_s, _ = measure(cat_command(root), root, env, args.repeat)
+        print(f"{size} projects: {files} files, {megabytes:.1f} MB; cat {cat_s:.3f} s")
+        from xmtj.cache import cache_folder
+
+        cache = cache_folder(root)
+        aged = time.time() - 3600
+
+        def age() -> None:
+            for path in root.rglob("*.yaml"):
+                os.utime(path, (aged, aged))
+
+        age()  # as files are on a clerk's disk: not written in the last seconds
+
+        def cold() -> None:
+            shutil.rmtree(cache, ignore_errors=True)
+
+        status = [xmtj, "status", "--ledger", str(root)]
+        repeat = max(3, args.repeat // 2) if size >= 10000 else args.repeat
+        s, rss = measure(status, root, env, repeat, before=cold)
+        add(f"{size}: status, first run (no cache)", s, rss, "cat", cat_s, 3.0)
+        run_once(status, root, env)
+        warm_s, rss = measure(status, root, env, repeat)
+        add(f"{size}: status, repeat run", warm_s, rss, "cat", cat_s, 1.0)
+        victim = root / "data" / "projects" / sorted(os.listdir(root / "data" / "projects"))[0]
+        original = victim.read_text(encoding="utf-8")
+        counter = [0]
+
+        def touch_one() -> None:
+            counter[0] += 1
+            victim.write_text(original.replace("content: ", f"content: 第{counter[0]}次修改 ", 1), encoding="utf-8")
+
+        s, rss = measure(status, root, env, repeat, before=touch_one)
+        victim.write_text(original, encoding="utf-8")
+        age()
+        add(f"{size}: status, one file changed", s, rss, "cat", cat_s, 1.2)
+        run_once([xmtj, "check", "--ledger", str(root)], root, env)
+        s, rss = measure([xmtj, "check", "--ledger", str(root)], root, env, repeat)
+        add(f"{size}: check, repeat run", s, rss, "status, repeat run", warm_s, 1.2)
+
+    print()
+    print(f"{'what':42} {'median':>9} {'peak MB':>8}  {'ratio':>6}  {'target':>7}  vs")
+    for name, seconds, rss, base_name, ratio, target in rows:
+        mark = "ok" if ratio <= target else "MISSED"
+        print(f"{name:42} {seconds:8.3f}s {rss / 1024:8.0f}  {ratio:6.2f}  ≤{target:<5}  {base_name} [{mark}]")
+    over = [r for r in rows if "10000" in r[0] and r[2] / 1024 > 300]
+    if over:
+        print("peak memory over 300 MB:", ", ".join(r[0] for r in over))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
