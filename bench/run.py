@@ -17,6 +17,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -24,6 +25,8 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from generate import generate  # noqa: E402
+
+Row = tuple[str, float, int, str, float, float]  # what, seconds, peak KiB, baseline, ratio, target
 
 
 def run_once(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int]:
@@ -38,10 +41,12 @@ def run_once(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, in
     return elapsed, usage.ru_maxrss
 
 
-def measure(argv: list[str], cwd: Path, env: dict[str, str], repeat: int, before: object = None) -> tuple[float, int]:
+def measure(
+    argv: list[str], cwd: Path, env: dict[str, str], repeat: int, before: Callable[[], None] | None = None
+) -> tuple[float, int]:
     times, peaks = [], []
     for _ in range(repeat):
-        if callable(before):
+        if before is not None:
             before()
         t, rss = run_once(argv, cwd, env)
         times.append(t)
@@ -51,6 +56,48 @@ def measure(argv: list[str], cwd: Path, env: dict[str, str], repeat: int, before
 
 def cat_command(root: Path) -> list[str]:
     return ["sh", "-c", "find xmtj.yaml data -name '*.yaml' -print0 | xargs -0 cat > /dev/null"]
+
+
+def bench_ledger(root: Path, size: int, xmtj: str, env: dict[str, str], repeat: int) -> list[Row]:
+    """The ledger targets for one synthetic ledger of ``size`` projects."""
+    from xmtj.cache import cache_folder
+
+    rows: list[Row] = []
+    if not (root / "xmtj.yaml").is_file():
+        print(f"generating {size} projects …", flush=True)
+        generate(root, size, seed=1)
+    files = sum(1 for _ in root.rglob("*.yaml"))
+    megabytes = sum(p.stat().st_size for p in root.rglob("*.yaml")) / 1e6
+    run_once(cat_command(root), root, env)  # warm the page cache
+    cat_s, _ = measure(cat_command(root), root, env, repeat)
+    print(f"{size} projects: {files} files, {megabytes:.1f} MB; cat {cat_s:.3f} s", flush=True)
+    cache = cache_folder(root)
+    aged = time.time() - 3600
+    for path in root.rglob("*.yaml"):  # as files are on a clerk's disk: not written in the last seconds
+        os.utime(path, (aged, aged))
+    status = [xmtj, "status", "--ledger", str(root)]
+    runs = max(3, repeat // 2) if size >= 10000 else repeat
+    s, rss = measure(status, root, env, runs, before=lambda: shutil.rmtree(cache, ignore_errors=True))
+    rows.append((f"{size}: status, first run (no cache)", s, rss, "cat", s / cat_s, 3.0))
+    run_once(status, root, env)
+    warm_s, rss = measure(status, root, env, runs)
+    rows.append((f"{size}: status, repeat run", warm_s, rss, "cat", warm_s / cat_s, 1.0))
+    victim = root / "data" / "projects" / sorted(os.listdir(root / "data" / "projects"))[0]
+    original = victim.read_text(encoding="utf-8")
+    edits = iter(range(1, 1000))
+
+    def change_one_file() -> None:
+        victim.write_text(original.replace("content: ", f"content: 第{next(edits)}次修改 ", 1), encoding="utf-8")
+
+    s, rss = measure(status, root, env, runs, before=change_one_file)
+    victim.write_text(original, encoding="utf-8")
+    os.utime(victim, (aged, aged))
+    rows.append((f"{size}: status, one file changed", s, rss, "cat", s / cat_s, 1.2))
+    check = [xmtj, "check", "--ledger", str(root)]
+    run_once(check, root, env)
+    s, rss = measure(check, root, env, runs)
+    rows.append((f"{size}: check, repeat run", s, rss, "status, repeat run", s / warm_s, 1.2))
+    return rows
 
 
 def main() -> int:
@@ -69,7 +116,7 @@ def main() -> int:
         f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.python_implementation()} "
         f"{platform.python_version()}, {platform.platform()}"
     )
-    rows: list[tuple[str, float, int, str, float, float]] = []
+    rows: list[Row] = []
 
     def add(name: str, seconds: float, rss: int, base_name: str, base: float, target: float) -> None:
         rows.append((name, seconds, rss, base_name, seconds / base, target))
@@ -84,51 +131,7 @@ def main() -> int:
     add("demo: xmtj status", s, rss, "import typer", typer_s, 2.5)
 
     for size in args.sizes:
-        root = args.out / f"ledger-{size}"
-        if not (root / "xmtj.yaml").is_file():
-            print(f"generating {size} projects …", flush=True)
-            generate(root, size, seed=1)
-        files = sum(1 for _ in root.rglob("*.yaml"))
-        megabytes = sum(p.stat().st_size for p in root.rglob("*.yaml")) / 1e6
-        run_once(cat_command(root), root, env)  # warm the page cache
-        cat_s, _ = measure(cat_command(root), root, env, args.repeat)
-        print(f"{size} projects: {files} files, {megabytes:.1f} MB; cat {cat_s:.3f} s")
-        from xmtj.cache import cache_folder
-
-        cache = cache_folder(root)
-        aged = time.time() - 3600
-
-        def age() -> None:
-            for path in root.rglob("*.yaml"):
-                os.utime(path, (aged, aged))
-
-        age()  # as files are on a clerk's disk: not written in the last seconds
-
-        def cold() -> None:
-            shutil.rmtree(cache, ignore_errors=True)
-
-        status = [xmtj, "status", "--ledger", str(root)]
-        repeat = max(3, args.repeat // 2) if size >= 10000 else args.repeat
-        s, rss = measure(status, root, env, repeat, before=cold)
-        add(f"{size}: status, first run (no cache)", s, rss, "cat", cat_s, 3.0)
-        run_once(status, root, env)
-        warm_s, rss = measure(status, root, env, repeat)
-        add(f"{size}: status, repeat run", warm_s, rss, "cat", cat_s, 1.0)
-        victim = root / "data" / "projects" / sorted(os.listdir(root / "data" / "projects"))[0]
-        original = victim.read_text(encoding="utf-8")
-        counter = [0]
-
-        def touch_one() -> None:
-            counter[0] += 1
-            victim.write_text(original.replace("content: ", f"content: 第{counter[0]}次修改 ", 1), encoding="utf-8")
-
-        s, rss = measure(status, root, env, repeat, before=touch_one)
-        victim.write_text(original, encoding="utf-8")
-        age()
-        add(f"{size}: status, one file changed", s, rss, "cat", cat_s, 1.2)
-        run_once([xmtj, "check", "--ledger", str(root)], root, env)
-        s, rss = measure([xmtj, "check", "--ledger", str(root)], root, env, repeat)
-        add(f"{size}: check, repeat run", s, rss, "status, repeat run", warm_s, 1.2)
+        rows += bench_ledger(args.out / f"ledger-{size}", size, xmtj, env, args.repeat)
 
     print()
     print(f"{'what':42} {'median':>9} {'peak MB':>8}  {'ratio':>6}  {'target':>7}  vs")

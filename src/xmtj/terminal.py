@@ -127,7 +127,8 @@ def print_status(console: Console, report: StatusReport, inferred: bool) -> None
     if report.by:
         headers, rows = views.table(report)
         headers = [h.replace("(万元)", "").replace("(百分点)", "") for h in headers]
-        justify: list[Justify] = ["left"] + ["right"] * (len(headers) - 1)
+        justify: list[Justify] = ["left"]
+        justify += ["right"] * (len(headers) - 1)
         lines = table_lines(console, headers, rows, justify)
     else:
         rows, styles = [], []
