@@ -208,13 +208,24 @@ def test_status_warns_when_files_were_left_out(run: Run, ledger: LedgerDir) -> N
     assert "重点项目1个" in result.stdout
 
 
-def test_every_command_has_chinese_help_with_an_example(run: Run) -> None:
+def all_commands() -> list[tuple[str, object]]:
     from xmtj.cli import app
 
-    for command in app.registered_commands:
-        assert command.callback is not None
-        doc = command.callback.__doc__ or ""
-        assert "示例" in doc, command.name
+    found = [(c.name or (c.callback.__name__ if c.callback else ""), c.callback) for c in app.registered_commands]
+    for group in app.registered_groups:
+        assert group.typer_instance is not None
+        found += [(f"{group.name} {c.name}", c.callback) for c in group.typer_instance.registered_commands]
+    return found
+
+
+def test_every_command_has_chinese_help_with_an_example_and_is_in_the_readme() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    commands = all_commands()
+    assert len(commands) == 17
+    for name, callback in commands:
+        doc = getattr(callback, "__doc__", "") or ""
+        assert "示例" in doc, name
+        assert f"xmtj {name}" in readme, name
 
 
 def test_python_dash_m_works() -> None:

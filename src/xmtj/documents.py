@@ -19,7 +19,6 @@ from xmtj.sources import GitRevision, Source
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-_MARKDOWN_SPECIALS = "\\`*_[]<>|~#"
 
 
 def default_templates() -> Path:
@@ -29,15 +28,6 @@ def default_templates() -> Path:
         if (candidate / "letter.md.j2").is_file():
             return candidate
     raise FileNotFoundError("xmtj 的默认模板不见了：安装可能不完整，请重新安装 xmtj")
-
-
-def md(value: object) -> str:
-    """Text safe to put anywhere in Markdown: specials escaped, line breaks folded."""
-    text = str(value)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", " ")
-    for ch in _MARKDOWN_SPECIALS:
-        text = text.replace(ch, "\\" + ch)
-    return text
 
 
 class Safe(str):
@@ -51,7 +41,7 @@ def _finalize(value: Any) -> Any:
         return "—"
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         return str(value)
-    return md(value)
+    return fmt.md(value)
 
 
 def _pct(value: Fraction | None, places: int = 1) -> str:
@@ -92,7 +82,7 @@ def environment(ledger_root: Path | None, source: Source | None = None) -> Envir
             "month_cn": fmt.month_cn,
             "zh": fmt.zh_number,
             "ordinal": _ordinal,
-            "md": md,
+            "md": fmt.md,
         }
     )
     return env

@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 _ZH_DIGITS = "零一二三四五六七八九"
+_MARKDOWN_SPECIALS = "\\`*_[]<>|~#"
 
 
 def to_decimal(value: Fraction | Decimal | int, places: int) -> Decimal:
@@ -82,3 +83,11 @@ def zh_number(n: int) -> str:
     tens, ones = divmod(n, 10)
     head = "" if tens == 1 else _ZH_DIGITS[tens]
     return head + "十" + (_ZH_DIGITS[ones] if ones else "")
+
+
+def md(value: object) -> str:
+    """Text safe anywhere in Markdown, table cells included: specials escaped, line breaks folded."""
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\n", " ")
+    for ch in _MARKDOWN_SPECIALS:
+        text = text.replace(ch, "\\" + ch)
+    return text

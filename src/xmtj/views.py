@@ -202,18 +202,10 @@ def to_csv(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return out.getvalue()
 
 
-def escape_markdown_cell(text: str) -> str:
-    """A value safe inside a GitHub table cell: no pipe, emphasis or line break can escape it."""
-    out = text.replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", " ").replace("\n", " ")
-    for ch in "*_`[]<>#~":
-        out = out.replace(ch, "\\" + ch)
-    return out
-
-
 def to_markdown(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     from tabulate import tabulate
 
-    safe = [[escape_markdown_cell(c) for c in row] for row in rows]
+    safe = [[fmt.md(c) for c in row] for row in rows]
     return tabulate(safe, headers=list(headers), tablefmt="github", disable_numparse=True)
 
 
