@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ def months_between(earlier: dt.date, later: dt.date) -> int:
     return max(months, 0)
 
 
+@functools.lru_cache(maxsize=64)
 def time_progress(day: dt.date) -> Fraction:
     """时序进度: (m − 1 + d / days_in_month) / 12."""
     days = calendar.monthrange(day.year, day.month)[1]
@@ -293,8 +295,9 @@ def summarize(
     )
 
 
-def _lag_order(s: ProjectStatus) -> tuple[int, Fraction, str]:
-    return (0 if s.light == "red" else 1, -(s.lag or Fraction(0)), s.project.id)
+def _lag_order(s: ProjectStatus) -> tuple[int, float, str]:
+    # a float key: ordering needs no exactness, and comparing Fractions made this sort the slowest step
+    return (0 if s.light == "red" else 1, -float(s.lag or 0), s.project.id)
 
 
 GROUPINGS: dict[str, str] = {
