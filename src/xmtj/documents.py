@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
 
-
 def default_templates() -> Path:
     """The installed default templates (a wheel), or the repository's (an editable install)."""
     here = Path(__file__).resolve().parent

@@ -13,6 +13,7 @@ from fractions import Fraction
 from typing import Literal
 
 from rich.cells import cell_len
+from rich.color import ColorSystem
 from rich.console import Console
 from rich.style import Style
 from rich.text import Text
@@ -62,17 +63,29 @@ def _pad(text: str, width: int, justify: Justify) -> str:
     return gap + text if justify == "right" else text + gap
 
 
+_SYSTEMS = {
+    "standard": ColorSystem.STANDARD,
+    "256": ColorSystem.EIGHT_BIT,
+    "truecolor": ColorSystem.TRUECOLOR,
+    "windows": ColorSystem.WINDOWS,
+}
+
+
 class Painter:
-    """ANSI codes for a few styles, or nothing when the console does not colour."""
+    """ANSI codes for a few styles (worked out once each), or nothing when the console does not colour."""
 
     def __init__(self, console: Console) -> None:
-        self.console = console
-        self.on = console.color_system is not None and not console.no_color
+        self.system = _SYSTEMS.get(console.color_system or "") if not console.no_color else None
+        self._codes: dict[str, tuple[str, str]] = {}
 
     def __call__(self, text: str, style: str | None) -> str:
-        if not self.on or not style or not text:
+        if self.system is None or not style or not text:
             return text
-        return Style.parse(style).render(text, color_system=self.console.color_system)
+        if style not in self._codes:
+            before, _, after = Style.parse(style).render("\0", color_system=self.system).partition("\0")
+            self._codes[style] = (before, after)
+        before, after = self._codes[style]
+        return before + text + after
 
 
 def table_lines(
