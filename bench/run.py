@@ -110,6 +110,7 @@ def main() -> int:
     env = dict(os.environ)
     env.pop("XMTJ_NO_CACHE", None)
     env["XDG_CACHE_HOME"] = str(args.out / "cache")
+    os.environ["XDG_CACHE_HOME"] = env["XDG_CACHE_HOME"]  # so cache_folder() here names the one xmtj uses
     python = sys.executable
 
     print(
