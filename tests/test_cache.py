@@ -156,3 +156,22 @@ def ledger_copy(tmp_path: Path) -> Path:
     root = tmp_path / "small"
     shutil.copytree(Path(__file__).parent / "fixtures" / "small", root)
     return root
+
+
+def test_parallel_parsing_gives_the_same_ledger(demo_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import xmtj.loader
+    from xmtj.checks import check_ledger
+
+    (demo_copy / "data/issues/WT2021-003.yaml").write_text("id: WT2021-003\n", encoding="utf-8")
+    age(demo_copy)
+    serial = load_ledger(demo_copy, cache=False)
+    monkeypatch.setattr(xmtj.loader, "PARALLEL_MIN", 10)
+    parallel_cold = load_ledger(demo_copy)  # workers parse, and their shards become the cache
+    parallel_warm = load_ledger(demo_copy)
+    for other in (parallel_cold, parallel_warm):
+        assert other.projects == serial.projects
+        assert other.issues == serial.issues
+        assert other.letters == serial.letters
+        assert [p.path for p in other.projects] == [p.path for p in serial.projects]
+        assert [str(p) for p in check_ledger(other)] == [str(p) for p in check_ledger(serial)]
+    assert loaded(demo_copy) == (399, 0)

@@ -65,6 +65,7 @@ class RecordCache:
         self.folder = folder / _namespace()
         self._shards: dict[str, dict[str, Entry]] = {}
         self._dirty: set[str] = set()
+        self._blobs: dict[str, bytes] = {}  # shards whose pickle a worker already made
         self.hits = 0
         self.misses = 0
 
@@ -101,6 +102,25 @@ class RecordCache:
         self._shard(name)[rel] = (key, record, problems)
         self._dirty.add(name)
 
+    def adopt(self, any_rel: str, entries: dict[str, Entry], blob: bytes | None) -> None:
+        """Entries parsed by a worker for one shard; ``blob`` is their pickle, or None if some are racy.
+
+        A shard that held nothing before takes the blob as its file content as it is (no second
+        pickling); otherwise the entries are merged and the shard is written at ``flush``.
+        """
+        name = self.shard_of(any_rel)
+        shard = self._shard(name)
+        if blob is not None and not shard:
+            self._shards[name] = entries
+            self._blobs[name] = blob
+            self._dirty.add(name)
+            return
+        now = time.time()
+        for rel, entry in entries.items():
+            if entry[0] is not None and now - entry[0][0] / 1e9 >= RACY_SECONDS:
+                shard[rel] = entry
+        self._dirty.add(name)
+
     def forget_missing(self, present: set[str]) -> None:
         """Drop entries of files that no longer exist (from the shards already loaded)."""
         for name, shard in self._shards.items():
@@ -109,6 +129,7 @@ class RecordCache:
                 del shard[rel]
             if gone:
                 self._dirty.add(name)
+                self._blobs.pop(name, None)
 
     def flush(self) -> None:
         """Write the changed shards (atomically); a cache that cannot be written is simply skipped."""
@@ -120,11 +141,16 @@ class RecordCache:
             for name in sorted(self._dirty):
                 fd, temp = tempfile.mkstemp(dir=self.folder, prefix=f".{name}.", suffix=".tmp")
                 with os.fdopen(fd, "wb") as handle:
-                    pickle.dump(self._shards[name], handle, protocol=pickle.HIGHEST_PROTOCOL)
+                    blob = self._blobs.get(name)
+                    if blob is not None:
+                        handle.write(blob)
+                    else:
+                        pickle.dump(self._shards[name], handle, protocol=pickle.HIGHEST_PROTOCOL)
                 os.replace(temp, self.folder / f"{name}.pickle")
         except OSError:
             pass
         self._dirty.clear()
+        self._blobs.clear()
 
     def _prune_other_versions(self) -> None:
         import shutil

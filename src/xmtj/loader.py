@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -308,40 +308,82 @@ PARALLEL_MIN = 3000  # files to parse before a second process pays for itself
 Progress = Callable[[int, int], None]
 
 
-def _parse_chunk(root: Path, jobs: list[tuple[str, str]]) -> list[tuple[str, Any, list[Problem]]]:
-    """Parse and validate files in a worker process (kinds by name, so the job pickles small)."""
+Group = list[tuple[str, str, Any]]  # (kind, rel, cache key or None)
+
+
+def _parse_group(root: Path, group: Group) -> tuple[bytes, list[str]]:
+    """Parse and validate files in a worker process.
+
+    Returns the pickled ``{rel: (key, record, problems)}`` — for a group that is one cache shard,
+    exactly the shard's file content, so the parent need not pickle it again — and the files too
+    fresh to be cached.
+    """
+    import pickle
+    import time
+
+    from xmtj.cache import RACY_SECONDS
     from xmtj.sources import WorkingTree
 
     source = WorkingTree(root)
-    out = []
-    for kind, rel in jobs:
+    entries: dict[str, tuple[Any, Any, tuple[Problem, ...]]] = {}
+    racy = []
+    now = time.time()
+    for kind, rel, key in group:
         record, problems = load_record(source, MODELS[kind], rel)
-        out.append((rel, record, problems))
-    return out
+        entries[rel] = (key, record, tuple(problems))
+        if key is None or now - key[0] / 1e9 < RACY_SECONDS:
+            racy.append(rel)
+    return pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL), racy
 
 
 def _parse_all(
-    source: Source, jobs: list[tuple[str, str]], progress: Progress | None, done: int, total: int
-) -> Iterable[tuple[str, Any, list[Problem]]]:
-    """Every job parsed: in worker processes when there are many files and more than one core."""
+    source: Source,
+    groups: list[Group],
+    store: RecordCache | None,
+    progress: Progress | None,
+    done: int,
+    total: int,
+) -> Iterable[tuple[str, Any, tuple[Problem, ...]]]:
+    """Every job parsed (and cached): in worker processes when there are many files and several cores."""
+    jobs = sum(len(g) for g in groups)
     workers = min(os.cpu_count() or 1, 4)
-    if len(jobs) < PARALLEL_MIN or workers < 2 or source.revision is not None:
-        for i, (kind, rel) in enumerate(jobs):
-            record, problems = load_record(source, MODELS[kind], rel)
-            if progress and i % 500 == 0:
-                progress(done + i, total)
-            yield rel, record, problems
+    if jobs < PARALLEL_MIN or workers < 2 or source.revision is not None:
+        for group in groups:
+            for kind, rel, key in group:
+                record, problems = load_record(source, MODELS[kind], rel)
+                if store is not None and key is not None:
+                    store.put(rel, key, record, tuple(problems))
+                yield rel, record, tuple(problems)
+                done += 1
+                if progress and done % 500 == 0:
+                    progress(done, total)
         return
+    import pickle
     from concurrent.futures import ProcessPoolExecutor
 
-    size = max(200, len(jobs) // (workers * 8))
-    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for result in pool.map(_parse_chunk, [source.root] * len(chunks), chunks):
-            done += len(result)
+        for group, (blob, racy) in zip(
+            groups, pool.map(_parse_group, [source.root] * len(groups), groups), strict=True
+        ):
+            entries = pickle.loads(blob)
+            if store is not None:
+                store.adopt(group[0][1], entries, None if racy else blob)
+            for rel, (_, record, problems) in entries.items():
+                yield rel, record, problems
+            done += len(entries)
             if progress:
                 progress(done, total)
-            yield from result
+
+
+def _groups(todo: list[tuple[str, str, Any]], store: RecordCache | None) -> list[Group]:
+    """Jobs for the workers: one cache shard each (so a worker's result is the shard), or chunks."""
+    if store is None:
+        size = max(200, len(todo) // 16)
+        return [todo[i : i + size] for i in range(0, len(todo), size)]
+    shards: dict[str, Group] = {}
+    for job in todo:
+        shards.setdefault(store.shard_of(job[1]), []).append(job)
+    return list(shards.values())
 
 
 def load_ledger(root: Path, at: str | None = None, cache: bool = True, progress: Progress | None = None) -> Ledger:
@@ -363,9 +405,8 @@ def load_ledger(root: Path, at: str | None = None, cache: bool = True, progress:
     config = _cached_config(source, store)
     ledger = Ledger(root=root, config=config, source=source)
     jobs = [(kind, rel) for kind in MODELS for rel in source.list(f"{DATA_DIR}/{kind}")]
-    results: dict[str, tuple[Any, list[Problem]]] = {}
-    keys: dict[str, Any] = {}
-    todo = jobs
+    results: dict[str, tuple[Any, Sequence[Problem]]] = {}
+    todo: list[tuple[str, str, Any]] = [(kind, rel, None) for kind, rel in jobs]
     gc_was_enabled = gc.isenabled()
     gc.disable()  # a load allocates many objects and frees none: collecting would only cost time
     try:
@@ -378,23 +419,21 @@ def load_ledger(root: Path, at: str | None = None, cache: bool = True, progress:
                 try:
                     key = file_key(os.stat(f"{root_text}/{rel}"))
                 except OSError:
-                    todo.append((kind, rel))
+                    todo.append((kind, rel, None))
                     continue
-                keys[rel] = key
                 entry = store.get(rel, key)
                 if entry is None:
-                    todo.append((kind, rel))
+                    todo.append((kind, rel, key))
                 else:
-                    results[rel] = (entry[1], list(entry[2]))
-        for rel, record, problems in _parse_all(source, todo, progress, len(jobs) - len(todo), len(jobs)):
+                    results[rel] = (entry[1], entry[2])
+        groups = _groups(todo, store)
+        for rel, record, problems in _parse_all(source, groups, store, progress, len(jobs) - len(todo), len(jobs)):
             results[rel] = (record, problems)
-            if store is not None and rel in keys:
-                store.put(rel, keys[rel], record, tuple(problems))
         for kind, rel in jobs:
-            record, problems = results[rel]
-            ledger.problems.extend(problems)
-            if record is not None:
-                getattr(ledger, kind).append(record)
+            found, found_problems = results[rel]
+            ledger.problems.extend(found_problems)
+            if found is not None:
+                getattr(ledger, kind).append(found)
     finally:
         if gc_was_enabled:
             gc.enable()
