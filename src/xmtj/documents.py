@@ -9,7 +9,6 @@ so a ``|``, ``*`` or line break in a name cannot break a table or start emphasis
 from __future__ import annotations
 
 from decimal import Decimal
-from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,25 +25,17 @@ def default_templates() -> Path:
     for candidate in (here / "templates", here.parent.parent / "templates"):
         if (candidate / "letter.md.j2").is_file():
             return candidate
-    raise FileNotFoundError("xmtj 的默认模板不见了：安装可能不完整，请重新安装 xmtj")
+    from xmtj.problems import XmtjError
 
-
-class Safe(str):
-    """Markdown the template itself builds (a filter's output), not escaped again."""
+    raise XmtjError("xmtj 的默认模板不见了：安装可能不完整，请重新安装 xmtj")
 
 
 def _finalize(value: Any) -> Any:
-    if isinstance(value, Safe):
-        return str(value)
     if value is None:
         return "—"
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         return str(value)
     return fmt.md(value)
-
-
-def _pct(value: Fraction | None, places: int = 1) -> str:
-    return fmt.pct(value, places)
 
 
 def _ordinal(n: int) -> str:
@@ -74,7 +65,7 @@ def environment(ledger_root: Path | None, source: Source | None = None) -> Envir
         {
             "wan": fmt.wan,
             "yi": fmt.yi,
-            "pct": _pct,
+            "pct": fmt.pct,
             "points": fmt.points,
             "ahead": fmt.ahead_words,
             "date_cn": fmt.date_cn,

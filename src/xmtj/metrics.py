@@ -368,11 +368,6 @@ def status_report(
     return StatusReport(summary, tuple(statuses), tuple(groups), by)
 
 
-def latest_progress_month(projects: Iterable[Project]) -> str | None:
-    """The latest month for which any progress is recorded."""
-    return max((m for p in projects for m in p.progress), default=None)
-
-
 def resolve_period(projects: Iterable[Project], year: int | None, as_of: dt.date | None) -> tuple[int, dt.date, bool]:
     """The year and day to report on; the flag says they were inferred from the data.
 
