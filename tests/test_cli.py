@@ -98,7 +98,7 @@ def test_status_on_the_demo_shows_the_article_figures(run: Run) -> None:
     assert result.exit_code == 0
     out = result.stdout
     assert "2021年1—11月重点项目建设情况（截至2021年11月30日）" in out
-    assert "按有进度数据的最近月份统计" in out
+    assert "（未指定 --as-of：按有进度数据的最近月份统计，截至2021年11月底）" in out
     assert "累计完成投资53.94亿元，占年度目标任务41.18亿元的131.0%" in out
     assert "进展缓慢项目（18个）" in out
     assert "【红灯】" in out and "逾期" in out

@@ -220,9 +220,20 @@ def test_status_report_by_hand() -> None:
 
 def test_resolve_period_defaults_to_the_latest_month_with_progress() -> None:
     projects = [make(progress={"2021-10": 5}), make("Q", progress={"2021-11": 1})]
-    assert resolve_period(projects, None, None) == (2021, D(2021, 11, 30), True)
-    assert resolve_period(projects, None, D(2021, 6, 3)) == (2021, D(2021, 6, 3), False)
-    assert resolve_period(projects, 2020, None) == (2020, D(2020, 12, 31), True)
+    today = D(2022, 5, 6)
+    assert resolve_period(projects, None, None, today) == (
+        2021,
+        D(2021, 11, 30),
+        "未指定 --as-of：按有进度数据的最近月份统计，截至2021年11月底",
+    )
+    assert resolve_period(projects, None, D(2021, 6, 3), today) == (2021, D(2021, 6, 3), None)
+    assert resolve_period(projects, 2020, None, today) == (
+        2020,
+        D(2020, 12, 31),
+        "2020年尚无任何进度数据：按2020-12-31统计",
+    )
+    assert resolve_period(projects, 2022, None, today) == (2022, today, "2022年尚无任何进度数据：按2022-05-06统计")
+    assert resolve_period(projects, 2023, None, today)[1] == D(2023, 1, 1)
 
 
 def test_formats() -> None:

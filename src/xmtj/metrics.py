@@ -368,20 +368,24 @@ def status_report(
     return StatusReport(summary, tuple(statuses), tuple(groups), by)
 
 
-def resolve_period(projects: Iterable[Project], year: int | None, as_of: dt.date | None) -> tuple[int, dt.date, bool]:
-    """The year and day to report on; the flag says they were inferred from the data.
+def resolve_period(
+    projects: Iterable[Project], year: int | None, as_of: dt.date | None, today: dt.date | None = None
+) -> tuple[int, dt.date, str | None]:
+    """The year and day to report on, and how they were chosen when not given (None if given).
 
     Without either, the latest month with any recorded progress (its last day); with only a
-    year, that year's latest such month (or its last day); with only a day, that day's year.
+    year, that year's latest such month; with only a day, that day's year. A year without any
+    progress yet is reported as of today (the year's last day for a past year, its first for a
+    future one).
     """
     if as_of is not None:
-        return (year or as_of.year), as_of, False
+        return (year or as_of.year), as_of, None
     months = [m for p in projects for m in p.progress if year is None or m.startswith(f"{year:04d}-")]
     if months:
         latest = max(months)
         end = month_end(int(latest[:4]), int(latest[5:7]))
-        return (year or end.year), end, True
-    today = dt.date.today()
-    if year is None:
-        return today.year, today, True
-    return year, min(dt.date(year, 12, 31), today) if year == today.year else dt.date(year, 12, 31), True
+        return (year or end.year), end, f"未指定 --as-of：按有进度数据的最近月份统计，截至{month_cn(end)}底"
+    today = today or dt.date.today()
+    the_year = year or today.year
+    day = min(max(today, dt.date(the_year, 1, 1)), dt.date(the_year, 12, 31))
+    return the_year, day, f"{the_year}年尚无任何进度数据：按{day.isoformat()}统计"

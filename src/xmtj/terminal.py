@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.style import Style
 from rich.text import Text
 
-from xmtj import fmt, views
+from xmtj import views
 from xmtj.metrics import LIGHT_WORDS, StatusReport
 
 Justify = Literal["left", "right"]
@@ -128,12 +128,11 @@ def table_lines(
     return lines
 
 
-def print_status(console: Console, report: StatusReport, inferred: bool) -> None:
+def print_status(console: Console, report: StatusReport, chosen: str | None) -> None:
     summary = report.summary
     console.print(Text(views.title(summary), style="bold"))
-    if inferred:
-        note = f"（未指定 --year/--as-of：按有进度数据的最近月份统计，截至{fmt.date_cn(summary.as_of)}）"
-        console.print(Text(note, style="dim"))
+    if chosen:
+        console.print(Text(f"（{chosen}）", style="dim"))
     for line in views.headline(summary):
         console.print(line)
     console.print()

@@ -67,7 +67,7 @@ def remind(
     data = open_ledger(ledger)
     warn_broken_files(data)
     day = parse_date(as_of, "--as-of")
-    _, the_day, _ = resolve_period(data.projects, None, day)
+    _, the_day, _ = resolve_period(data.projects, None, day, data.today)
     letter_date = parse_date(date, "--date") or data.today
     if letter_date < the_day:
         fail(f"成文日期 {letter_date} 早于数据截至日期 {the_day}")
@@ -184,6 +184,9 @@ def plan(
         for by, groups in summary.groups.items()
         for g in groups
     ]
+    if summary.projects == 0 and output is OutputFormat.table:
+        console(stderr=True).print(f"没有列入{year}年的重点项目（项目文件的 key_years 中没有 {year}）。")
+        return
     if output is OutputFormat.json:
         payload: dict[str, Any] = {
             "year": year,

@@ -105,7 +105,7 @@ def status(
 
     data = open_ledger(ledger, at, cache=not no_cache)
     day = parse_date(as_of, "--as-of")
-    the_year, the_day, inferred = resolve_period(data.projects, year, day)
+    the_year, the_day, chosen = resolve_period(data.projects, year, day, data.today)
     report = status_report(
         data.projects,
         data.issues,
@@ -127,4 +127,4 @@ def status(
     else:
         from xmtj.terminal import print_status
 
-        print_status(console(), report, inferred)
+        print_status(console(), report, chosen)
