@@ -398,10 +398,11 @@ def build(seed: int) -> dict[str, dict[str, dict[str, Any]]]:
 
     # year-to-date figures that give the intended light
     from xmtj.metrics import expected_share
-    from xmtj.models import Project
+    from xmtj.models import validate
+    from xmtj.records import Project
 
     def model(d: dict[str, Any]) -> Project:
-        return Project.model_validate({k: v for k, v in d.items() if not k.startswith("_")})
+        return validate(Project, {k: v for k, v in d.items() if not k.startswith("_")})
 
     lag_for = {"red": (35, 55), "yellow": (13, 27), "overdue_issue": (-8, 4), "green": (-30, 4)}
     for p in plans:
@@ -725,7 +726,8 @@ def write_letters(root: Path, seed: int) -> None:
     from xmtj.letters import REGISTER_COMMENTS, plan_letters, register_record
     from xmtj.loader import load_ledger
     from xmtj.metrics import month_end, statuses_for
-    from xmtj.models import Letter
+    from xmtj.models import validate
+    from xmtj.records import Letter
     from xmtj.yamlout import emit
 
     rng = random.Random(seed)
@@ -756,7 +758,7 @@ def write_letters(root: Path, seed: int) -> None:
         record["feedback"] = {"received_on": received, "text": rng.choice(FEEDBACK_TEXTS)}
         text = emit(record, REGISTER_COMMENTS, block=("reasons",))
         (folder / f"{YEAR}-{draft.number}.yaml").write_text(text, encoding="utf-8")
-        ledger.letters.append(Letter.model_validate(record))
+        ledger.letters.append(validate(Letter, record))
 
 
 def verify(root: Path) -> list[str]:

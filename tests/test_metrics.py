@@ -19,7 +19,8 @@ from xmtj.metrics import (
     status_report,
     time_progress,
 )
-from xmtj.models import Issue, Lights, Project
+from xmtj.models import validate
+from xmtj.records import Issue, Lights, Project
 
 D = dt.date
 LIGHTS = Lights()
@@ -38,7 +39,7 @@ def make(pid: str = "P1", **fields: Any) -> Project:
         "total_investment": 10000,
     }
     base.update(fields)
-    return Project.model_validate(base)
+    return validate(Project, base)
 
 
 def issue(iid: str, project: str, **fields: Any) -> Issue:
@@ -52,7 +53,7 @@ def issue(iid: str, project: str, **fields: Any) -> Issue:
         "responsible_unit": "供电公司",
     }
     base.update(fields)
-    return Issue.model_validate(base)
+    return validate(Issue, base)
 
 
 def test_time_progress_at_month_end_is_months_over_twelve() -> None:

@@ -26,7 +26,7 @@ from xmtj.metrics import (
     statuses_for,
     summarize,
 )
-from xmtj.models import Issue, Letter, Project
+from xmtj.records import Issue, Letter, Project
 
 EVENT_KINDS = ("调度会", "集中开工", "集中观摩")
 

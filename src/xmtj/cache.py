@@ -38,9 +38,19 @@ def file_key(stat: os.stat_result) -> Key:
 
 
 def _namespace() -> str:
-    import pydantic
+    """The cache's folder name: xmtj's version, Python's, and the installed pydantic (which validated
+    the cached records), found without importing it (a cached run never needs pydantic)."""
+    import importlib.util
 
-    return f"v{FORMAT}-xmtj{__version__}-py{sys.version_info[0]}.{sys.version_info[1]}-pydantic{pydantic.VERSION}"
+    spec = importlib.util.find_spec("pydantic")
+    stamp = ""
+    if spec is not None and spec.origin:
+        version_file = Path(spec.origin).with_name("version.py")
+        try:
+            stamp = hashlib.sha1(version_file.read_bytes()).hexdigest()[:10]
+        except OSError:
+            stamp = "unknown"
+    return f"v{FORMAT}-xmtj{__version__}-py{sys.version_info[0]}.{sys.version_info[1]}-pydantic{stamp}"
 
 
 def cache_folder(root: Path) -> Path:

@@ -16,8 +16,8 @@ from typing import Any
 
 from xmtj import __version__, gitio, yamledit, yamlio
 from xmtj.loader import Ledger, record_from_bytes
-from xmtj.models import RECORD_KINDS, Issue, Letter, Meeting, Project, Record, Sourced
 from xmtj.problems import Problem, XmtjError
+from xmtj.records import RECORD_KINDS, Issue, Letter, Meeting, Project, Record, Sourced, as_dict, field_names
 from xmtj.sources import Source
 
 KIND_OF_MODEL: dict[type[Sourced], str] = {Project: "projects", Issue: "issues", Meeting: "meetings", Letter: "letters"}
@@ -194,7 +194,7 @@ def progress_change(
     source = _text_of(ledger, project)
     old = project.progress.get(month)
     node = yamledit.get_node(source, ["progress", month])
-    order = list(Project.model_fields)
+    order = field_names(Project)
     if isinstance(node, yamlio.MappingNode):  # {amount: …, text: …} or a block mapping: set inside
         new = yamledit.set_value(source, ["progress", month, "amount"], amount)
         if text is not None:
@@ -231,15 +231,15 @@ def set_change(ledger: Ledger, kind: str, rid: str, field_path: str, raw: str, c
         raise XmtjError("不能修改编号（编号就是文件名）；如需改号，请新建记录并删除旧文件")
     model = type(record)
     top = field_path.split(".")[0]
-    if top not in model.model_fields:
+    if top not in field_names(model):
         import difflib
 
-        close = difflib.get_close_matches(top, list(model.model_fields), n=1)
+        close = difflib.get_close_matches(top, field_names(model), n=1)
         raise XmtjError(f"未知字段 {top}" + (f"，是否应为 {close[0]}？" if close else ""))
     source = _text_of(ledger, record)
     path = _path(field_path)
-    old = _lookup(record.model_dump(), path)
-    order = list(model.model_fields)
+    old = _lookup(as_dict(record), path)
+    order = field_names(model)
     value = _typed(raw)
     change = Change({record.path: yamledit.set_value(source, path, value, order)}, "", command)
     if not isinstance(value, str) and raw != "":
@@ -270,7 +270,7 @@ def resolve_change(ledger: Ledger, issue_id: str, day: dt.date, text: str, comma
     if issue.status == "已办结":
         raise XmtjError(f"问题 {issue_id} 已于 {issue.resolved_on} 办结")
     source = _text_of(ledger, issue)
-    order = list(Issue.model_fields)
+    order = field_names(Issue)
     new = yamledit.set_value(source, ["status"], "已办结", order)
     new = yamledit.set_value(new, ["resolved_on"], day, order)
     new = yamledit.set_value(new, ["resolution"], text, order)

@@ -9,8 +9,8 @@ from decimal import Decimal
 from pathlib import PurePosixPath
 
 from xmtj.loader import Ledger, locate_problems
-from xmtj.models import Record, Sourced
 from xmtj.problems import Problem
+from xmtj.records import Record, Sourced
 
 Check = Callable[[Ledger], Iterable[Problem]]
 

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 from xmtj import fmt
 from xmtj.loader import Ledger
 from xmtj.metrics import LIGHT_WORDS, ProjectStatus, statuses_for
-from xmtj.models import Issue, Letter
 from xmtj.problems import XmtjError
+from xmtj.records import Issue, Letter
 
 if TYPE_CHECKING:
     from xmtj.changes import Change

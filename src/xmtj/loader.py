@@ -10,14 +10,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails
-
 from xmtj import encoding, fastyaml
-from xmtj.models import RECORD_KINDS, Config, Issue, Letter, Meeting, Project, Record, Sourced
 from xmtj.problems import LedgerInvalid, LedgerNotFound, Problem
+from xmtj.records import (
+    RECORD_KINDS,
+    Config,
+    Issue,
+    Letter,
+    Meeting,
+    Project,
+    Record,
+    Sourced,
+    field_names,
+    with_path,
+)
 
 if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
+
     from xmtj.cache import RecordCache
     from xmtj.sources import Source
 
@@ -27,7 +37,7 @@ DATA_DIR = "data"
 
 R = TypeVar("R", bound=Record)
 S = TypeVar("S", bound=Sourced)
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M")
 
 
 @dataclass
@@ -110,14 +120,17 @@ _TYPE_WORDS = {
     "model_type": "应为映射（键: 值）",
     "bool_type": "应为是/否（true/false）",
     "missing": "缺少必填字段",
+    "missing_keyword_argument": "缺少必填字段",
+    "dataclass_type": "应为映射（键: 值）",
+    "dataclass_args_type": "应为映射（键: 值）",
     "too_short": "不能为空",
 }
 
 
-def _message(error: ErrorDetails, model: type[BaseModel], node: Any) -> str:
+def _message(error: ErrorDetails, model: type[Any], node: Any) -> str:
     kind = error["type"]
     loc = error["loc"]
-    if kind == "extra_forbidden":
+    if kind in ("extra_forbidden", "unexpected_keyword_argument"):
         return _unknown_key_message(str(loc[-1]), _fields_at(model, loc[:-1]))
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
@@ -141,30 +154,33 @@ def _message(error: ErrorDetails, model: type[BaseModel], node: Any) -> str:
     return str(error["msg"])
 
 
-def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
-    """The field names of the (nested) model at ``loc``, for suggestions."""
+def _fields_at(model: type[Any], loc: tuple[Any, ...]) -> list[str]:
+    """The field names of the (nested) record class at ``loc``, for suggestions."""
+    import dataclasses
+    import typing
+
     current: Any = model
     for part in loc:
-        if isinstance(part, int) or not (isinstance(current, type) and issubclass(current, BaseModel)):
+        if isinstance(part, int) or not dataclasses.is_dataclass(current):
             continue
-        info = current.model_fields.get(part)
-        if info is None:
+        hints = typing.get_type_hints(current)
+        if part not in hints:
             break
-        current = _inner_model(info.annotation)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
-    return []
+        current = _inner_record(hints[part])
+    return field_names(current) if isinstance(current, type) and dataclasses.is_dataclass(current) else []
 
 
-def _inner_model(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+def _inner_record(annotation: Any) -> Any:
+    import dataclasses
+
+    if isinstance(annotation, type) and dataclasses.is_dataclass(annotation):
         return annotation
     for arg in getattr(annotation, "__args__", ()) or ():
-        found = _inner_model(arg)
+        found = _inner_record(arg)
         if found is not None:
             return found
-    metadata = getattr(annotation, "__origin__", None)
-    return _inner_model(metadata) if metadata not in (None, list, dict) else None
+    origin = getattr(annotation, "__origin__", None)
+    return _inner_record(origin) if origin not in (None, list, dict) else None
 
 
 def _unknown_key_message(key: str, known: list[str]) -> str:
@@ -237,9 +253,13 @@ def _parse_mapping_fully(text: str, rel: str) -> tuple[dict[str, Any] | None, An
 def validate(
     model: type[M], value: dict[str, Any], root: Any, rel: str, data: bytes | None = None
 ) -> tuple[M | None, list[Problem]]:
-    """The validated model, or None and a problem per wrong field (at its key's line)."""
+    """The validated record, or None and a problem per wrong field (at its key's line)."""
+    from pydantic import ValidationError
+
+    from xmtj.models import validate as validate_record
+
     try:
-        return model.model_validate(value), []
+        return validate_record(model, value), []
     except ValidationError as exc:
         from xmtj import yamlio
 
@@ -249,7 +269,7 @@ def validate(
         for error in exc.errors(include_url=False):
             loc = tuple(error["loc"])
             position, node = yamlio.locate(root, [p for p in loc if p != "[key]"])
-            if node is not None and error["type"] in ("missing",):
+            if node is not None and error["type"] in ("missing", "missing_keyword_argument"):
                 node = None
             problems.append(
                 Problem(rel, position.line, position.column, _field_name(loc), _message(error, model, node))
@@ -272,8 +292,7 @@ def record_from_bytes(data: bytes | None, model: type[S], rel: str) -> tuple[S |
     problems.extend(invalid)
     if record is None or problems:
         return None, problems
-    record._path = rel
-    return record, problems
+    return with_path(record, rel), problems
 
 
 def load_config(source: Source) -> tuple[Config, list[Problem]]:

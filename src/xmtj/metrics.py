@@ -17,7 +17,7 @@ from fractions import Fraction
 from typing import Literal
 
 from xmtj.fmt import month_cn, pct, points
-from xmtj.models import Issue, Lights, Project
+from xmtj.records import Issue, Lights, Project
 
 Light = Literal["green", "yellow", "red"]
 LIGHT_WORDS: dict[str, str] = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}

@@ -77,9 +77,9 @@ _EMPTY_SHOWN = {
 
 def record_yaml(kind: str, record: Mapping[str, Any]) -> str:
     """A new record file in the house layout: fields in the model's order, comments, empty slots shown."""
-    from xmtj.models import RECORD_KINDS
+    from xmtj.records import RECORD_KINDS, field_names
 
-    fields = list(RECORD_KINDS[kind].model_fields)
+    fields = field_names(RECORD_KINDS[kind])
     shown = _EMPTY_SHOWN[kind]
     ordered = {k: record.get(k) for k in fields if record.get(k) not in (None, [], {}) or k in shown}
     ordered.update({k: v for k, v in record.items() if k not in ordered and k not in fields})

@@ -1,0 +1,359 @@
+"""The ledger's records: what one YAML file holds, as frozen, slotted dataclasses.
+
+Money is ``Decimal`` in 万元, never negative. Field names are English; values are whatever the
+office writes. This module imports no validation library: pydantic validates these very classes
+(``xmtj.models``) when a file is read, through the markers below, and a run that finds every record
+in the cache never imports it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+_ID_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
+_MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+CONFIG = {"extra": "forbid", "str_strip_whitespace": True}  # pydantic's settings for every record
+
+
+def _fail(kind: str, message: str) -> Exception:
+    from pydantic_core import PydanticCustomError
+
+    return PydanticCustomError(f"xmtj_{kind}", message)
+
+
+class Check:
+    """Annotation marker: run ``fn`` on the raw value before pydantic's own validation."""
+
+    def __init__(self, fn: Callable[[Any], Any]) -> None:
+        self.fn = fn
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_before_validator_function(self.fn, handler(source))
+
+
+class NonNegative:
+    """Annotation marker: a finite number that is not negative (money)."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.decimal_schema(ge=Decimal(0), allow_inf_nan=False)
+
+
+class AtLeastOne:
+    """Annotation marker: an integer of 1 or more."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.int_schema(ge=1)
+
+
+def _check_id(value: Any) -> Any:
+    if isinstance(value, str) and not _ID_RE.match(value):
+        raise _fail("id", "编号只能由字母、数字、“-”和“_”组成，且不能以“-”开头")
+    return value
+
+
+def _check_month(value: Any) -> Any:
+    if isinstance(value, str) and not _MONTH_RE.match(value):
+        raise _fail("month", "月份应写作 YYYY-MM，例如 2021-03")
+    return value
+
+
+def _check_year(value: Any) -> Any:
+    if isinstance(value, int) and not 1990 <= value <= 2100:
+        raise _fail("year", "年份应为四位数字，例如 2021")
+    return value
+
+
+def _not_empty(value: Any) -> Any:
+    if isinstance(value, list) and not value:
+        raise _fail("empty", "不能为空")
+    return value
+
+
+def _progress_entry(value: Any) -> Any:
+    if isinstance(value, (int, Decimal, float, str)) and not isinstance(value, bool):
+        return {"amount": value}
+    return value
+
+
+RecordId = Annotated[str, Check(_check_id)]
+Month = Annotated[str, Check(_check_month)]
+Year = Annotated[int, Check(_check_year)]
+Money = Annotated[Decimal, NonNegative()]
+Text = str
+
+InvestmentType = Literal["政府投资", "社会投资"]
+SixNew = Literal["新基建", "新技术", "新材料", "新装备", "新产品", "新业态"]
+ApprovalStatus = Literal["未办理", "办理中", "已办结"]
+IssueCategory = Literal["用地", "资金", "手续", "水电气路", "征地拆迁", "其他"]
+IssueSource = Literal["调度会", "现场督查", "集中观摩", "企业反映", "包联领导"]
+IssueStatus = Literal["新增", "推进中", "已办结"]
+EventKind = Literal["调度会", "集中开工", "集中观摩"]
+
+frozen = dataclass(frozen=True, slots=True, kw_only=True)
+
+
+def _make(cls: type[Any], values: tuple[Any, ...]) -> Any:
+    """Unpickle a record without running its __init__ (the cache's fast path)."""
+    record = object.__new__(cls)
+    for name, value in zip(cls.__xmtj_fields__, values, strict=True):
+        object.__setattr__(record, name, value)
+    return record
+
+
+class Part:
+    """Base of every record and record part: pickles compactly, validates strictly."""
+
+    __slots__ = ()
+    __pydantic_config__ = CONFIG
+    __xmtj_fields__: tuple[str, ...] = ()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_make, (type(self), tuple(getattr(self, name) for name in type(self).__xmtj_fields__)))
+
+
+def _finish(cls: type[Any]) -> type[Any]:
+    cls.__xmtj_fields__ = tuple(f.name for f in dataclasses.fields(cls))
+    return cls
+
+
+@frozen
+class Sourced(Part):
+    """Something read from one file; ``path`` is where it came from (relative, posix)."""
+
+    path: str = field(default="", init=False, compare=False, repr=False)
+
+
+@frozen
+class Record(Sourced):
+    """A record with an id, which is also its file's name."""
+
+    id: RecordId
+
+
+@_finish
+@frozen
+class Contact(Part):
+    name: Text | None = None
+    phone: Text | None = None
+
+
+@_finish
+@frozen
+class Approval(Part):
+    """前期手续: one approval step (立项, 用地, 规划许可, 环评, 能评, 施工许可…)."""
+
+    item: Text
+    status: ApprovalStatus = "未办理"
+    date: dt.date | None = None
+    doc_no: Text | None = None
+
+
+@_finish
+@frozen
+class ProgressEntry(Part):
+    """One month's 当月完成投资 (万元) and 形象进度."""
+
+    amount: Money
+    text: Text | None = None
+
+
+@_finish
+@frozen
+class Project(Record):
+    """项目: one key project (`data/projects/<id>.yaml`)."""
+
+    name: Text
+    owner: Text | None = None
+    content: Text | None = None
+    capacity: Text | None = None
+    location: Text | None = None
+    levels: list[Text] = field(default_factory=list)
+    investment_type: InvestmentType
+    sector: Text
+    six_new: SixNew | None = None
+    key_years: Annotated[list[Year], Check(_not_empty)]
+    branch: Text
+    responsible_unit: Text
+    liaison_leader: Text
+    contact: Contact | None = None
+    total_investment: Money
+    annual_plan: dict[Year, Money] = field(default_factory=dict)
+    monthly_plan: dict[Month, Money] = field(default_factory=dict)
+    planned_start: dt.date | None = None
+    planned_completion: dt.date | None = None
+    planned_production: dt.date | None = None
+    actual_start: dt.date | None = None
+    actual_completion: dt.date | None = None
+    actual_production: dt.date | None = None
+    approvals: list[Approval] = field(default_factory=list)
+    progress: dict[Month, Annotated[ProgressEntry, Check(_progress_entry)]] = field(default_factory=dict)
+    remarks: Text | None = None
+
+
+@_finish
+@frozen
+class Issue(Record):
+    """问题: one problem found at a meeting or on site (`data/issues/<id>.yaml`)."""
+
+    project: RecordId | None = None
+    description: Text
+    category: IssueCategory
+    source: IssueSource
+    meeting: RecordId | None = None
+    raised_on: dt.date
+    responsible_unit: Text
+    deadline: dt.date | None = None
+    status: IssueStatus = "新增"
+    resolved_on: dt.date | None = None
+    resolution: Text | None = None
+
+    def is_open_on(self, day: dt.date) -> bool:
+        """Raised by ``day`` and not yet resolved on it."""
+        if self.raised_on > day:
+            return False
+        return not (self.status == "已办结" and self.resolved_on is not None and self.resolved_on <= day)
+
+    def is_overdue_on(self, day: dt.date) -> bool:
+        """逾期: still open on ``day`` and its deadline has passed."""
+        return self.deadline is not None and self.deadline < day and self.is_open_on(day)
+
+
+@_finish
+@frozen
+class Meeting(Record):
+    """活动: a 调度会, 集中开工 or 集中观摩 (`data/meetings/<id>.yaml`)."""
+
+    kind: EventKind
+    date: dt.date
+    title: Text
+    chair: Text | None = None
+    projects: list[RecordId] = field(default_factory=list)
+    decisions: list[Text] = field(default_factory=list)
+
+
+@_finish
+@frozen
+class Feedback(Part):
+    """书面反馈 to a letter, filled in by the office when it arrives."""
+
+    received_on: dt.date | None = None
+    text: Text | None = None
+
+
+@_finish
+@frozen
+class Letter(Sourced):
+    """督办提醒函: one issued letter in the register (`data/letters/<year>-<number>.yaml`).
+
+    Issued letters are records: counted, and never renumbered.
+    """
+
+    number: Annotated[int, AtLeastOne()]
+    doc_no: Text
+    date: dt.date
+    project: RecordId
+    recipient: Text
+    cc: Text | None = None
+    light: Literal["黄灯", "红灯"]
+    as_of: dt.date | None = None
+    reasons: list[Text] = field(default_factory=list)
+    figures: dict[str, Decimal | None] = field(default_factory=dict)
+    feedback_due: dt.date
+    feedback: Feedback = field(default_factory=Feedback)
+
+    @property
+    def year(self) -> int:
+        return self.date.year
+
+    @property
+    def register_name(self) -> str:
+        """The file name this letter must have: ``<year>-<number>``."""
+        return f"{self.year}-{self.number}"
+
+    def feedback_overdue_on(self, day: dt.date) -> bool:
+        return self.feedback.received_on is None and self.feedback_due < day
+
+
+@_finish
+@frozen
+class Lights(Part):
+    """亮灯 thresholds: lag in 百分点 and months of start delay."""
+
+    yellow_gap: Decimal = Decimal(10)
+    red_gap: Decimal = Decimal(30)
+    red_start_months: Annotated[int, AtLeastOne()] = 3
+
+
+@_finish
+@frozen
+class LetterSettings(Part):
+    feedback_days: Annotated[int, AtLeastOne()] = 10
+
+
+@_finish
+@frozen
+class GitSettings(Part):
+    commit: bool = True  # change commands commit what they write
+
+
+@_finish
+@frozen
+class Config(Part):
+    """The ledger's settings, `xmtj.yaml`."""
+
+    office: Text
+    city: Text
+    letter_prefix: Text
+    contact: Contact = field(default_factory=Contact)
+    branches: list[Text] = field(default_factory=list)
+    levels: list[Text] = field(default_factory=list)
+    sectors: list[Text] = field(default_factory=list)
+    targets: dict[Year, Money] = field(default_factory=dict)
+    lights: Lights = field(default_factory=Lights)
+    letters: LetterSettings = field(default_factory=LetterSettings)
+    git: GitSettings = field(default_factory=GitSettings)
+
+
+RECORD_KINDS: dict[str, type[Record]] = {
+    "projects": Project,
+    "issues": Issue,
+    "meetings": Meeting,
+}
+
+
+def field_names(cls: type[Any]) -> list[str]:
+    """The fields a file may hold, in the record's order (``path`` is not one)."""
+    return [f.name for f in dataclasses.fields(cls) if f.init]
+
+
+def as_dict(record: Any, json: bool = False) -> Any:
+    """A record as plain values (dates and Decimals as JSON-friendly values when ``json``)."""
+    if dataclasses.is_dataclass(record) and not isinstance(record, type):
+        return {name: as_dict(getattr(record, name), json) for name in field_names(type(record))}
+    if isinstance(record, dict):
+        return {(str(k) if json else k): as_dict(v, json) for k, v in record.items()}
+    if isinstance(record, (list, tuple)):
+        return [as_dict(v, json) for v in record]
+    if json and isinstance(record, dt.date):
+        return record.isoformat()
+    if json and isinstance(record, Decimal):
+        return int(record) if record == record.to_integral_value() else float(record)
+    return record
+
+
+def with_path(record: Any, path: str) -> Any:
+    """Stamp where a record was read from (once, right after validation)."""
+    object.__setattr__(record, "path", path)
+    return record
