@@ -17,7 +17,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 import time
 import zlib
 from pathlib import Path
@@ -145,6 +144,8 @@ class RecordCache:
         """Write the changed shards (atomically); a cache that cannot be written is simply skipped."""
         if not self._dirty:
             return
+        import tempfile
+
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             self._prune_other_versions()

@@ -6,8 +6,6 @@ import os
 from pathlib import Path
 from typing import Protocol
 
-from xmtj import gitio
-
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
@@ -60,6 +58,8 @@ class GitRevision:
     """The files as they were at a commit, read straight from git (the working tree is not touched)."""
 
     def __init__(self, root: Path, revision: str) -> None:
+        from xmtj import gitio
+
         self.root = root
         self.revision: str | None = gitio.resolve(root, revision)
         self.label = revision
@@ -90,6 +90,8 @@ class GitRevision:
 def source_for(root: Path, at: str | None) -> Source:
     if at is None:
         return WorkingTree(root)
+    from xmtj import gitio
+
     if not gitio.is_repository(root):
         from xmtj.problems import XmtjError
 

@@ -21,7 +21,6 @@ from xmtj.cli.common import (
     open_ledger,
     parse_date,
 )
-from xmtj.records import as_dict
 
 issue_app = typer.Typer(help="问题台账：查看问题清单和单个问题。", no_args_is_help=True, rich_markup_mode=None)
 meeting_app = typer.Typer(help="活动台账：调度会、集中开工、集中观摩。", no_args_is_help=True, rich_markup_mode=None)
@@ -159,6 +158,8 @@ def issue_show(
         ("办理情况", issue.resolution or "—"),
         ("文件", issue.path),
     ]
+    from xmtj.records import as_dict
+
     data_out = as_dict(issue, json=True) | {"overdue_days": overdue, "path": issue.path}
     emit_table(output, ["字段", "内容"], [[k, v] for k, v in fields], data_out, wide=("内容",))
 
@@ -186,6 +187,8 @@ def meeting_list(
         for m in sorted(data.meetings, key=lambda m: (m.date, m.id))
         if (year is None or m.date.year == year) and (kind is None or m.kind == kind.value)
     ]
+    from xmtj.records import as_dict
+
     items = [as_dict(m, json=True) | {"issues_raised": raised.get(m.id, 0)} for m in chosen]
     headers = ["编号", "类型", "日期", "名称", "主持", "项目数", "提出问题"]
     rows = [
@@ -237,6 +240,8 @@ def letter_list(
         ]
         for x in chosen
     ]
+    from xmtj.records import as_dict
+
     items = [as_dict(x, json=True) | {"feedback_state": feedback_state(x, data.today)} for x in chosen]
     emit_table(
         output,
