@@ -1,22 +1,21 @@
 """Terminal rendering of ``xmtj status`` (imported by the CLI only, only for the table view).
 
-rich decides whether and how to colour (a terminal, NO_COLOR, the colour system) and prints the
-headline. The table body is laid out here, line by line: rich's Table measures and wraps every cell,
-which is fine for a county's hundred projects but takes seconds for a province's ten thousand, while
-this layout costs a few microseconds a row. CJK characters count as two columns (rich.cells).
+On a terminal, rich prints the headline (wrapped to the window) and says whether and how to colour
+(NO_COLOR, TERM=dumb, the colour system). Piped or redirected, the same text is written plain and rich
+is never imported. The table body is laid out here, line by line: rich's Table measures and wraps every
+cell, which is fine for a county's hundred projects but takes seconds for a province's ten thousand,
+while this layout costs a few microseconds a row. East Asian wide characters count as two columns.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
+import unicodedata
 from collections.abc import Sequence
 from fractions import Fraction
-from typing import Literal
-
-from rich.cells import cell_len
-from rich.color import ColorSystem
-from rich.console import Console
-from rich.style import Style
-from rich.text import Text
+from typing import Any, Literal, Protocol, TextIO
 
 from xmtj import views
 from xmtj.metrics import LIGHT_WORDS, StatusReport
@@ -45,6 +44,13 @@ def bar(rate: Fraction | None, width: int = 8) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
+def cell_len(text: str) -> int:
+    """Display width: two columns for East Asian wide and full-width characters."""
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def _cut(text: str, width: int) -> str:
     if cell_len(text) <= width:
         return text
@@ -63,33 +69,71 @@ def _pad(text: str, width: int, justify: Justify) -> str:
     return gap + text if justify == "right" else text + gap
 
 
-_SYSTEMS = {
-    "standard": ColorSystem.STANDARD,
-    "256": ColorSystem.EIGHT_BIT,
-    "truecolor": ColorSystem.TRUECOLOR,
-    "windows": ColorSystem.WINDOWS,
-}
+_SGR = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", "cyan": "36"}
+
+
+class Output(Protocol):
+    """Where status is printed: its width, whether it colours, and a way to print a styled line."""
+
+    width: int
+    colour: bool
+    file: TextIO
+
+    def line(self, text: str = "", style: str | None = None) -> None: ...
+
+
+class PlainOutput:
+    """A pipe or a file: no colour, no wrapping."""
+
+    colour = False
+
+    def __init__(self, file: TextIO | None = None, width: int | None = None) -> None:
+        self.file = file or sys.stdout
+        self.width = width or shutil.get_terminal_size((100, 24)).columns
+
+    def line(self, text: str = "", style: str | None = None) -> None:
+        self.file.write(text + "\n")
+
+
+class RichOutput:
+    """A terminal, through rich: wrapped lines, colour as the terminal allows."""
+
+    def __init__(self, console: Any) -> None:
+        self.console = console
+        self.file = console.file
+        self.width = console.width
+        self.colour = console.color_system is not None and not console.no_color
+
+    def line(self, text: str = "", style: str | None = None) -> None:
+        from rich.text import Text
+
+        self.console.print(Text(text, style=style or ""))
+
+
+def output_for(stream: TextIO) -> Output:
+    """rich on a terminal (unless TERM=dumb), plain text anywhere else."""
+    if stream.isatty() and os.environ.get("TERM") != "dumb":
+        from rich.console import Console
+
+        return RichOutput(Console(file=stream, highlight=False))
+    return PlainOutput(stream)
 
 
 class Painter:
-    """ANSI codes for a few styles (worked out once each), or nothing when the console does not colour."""
+    """ANSI codes for a few styles, or nothing when the output does not colour."""
 
-    def __init__(self, console: Console) -> None:
-        self.system = _SYSTEMS.get(console.color_system or "") if not console.no_color else None
-        self._codes: dict[str, tuple[str, str]] = {}
+    def __init__(self, out: Output) -> None:
+        self.on = out.colour
 
     def __call__(self, text: str, style: str | None) -> str:
-        if self.system is None or not style or not text:
+        if not self.on or not style or not text:
             return text
-        if style not in self._codes:
-            before, _, after = Style.parse(style).render("\0", color_system=self.system).partition("\0")
-            self._codes[style] = (before, after)
-        before, after = self._codes[style]
-        return before + text + after
+        codes = ";".join(_SGR[word] for word in style.split())
+        return f"\x1b[{codes}m{text}\x1b[0m"
 
 
 def table_lines(
-    console: Console,
+    out: Output,
     headers: Sequence[str],
     rows: Sequence[Sequence[str]],
     justify: Sequence[Justify],
@@ -97,13 +141,13 @@ def table_lines(
     caps: dict[int, int] | None = None,
 ) -> list[str]:
     """A box-drawn table, one string per line, padded by display width."""
-    paint = Painter(console)
+    paint = Painter(out)
     caps = dict(caps or {})
     if caps:  # narrow the capped column (the name) so the table fits the terminal
         fixed = sum(
             max([cell_len(h)] + [cell_len(r[i]) for r in rows]) + 3 for i, h in enumerate(headers) if i not in caps
         )
-        room = console.width - fixed - 1 - 3 * len(caps)
+        room = out.width - fixed - 1 - 3 * len(caps)
         caps = {i: max(8, min(cap, room // len(caps))) for i, cap in caps.items()}
     cells = [[_cut(c, caps[i]) if i in caps else c for i, c in enumerate(row)] for row in rows]
     widths = [cell_len(h) for h in headers]
@@ -128,20 +172,20 @@ def table_lines(
     return lines
 
 
-def print_status(console: Console, report: StatusReport, chosen: str | None) -> None:
+def print_status(out: Output, report: StatusReport, chosen: str | None) -> None:
     summary = report.summary
-    console.print(Text(views.title(summary), style="bold"))
+    out.line(views.title(summary), "bold")
     if chosen:
-        console.print(Text(f"（{chosen}）", style="dim"))
-    for line in views.headline(summary):
-        console.print(line)
-    console.print()
+        out.line(f"（{chosen}）", "dim")
+    for text in views.headline(summary):
+        out.line(text)
+    out.line()
     if report.by:
         headers, rows = views.table(report)
         headers = [h.replace("(万元)", "").replace("(百分点)", "") for h in headers]
         justify: list[Justify] = ["left"]
         justify += ["right"] * (len(headers) - 1)
-        lines = table_lines(console, headers, rows, justify)
+        lines = table_lines(out, headers, rows, justify)
     else:
         rows, styles = [], []
         for status in report.rows:
@@ -151,15 +195,15 @@ def print_status(console: Console, report: StatusReport, chosen: str | None) -> 
             bar_style = "green" if status.plan_rate is not None and status.plan_rate >= 1 else "cyan"
             styles.append([None] * 7 + [light_style, bar_style])
         lines = table_lines(
-            console, [h for h, _ in TERMINAL_COLUMNS], rows, [j for _, j in TERMINAL_COLUMNS], styles, {1: NAME_WIDTH}
+            out, [h for h, _ in TERMINAL_COLUMNS], rows, [j for _, j in TERMINAL_COLUMNS], styles, {1: NAME_WIDTH}
         )
-    console.file.write("\n".join(lines) + "\n")
-    console.print(Text("金额单位：万元；超欠序时单位：百分点", style="dim"))
+    out.file.write("\n".join(lines) + "\n")
+    out.line("金额单位：万元；超欠序时单位：百分点", "dim")
     if summary.lagging:
-        console.print(Text(f"进展缓慢项目（{len(summary.lagging)}个）", style="bold"))
-        paint = Painter(console)
-        out = []
+        out.line(f"进展缓慢项目（{len(summary.lagging)}个）", "bold")
+        paint = Painter(out)
+        found = []
         for s in summary.lagging:
             word = paint(f"【{LIGHT_WORDS[s.light or 'yellow']}】", _LIGHT_STYLE[s.light])
-            out.append(f"{word}{s.project.id}《{s.project.name}》：{'；'.join(s.reasons)}")
-        console.file.write("\n".join(out) + "\n")
+            found.append(f"{word}{s.project.id}《{s.project.name}》：{'；'.join(s.reasons)}")
+        out.file.write("\n".join(found) + "\n")

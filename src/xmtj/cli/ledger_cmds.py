@@ -14,7 +14,6 @@ from xmtj.cli.common import (
     NoCacheOption,
     OutputFormat,
     app,
-    console,
     handles_errors,
     open_ledger,
     parse_date,
@@ -125,6 +124,8 @@ def status(
     elif output is OutputFormat.markdown:
         typer.echo(views.status_markdown(report))
     else:
-        from xmtj.terminal import print_status
+        import sys
 
-        print_status(console(), report, chosen)
+        from xmtj.terminal import output_for, print_status
+
+        print_status(output_for(sys.stdout), report, chosen)
