@@ -25,7 +25,7 @@ from typing import Any
 from xmtj import __version__
 
 FORMAT = 1
-SHARDS = 32
+SHARDS = 8  # per kind: few files for a county, and one changed file rewrites an eighth
 RACY_SECONDS = 2.0
 
 Key = tuple[int, int, int, int]
