@@ -1,4 +1,4 @@
-"""The ledger's records: what one YAML file holds, as frozen, slotted dataclasses.
+"""The ledger's records: what one YAML file holds, as frozen dataclasses.
 
 Money is ``Decimal`` in 万元, never negative. Field names are English; values are whatever the
 office writes. This module imports no validation library: pydantic validates these very classes
@@ -101,31 +101,23 @@ IssueSource = Literal["调度会", "现场督查", "集中观摩", "企业反映
 IssueStatus = Literal["新增", "推进中", "已办结"]
 EventKind = Literal["调度会", "集中开工", "集中观摩"]
 
-frozen = dataclass(frozen=True, slots=True, kw_only=True)
+frozen = dataclass(frozen=True, kw_only=True)
 
 
-def _make(cls: type[Any], values: tuple[Any, ...]) -> Any:
-    """Unpickle a record without running its __init__ (the cache's fast path)."""
+def _make(cls: type[Any], values: dict[str, Any]) -> Any:
+    """Unpickle a record without running its __init__ (the cache's fast path): one attribute set."""
     record = object.__new__(cls)
-    for name, value in zip(cls.__xmtj_fields__, values, strict=True):
-        object.__setattr__(record, name, value)
+    object.__setattr__(record, "__dict__", values)
     return record
 
 
 class Part:
     """Base of every record and record part: pickles compactly, validates strictly."""
 
-    __slots__ = ()
     __pydantic_config__ = CONFIG
-    __xmtj_fields__: tuple[str, ...] = ()
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_make, (type(self), tuple(getattr(self, name) for name in type(self).__xmtj_fields__)))
-
-
-def _finish(cls: type[Any]) -> type[Any]:
-    cls.__xmtj_fields__ = tuple(f.name for f in dataclasses.fields(cls))
-    return cls
+        return (_make, (type(self), self.__dict__))
 
 
 @frozen
@@ -142,14 +134,12 @@ class Record(Sourced):
     id: RecordId
 
 
-@_finish
 @frozen
 class Contact(Part):
     name: Text | None = None
     phone: Text | None = None
 
 
-@_finish
 @frozen
 class Approval(Part):
     """前期手续: one approval step (立项, 用地, 规划许可, 环评, 能评, 施工许可…)."""
@@ -160,7 +150,6 @@ class Approval(Part):
     doc_no: Text | None = None
 
 
-@_finish
 @frozen
 class ProgressEntry(Part):
     """One month's 当月完成投资 (万元) and 形象进度."""
@@ -169,7 +158,6 @@ class ProgressEntry(Part):
     text: Text | None = None
 
 
-@_finish
 @frozen
 class Project(Record):
     """项目: one key project (`data/projects/<id>.yaml`)."""
@@ -202,7 +190,6 @@ class Project(Record):
     remarks: Text | None = None
 
 
-@_finish
 @frozen
 class Issue(Record):
     """问题: one problem found at a meeting or on site (`data/issues/<id>.yaml`)."""
@@ -230,7 +217,6 @@ class Issue(Record):
         return self.deadline is not None and self.deadline < day and self.is_open_on(day)
 
 
-@_finish
 @frozen
 class Meeting(Record):
     """活动: a 调度会, 集中开工 or 集中观摩 (`data/meetings/<id>.yaml`)."""
@@ -243,7 +229,6 @@ class Meeting(Record):
     decisions: list[Text] = field(default_factory=list)
 
 
-@_finish
 @frozen
 class Feedback(Part):
     """书面反馈 to a letter, filled in by the office when it arrives."""
@@ -252,7 +237,6 @@ class Feedback(Part):
     text: Text | None = None
 
 
-@_finish
 @frozen
 class Letter(Sourced):
     """督办提醒函: one issued letter in the register (`data/letters/<year>-<number>.yaml`).
@@ -286,7 +270,6 @@ class Letter(Sourced):
         return self.feedback.received_on is None and self.feedback_due < day
 
 
-@_finish
 @frozen
 class Lights(Part):
     """亮灯 thresholds: lag in 百分点 and months of start delay."""
@@ -296,19 +279,16 @@ class Lights(Part):
     red_start_months: Annotated[int, AtLeastOne()] = 3
 
 
-@_finish
 @frozen
 class LetterSettings(Part):
     feedback_days: Annotated[int, AtLeastOne()] = 10
 
 
-@_finish
 @frozen
 class GitSettings(Part):
     commit: bool = True  # change commands commit what they write
 
 
-@_finish
 @frozen
 class Config(Part):
     """The ledger's settings, `xmtj.yaml`."""
