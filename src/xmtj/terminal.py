@@ -10,9 +10,9 @@ while this layout costs a few microseconds a row. East Asian wide characters cou
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
-import unicodedata
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any, Literal, Protocol, TextIO
@@ -44,11 +44,18 @@ def bar(rate: Fraction | None, width: int = 8) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
+# East Asian wide and full-width blocks (CJK, kana, hangul, CJK punctuation, full-width forms)
+_WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]"
+)
+
+
 def cell_len(text: str) -> int:
     """Display width: two columns for East Asian wide and full-width characters."""
     if text.isascii():
         return len(text)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return len(text) + len(_WIDE.findall(text))
 
 
 def _cut(text: str, width: int) -> str:
@@ -142,18 +149,22 @@ def table_lines(
 ) -> list[str]:
     """A box-drawn table, one string per line, padded by display width."""
     paint = Painter(out)
-    caps = dict(caps or {})
+    cells = [list(row) for row in rows]
+    lens = [[cell_len(c) for c in row] for row in cells]  # measured once: widths, fitting and padding
     if caps:  # narrow the capped column (the name) so the table fits the terminal
-        fixed = sum(
-            max([cell_len(h)] + [cell_len(r[i]) for r in rows]) + 3 for i, h in enumerate(headers) if i not in caps
-        )
+        fixed = sum(max(cell_len(h), *(row[i] for row in lens)) + 3 for i, h in enumerate(headers) if i not in caps)
         room = out.width - fixed - 1 - 3 * len(caps)
-        caps = {i: max(8, min(cap, room // len(caps))) for i, cap in caps.items()}
-    cells = [[_cut(c, caps[i]) if i in caps else c for i, c in enumerate(row)] for row in rows]
+        for i, cap in caps.items():
+            limit = max(8, min(cap, room // len(caps)))
+            for row, row_lens in zip(cells, lens, strict=True):
+                if row_lens[i] > limit:
+                    row[i] = _cut(row[i], limit)
+                    row_lens[i] = cell_len(row[i])
     widths = [cell_len(h) for h in headers]
-    for row in cells:
-        for i, cell in enumerate(row):
-            widths[i] = max(widths[i], cell_len(cell))
+    for row_lens in lens:
+        for i, n in enumerate(row_lens):
+            if n > widths[i]:
+                widths[i] = n
 
     def rule(left: str, mid: str, right: str, fill: str) -> str:
         return left + mid.join(fill * (w + 2) for w in widths) + right
@@ -165,8 +176,9 @@ def table_lines(
     for r, row in enumerate(cells):
         parts = []
         for i, cell in enumerate(row):
-            style = styles[r][i] if styles else None
-            parts.append(" " + paint(_pad(cell, widths[i], justify[i]), style) + " ")
+            gap = " " * (widths[i] - lens[r][i])
+            padded = gap + cell if justify[i] == "right" else cell + gap
+            parts.append(" " + paint(padded, styles[r][i] if styles else None) + " ")
         lines.append("│" + "│".join(parts) + "│")
     lines.append(rule("└", "┴", "┘", "─"))
     return lines
