@@ -17,7 +17,18 @@ from typing import Any
 from xmtj import __version__, gitio, yamledit, yamlio
 from xmtj.loader import Ledger, record_from_bytes
 from xmtj.problems import Problem, XmtjError
-from xmtj.records import RECORD_KINDS, Issue, Letter, Meeting, Project, Record, Sourced, as_dict, field_names
+from xmtj.records import (
+    MONTH_PATTERN,
+    RECORD_KINDS,
+    Issue,
+    Letter,
+    Meeting,
+    Project,
+    Record,
+    Sourced,
+    as_dict,
+    field_names,
+)
 from xmtj.sources import Source
 
 KIND_OF_MODEL: dict[type[Sourced], str] = {Project: "projects", Issue: "issues", Meeting: "meetings", Letter: "letters"}
@@ -163,7 +174,7 @@ def _why_not_commit(ledger: Ledger, paths: list[str], commit: bool) -> str | Non
 
 # --- building the new texts -------------------------------------------------------------------
 
-_MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_MONTH_RE = re.compile(MONTH_PATTERN)
 
 
 def _text_of(ledger: Ledger, record: Sourced) -> str:

@@ -13,7 +13,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from xmtj import encoding, fastyaml
 from xmtj.problems import LedgerInvalid, LedgerNotFound, Problem
 from xmtj.records import (
+    PATTERN_WORDS,
     RECORD_KINDS,
+    YEAR_WORDS,
+    YEARS,
     Config,
     Issue,
     Letter,
@@ -136,8 +139,14 @@ def _message(error: ErrorDetails, model: type[Any], node: Any) -> str:
         expected = error.get("ctx", {}).get("expected", "")
         choices = [c.strip().strip("'") for c in expected.replace(" or ", ",").split(",") if c.strip()]
         return "应为以下之一：" + "、".join(choices)
-    if kind in ("greater_than_equal", "greater_than"):
-        return "不能为负数"
+    ctx = error.get("ctx", {})
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") in PATTERN_WORDS:
+        return PATTERN_WORDS[ctx["pattern"]]
+    if kind in ("greater_than_equal", "less_than_equal") and (ctx.get("ge"), ctx.get("le")) != (None, None):
+        bound = ctx.get("ge", ctx.get("le"))
+        if bound in YEARS:
+            return YEAR_WORDS
+        return "不能为负数" if bound == 0 else f"应不小于{bound}"
     from xmtj import yamlio
 
     if kind == "string_type" and isinstance(node, yamlio.ScalarNode):
