@@ -387,15 +387,18 @@ def _parse_all(
                     progress(done, total)
         return
     import pickle
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for group, (blob, racy) in zip(
-            groups, pool.map(_parse_group, [source.root] * len(groups), groups), strict=True
-        ):
+        # biggest groups first, results taken as they finish: the workers never wait for the parent
+        futures = {
+            pool.submit(_parse_group, source.root, group): group for group in sorted(groups, key=len, reverse=True)
+        }
+        for future in as_completed(futures):
+            blob, racy = future.result()
             entries = pickle.loads(blob)
             if store is not None:
-                store.adopt(group[0][1], entries, None if racy else blob)
+                store.adopt(futures[future][0][1], entries, None if racy else blob)
             for rel, (_, record, problems) in entries.items():
                 yield rel, record, problems
             done += len(entries)
