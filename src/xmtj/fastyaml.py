@@ -133,10 +133,23 @@ def scalar(raw: str) -> Any:
     return plain(raw)
 
 
+_FLOW_BRACKETS = re.compile(r"[\[\]{}]")
+_FLOW_PLAIN_BAD = re.compile(r"[,\[\]{}#]")
+
+
 def _flow_items(body: str) -> list[str]:
     """The comma-separated items of a one-level flow collection (quotes respected)."""
     if " #" in body or "\t" in body:
         raise Unsupported
+    if "'" not in body and '"' not in body:  # the common case: split in C
+        if _FLOW_BRACKETS.search(body):
+            raise Unsupported  # nested flow: the full parser
+        if not body.strip():
+            return []
+        parts = [item.strip() for item in body.split(",")]
+        if not all(parts):
+            raise Unsupported  # an empty item or a trailing comma
+        return parts
     items: list[str] = []
     start, quote, i, n = 0, "", 0, len(body)
     while i < n:
@@ -168,7 +181,7 @@ def _flow_items(body: str) -> list[str]:
 
 
 def _flow_scalar(raw: str) -> Any:
-    if raw[:1] not in "'\"" and any(ch in raw for ch in ",[]{}#"):
+    if raw[:1] not in "'\"" and _FLOW_PLAIN_BAD.search(raw):
         raise Unsupported
     return scalar(raw)
 
