@@ -245,3 +245,37 @@ def test_markdown_cjk_columns_line_up(run: Run) -> None:
     lines = first_table.splitlines()
     assert len(lines) == 2 + 8
     assert len({wcswidth(line) for line in lines}) == 1
+
+
+def test_each_command_is_found_by_loading_only_its_modules() -> None:
+    import subprocess
+    import sys
+
+    from xmtj.cli import COMMAND_MODULES
+
+    names = {name.split()[0] for name, _ in all_commands()}
+    assert names == set(COMMAND_MODULES)
+    # in a fresh interpreter, loading a command's own modules is enough to run it
+    for name in sorted(names):
+        code = (
+            "import sys; from xmtj.cli import COMMAND_MODULES, load; "
+            f"app = load(COMMAND_MODULES[{name!r}]); sys.argv = ['xmtj', {name!r}, '--help']; app()"
+        )
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+        assert done.returncode == 0, (name, done.stderr)
+        assert "Usage:" in done.stdout
+
+
+def test_the_console_entry_point_runs_a_command(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "xmtj", "check", "--ledger", str(REPO / "tests" / "fixtures" / "small")],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**__import__("os").environ, "XDG_CACHE_HOME": str(tmp_path)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "错误0处" in done.stdout
