@@ -137,8 +137,11 @@ def main() -> int:
     print()
     print(f"{'what':42} {'median':>9} {'peak MB':>8}  {'ratio':>6}  {'target':>7}  vs")
     for name, seconds, rss, base_name, ratio, target in rows:
-        mark = "ok" if ratio <= target else "MISSED"
-        print(f"{name:42} {seconds:8.3f}s {rss / 1024:8.0f}  {ratio:6.2f}  ≤{target:<5}  {base_name} [{mark}]")
+        # the issue sets the ledger targets for 10,000 projects; smaller ledgers are shown for scale
+        applies = not name[:1].isdigit() or name.startswith("10000:")
+        mark = ("ok" if ratio <= target else "MISSED") if applies else "for scale"
+        bound = f"≤{target:<5}" if applies else "—     "
+        print(f"{name:42} {seconds:8.3f}s {rss / 1024:8.0f}  {ratio:6.2f}  {bound}  {base_name} [{mark}]")
     over = [r for r in rows if "10000" in r[0] and r[2] / 1024 > 300]
     if over:
         print("peak memory over 300 MB:", ", ".join(r[0] for r in over))
