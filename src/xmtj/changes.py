@@ -15,23 +15,10 @@ from decimal import Decimal
 from typing import Any
 
 from xmtj import __version__, gitio, yamledit, yamlio
-from xmtj.loader import Ledger, record_from_bytes
+from xmtj.loader import MODELS, Ledger, record_from_bytes
 from xmtj.problems import Problem, XmtjError
-from xmtj.records import (
-    MONTH_PATTERN,
-    RECORD_KINDS,
-    Issue,
-    Letter,
-    Meeting,
-    Project,
-    Record,
-    Sourced,
-    as_dict,
-    field_names,
-)
+from xmtj.records import MONTH_PATTERN, Issue, Project, Record, Sourced, as_dict, field_names
 from xmtj.sources import Source
-
-KIND_OF_MODEL: dict[type[Sourced], str] = {Project: "projects", Issue: "issues", Meeting: "meetings", Letter: "letters"}
 
 
 class ChangeRefused(XmtjError):
@@ -106,7 +93,7 @@ def validate_change(ledger: Ledger, change: Change) -> list[Problem]:
         if not rel.startswith("data/"):
             continue  # a document (a letter's Markdown), not a record
         kind = rel.split("/")[1]
-        model: type[Sourced] = RECORD_KINDS.get(kind, Letter)
+        model = MODELS[kind]
         record, problems = record_from_bytes(text.encode("utf-8"), model, rel)
         if problems:
             raise ChangeRefused([p for p in problems if p.severity == "error"] or problems)
