@@ -14,7 +14,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from xmtj import fmt
+from xmtj import fmt, gitio
 from xmtj.loader import Ledger
 from xmtj.metrics import (
     LIGHT_WORDS,
@@ -296,12 +296,12 @@ def annual_context(ledger: Ledger, year: int, as_of: dt.date) -> dict[str, Any]:
     }
 
 
-def save_briefing(ledger: Ledger, out: Path, text: str, period: str, commit: bool = True) -> Any:
+def save_briefing(ledger: Ledger, out: Path, text: str, period: str, commit: bool = True) -> gitio.Commit | None:
     """Write a briefing; inside the ledger's git repository, commit it marked ``Xmtj-Report: <period>``.
 
     The mark lets ``xmtj diff`` and ``xmtj log`` flag later changes to the figures it reported.
     """
-    from xmtj import __version__, gitio
+    from xmtj import __version__
     from xmtj.writer import FileTransaction
 
     target = (out if out.is_absolute() else Path.cwd() / out).resolve()
