@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 from fractions import Fraction
 
+import pytest
+
 from xmtj.terminal import Painter, PlainOutput, bar, cell_len, table_lines
 
 
@@ -57,3 +59,32 @@ def test_bar() -> None:
     assert bar(Fraction(1, 2)) == "████░░░░"
     assert bar(Fraction(3, 2)) == "████████"
     assert bar(None) == ""
+
+
+def test_the_load_progress_bar_appears_only_after_a_second(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from xmtj.cli import common
+
+    clock = [100.0]
+    monkeypatch.setattr(time, "monotonic", lambda: clock[0])
+    with common.LoadProgress() as progress:
+        progress(10, 100)
+        assert progress.bar is None  # a quick load shows nothing
+        clock[0] += 1.5
+        progress(50, 100)
+        assert progress.bar is not None
+        assert progress.bar.tasks[0].completed == 50
+
+
+def test_no_progress_bar_when_piped(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    from pathlib import Path
+
+    from xmtj.cli import common
+
+    calls: list[str] = []
+    monkeypatch.setattr(sys, "stderr", io.StringIO())  # not a terminal
+    monkeypatch.setattr(common, "LoadProgress", lambda: calls.append("bar"))
+    common.open_ledger(Path(__file__).parent / "fixtures" / "small")
+    assert calls == []
