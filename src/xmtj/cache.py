@@ -36,6 +36,11 @@ def file_key(stat: os.stat_result) -> Key:
     return (stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_ctime_ns)
 
 
+def trusted(key: Key | None, now: float) -> bool:
+    """Old enough to cache: a file written in the last seconds could get the same mtime again."""
+    return key is not None and now - key[0] / 1e9 >= RACY_SECONDS
+
+
 def _namespace() -> str:
     """The cache's folder name: xmtj's version, Python's, and the installed pydantic (which validated
     the cached records), found without importing it (a cached run never needs pydantic)."""
@@ -105,8 +110,8 @@ class RecordCache:
         return None
 
     def put(self, rel: str, key: Key, record: Any, problems: tuple[Any, ...]) -> None:
-        if time.time() - key[0] / 1e9 < RACY_SECONDS:
-            return  # too fresh to trust its timestamp
+        if not trusted(key, time.time()):
+            return
         name = self.shard_of(rel)
         self._shard(name)[rel] = (key, record, problems)
         self._dirty.add(name)
@@ -126,7 +131,7 @@ class RecordCache:
             return
         now = time.time()
         for rel, entry in entries.items():
-            if entry[0] is not None and now - entry[0][0] / 1e9 >= RACY_SECONDS:
+            if trusted(entry[0], now):
                 shard[rel] = entry
         self._dirty.add(name)
 

@@ -145,7 +145,6 @@ def commit_files(root: Path, paths: Sequence[str], message: str) -> Commit:
     return last_commit(root)
 
 
-_FORMAT = "%H%x1f%an%x1f%aI%x1f%s%x1f%b%x1e"
 LOG_FORMAT = "%x1c%H%x1f%an%x1f%aI%x1f%s%x1f%b%x1d"
 
 
@@ -183,16 +182,5 @@ def log_with_files(root: Path, args: Sequence[str]) -> list[tuple[Commit, list[N
     return out
 
 
-def _parse_commits(raw: str) -> list[Commit]:
-    commits = []
-    for chunk in raw.split("\x1e"):
-        chunk = chunk.strip("\n")
-        if not chunk:
-            continue
-        cid, author, date, subject, body = (chunk.split("\x1f") + [""] * 5)[:5]
-        commits.append(Commit(cid, author, date, subject, body.strip()))
-    return commits
-
-
 def last_commit(root: Path) -> Commit:
-    return _parse_commits(text(root, ["log", "-1", f"--format={_FORMAT}"]))[0]
+    return log_with_files(root, ["-1"])[0][0]

@@ -349,7 +349,7 @@ def _parse_group(root: Path, group: Group) -> tuple[bytes, list[str]]:
     import pickle
     import time
 
-    from xmtj.cache import RACY_SECONDS
+    from xmtj.cache import trusted
     from xmtj.sources import WorkingTree
 
     source = WorkingTree(root)
@@ -359,7 +359,7 @@ def _parse_group(root: Path, group: Group) -> tuple[bytes, list[str]]:
     for kind, rel, key in group:
         record, problems = load_record(source, MODELS[kind], rel)
         entries[rel] = (key, record, tuple(problems))
-        if key is None or now - key[0] / 1e9 < RACY_SECONDS:
+        if not trusted(key, now):
             racy.append(rel)
     return pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL), racy
 
