@@ -177,7 +177,7 @@ def monthly_context(ledger: Ledger, year: int, month: int) -> dict[str, Any]:
                 "description": i.description,
                 "responsible_unit": i.responsible_unit,
                 "deadline": i.deadline,
-                "days": (as_of - i.deadline).days if i.deadline else 0,
+                "days": i.days_overdue(as_of),
             }
             for i in sorted(ledger.issues, key=lambda i: i.id)
             if i.is_overdue_on(as_of)

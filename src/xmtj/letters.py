@@ -198,9 +198,7 @@ def letter_context(ledger: Ledger, draft: Draft) -> dict[str, Any]:
                 "category": issue.category,
                 "responsible_unit": issue.responsible_unit,
                 "deadline": issue.deadline,
-                "overdue_days": (s.as_of - issue.deadline).days
-                if issue.deadline and issue.is_overdue_on(s.as_of)
-                else 0,
+                "overdue_days": issue.days_overdue(s.as_of),
             }
             for issue in draft.open_issues
         ],

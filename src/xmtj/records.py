@@ -228,6 +228,10 @@ class Issue(Record):
         """逾期: still open on ``day`` and its deadline has passed."""
         return self.deadline is not None and self.deadline < day and self.is_open_on(day)
 
+    def days_overdue(self, day: dt.date) -> int:
+        """逾期天数 on ``day`` (0 when not overdue)."""
+        return (day - self.deadline).days if self.deadline is not None and self.is_overdue_on(day) else 0
+
 
 @frozen
 class Meeting(Record):

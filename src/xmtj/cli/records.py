@@ -92,7 +92,7 @@ def issue_list(
                 "deadline": _d(i.deadline),
                 "status": i.status,
                 "resolved_on": _d(i.resolved_on),
-                "overdue_days": (day - i.deadline).days if i.is_overdue_on(day) and i.deadline else 0,
+                "overdue_days": i.days_overdue(day),
             }
         )
     headers = ["编号", "所属项目", "存在问题", "类别", "来源", "提出日期", "责任单位", "办结时限", "状态", "逾期天数"]
@@ -142,7 +142,7 @@ def issue_show(
         return
     project = data.project_by_id.get(issue.project or "")
     meeting = data.meeting_by_id.get(issue.meeting or "")
-    overdue = (day - issue.deadline).days if issue.deadline and issue.is_overdue_on(day) else 0
+    overdue = issue.days_overdue(day)
     fields = [
         ("问题编号", issue.id),
         ("所属项目", f"{issue.project} {project.name}" if project else (issue.project or "—")),
