@@ -8,6 +8,8 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from xmtj import fmt
 from xmtj.metrics import (
@@ -248,3 +250,31 @@ def test_formats() -> None:
     assert fmt.date_cn(D(2021, 12, 4)) == "2021年12月4日"
     assert fmt.months_span(D(2021, 11, 30)) == "1—11月"
     assert [fmt.zh_number(n) for n in (1, 8, 10, 12, 21)] == ["一", "八", "十", "十二", "二十一"]
+
+
+def _reference(value: Fraction, places: int) -> str:
+    """Half away from zero with Decimal at a precision far beyond any figure here."""
+    from decimal import ROUND_HALF_UP, localcontext
+
+    with localcontext() as ctx:
+        ctx.prec = 200
+        exact = Decimal(value.numerator) / Decimal(value.denominator)
+        return f"{exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):f}"
+
+
+@given(
+    numerator=st.integers(-(10**15), 10**15),
+    denominator=st.integers(1, 10**12),
+    places=st.integers(0, 4),
+)
+def test_integer_rounding_agrees_with_decimal(numerator: int, denominator: int, places: int) -> None:
+    value = Fraction(numerator, denominator)
+    assert fmt.rounded(value, places) == _reference(value, places)
+
+
+@given(amount=st.decimals(min_value=0, max_value=10**9, places=4, allow_nan=False, allow_infinity=False))
+def test_amounts_print_as_before(amount: Decimal) -> None:
+    two = _reference(Fraction(amount), 2)
+    assert fmt.wan(amount) == (two.rstrip("0").rstrip(".") if "." in two else two)
+    assert fmt.yi(amount) == _reference(Fraction(amount) / 10000, 2)
+    assert fmt.pct(Fraction(amount) / 7) == _reference(Fraction(amount) * 100 / 7, 1) + "%"
