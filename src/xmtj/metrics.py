@@ -22,6 +22,8 @@ from xmtj.records import Issue, Lights, Project
 Light = Literal["green", "yellow", "red"]
 LIGHT_WORDS: dict[str, str] = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
 HUNDRED = Fraction(100)
+ONE = Fraction(1)
+ZERO = Decimal(0)
 
 
 def month_end(year: int, month: int) -> dt.date:
@@ -52,38 +54,59 @@ def time_progress(day: dt.date) -> Fraction:
 
 
 def ratio(numerator: Decimal | int, denominator: Decimal | int) -> Fraction | None:
-    if not denominator:
-        return None
-    return Fraction(numerator) / Fraction(denominator)
+    return _quotient(numerator, denominator) if denominator else None
 
 
 def month_key(day: dt.date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
+def completed_amounts(project: Project, year: int, as_of: dt.date) -> tuple[Decimal, Decimal]:
+    """(1—N月累计 of ``year``, 累计 since the start), both up to and including ``as_of``'s month."""
+    last = month_key(as_of)
+    in_year = total = Decimal(0)
+    if as_of.year == year:  # the usual case: the year's months are the ones from January to ``last``
+        first = f"{year:04d}-01"
+        for month, entry in project.progress.items():
+            if month <= last:
+                total += entry.amount
+                if month >= first:
+                    in_year += entry.amount
+        return in_year, total
+    first, year_last = f"{year:04d}-01", f"{year:04d}-12"
+    for month, entry in project.progress.items():
+        if month <= last:
+            total += entry.amount
+        if first <= month <= year_last and as_of.year > year:
+            in_year += entry.amount
+    return in_year, total
+
+
 def completed_in_year(project: Project, year: int, as_of: dt.date) -> Decimal:
     """1—N月累计: progress entries of ``year`` up to and including ``as_of``'s month."""
-    first, last = f"{year:04d}-01", month_key(as_of) if as_of.year == year else f"{year:04d}-12"
-    if as_of.year < year:
-        return Decimal(0)
-    return sum((e.amount for m, e in project.progress.items() if first <= m <= last), Decimal(0))
+    return completed_amounts(project, year, as_of)[0]
 
 
 def completed_since_start(project: Project, as_of: dt.date) -> Decimal:
     """累计: every progress entry up to and including ``as_of``'s month."""
-    last = month_key(as_of)
-    return sum((e.amount for m, e in project.progress.items() if m <= last), Decimal(0))
+    return completed_amounts(project, as_of.year, as_of)[1]
 
 
 def expected_share(project: Project, year: int, as_of: dt.date) -> tuple[Fraction, bool]:
     """The share of the annual plan expected by ``as_of``, and whether a monthly plan gave it."""
     plan = project.annual_plan.get(year)
-    months = {m: v for m, v in project.monthly_plan.items() if m.startswith(f"{year:04d}-")}
-    if plan and months:
+    prefix = f"{year:04d}-"
+    if plan and any(m.startswith(prefix) for m in project.monthly_plan):
         last = month_key(as_of)
-        to_date = sum((v for m, v in months.items() if m <= last), Decimal(0))
-        return Fraction(to_date) / Fraction(plan), True
+        to_date = sum((v for m, v in project.monthly_plan.items() if m.startswith(prefix) and m <= last), Decimal(0))
+        return _quotient(to_date, plan), True
     return time_progress(as_of) if as_of.year == year else Fraction(1), False
+
+
+def _quotient(numerator: Decimal | int, denominator: Decimal | int) -> Fraction:
+    n, d = numerator.as_integer_ratio()
+    m, e = denominator.as_integer_ratio()
+    return Fraction(n * e, d * m)  # one normalisation instead of three: this runs for every project
 
 
 @dataclass(frozen=True)
@@ -158,16 +181,39 @@ def stage_of(project: Project, day: dt.date) -> str:
     return "前期"
 
 
+_GAPS: dict[int, tuple[Lights, int, int, int, int]] = {}
+
+
+def _gaps(lights: Lights) -> tuple[int, int, int, int]:
+    """The yellow and red gaps as exact (numerator, denominator) pairs, worked out once per settings."""
+    found = _GAPS.get(id(lights))
+    if found is None or found[0] is not lights:
+        (yn, yd), (rn, rd) = lights.yellow_gap.as_integer_ratio(), lights.red_gap.as_integer_ratio()
+        found = _GAPS[id(lights)] = (lights, yn, yd, rn, rd)
+    return found[1:]
+
+
 def project_status(
     project: Project, year: int, as_of: dt.date, issues: Sequence[Issue], lights: Lights
 ) -> ProjectStatus:
-    """The one rule that lights a project (DOMAIN.md §3); ``status`` and ``remind`` both use it."""
-    plan = project.annual_plan.get(year, Decimal(0))
-    done = completed_in_year(project, year, as_of)
-    plan_rate = ratio(done, plan)
-    expected, monthly = expected_share(project, year, as_of)
-    lag = (expected - plan_rate) * HUNDRED if plan_rate is not None else None
-    yellow_gap, red_gap = Fraction(lights.yellow_gap), Fraction(lights.red_gap)
+    """The one rule that lights a project (DOMAIN.md §3); ``status`` and ``remind`` both use it.
+
+    It runs for every project of a province's list, so the ratios are built once each from
+    integers and the thresholds are compared by cross-multiplying (all exact).
+    """
+    plan = project.annual_plan.get(year, ZERO)
+    done, done_total = completed_amounts(project, year, as_of)
+    if project.monthly_plan:
+        expected, monthly = expected_share(project, year, as_of)
+    else:
+        expected, monthly = (time_progress(as_of) if as_of.year == year else ONE), False
+    plan_rate = lag = None
+    if plan:
+        n, d = done.as_integer_ratio()
+        m, e = plan.as_integer_ratio()
+        plan_rate = Fraction(n * e, d * m)
+        a, b, c, d = expected.numerator, expected.denominator, plan_rate.numerator, plan_rate.denominator
+        lag = Fraction(100 * (a * d - c * b), b * d)  # (expected − plan_rate) × 100
     reasons: list[str] = []
     light: Light | None
     start, done_on = project.actual_start, project.actual_completion
@@ -186,12 +232,14 @@ def project_status(
     elif lag is None:
         light = "green"
     else:
-        light = "green" if lag < yellow_gap else "yellow" if lag <= red_gap else "red"
+        yn, yd, rn, rd = _gaps(lights)
+        ln, ld = lag.numerator, lag.denominator
+        light = "green" if ln * yd < yn * ld else "yellow" if ln * rd <= rn * ld else "red"
         if light != "green":
             basis = "月度计划进度" if monthly else "时序进度"
             assert plan_rate is not None
             reasons.append(f"完成年度计划的{pct(plan_rate)}，低于{basis}{points(lag, signed=False)}个百分点")
-    overdue = tuple(sorted(i.id for i in issues if i.is_overdue_on(as_of)))
+    overdue = tuple(sorted(i.id for i in issues if i.is_overdue_on(as_of))) if issues else ()
     if overdue and light is not None:
         if light == "green":
             light = "yellow"
@@ -203,7 +251,7 @@ def project_status(
         stage=stage_of(project, as_of),
         annual_plan=plan,
         completed_ytd=done,
-        completed_total=completed_since_start(project, as_of),
+        completed_total=done_total,
         plan_rate=plan_rate,
         expected=expected,
         monthly_planned=monthly,
@@ -346,10 +394,11 @@ def statuses_for(
     projects: Iterable[Project], issues: Iterable[Issue], year: int, as_of: dt.date, lights: Lights
 ) -> list[ProjectStatus]:
     by_project: dict[str, list[Issue]] = defaultdict(list)
-    for issue in issues:
-        if issue.project:
+    for issue in issues:  # only overdue ones can change a light
+        if issue.project and issue.is_overdue_on(as_of):
             by_project[issue.project].append(issue)
-    return [project_status(p, year, as_of, by_project[p.id], lights) for p in key_projects(projects, year)]
+    none: list[Issue] = []
+    return [project_status(p, year, as_of, by_project.get(p.id, none), lights) for p in key_projects(projects, year)]
 
 
 def status_report(
