@@ -9,6 +9,7 @@ while this layout costs a few microseconds a row. East Asian wide characters cou
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -40,7 +41,7 @@ def bar(rate: Fraction | None, width: int = 8) -> str:
     """A completion bar: filled share of the annual plan, capped at the bar's width."""
     if rate is None:
         return ""
-    filled = max(0, min(width, int(rate * width)))
+    filled = max(0, min(width, rate.numerator * width // rate.denominator))
     return "█" * filled + "░" * (width - filled)
 
 
@@ -58,17 +59,26 @@ def cell_len(text: str) -> int:
     return len(text) + len(_WIDE.findall(text))
 
 
+_CHAR_WIDTHS: dict[str, int] = {}
+
+
+def _char_width(ch: str) -> int:
+    width = _CHAR_WIDTHS.get(ch)
+    if width is None:
+        width = _CHAR_WIDTHS[ch] = cell_len(ch)
+    return width
+
+
 def _cut(text: str, width: int) -> str:
+    """``text`` cut to ``width`` columns, ending in "…" if anything was cut."""
     if cell_len(text) <= width:
         return text
-    out, used = [], 0
-    for ch in text:
-        w = cell_len(ch)
-        if used + w > width - 1:
-            break
-        out.append(ch)
-        used += w
-    return "".join(out) + "…"
+    used = 0
+    for index, ch in enumerate(text):
+        used += _char_width(ch)
+        if used > width - 1:
+            return text[:index] + "…"
+    return text  # not reached: the text is wider than ``width``
 
 
 def _pad(text: str, width: int, justify: Justify) -> str:
@@ -150,7 +160,8 @@ def table_lines(
     """A box-drawn table, one string per line, padded by display width."""
     paint = Painter(out)
     cells = [list(row) for row in rows]
-    lens = [[cell_len(c) for c in row] for row in cells]  # measured once: widths, fitting and padding
+    measure = functools.lru_cache(maxsize=None)(cell_len)  # stages, lights and figures repeat
+    lens = [[measure(c) for c in row] for row in cells]  # measured once: widths, fitting and padding
     if caps:  # narrow the capped column (the name) so the table fits the terminal
         fixed = sum(max(cell_len(h), *(row[i] for row in lens)) + 3 for i, h in enumerate(headers) if i not in caps)
         room = out.width - fixed - 1 - 3 * len(caps)
@@ -173,13 +184,17 @@ def table_lines(
     head = "┃".join(" " + paint(_pad(h, w, "left"), "bold") + " " for h, w in zip(headers, widths, strict=True))
     lines.append("┃" + head + "┃")
     lines.append(rule("┡", "╇", "┩", "━"))
+    right = [j == "right" for j in justify]
+    columns = range(len(widths))
     for r, row in enumerate(cells):
-        parts = []
-        for i, cell in enumerate(row):
-            gap = " " * (widths[i] - lens[r][i])
-            padded = gap + cell if justify[i] == "right" else cell + gap
-            parts.append(" " + paint(padded, styles[r][i] if styles else None) + " ")
-        lines.append("│" + "│".join(parts) + "│")
+        row_lens = lens[r]
+        parts = [
+            " " * (widths[i] - row_lens[i]) + row[i] if right[i] else row[i] + " " * (widths[i] - row_lens[i])
+            for i in columns
+        ]
+        if paint.on and styles:
+            parts = [paint(part, style) for part, style in zip(parts, styles[r], strict=True)]
+        lines.append("│ " + " │ ".join(parts) + " │")
     lines.append(rule("└", "┴", "┘", "─"))
     return lines
 
