@@ -188,3 +188,15 @@ def test_fast_reader_examples(text: str, value: Any) -> None:
 )
 def test_fast_reader_steps_aside(text: str) -> None:
     assert fastyaml.parse(text) is None
+
+
+def test_remembered_lines_hand_out_fresh_collections() -> None:
+    """Values are remembered by their text; a flow collection must still be a new object each time."""
+    text = "id: A\nlevels: [省级, 市级]\ncontact: {name: 甲, phone: '1'}\n"
+    first, second = fastyaml.parse(text), fastyaml.parse(text)
+    assert first == second
+    assert first is not None and second is not None
+    first["levels"].append("县级")
+    first["contact"]["name"] = "乙"
+    assert second["levels"] == ["省级", "市级"] and second["contact"]["name"] == "甲"
+    assert fastyaml.parse(text) == {"id": "A", "levels": ["省级", "市级"], "contact": {"name": "甲", "phone": "1"}}

@@ -46,6 +46,7 @@ _TIMESTAMP = re.compile(
 )
 _DATE = re.compile(r"^(\d{4})-(\d\d)-(\d\d)$")
 _KEY = re.compile(r"^([A-Za-z0-9_][A-Za-z0-9_.\-]*)\s*:(?:\s+|$)")
+_KEY_LINE = re.compile(r"( *)([A-Za-z0-9_][A-Za-z0-9_.\-]*)\s*:(?:\s+|$)")  # a whole line: indent, key
 # characters that start something other than a plain scalar, or are unsafe anywhere in one here
 _PLAIN_BAD_START = set("[]{}#&*!|>'\"%@`,?:-")
 _SIMPLE_SINGLE = re.compile(r"^'((?:[^']|'')*)'$")
@@ -56,7 +57,9 @@ class Unsupported(Exception):
     """Outside the subset: let the full parser decide."""
 
 
+CACHE_SIZE = 50_000
 _cache: dict[str, Any] = {}
+_values: dict[str, Any] = {}
 
 
 def plain(text: str) -> Any:
@@ -66,8 +69,9 @@ def plain(text: str) -> Any:
     except KeyError:
         pass
     value = _resolve(text)
-    if len(_cache) < 100_000:
-        _cache[text] = value
+    if len(_cache) >= CACHE_SIZE:
+        _cache.clear()  # a long run's one-off values (ids, names) must not crowd out the repeating ones
+    _cache[text] = value
     return value
 
 
@@ -198,7 +202,25 @@ def _closing(raw: str, close: str) -> int:
 
 
 def value(raw: str) -> Any:
-    """The value after ``key: `` (or ``- ``) on one line, comment removed."""
+    """The value after ``key: `` (or ``- ``) on one line, comment removed.
+
+    Remembered by its text (ledger files repeat many lines: statuses, categories, dates, amounts);
+    a remembered flow collection is handed out as a fresh copy (its items are scalars).
+    """
+    try:
+        found = _values[raw]
+    except KeyError:
+        found = _value(raw)
+        if len(_values) >= CACHE_SIZE:
+            _values.clear()
+        _values[raw] = found
+    kind = type(found)
+    if kind is dict or kind is list:
+        return kind(found)
+    return found
+
+
+def _value(raw: str) -> Any:
     if not raw:
         return None
     first = raw[0]
@@ -255,11 +277,14 @@ def _parse(text: str) -> dict[Any, Any]:
     pending: tuple[int, dict[Any, Any], Any] | None = None  # a "key:" awaiting its block value
     sequence: tuple[int, list[Any]] | None = None  # an open block sequence and its dash indent
     for line in text.split("\n"):
-        stripped = line.lstrip(" ")
-        if not stripped or stripped[0] == "#":
-            continue
-        indent = len(line) - len(stripped)
-        if stripped.startswith("- ") or stripped == "-":
+        match = _KEY_LINE.match(line)
+        if match is None:
+            stripped = line.lstrip(" ")
+            if not stripped or stripped[0] == "#":
+                continue
+            indent = len(line) - len(stripped)
+            if not (stripped.startswith("- ") or stripped == "-"):
+                raise Unsupported
             if pending is not None:
                 p_indent, p_map, p_key = pending
                 if indent < p_indent:
@@ -275,9 +300,7 @@ def _parse(text: str) -> dict[Any, Any]:
                 raise Unsupported  # a mapping inside a block sequence
             sequence[1].append(value(item))
             continue
-        match = _KEY.match(stripped)
-        if not match:
-            raise Unsupported
+        indent = match.end(1)
         if pending is not None:
             p_indent, p_map, p_key = pending
             if indent > p_indent:  # the pending key opens a nested block mapping
@@ -296,10 +319,10 @@ def _parse(text: str) -> dict[Any, Any]:
         if not stack or stack[-1][0] != indent:
             raise Unsupported
         mapping = stack[-1][1]
-        key = plain(match[1])
+        key = plain(match[2])
         if key in mapping or isinstance(key, bool) or key is None:
             raise Unsupported  # duplicate key (reported by the full parser), or an odd key
-        rest = stripped[match.end() :]
+        rest = line[match.end() :]
         if not rest or rest[0] == "#":
             mapping[key] = None
             pending = (indent, mapping, key)
