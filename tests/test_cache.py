@@ -175,3 +175,25 @@ def test_parallel_parsing_gives_the_same_ledger(demo_copy: Path, monkeypatch: py
         assert [p.path for p in other.projects] == [p.path for p in serial.projects]
         assert [str(p) for p in check_ledger(other)] == [str(p) for p in check_ledger(serial)]
     assert loaded(demo_copy) == (399, 0)
+
+
+def test_keys_stat_in_a_forked_process_see_an_edit(demo_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large ledger's repeat run stats its files in a forked process while the cache is unpickled."""
+    import xmtj.loader
+
+    monkeypatch.setattr(xmtj.loader, "PARALLEL_MIN", 10)
+    age(demo_copy)
+    paths = sorted(str(p) for p in (demo_copy / "data").rglob("*.yaml"))
+    collect = xmtj.loader._file_keys_meanwhile(paths)
+    assert collect is not None  # Linux, no threads: the fork is used
+    assert collect() == [cache.key_of(p) for p in paths]
+    load_ledger(demo_copy)
+    assert loaded(demo_copy) == (399, 0)
+    path = demo_copy / "data/projects/HJ2021-001.yaml"
+    stat = path.stat()
+    text = path.read_text(encoding="utf-8")
+    edited = text.replace("2021-04:", "2021-05:", 1) if "2021-04:" in text else text.replace("name:", "name: ", 1)
+    assert len(edited.encode()) == len(text.encode()) and edited != text
+    path.write_text(edited, encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same mtime: ctime tells
+    assert loaded(demo_copy) == (398, 1)

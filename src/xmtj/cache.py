@@ -36,6 +36,13 @@ def file_key(stat: os.stat_result) -> Key:
     return (stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_ctime_ns)
 
 
+def key_of(path: str) -> Key | None:
+    try:
+        return file_key(os.stat(path))
+    except OSError:
+        return None
+
+
 def trusted(key: Key | None, now: float) -> bool:
     """Old enough to cache: a file written in the last seconds could get the same mtime again."""
     return key is not None and now - key[0] / 1e9 >= RACY_SECONDS
@@ -73,11 +80,12 @@ def cache_folder(root: Path) -> Path:
 
 
 class RecordCache:
-    """Shards of entries, loaded on first use and written back only when changed."""
+    """Shards of entries, all read at the first lookup, written back only when changed."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder / _namespace()
-        self._shards: dict[str, dict[str, Entry]] = {}
+        self._shards: dict[str, dict[str, Entry]] | None = None
+        self._all: dict[str, Entry] = {}  # every shard's entries in one dict: one lookup per file
         self._dirty: set[str] = set()
         self._blobs: dict[str, bytes] = {}  # shards whose pickle a worker already made
         self.hits = 0
@@ -88,59 +96,84 @@ class RecordCache:
         kind = rel.split("/")[1] if rel.count("/") >= 2 else "other"
         return f"{kind}-{zlib.crc32(rel.encode()) % SHARDS:02d}"
 
-    def _shard(self, name: str) -> dict[str, Entry]:
-        shard = self._shards.get(name)
-        if shard is None:
+    def _load(self) -> dict[str, dict[str, Entry]]:
+        if self._shards is None:
+            self._shards = {}
             try:
-                with open(self.folder / f"{name}.pickle", "rb") as handle:
-                    shard = pickle.load(handle)
-                if not isinstance(shard, dict):
-                    shard = {}
-            except Exception:  # missing, truncated or from elsewhere: start that shard afresh
-                shard = {}
-            self._shards[name] = shard
-        return shard
+                names = sorted(p.name for p in os.scandir(self.folder) if p.name.endswith(".pickle"))
+            except OSError:
+                names = []
+            for name in names:
+                try:
+                    with open(self.folder / name, "rb") as handle:
+                        shard = pickle.load(handle)
+                except Exception:  # truncated or from elsewhere: that shard starts afresh
+                    continue
+                if isinstance(shard, dict):
+                    self._shards[name.removesuffix(".pickle")] = shard
+                    self._all.update(shard)
+        return self._shards
 
-    def get(self, rel: str, key: Key) -> Entry | None:
-        entry = self._shard(self.shard_of(rel)).get(rel)
+    def _shard(self, name: str) -> dict[str, Entry]:
+        return self._load().setdefault(name, {})
+
+    def has_shards(self) -> bool:
+        """Whether any shard file exists (without reading one)."""
+        try:
+            return any(entry.name.endswith(".pickle") for entry in os.scandir(self.folder))
+        except OSError:
+            return False
+
+    def empty(self) -> bool:
+        """Nothing cached yet (a first run: no need to stat the files to know they must be read)."""
+        self._load()
+        return not self._all
+
+    def get(self, rel: str, key: Key | None) -> Entry | None:
+        if not self._all:
+            self._load()
+        entry = self._all.get(rel)
         if entry is not None and entry[0] == key:
             self.hits += 1
             return entry
         self.misses += 1
         return None
 
-    def put(self, rel: str, key: Key, record: Any, problems: tuple[Any, ...]) -> None:
-        if not trusted(key, time.time()):
+    def put(self, rel: str, key: Key | None, record: Any, problems: tuple[Any, ...]) -> None:
+        if key is None or not trusted(key, time.time()):
             return
         name = self.shard_of(rel)
-        self._shard(name)[rel] = (key, record, problems)
+        self._shard(name)[rel] = self._all[rel] = (key, record, problems)
         self._dirty.add(name)
 
-    def adopt(self, any_rel: str, entries: dict[str, Entry], blob: bytes | None) -> None:
-        """Entries parsed by a worker for one shard; ``blob`` is their pickle, or None if some are racy.
+    def adopt(self, name: str, entries: dict[str, Entry], blob: bytes | None) -> None:
+        """Entries parsed by a worker for shard ``name``; ``blob`` is their pickle, or None if some are racy.
 
         A shard that held nothing before takes the blob as its file content as it is (no second
         pickling); otherwise the entries are merged and the shard is written at ``flush``.
         """
-        name = self.shard_of(any_rel)
         shard = self._shard(name)
         if blob is not None and not shard:
-            self._shards[name] = entries
+            self._load()[name] = entries
+            self._all.update(entries)
             self._blobs[name] = blob
             self._dirty.add(name)
             return
         now = time.time()
         for rel, entry in entries.items():
             if trusted(entry[0], now):
-                shard[rel] = entry
+                shard[rel] = self._all[rel] = entry
         self._dirty.add(name)
 
     def forget_missing(self, present: set[str]) -> None:
         """Drop entries of files that no longer exist (from the shards already loaded)."""
-        for name, shard in self._shards.items():
+        if self._all.keys() <= present:
+            return
+        for name, shard in self._load().items():
             gone = [rel for rel in shard if rel not in present]
             for rel in gone:
                 del shard[rel]
+                self._all.pop(rel, None)
             if gone:
                 self._dirty.add(name)
                 self._blobs.pop(name, None)
@@ -161,7 +194,7 @@ class RecordCache:
                     if blob is not None:
                         handle.write(blob)
                     else:
-                        pickle.dump(self._shards[name], handle, protocol=pickle.HIGHEST_PROTOCOL)
+                        pickle.dump(self._load()[name], handle, protocol=pickle.HIGHEST_PROTOCOL)
                 os.replace(temp, self.folder / f"{name}.pickle")
         except OSError:
             pass

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
-from collections.abc import Callable, Iterable, Sequence
+import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -336,52 +337,67 @@ PARALLEL_MIN = 3000  # files to parse before a second process pays for itself
 Progress = Callable[[int, int], None]
 
 
-Group = list[tuple[str, str, Any]]  # (kind, rel, cache key or None)
+Group = list[tuple[str, str]]  # (kind, rel)
+Parsed = tuple[Any, Any, tuple[Problem, ...]]  # (cache key, record or None, problems)
 
 
-def _parse_group(root: Path, group: Group) -> tuple[bytes, list[str]]:
+def parse_file(root: str, kind: str, rel: str) -> Parsed:
+    """One file of the working tree: its cache key, taken before reading it (an edit made while it is
+    read then shows as a changed key next time, never as a stale record), and its record or problems."""
+    from xmtj.cache import file_key
+
+    key = None
+    try:
+        with open(f"{root}/{rel}", "rb") as handle:
+            key = file_key(os.fstat(handle.fileno()))
+            data: bytes | None = handle.read()
+    except OSError:
+        data = None
+    record, problems = record_from_bytes(data, MODELS[kind], rel)
+    return key, record, tuple(problems)
+
+
+def _parse_group(root: str, group: Group) -> tuple[bytes, bool]:
     """Parse and validate files in a worker process.
 
     Returns the pickled ``{rel: (key, record, problems)}`` — for a group that is one cache shard,
-    exactly the shard's file content, so the parent need not pickle it again — and the files too
-    fresh to be cached.
+    exactly the shard's file content, so the parent need not pickle it again — and whether every
+    file is old enough to be cached.
     """
     import pickle
     import time
 
     from xmtj.cache import trusted
-    from xmtj.sources import WorkingTree
 
-    source = WorkingTree(root)
-    entries: dict[str, tuple[Any, Any, tuple[Problem, ...]]] = {}
-    racy = []
+    entries = {rel: parse_file(root, kind, rel) for kind, rel in group}
     now = time.time()
-    for kind, rel, key in group:
-        record, problems = load_record(source, MODELS[kind], rel)
-        entries[rel] = (key, record, tuple(problems))
-        if not trusted(key, now):
-            racy.append(rel)
-    return pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL), racy
+    all_trusted = all(trusted(entry[0], now) for entry in entries.values())
+    return pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL), all_trusted
 
 
 def _parse_all(
     source: Source,
-    groups: list[Group],
+    groups: dict[str, Group],
     store: RecordCache | None,
     progress: Progress | None,
     done: int,
     total: int,
-) -> Iterable[tuple[str, Any, tuple[Problem, ...]]]:
+) -> Iterable[tuple[str, Parsed]]:
     """Every job parsed (and cached): in worker processes when there are many files and several cores."""
-    jobs = sum(len(g) for g in groups)
+    jobs = sum(len(g) for g in groups.values())
     workers = min(os.cpu_count() or 1, 4)
     if jobs < PARALLEL_MIN or workers < 2 or source.revision is not None:
-        for group in groups:
-            for kind, rel, key in group:
-                record, problems = load_record(source, MODELS[kind], rel)
-                if store is not None and key is not None:
-                    store.put(rel, key, record, tuple(problems))
-                yield rel, record, tuple(problems)
+        root = str(source.root)
+        for group in groups.values():
+            for kind, rel in group:
+                if source.revision is None:
+                    parsed = parse_file(root, kind, rel)
+                else:
+                    record, problems = load_record(source, MODELS[kind], rel)
+                    parsed = (None, record, tuple(problems))
+                if store is not None:
+                    store.put(rel, *parsed)
+                yield rel, parsed
                 done += 1
                 if progress and done % 500 == 0:
                     progress(done, total)
@@ -392,29 +408,71 @@ def _parse_all(
     with ProcessPoolExecutor(max_workers=workers) as pool:
         # biggest groups first, results taken as they finish: the workers never wait for the parent
         futures = {
-            pool.submit(_parse_group, source.root, group): group for group in sorted(groups, key=len, reverse=True)
+            pool.submit(_parse_group, str(source.root), group): name
+            for name, group in sorted(groups.items(), key=lambda item: len(item[1]), reverse=True)
         }
         for future in as_completed(futures):
-            blob, racy = future.result()
+            blob, all_trusted = future.result()
             entries = pickle.loads(blob)
             if store is not None:
-                store.adopt(futures[future][0][1], entries, None if racy else blob)
-            for rel, (_, record, problems) in entries.items():
-                yield rel, record, problems
+                store.adopt(futures[future], entries, blob if all_trusted else None)
+            yield from entries.items()
             done += len(entries)
             if progress:
                 progress(done, total)
 
 
-def _groups(todo: list[tuple[str, str, Any]], store: RecordCache | None) -> list[Group]:
+def _groups(todo: list[tuple[str, str]], store: RecordCache | None) -> dict[str, Group]:
     """Jobs for the workers: one cache shard each (so a worker's result is the shard), or chunks."""
     if store is None:
         size = max(200, len(todo) // 16)
-        return [todo[i : i + size] for i in range(0, len(todo), size)]
+        return {str(i): todo[i : i + size] for i in range(0, len(todo), size)}
     shards: dict[str, Group] = {}
     for job in todo:
         shards.setdefault(store.shard_of(job[1]), []).append(job)
-    return list(shards.values())
+    return shards
+
+
+def _file_keys_meanwhile(paths: list[str]) -> Callable[[], list[Any]] | None:
+    """Start stat-ing ``paths`` in a forked process; the returned function waits for their cache keys.
+
+    A repeat run over 60,000 files spends as long stat-ing them as unpickling the cache: on a second
+    core the two overlap. None (stat in this process) where fork is unavailable or unsafe.
+    """
+    import threading
+
+    if not hasattr(os, "fork") or sys.platform != "linux" or threading.active_count() > 1:
+        return None
+    import marshal
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: stat, send the keys, and leave without running any clean-up
+        try:
+            os.close(read_end)
+            from xmtj.cache import key_of
+
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(marshal.dumps([key_of(path) for path in paths]))
+        finally:
+            os._exit(0)
+    os.close(write_end)
+
+    def collect() -> list[Any]:
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+        os.waitpid(pid, 0)
+        try:
+            keys = marshal.loads(data)
+        except (EOFError, ValueError, TypeError):
+            keys = None
+        if not isinstance(keys, list) or len(keys) != len(paths):  # the child failed: stat here
+            from xmtj.cache import key_of
+
+            keys = [key_of(path) for path in paths]
+        return keys
+
+    return collect
 
 
 def load_ledger(root: Path, at: str | None = None, cache: bool = True, progress: Progress | None = None) -> Ledger:
@@ -433,36 +491,41 @@ def load_ledger(root: Path, at: str | None = None, cache: bool = True, progress:
         from xmtj.cache import RecordCache, cache_folder
 
         store = RecordCache(cache_folder(root))
-    config = _cached_config(source, store)
-    ledger = Ledger(root=root, config=config, source=source)
     jobs = [(kind, rel) for kind in MODELS for rel in source.list(f"{DATA_DIR}/{kind}")]
-    results: dict[str, tuple[Any, Sequence[Problem]]] = {}
-    todo: list[tuple[str, str, Any]] = [(kind, rel, None) for kind, rel in jobs]
+    results: dict[str, Parsed] = {}
+    todo = jobs
     gc_was_enabled = gc.isenabled()
     gc.disable()  # a load allocates many objects and frees none: collecting would only cost time
     try:
-        if store is not None:
-            from xmtj.cache import file_key
+        paths = [f"{root}/{rel}" for _, rel in jobs]
+        keys = None
+        if store is not None and store.has_shards():
+            # stat every file (a changed one is parsed again) while the shards are unpickled
+            keys = _file_keys_meanwhile(paths) if len(jobs) > PARALLEL_MIN else None
+        cold = store is None or store.empty()  # a first run need not stat: every file is read
+        config = _cached_config(source, store)
+        ledger = Ledger(root=root, config=config, source=source)
+        if store is not None and cold:
+            store.misses += len(jobs)
+        elif store is not None:
+            from xmtj.cache import key_of
 
-            root_text = str(root)
+            found = keys() if keys is not None else None
             todo = []
-            for kind, rel in jobs:
-                try:
-                    key = file_key(os.stat(f"{root_text}/{rel}"))
-                except OSError:
-                    todo.append((kind, rel, None))
-                    continue
-                entry = store.get(rel, key)
+            get = store.get
+            for index, job in enumerate(jobs):
+                rel = job[1]
+                entry = get(rel, found[index] if found is not None else key_of(paths[index]))
                 if entry is None:
-                    todo.append((kind, rel, key))
+                    todo.append(job)
                 else:
-                    results[rel] = (entry[1], entry[2])
-        groups = _groups(todo, store)
-        for rel, record, problems in _parse_all(source, groups, store, progress, len(jobs) - len(todo), len(jobs)):
-            results[rel] = (record, problems)
+                    results[rel] = entry
+        for rel, parsed in _parse_all(source, _groups(todo, store), store, progress, len(jobs) - len(todo), len(jobs)):
+            results[rel] = parsed
         for kind, rel in jobs:
-            found, found_problems = results[rel]
-            ledger.problems.extend(found_problems)
+            _, found, found_problems = results[rel]
+            if found_problems:
+                ledger.problems.extend(found_problems)
             if found is not None:
                 getattr(ledger, kind).append(found)
     finally:
