@@ -279,3 +279,39 @@ def test_the_console_entry_point_runs_a_command(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "错误0处" in done.stdout
+
+
+@pytest.mark.parametrize("columns", [50, 80, 160])
+def test_top_level_help_from_the_summaries_is_the_apps_own(columns: int) -> None:
+    """``xmtj --help`` is drawn from SUMMARIES without building the commands: it must say the same."""
+    import typer
+
+    from xmtj.cli import load, summary_group
+
+    def help_text(group: typer.core.TyperGroup) -> str:
+        with group.make_context("xmtj", ["--help"], resilient_parsing=True, terminal_width=columns) as ctx:
+            return group.get_help(ctx)
+
+    full = typer.main.get_command(load())
+    assert isinstance(full, typer.core.TyperGroup)
+    fast = summary_group()
+    assert help_text(fast) == help_text(full)
+    assert fast.no_args_is_help and full.no_args_is_help
+    assert "项目：新建项目文件、修改单个字段" in help_text(fast)
+
+
+def test_xmtj_help_builds_no_command() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print(sorted(m for m in sys.modules if m.startswith('xmtj.cli.')), file=sys.stderr))\n"
+        "sys.argv = ['xmtj', '--help']\n"
+        "import xmtj.cli\n"
+        "xmtj.cli.main()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "progress" in result.stdout
+    assert result.stderr.strip() == "['xmtj.cli.common']"  # no command module imported

@@ -2,8 +2,9 @@
 
 Heavy imports (the validation library, rich, tabulate, jinja2) happen inside the commands, and a
 command's module is imported only when it is the one run (``main``): typer builds every registered
-command's options at start-up, so ``xmtj status`` need not pay for the other sixteen. ``xmtj --help``,
-an unknown command and ``from xmtj.cli import app`` load them all.
+command's options at start-up, so ``xmtj status`` need not pay for the other sixteen. ``xmtj --help``
+(and ``xmtj`` alone) is drawn from ``SUMMARIES`` without building any command; an unknown command and
+``from xmtj.cli import app`` load them all.
 """
 
 from __future__ import annotations
@@ -30,6 +31,36 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
 }
 
 
+# Each command's summary (its docstring's first paragraph), in the order ``xmtj --help`` lists them, so
+# that the top-level help needs no command built. tests/test_cli.py checks it against the commands.
+SUMMARIES: dict[str, str] = {
+    "check": "检查台账中每个文件的每处错误，一次全部列出（文件:行:列: 字段: 说明）。",
+    "status": "年度重点项目投资完成、开工投产和亮灯情况。",
+    "remind": "给进展缓慢（亮黄灯、红灯）的项目起草督办提醒函，逐份编号登记。",
+    "report": "生成月度通报（--month）或年度工作总结数据（--year），Markdown 格式。",
+    "plan": "某年度重点项目（含谋划项目）的数量和总投资，按投资类型、行业、级别、“六新”类别分组。",
+    "progress": "填报（或更正）项目某月的当月完成投资，并自动提交到 git。",
+    "log": "修改历史：谁在什么时候改了哪条记录的哪个字段，从什么改成什么。",
+    "diff": "两个版本之间台账的逐字段差异：新增、删除的记录和改动的字段。",
+    "issue": "问题台账：查看问题清单和单个问题。",
+    "meeting": "活动台账：调度会、集中开工、集中观摩。",
+    "letter": "督办提醒函登记簿。",
+    "project": "项目：新建项目文件、修改单个字段。",
+}
+
+
+def summary_group() -> Any:
+    """The top-level command group with each command as a summary only: what ``xmtj --help`` shows."""
+    from typer.core import TyperCommand, TyperGroup
+
+    from xmtj.cli.common import app
+
+    group = TyperGroup(name="xmtj", help=app.info.help, no_args_is_help=True, rich_markup_mode=None)
+    for name, summary in SUMMARIES.items():
+        group.add_command(TyperCommand(name, help=summary, rich_markup_mode=None))
+    return group
+
+
 def load(modules: Iterable[str] = MODULES) -> Any:
     """Import command modules (each registers its commands on the app) and return the app."""
     for name in modules:
@@ -42,6 +73,8 @@ def load(modules: Iterable[str] = MODULES) -> Any:
 def main() -> None:
     """Entry point of the ``xmtj`` console script."""
     command = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)
+    if command is None and all(arg == "--help" for arg in sys.argv[1:]):
+        summary_group().main(sys.argv[1:], prog_name="xmtj")
     load(COMMAND_MODULES.get(command or "", MODULES))()
 
 
