@@ -169,7 +169,10 @@ def generate(out: Path, projects: int, seed: int = 1, issues_per_project: int = 
             (out / "data/issues" / f"{record['id']}.yaml").write_text(record_yaml("issues", record), encoding="utf-8")
     (out / "xmtj.yaml").write_text(
         CONFIG.format(
-            branches=", ".join(BRANCHES), levels=", ".join(LEVELS), sectors=", ".join(SECTORS), target=total_plan * 3 // 4
+            branches=", ".join(BRANCHES),
+            levels=", ".join(LEVELS),
+            sectors=", ".join(SECTORS),
+            target=total_plan * 3 // 4,
         ),
         encoding="utf-8",
     )
