@@ -180,14 +180,19 @@ def test_parallel_parsing_gives_the_same_ledger(demo_copy: Path, monkeypatch: py
 def test_keys_stat_in_a_forked_process_see_an_edit(demo_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A large ledger's repeat run stats its files in a forked process while the cache is unpickled."""
     import xmtj.loader
+    from xmtj.sources import WorkingTree
 
-    monkeypatch.setattr(xmtj.loader, "PARALLEL_MIN", 10)
+    monkeypatch.setattr(xmtj.loader, "SCAN_IN_CHILD_BYTES", 1000)
     age(demo_copy)
-    paths = sorted(str(p) for p in (demo_copy / "data").rglob("*.yaml"))
-    collect = xmtj.loader._file_keys_meanwhile(paths)
+    collect = xmtj.loader._scan_meanwhile(WorkingTree(demo_copy))
     assert collect is not None  # Linux, no threads: the fork is used
-    assert collect() == [cache.key_of(p) for p in paths]
+    jobs, keys = collect()
+    assert (jobs, keys) == xmtj.loader._scan(WorkingTree(demo_copy))
+    assert len(jobs) == 398 and all(key is not None for key in keys)
     load_ledger(demo_copy)
+    forked = []
+    original = xmtj.loader._scan_meanwhile
+    monkeypatch.setattr(xmtj.loader, "_scan_meanwhile", lambda source: forked.append(1) or original(source))
     assert loaded(demo_copy) == (399, 0)
     path = demo_copy / "data/projects/HJ2021-001.yaml"
     stat = path.stat()
@@ -197,3 +202,4 @@ def test_keys_stat_in_a_forked_process_see_an_edit(demo_copy: Path, monkeypatch:
     path.write_text(edited, encoding="utf-8")
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same mtime: ctime tells
     assert loaded(demo_copy) == (398, 1)
+    assert forked == [1, 1]  # both repeat runs scanned in a child

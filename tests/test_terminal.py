@@ -38,6 +38,19 @@ def test_a_long_name_is_cut_to_fit_the_terminal() -> None:
     assert "…" in lines[3]
 
 
+def test_an_empty_table_and_a_coloured_one() -> None:
+    import re
+
+    headers, justify = ["编号", "亮灯"], ["left", "left"]
+    empty = table_lines(PlainOutput(io.StringIO(), 80), headers, [], justify, caps={1: 10})
+    assert empty == ["┏━━━━━━┳━━━━━━┓", "┃ 编号 ┃ 亮灯 ┃", "┡━━━━━━╇━━━━━━┩", "└──────┴──────┘"]
+    rows, styles = [["P1", "红灯"], ["P22", "绿灯"]], [[None, "bold red"], [None, "green"]]
+    plain = table_lines(PlainOutput(io.StringIO(), 80), headers, rows, justify, styles)
+    coloured = table_lines(ColourOutput(io.StringIO(), 80), headers, rows, justify, styles)
+    assert coloured[3] == "│ P1   │ \x1b[1;31m红灯\x1b[0m │"
+    assert [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in coloured] == plain
+
+
 def test_colour_only_where_the_output_colours() -> None:
     assert Painter(PlainOutput(io.StringIO(), 80))("红灯", "bold red") == "红灯"
     assert Painter(ColourOutput(io.StringIO(), 80))("红灯", "bold red") == "\x1b[1;31m红灯\x1b[0m"

@@ -117,17 +117,22 @@ class RecordCache:
     def _shard(self, name: str) -> dict[str, Entry]:
         return self._load().setdefault(name, {})
 
-    def has_shards(self) -> bool:
-        """Whether any shard file exists (without reading one)."""
+    def size(self) -> int:
+        """The shard files' total size in bytes (without reading them): how large a ledger was cached."""
         try:
-            return any(entry.name.endswith(".pickle") for entry in os.scandir(self.folder))
+            return sum(e.stat().st_size for e in os.scandir(self.folder) if e.name.endswith(".pickle"))
         except OSError:
-            return False
+            return 0
 
     def empty(self) -> bool:
         """Nothing cached yet (a first run: no need to stat the files to know they must be read)."""
         self._load()
         return not self._all
+
+    def entries(self) -> dict[str, Entry]:
+        """Every cached entry by file (look a file up, and compare its key, before trusting it)."""
+        self._load()
+        return self._all
 
     def get(self, rel: str, key: Key | None) -> Entry | None:
         if not self._all:

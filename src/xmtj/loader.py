@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 import sys
 from collections.abc import Callable, Iterable
@@ -11,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from xmtj import encoding, fastyaml
+from xmtj import encoding
 from xmtj.problems import LedgerInvalid, LedgerNotFound, Problem
 from xmtj.records import (
     PATTERN_WORDS,
@@ -194,6 +193,8 @@ def _inner_record(annotation: Any) -> Any:
 
 
 def _unknown_key_message(key: str, known: list[str]) -> str:
+    import difflib
+
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
     hint = f"，是否应为 {close[0]}？" if close else ""
     return f"未知字段 {key}{hint}"
@@ -231,6 +232,8 @@ def parse_mapping(data: bytes, rel: str) -> tuple[dict[str, Any] | None, Any, li
     except encoding.TextDecodeError as exc:
         pos = exc.position
         return None, None, [Problem(rel, pos.line, pos.column, "", exc.message)]
+    from xmtj import fastyaml  # imported when a file is parsed (its regexes cost a cached run time)
+
     fast = fastyaml.parse(text)
     if fast is not None:
         return fast, None, []  # no node tree: ``validate`` composes one only if a field is wrong
@@ -433,11 +436,28 @@ def _groups(todo: list[tuple[str, str]], store: RecordCache | None) -> dict[str,
     return shards
 
 
-def _file_keys_meanwhile(paths: list[str]) -> Callable[[], list[Any]] | None:
-    """Start stat-ing ``paths`` in a forked process; the returned function waits for their cache keys.
+Jobs = list[tuple[str, str]]  # (kind, rel) of every data file, in the ledger's order
+SCAN_IN_CHILD_BYTES = 1_000_000  # a cache this large (a few thousand records) is worth a forked scan
 
-    A repeat run over 60,000 files spends as long stat-ing them as unpickling the cache: on a second
-    core the two overlap. None (stat in this process) where fork is unavailable or unsafe.
+
+def _jobs(source: Source) -> Jobs:
+    return [(kind, rel) for kind in MODELS for rel in source.list(f"{DATA_DIR}/{kind}")]
+
+
+def _scan(source: Source) -> tuple[Jobs, list[Any]]:
+    """Every data file and its cache key now (None if it cannot be stat-ed)."""
+    from xmtj.cache import key_of
+
+    jobs = _jobs(source)
+    prefix = f"{source.root}/"
+    return jobs, [key_of(prefix + rel) for _, rel in jobs]
+
+
+def _scan_meanwhile(source: Source) -> Callable[[], tuple[Jobs, list[Any]]] | None:
+    """Start ``_scan`` in a forked process; the returned function waits for its answer.
+
+    A repeat run over 60,000 files spends about as long listing and stat-ing them as unpickling the
+    cache: on a second core the two overlap. None where fork is unavailable or unsafe (threads).
     """
     import threading
 
@@ -447,30 +467,26 @@ def _file_keys_meanwhile(paths: list[str]) -> Callable[[], list[Any]] | None:
 
     read_end, write_end = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the child: stat, send the keys, and leave without running any clean-up
+    if pid == 0:  # the child: scan, send, and leave without running any clean-up
         try:
             os.close(read_end)
-            from xmtj.cache import key_of
-
             with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(marshal.dumps([key_of(path) for path in paths]))
+                pipe.write(marshal.dumps(_scan(source)))
         finally:
             os._exit(0)
     os.close(write_end)
 
-    def collect() -> list[Any]:
+    def collect() -> tuple[Jobs, list[Any]]:
         with os.fdopen(read_end, "rb") as pipe:
             data = pipe.read()
         os.waitpid(pid, 0)
         try:
-            keys = marshal.loads(data)
+            jobs, keys = marshal.loads(data)
+            if isinstance(jobs, list) and isinstance(keys, list) and len(jobs) == len(keys):
+                return jobs, keys
         except (EOFError, ValueError, TypeError):
-            keys = None
-        if not isinstance(keys, list) or len(keys) != len(paths):  # the child failed: stat here
-            from xmtj.cache import key_of
-
-            keys = [key_of(path) for path in paths]
-        return keys
+            pass
+        return _scan(source)  # the child failed: scan here
 
     return collect
 
@@ -491,47 +507,46 @@ def load_ledger(root: Path, at: str | None = None, cache: bool = True, progress:
         from xmtj.cache import RecordCache, cache_folder
 
         store = RecordCache(cache_folder(root))
-    jobs = [(kind, rel) for kind in MODELS for rel in source.list(f"{DATA_DIR}/{kind}")]
+    # a large cache: list and stat the files in a forked process while the cache is unpickled here
+    scan = _scan_meanwhile(source) if store is not None and store.size() > SCAN_IN_CHILD_BYTES else None
     results: dict[str, Parsed] = {}
-    todo = jobs
     gc_was_enabled = gc.isenabled()
     gc.disable()  # a load allocates many objects and frees none: collecting would only cost time
     try:
-        paths = [f"{root}/{rel}" for _, rel in jobs]
-        keys = None
-        if store is not None and store.has_shards():
-            # stat every file (a changed one is parsed again) while the shards are unpickled
-            keys = _file_keys_meanwhile(paths) if len(jobs) > PARALLEL_MIN else None
         cold = store is None or store.empty()  # a first run need not stat: every file is read
         config = _cached_config(source, store)
         ledger = Ledger(root=root, config=config, source=source)
-        if store is not None and cold:
-            store.misses += len(jobs)
-        elif store is not None:
-            from xmtj.cache import key_of
-
-            found = keys() if keys is not None else None
+        if store is None or cold:
+            jobs = todo = _jobs(source)
+            if store is not None:
+                store.misses += len(jobs)
+        else:
+            jobs, keys = scan() if scan is not None else _scan(source)
+            scan = None
             todo = []
-            get = store.get
-            for index, job in enumerate(jobs):
-                rel = job[1]
-                entry = get(rel, found[index] if found is not None else key_of(paths[index]))
-                if entry is None:
-                    todo.append(job)
+            cached = store.entries()
+            for job, key in zip(jobs, keys, strict=True):
+                entry = cached.get(job[1])
+                if entry is not None and entry[0] == key:
+                    results[job[1]] = entry
                 else:
-                    results[rel] = entry
+                    todo.append(job)
+            store.hits += len(results)
+            store.misses += len(todo)
         for rel, parsed in _parse_all(source, _groups(todo, store), store, progress, len(jobs) - len(todo), len(jobs)):
             results[rel] = parsed
         for kind, rel in jobs:
-            _, found, found_problems = results[rel]
-            if found_problems:
-                ledger.problems.extend(found_problems)
-            if found is not None:
-                getattr(ledger, kind).append(found)
+            _, record, problems = results[rel]
+            if problems:
+                ledger.problems.extend(problems)
+            if record is not None:
+                getattr(ledger, kind).append(record)
     finally:
+        if scan is not None:
+            scan()  # not needed after all (the cache was unreadable, or an error): reap the child
         if gc_was_enabled:
             gc.enable()
-            if len(jobs) > PARALLEL_MIN:
+            if len(results) > PARALLEL_MIN:
                 gc.freeze()  # the records live as long as the process: keep them out of later collections
     if store is not None:
         store.forget_missing({rel for _, rel in jobs} | {CONFIG_FILE})

@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import functools
+import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ LIGHT_WORDS: dict[str, str] = {"green": "绿灯", "yellow": "黄灯", "red": "�
 HUNDRED = Fraction(100)
 ONE = Fraction(1)
 ZERO = Decimal(0)
+_AMOUNT = operator.attrgetter("amount")
 
 
 def month_end(year: int, month: int) -> dt.date:
@@ -67,6 +69,10 @@ def completed_amounts(project: Project, year: int, as_of: dt.date) -> tuple[Deci
     in_year = total = Decimal(0)
     if as_of.year == year:  # the usual case: the year's months are the ones from January to ``last``
         first = f"{year:04d}-01"
+        progress = project.progress
+        if progress and min(progress) >= first and max(progress) <= last:  # every entry counts (summed in C)
+            total = sum(map(_AMOUNT, progress.values()), ZERO)
+            return total, total
         for month, entry in project.progress.items():
             if month <= last:
                 total += entry.amount

@@ -75,7 +75,34 @@ def main() -> None:
     command = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)
     if command is None and all(arg == "--help" for arg in sys.argv[1:]):
         summary_group().main(sys.argv[1:], prog_name="xmtj")
-    load(COMMAND_MODULES.get(command or "", MODULES))()
+    try:
+        load(COMMAND_MODULES.get(command or "", MODULES))()
+    except SystemExit as end:
+        _quick_exit(end)
+        raise
+
+
+QUICK_EXIT_RECORDS = 3000
+
+
+def _quick_exit(end: SystemExit) -> None:
+    """After a large ledger, end the process without freeing its records one by one.
+
+    Everything the command wrote is flushed first; commands that write files have finished (and
+    committed) before this point. Any trouble flushing, and the normal exit path is taken instead.
+    """
+    from xmtj.cli.common import records_loaded
+
+    if records_loaded() < QUICK_EXIT_RECORDS or not isinstance(end.code, int | None):
+        return
+    import os
+
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:
+        return
+    os._exit(end.code or 0)
 
 
 def __getattr__(name: str) -> Any:
