@@ -203,3 +203,25 @@ def test_keys_stat_in_a_forked_process_see_an_edit(demo_copy: Path, monkeypatch:
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same mtime: ctime tells
     assert loaded(demo_copy) == (398, 1)
     assert forked == [1, 1]  # both repeat runs scanned in a child
+
+
+def test_worker_groups_are_the_cache_shards(demo_copy: Path) -> None:
+    import xmtj.loader
+    from xmtj.sources import WorkingTree
+
+    store = cache.RecordCache(cache.cache_folder(demo_copy))
+    jobs = xmtj.loader._jobs(WorkingTree(demo_copy))
+    groups = xmtj.loader._groups(jobs, store)
+    assert sum(len(g) for g in groups.values()) == len(jobs) == 398
+    assert all(store.shard_of(rel) == name for name, group in groups.items() for _, rel in group)
+
+
+def test_a_broken_settings_file_stops_a_parallel_load(demo_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import xmtj.loader
+    from xmtj.problems import LedgerInvalid
+
+    monkeypatch.setattr(xmtj.loader, "PARALLEL_MIN", 10)
+    settings = demo_copy / "xmtj.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "office: [\n", encoding="utf-8")
+    with pytest.raises(LedgerInvalid, match="xmtj.yaml"):
+        load_ledger(demo_copy)

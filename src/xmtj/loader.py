@@ -350,12 +350,23 @@ def parse_file(root: str, kind: str, rel: str) -> Parsed:
     from xmtj.cache import file_key
 
     key = None
+    data: bytes | None = None
     try:
-        with open(f"{root}/{rel}", "rb") as handle:
-            key = file_key(os.fstat(handle.fileno()))
-            data: bytes | None = handle.read()
+        fd = os.open(f"{root}/{rel}", os.O_RDONLY | getattr(os, "O_BINARY", 0))  # no file object: 60,000 of them
     except OSError:
-        data = None
+        fd = -1
+    if fd >= 0:
+        try:
+            stat = os.fstat(fd)
+            key = file_key(stat)
+            chunks = [os.read(fd, stat.st_size + 1)]
+            while chunks[-1]:  # to the end, however the file has changed since fstat
+                chunks.append(os.read(fd, 1 << 16))
+            data = b"".join(chunks)
+        except OSError:
+            key = data = None
+        finally:
+            os.close(fd)
     record, problems = record_from_bytes(data, MODELS[kind], rel)
     return key, record, tuple(problems)
 
@@ -385,11 +396,16 @@ def _parse_all(
     progress: Progress | None,
     done: int,
     total: int,
+    meanwhile: Callable[[], None],
 ) -> Iterable[tuple[str, Parsed]]:
-    """Every job parsed (and cached): in worker processes when there are many files and several cores."""
+    """Every job parsed (and cached): in worker processes when there are many files and several cores.
+
+    ``meanwhile`` is called once the workers have their jobs (at once when parsing here).
+    """
     jobs = sum(len(g) for g in groups.values())
     workers = min(os.cpu_count() or 1, 4)
     if jobs < PARALLEL_MIN or workers < 2 or source.revision is not None:
+        meanwhile()
         root = str(source.root)
         for group in groups.values():
             for kind, rel in group:
@@ -408,12 +424,14 @@ def _parse_all(
     import pickle
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers)
+    try:
         # biggest groups first, results taken as they finish: the workers never wait for the parent
         futures = {
             pool.submit(_parse_group, str(source.root), group): name
             for name, group in sorted(groups.items(), key=lambda item: len(item[1]), reverse=True)
         }
+        meanwhile()
         for future in as_completed(futures):
             blob, all_trusted = future.result()
             entries = pickle.loads(blob)
@@ -423,6 +441,10 @@ def _parse_all(
             done += len(entries)
             if progress:
                 progress(done, total)
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)  # an error (a broken xmtj.yaml): stop parsing
+        raise
+    pool.shutdown()
 
 
 def _groups(todo: list[tuple[str, str]], store: RecordCache | None) -> dict[str, Group]:
@@ -430,9 +452,14 @@ def _groups(todo: list[tuple[str, str]], store: RecordCache | None) -> dict[str,
     if store is None:
         size = max(200, len(todo) // 16)
         return {str(i): todo[i : i + size] for i in range(0, len(todo), size)}
+    import zlib
+
+    from xmtj.cache import SHARDS
+
+    names = {kind: [f"{kind}-{n:02d}" for n in range(SHARDS)] for kind in MODELS}  # as RecordCache.shard_of
     shards: dict[str, Group] = {}
     for job in todo:
-        shards.setdefault(store.shard_of(job[1]), []).append(job)
+        shards.setdefault(names[job[0]][zlib.crc32(job[1].encode()) % SHARDS], []).append(job)
     return shards
 
 
@@ -514,8 +541,6 @@ def load_ledger(root: Path, at: str | None = None, cache: bool = True, progress:
     gc.disable()  # a load allocates many objects and frees none: collecting would only cost time
     try:
         cold = store is None or store.empty()  # a first run need not stat: every file is read
-        config = _cached_config(source, store)
-        ledger = Ledger(root=root, config=config, source=source)
         if store is None or cold:
             jobs = todo = _jobs(source)
             if store is not None:
@@ -533,8 +558,15 @@ def load_ledger(root: Path, at: str | None = None, cache: bool = True, progress:
                     todo.append(job)
             store.hits += len(results)
             store.misses += len(todo)
-        for rel, parsed in _parse_all(source, _groups(todo, store), store, progress, len(jobs) - len(todo), len(jobs)):
+        configs: list[Config] = []
+        groups = _groups(todo, store)
+        done = len(jobs) - len(todo)
+        # xmtj.yaml is read (and pydantic imported, on a first run) while the workers parse
+        for rel, parsed in _parse_all(
+            source, groups, store, progress, done, len(jobs), lambda: configs.append(_cached_config(source, store))
+        ):
             results[rel] = parsed
+        ledger = Ledger(root=root, config=configs[0], source=source)
         for kind, rel in jobs:
             _, record, problems = results[rel]
             if problems:
