@@ -223,5 +223,5 @@ def test_a_broken_settings_file_stops_a_parallel_load(demo_copy: Path, monkeypat
     monkeypatch.setattr(xmtj.loader, "PARALLEL_MIN", 10)
     settings = demo_copy / "xmtj.yaml"
     settings.write_text(settings.read_text(encoding="utf-8") + "office: [\n", encoding="utf-8")
-    with pytest.raises(LedgerInvalid, match="xmtj.yaml"):
+    with pytest.raises(LedgerInvalid, match=r"xmtj\.yaml"):
         load_ledger(demo_copy)
