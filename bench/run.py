@@ -1,10 +1,11 @@
 """Benchmark xmtj as whole processes and print medians, peak memory and each target's ratio.
 
-    python bench/run.py [--sizes 100 1000 10000] [--repeat 5] [--out bench/out]
+    python bench/run.py [--sizes 100 1000 10000] [--repeat 5] [--out /tmp/xmtj-bench]
 
 Ledgers are generated with ``bench/generate.py`` (deterministic) and kept in ``--out`` between runs.
-Baselines are measured in the same run, so the ratios hold on a noisy, shared machine: ``cat`` of
-every ledger file (warm page cache) and ``python -c "import typer"``.
+Baselines are measured in the same run: ``cat`` of every ledger file (warm page cache) and
+``python -c "import typer"``. Every timed run is paired with a run of its baseline just before it,
+and the ratio shown is the median of the pairs' ratios, so that it holds on a noisy, shared machine.
 """
 
 from __future__ import annotations
@@ -54,6 +55,29 @@ def measure(
     return statistics.median(times), max(peaks)
 
 
+def against(
+    argv: list[str],
+    baseline: list[str],
+    cwd: Path,
+    env: dict[str, str],
+    repeat: int,
+    before: Callable[[], None] | None = None,
+) -> tuple[float, int, float]:
+    """Median seconds and peak KiB of ``argv``, and the median of its ratios to ``baseline``, each
+    run of it paired with a run of the baseline just before (so a busier minute on a shared machine
+    slows both sides of a ratio)."""
+    times, peaks, ratios = [], [], []
+    for _ in range(repeat):
+        base, _ = run_once(baseline, cwd, env)
+        if before is not None:
+            before()
+        t, rss = run_once(argv, cwd, env)
+        times.append(t)
+        peaks.append(rss)
+        ratios.append(t / base)
+    return statistics.median(times), max(peaks), statistics.median(ratios)
+
+
 def cat_command(root: Path) -> list[str]:
     return ["sh", "-c", "find xmtj.yaml data -name '*.yaml' -print0 | xargs -0 cat > /dev/null"]
 
@@ -69,19 +93,19 @@ def bench_ledger(root: Path, size: int, xmtj: str, env: dict[str, str], repeat: 
     files = sum(1 for _ in root.rglob("*.yaml"))
     megabytes = sum(p.stat().st_size for p in root.rglob("*.yaml")) / 1e6
     run_once(cat_command(root), root, env)  # warm the page cache
-    cat_s, _ = measure(cat_command(root), root, env, repeat)
+    cat_s, _ = measure(cat_command(root), root, env, 3)
     print(f"{size} projects: {files} files, {megabytes:.1f} MB; cat {cat_s:.3f} s", flush=True)
     cache = cache_folder(root)
     aged = time.time() - 3600
     for path in root.rglob("*.yaml"):  # as files are on a clerk's disk: not written in the last seconds
         os.utime(path, (aged, aged))
     status = [xmtj, "status", "--ledger", str(root)]
-    runs = max(3, repeat // 2) if size >= 10000 else repeat
-    s, rss = measure(status, root, env, runs, before=lambda: shutil.rmtree(cache, ignore_errors=True))
-    rows.append((f"{size}: status, first run (no cache)", s, rss, "cat", s / cat_s, 3.0))
+    cat = cat_command(root)
+    s, rss, ratio = against(status, cat, root, env, repeat, before=lambda: shutil.rmtree(cache, ignore_errors=True))
+    rows.append((f"{size}: status, first run (no cache)", s, rss, "cat", ratio, 3.0))
     run_once(status, root, env)
-    warm_s, rss = measure(status, root, env, runs)
-    rows.append((f"{size}: status, repeat run", warm_s, rss, "cat", warm_s / cat_s, 1.0))
+    s, rss, ratio = against(status, cat, root, env, repeat)
+    rows.append((f"{size}: status, repeat run", s, rss, "cat", ratio, 1.0))
     victim = root / "data" / "projects" / sorted(os.listdir(root / "data" / "projects"))[0]
     original = victim.read_text(encoding="utf-8")
     edits = iter(range(1, 1000))
@@ -89,14 +113,14 @@ def bench_ledger(root: Path, size: int, xmtj: str, env: dict[str, str], repeat: 
     def change_one_file() -> None:
         victim.write_text(original.replace("content: ", f"content: 第{next(edits)}次修改 ", 1), encoding="utf-8")
 
-    s, rss = measure(status, root, env, runs, before=change_one_file)
+    s, rss, ratio = against(status, cat, root, env, repeat, before=change_one_file)
     victim.write_text(original, encoding="utf-8")
     os.utime(victim, (aged, aged))
-    rows.append((f"{size}: status, one file changed", s, rss, "cat", s / cat_s, 1.2))
+    rows.append((f"{size}: status, one file changed", s, rss, "cat", ratio, 1.2))
     check = [xmtj, "check", "--ledger", str(root)]
     run_once(check, root, env)
-    s, rss = measure(check, root, env, runs)
-    rows.append((f"{size}: check, repeat run", s, rss, "status, repeat run", s / warm_s, 1.2))
+    s, rss, ratio = against(check, status, root, env, repeat)
+    rows.append((f"{size}: check, repeat run", s, rss, "status, repeat run", ratio, 1.2))
     return rows
 
 
@@ -119,17 +143,15 @@ def main() -> int:
     )
     rows: list[Row] = []
 
-    def add(name: str, seconds: float, rss: int, base_name: str, base: float, target: float) -> None:
-        rows.append((name, seconds, rss, base_name, seconds / base, target))
-
-    typer_s, _ = measure([python, "-c", "import typer"], REPO, env, args.repeat)
+    typer = [python, "-c", "import typer"]
+    typer_s, _ = measure(typer, REPO, env, args.repeat)
     print(f"baseline python -c 'import typer': {typer_s * 1000:.0f} ms")
     for argv, name in ((["--help"], "xmtj --help"), (["status", "--help"], "xmtj status --help")):
-        s, rss = measure([xmtj, *argv], REPO, env, args.repeat)
-        add(name, s, rss, "import typer", typer_s, 1.3)
+        s, rss, ratio = against([xmtj, *argv], typer, REPO, env, args.repeat)
+        rows.append((name, s, rss, "import typer", ratio, 1.3))
     run_once([xmtj, "status"], REPO, env)  # the demo's cache, as a clerk's second run would find it
-    s, rss = measure([xmtj, "status"], REPO, env, args.repeat)
-    add("demo: xmtj status", s, rss, "import typer", typer_s, 2.5)
+    s, rss, ratio = against([xmtj, "status"], typer, REPO, env, args.repeat)
+    rows.append(("demo: xmtj status", s, rss, "import typer", ratio, 2.5))
 
     for size in args.sizes:
         rows += bench_ledger(args.out / f"ledger-{size}", size, xmtj, env, args.repeat)
