@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import sys
 from collections.abc import Callable, Iterable
@@ -518,6 +519,10 @@ def _scan_meanwhile(source: Source) -> Callable[[], tuple[Jobs, list[Any]]] | No
     return collect
 
 
+def _kind_of(item: tuple[tuple[str, str], Any]) -> str:
+    return item[0][0]
+
+
 def load_ledger(root: Path, at: str | None = None, cache: bool = True, progress: Progress | None = None) -> Ledger:
     """Read the whole ledger (as it is on disk, or at git revision ``at``).
 
@@ -536,13 +541,14 @@ def load_ledger(root: Path, at: str | None = None, cache: bool = True, progress:
         store = RecordCache(cache_folder(root))
     # a large cache: list and stat the files in a forked process while the cache is unpickled here
     scan = _scan_meanwhile(source) if store is not None and store.size() > SCAN_IN_CHILD_BYTES else None
-    results: dict[str, Parsed] = {}
     gc_was_enabled = gc.isenabled()
     gc.disable()  # a load allocates many objects and frees none: collecting would only cost time
+    slots: list[Parsed | None] = []  # each file's (key, record, problems), in the ledger's order
     try:
         cold = store is None or store.empty()  # a first run need not stat: every file is read
         if store is None or cold:
             jobs = todo = _jobs(source)
+            slots = [None] * len(jobs)
             if store is not None:
                 store.misses += len(jobs)
         else:
@@ -552,33 +558,34 @@ def load_ledger(root: Path, at: str | None = None, cache: bool = True, progress:
             cached = store.entries()
             for job, key in zip(jobs, keys, strict=True):
                 entry = cached.get(job[1])
-                if entry is not None and entry[0] == key:
-                    results[job[1]] = entry
-                else:
+                if entry is None or entry[0] != key:
                     todo.append(job)
-            store.hits += len(results)
+                    entry = None
+                slots.append(entry)
+            store.hits += len(jobs) - len(todo)
             store.misses += len(todo)
         configs: list[Config] = []
         groups = _groups(todo, store)
         done = len(jobs) - len(todo)
+        parsed: dict[str, Parsed] = {}
         # xmtj.yaml is read (and pydantic imported, on a first run) while the workers parse
-        for rel, parsed in _parse_all(
+        for rel, result in _parse_all(
             source, groups, store, progress, done, len(jobs), lambda: configs.append(_cached_config(source, store))
         ):
-            results[rel] = parsed
+            parsed[rel] = result
+        done_slots: list[Parsed] = [
+            slot if slot is not None else parsed[job[1]] for job, slot in zip(jobs, slots, strict=True)
+        ]
         ledger = Ledger(root=root, config=configs[0], source=source)
-        for kind, rel in jobs:
-            _, record, problems = results[rel]
-            if problems:
-                ledger.problems.extend(problems)
-            if record is not None:
-                getattr(ledger, kind).append(record)
+        for kind, group in itertools.groupby(zip(jobs, done_slots, strict=True), key=_kind_of):
+            getattr(ledger, kind).extend(slot[1] for _, slot in group if slot[1] is not None)
+        ledger.problems.extend(problem for slot in done_slots if slot[2] for problem in slot[2])
     finally:
         if scan is not None:
             scan()  # not needed after all (the cache was unreadable, or an error): reap the child
         if gc_was_enabled:
             gc.enable()
-            if len(results) > PARALLEL_MIN:
+            if len(slots) > PARALLEL_MIN:
                 gc.freeze()  # the records live as long as the process: keep them out of later collections
     if store is not None:
         store.forget_missing({rel for _, rel in jobs} | {CONFIG_FILE})

@@ -306,19 +306,24 @@ def summarize(
     done = sum((s.completed_ytd for s in statuses), Decimal(0))
     tp = time_progress(as_of) if as_of.year == year else Fraction(1)
     plan_rate = ratio(done, plan)
-    yellow_gap = Fraction(lights.yellow_gap)
+    yn, yd, _, _ = _gaps(lights)
+    started = [s.started for s in statuses]  # asked four times below: worked out once
 
     def count(pred: Callable[[ProjectStatus], bool], among: Iterable[ProjectStatus]) -> Rate:
         pool = list(among)
         return Rate(sum(1 for s in pool if pred(s)), len(pool))
 
-    def started(s: ProjectStatus) -> bool:
-        return s.started
+    def count_started(picked: Iterable[bool]) -> Rate:
+        flags = [flag for flag, pick in zip(started, picked, strict=True) if pick]
+        return Rate(sum(flags), len(flags))
 
     def planned_by(name: str) -> list[ProjectStatus]:
         return [s for s in statuses if (d := getattr(s.project, name)) is not None and d.year == year]
 
-    under_way = [s for s in statuses if s.started and not s.completed and s.annual_plan > 0]
+    def on_pace(s: ProjectStatus) -> bool:  # lag below the yellow gap, compared exactly
+        return s.lag is None or s.lag.numerator * yd < yn * s.lag.denominator
+
+    under_way = [s for s, go in zip(statuses, started, strict=True) if go and not s.completed and s.annual_plan > 0]
     colours = {"green": 0, "yellow": 0, "red": 0}
     for s in statuses:
         if s.light:
@@ -336,14 +341,14 @@ def summarize(
         target_rate=ratio(done, target) if target else None,
         plan_rate=plan_rate,
         ahead=(plan_rate - tp) * HUNDRED if plan_rate is not None else None,
-        new_start=count(started, (s for s in statuses if s.new_start_planned)),
-        start_resume=count(started, statuses),
-        scheduled_start=count(
-            started, (s for s in statuses if s.project.planned_start and s.project.planned_start <= as_of)
+        new_start=count_started(s.new_start_planned for s in statuses),
+        start_resume=count_started(True for _ in statuses),
+        scheduled_start=count_started(
+            s.project.planned_start is not None and s.project.planned_start <= as_of for s in statuses
         ),
         completion=count(lambda s: s.completed, planned_by("planned_completion")),
         production=count(lambda s: s.in_production, planned_by("planned_production")),
-        progress_rate=count(lambda s: s.lag is None or s.lag < yellow_gap, under_way),
+        progress_rate=count(on_pace, under_way),
         lights=colours,
         lagging=tuple(sorted((s for s in statuses if s.slow), key=_lag_order)),
     )
