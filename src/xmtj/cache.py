@@ -24,8 +24,8 @@ from typing import Any
 
 from xmtj import __version__
 
-FORMAT = 1
-SHARDS = 8  # per kind: few files for a county, and one changed file rewrites an eighth
+FORMAT = 2  # 2: sixteen shards per kind
+SHARDS = 16  # per kind: small work units for the workers, and one changed file rewrites a sixteenth
 RACY_SECONDS = 2.0
 
 Key = tuple[int, int, int, int]

@@ -425,6 +425,10 @@ def _parse_all(
     import pickle
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
+    from xmtj.models import adapter
+
+    for model in {MODELS[kind] for group in groups.values() for kind, _ in group[:1]}:
+        adapter(model)  # pydantic imported and the validators built once, here: every worker inherits them
     pool = ProcessPoolExecutor(max_workers=workers)
     try:
         # biggest groups first, results taken as they finish: the workers never wait for the parent
