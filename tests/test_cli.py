@@ -315,3 +315,30 @@ def test_xmtj_help_builds_no_command() -> None:
     assert result.returncode == 0, result.stderr
     assert "progress" in result.stdout
     assert result.stderr.strip() == "['xmtj.cli.common']"  # no command module imported
+
+
+@pytest.mark.parametrize("broken", [False, True])
+def test_quick_exit_after_a_large_ledger_keeps_output_and_exit_code(demo_copy: Path, broken: bool) -> None:
+    """After a large load the process ends with os._exit: everything printed must still arrive."""
+    import os
+    import subprocess
+    import sys
+
+    if broken:
+        (demo_copy / "data/issues/WT2021-003.yaml").write_text("id: WT2021-003\n", encoding="utf-8")
+
+    def xmtj(threshold: int, *args: str) -> subprocess.CompletedProcess[str]:
+        code = f"import sys, xmtj.cli as c; c.QUICK_EXIT_RECORDS = {threshold}; sys.argv[0] = 'xmtj'; c.main()"
+        return subprocess.run(
+            [sys.executable, "-c", code, *args, "--ledger", str(demo_copy)],
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, "XMTJ_NO_CACHE": "1"},
+        )
+
+    for args in (("check",), ("status", "--as-of", "2021-11-30")):
+        quick, normal = xmtj(1, *args), xmtj(10**9, *args)
+        assert (quick.returncode, quick.stdout, quick.stderr) == (normal.returncode, normal.stdout, normal.stderr)
+        assert len(quick.stdout) + len(quick.stderr) > 40
+    assert xmtj(1, "check").returncode == (1 if broken else 0)
