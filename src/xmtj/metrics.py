@@ -187,16 +187,11 @@ def stage_of(project: Project, day: dt.date) -> str:
     return "前期"
 
 
-_GAPS: dict[int, tuple[Lights, int, int, int, int]] = {}
-
-
-def _gaps(lights: Lights) -> tuple[int, int, int, int]:
-    """The yellow and red gaps as exact (numerator, denominator) pairs, worked out once per settings."""
-    found = _GAPS.get(id(lights))
-    if found is None or found[0] is not lights:
-        (yn, yd), (rn, rd) = lights.yellow_gap.as_integer_ratio(), lights.red_gap.as_integer_ratio()
-        found = _GAPS[id(lights)] = (lights, yn, yd, rn, rd)
-    return found[1:]
+def _below(value: Fraction, bound: Decimal, inclusive: bool = False) -> bool:
+    """``value < bound`` (``<=`` if inclusive), exactly, by cross-multiplying: no Fraction arithmetic."""
+    n, d = bound.as_integer_ratio()
+    left, right = value.numerator * d, n * value.denominator
+    return left <= right if inclusive else left < right
 
 
 def project_status(
@@ -215,9 +210,7 @@ def project_status(
         expected, monthly = (time_progress(as_of) if as_of.year == year else ONE), False
     plan_rate = lag = None
     if plan:
-        n, d = done.as_integer_ratio()
-        m, e = plan.as_integer_ratio()
-        plan_rate = Fraction(n * e, d * m)
+        plan_rate = _quotient(done, plan)
         a, b, c, d = expected.numerator, expected.denominator, plan_rate.numerator, plan_rate.denominator
         lag = Fraction(100 * (a * d - c * b), b * d)  # (expected − plan_rate) × 100
     reasons: list[str] = []
@@ -238,9 +231,10 @@ def project_status(
     elif lag is None:
         light = "green"
     else:
-        yn, yd, rn, rd = _gaps(lights)
-        ln, ld = lag.numerator, lag.denominator
-        light = "green" if ln * yd < yn * ld else "yellow" if ln * rd <= rn * ld else "red"
+        if _below(lag, lights.yellow_gap):
+            light = "green"
+        else:
+            light = "yellow" if _below(lag, lights.red_gap, inclusive=True) else "red"
         if light != "green":
             basis = "月度计划进度" if monthly else "时序进度"
             assert plan_rate is not None
@@ -306,7 +300,6 @@ def summarize(
     done = sum((s.completed_ytd for s in statuses), Decimal(0))
     tp = time_progress(as_of) if as_of.year == year else Fraction(1)
     plan_rate = ratio(done, plan)
-    yn, yd, _, _ = _gaps(lights)
     started = [s.started for s in statuses]  # asked four times below: worked out once
 
     def count(pred: Callable[[ProjectStatus], bool], among: Iterable[ProjectStatus]) -> Rate:
@@ -320,8 +313,8 @@ def summarize(
     def planned_by(name: str) -> list[ProjectStatus]:
         return [s for s in statuses if (d := getattr(s.project, name)) is not None and d.year == year]
 
-    def on_pace(s: ProjectStatus) -> bool:  # lag below the yellow gap, compared exactly
-        return s.lag is None or s.lag.numerator * yd < yn * s.lag.denominator
+    def on_pace(s: ProjectStatus) -> bool:
+        return s.lag is None or _below(s.lag, lights.yellow_gap)
 
     under_way = [s for s, go in zip(statuses, started, strict=True) if go and not s.completed and s.annual_plan > 0]
     colours = {"green": 0, "yellow": 0, "red": 0}
