@@ -13,6 +13,7 @@ user's cache folder: never among the ledger's tracked files. The cache can never
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -79,6 +80,16 @@ def cache_folder(root: Path) -> Path:
     return base / "xmtj" / hashlib.sha1(str(here).encode()).hexdigest()[:16]
 
 
+@functools.lru_cache(maxsize=256)
+def _shard_names(kind: str) -> tuple[str, ...]:
+    return tuple(f"{kind}-{n:02d}" for n in range(SHARDS))
+
+
+def shard_name(kind: str, rel: str) -> str:
+    """The shard holding file ``rel`` of ``kind`` (``projects``…; ``other`` for xmtj.yaml)."""
+    return _shard_names(kind)[zlib.crc32(rel.encode()) % SHARDS]
+
+
 class RecordCache:
     """Shards of entries, all read at the first lookup, written back only when changed."""
 
@@ -93,8 +104,7 @@ class RecordCache:
 
     @staticmethod
     def shard_of(rel: str) -> str:
-        kind = rel.split("/")[1] if rel.count("/") >= 2 else "other"
-        return f"{kind}-{zlib.crc32(rel.encode()) % SHARDS:02d}"
+        return shard_name(rel.split("/")[1] if rel.count("/") >= 2 else "other", rel)
 
     def _load(self) -> dict[str, dict[str, Entry]]:
         if self._shards is None:
@@ -135,9 +145,7 @@ class RecordCache:
         return self._all
 
     def get(self, rel: str, key: Key | None) -> Entry | None:
-        if not self._all:
-            self._load()
-        entry = self._all.get(rel)
+        entry = self.entries().get(rel)
         if entry is not None and entry[0] == key:
             self.hits += 1
             return entry

@@ -350,24 +350,19 @@ def parse_file(root: str, kind: str, rel: str) -> Parsed:
     read then shows as a changed key next time, never as a stale record), and its record or problems."""
     from xmtj.cache import file_key
 
-    key = None
-    data: bytes | None = None
+    key = data = None
     try:
         fd = os.open(f"{root}/{rel}", os.O_RDONLY | getattr(os, "O_BINARY", 0))  # no file object: 60,000 of them
-    except OSError:
-        fd = -1
-    if fd >= 0:
         try:
             stat = os.fstat(fd)
-            key = file_key(stat)
             chunks = [os.read(fd, stat.st_size + 1)]
             while chunks[-1]:  # to the end, however the file has changed since fstat
                 chunks.append(os.read(fd, 1 << 16))
-            data = b"".join(chunks)
-        except OSError:
-            key = data = None
+            key, data = file_key(stat), b"".join(chunks)
         finally:
             os.close(fd)
+    except OSError:
+        pass
     record, problems = record_from_bytes(data, MODELS[kind], rel)
     return key, record, tuple(problems)
 
@@ -457,14 +452,11 @@ def _groups(todo: list[tuple[str, str]], store: RecordCache | None) -> dict[str,
     if store is None:
         size = max(200, len(todo) // 16)
         return {str(i): todo[i : i + size] for i in range(0, len(todo), size)}
-    import zlib
+    from xmtj.cache import shard_name
 
-    from xmtj.cache import SHARDS
-
-    names = {kind: [f"{kind}-{n:02d}" for n in range(SHARDS)] for kind in MODELS}  # as RecordCache.shard_of
     shards: dict[str, Group] = {}
-    for job in todo:
-        shards.setdefault(names[job[0]][zlib.crc32(job[1].encode()) % SHARDS], []).append(job)
+    for kind, rel in todo:
+        shards.setdefault(shard_name(kind, rel), []).append((kind, rel))
     return shards
 
 
