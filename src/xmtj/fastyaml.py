@@ -301,18 +301,6 @@ def _parse(text: str) -> dict[Any, Any]:
             sequence[1].append(value(item))
             continue
         indent = match.end(1)
-        if indent == 0 and pending is None and sequence is None and len(stack) == 1:
-            # the common line: ``key: value`` at the top level, nothing open
-            key = plain(match[2])
-            if type(key) is not str or key in root:
-                raise Unsupported  # an odd key, or a duplicate (reported by the full parser)
-            rest = line[match.end() :]
-            if not rest or rest[0] == "#":
-                root[key] = None
-                pending = (0, root, key)
-            else:
-                root[key] = value(rest)
-            continue
         if pending is not None:
             p_indent, p_map, p_key = pending
             if indent > p_indent:  # the pending key opens a nested block mapping
