@@ -49,9 +49,9 @@ def problems_of(ledger: LedgerDir) -> list[str]:
             id="yaml11-on",
         ),
         pytest.param(
-            GOOD + "contact: {name: 赵某, phone: 0755}\n",
-            'data/projects/P1.yaml:11:21: contact.phone: 应为文本，但 0755 被 YAML 读成了整数；文本请加引号，例如 "0755"',
-            id="yaml11-octal",
+            GOOD + "contact: {name: 赵某, phone: 5000000}\n",
+            'data/projects/P1.yaml:11:21: contact.phone: 应为文本，但 5000000 被 YAML 读成了整数；文本请加引号，例如 "5000000"',
+            id="yaml11-integer",
         ),
         pytest.param(
             GOOD + "planned_start: 2021-02-30\n",

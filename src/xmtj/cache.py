@@ -9,14 +9,22 @@ user's cache folder: never among the ledger's tracked files. The cache can never
   system's timestamp resolution: the "racy git" problem);
 - replacing a file changes its inode or ctime even when size and mtime are equal;
 - the cache's folder is named after the xmtj, Python and pydantic versions: a new version starts fresh.
+
+The cache is trusted only as far as it is private (docs/security.md): it is read only from folders
+that the current user owns and that nobody else can write, shard by shard only from files the user
+owns, and never from a ``.git`` folder that belongs to someone else. The shards are pickles, but
+they are read by an unpickler that can build nothing but the record classes, dates and Decimals:
+a planted shard can at worst be wrong, never run code.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
 import pickle
+import stat
 import sys
 import time
 import zlib
@@ -25,7 +33,7 @@ from typing import Any
 
 from xmtj import __version__
 
-FORMAT = 2  # 2: sixteen shards per kind
+FORMAT = 3  # 2: sixteen shards per kind; 3: restricted unpickling, money bounds
 SHARDS = 16  # per kind: small work units for the workers, and one changed file rewrites a sixteenth
 RACY_SECONDS = 2.0
 
@@ -65,19 +73,105 @@ def _namespace() -> str:
     return f"v{FORMAT}-xmtj{__version__}-py{sys.version_info[0]}.{sys.version_info[1]}-pydantic{stamp}"
 
 
+def _mine(path: Path, folder: bool = True) -> bool:
+    """Owned by the current user, not a symlink, and writable by nobody else (always true off POSIX)."""
+    if not hasattr(os, "geteuid"):
+        return True
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    kind_ok = stat.S_ISDIR(st.st_mode) if folder else stat.S_ISREG(st.st_mode)
+    return kind_ok and st.st_uid == os.geteuid() and not st.st_mode & 0o022
+
+
+def private_chain(top: Path, folder: Path) -> bool:
+    """Every folder from ``top`` down to ``folder`` is the current user's own (see ``_mine``)."""
+    try:
+        rel = folder.relative_to(top)
+    except ValueError:
+        return False
+    path = top
+    if not _mine(path):
+        return False
+    for part in rel.parts:
+        path = path / part
+        if not _mine(path):
+            return False
+    return True
+
+
 def cache_folder(root: Path) -> Path:
-    """``.git/xmtj-cache`` of the repository holding the ledger, else the user's cache folder."""
+    """``.git/xmtj-cache`` of the repository holding the ledger, else the user's cache folder.
+
+    A ``.git`` folder that someone else owns (or can write) is passed over: its cache could have
+    been planted by them. The user's own cache folder is used instead.
+    """
+    return cache_home(root)[1]
+
+
+def cache_home(root: Path) -> tuple[Path, Path]:
+    """The folder the cache's private chain starts from, and the cache's folder under it."""
     here = root.resolve()
     for folder in (here, *here.parents):
         git = folder / ".git"
         if git.is_dir():
+            if not _mine(git):
+                break
             rel = here.relative_to(folder).as_posix()
             suffix = hashlib.sha1(rel.encode()).hexdigest()[:12] if rel != "." else "root"
-            return git / "xmtj-cache" / suffix
+            return git, git / "xmtj-cache" / suffix
         if git.is_file():  # a worktree or submodule: keep out of the way, use the user cache
             break
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "xmtj" / hashlib.sha1(str(here).encode()).hexdigest()[:16]
+    top = base / "xmtj"
+    return top, top / hashlib.sha1(str(here).encode()).hexdigest()[:16]
+
+
+# What a shard may contain: the record classes, dates, Decimals and problems. Nothing else can be
+# named in a shard, so unpickling one cannot call anything else (the ``Restricting Globals`` recipe
+# of Python's pickle documentation).
+_ALLOWED = {("datetime", "date"), ("decimal", "Decimal"), ("xmtj.problems", "Problem"), ("xmtj.records", "_make")}
+
+
+def _allowed(module: str, name: str) -> bool:
+    if (module, name) in _ALLOWED:
+        return True
+    if module != "xmtj.records":
+        return False
+    from xmtj import records
+
+    found = getattr(records, name, None)
+    return isinstance(found, type) and issubclass(found, records.Part)
+
+
+class _RecordUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if not _allowed(module, name):
+            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache shard")
+        return super().find_class(module, name)
+
+
+def safe_loads(data: bytes) -> Any:
+    """Unpickle a shard (or a worker's result) that may only hold records."""
+    import io
+
+    return _RecordUnpickler(io.BytesIO(data)).load()
+
+
+def _read_private(path: Path) -> bytes:
+    """A shard's bytes, only if it is a regular file of the current user's that nobody else can write."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        st = os.fstat(fd)
+        if hasattr(os, "geteuid") and (st.st_uid != os.geteuid() or st.st_mode & 0o022):
+            raise PermissionError(f"{path} is not private")
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 @functools.lru_cache(maxsize=256)
@@ -93,8 +187,9 @@ def shard_name(kind: str, rel: str) -> str:
 class RecordCache:
     """Shards of entries, all read at the first lookup, written back only when changed."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, top: Path | None = None) -> None:
         self.folder = folder / _namespace()
+        self.top = top if top is not None else folder  # where the chain of private folders starts
         self._shards: dict[str, dict[str, Entry]] | None = None
         self._all: dict[str, Entry] = {}  # every shard's entries in one dict: one lookup per file
         self._dirty: set[str] = set()
@@ -109,15 +204,14 @@ class RecordCache:
     def _load(self) -> dict[str, dict[str, Entry]]:
         if self._shards is None:
             self._shards = {}
-            try:
-                names = sorted(p.name for p in os.scandir(self.folder) if p.name.endswith(".pickle"))
-            except OSError:
-                names = []
+            names = []
+            if private_chain(self.top, self.folder):
+                with contextlib.suppress(OSError):
+                    names = sorted(p.name for p in os.scandir(self.folder) if p.name.endswith(".pickle"))
             for name in names:
                 try:
-                    with open(self.folder / name, "rb") as handle:
-                        shard = pickle.load(handle)
-                except Exception:  # truncated or from elsewhere: that shard starts afresh
+                    shard = safe_loads(_read_private(self.folder / name))
+                except Exception:  # truncated, someone else's, or not records: that shard starts afresh
                     continue
                 if isinstance(shard, dict):
                     self._shards[name.removesuffix(".pickle")] = shard
@@ -198,7 +292,9 @@ class RecordCache:
         import tempfile
 
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if not private_chain(self.top, self.folder):
+                return  # someone else could write here: cache nothing
             self._prune_other_versions()
             for name in sorted(self._dirty):
                 fd, temp = tempfile.mkstemp(dir=self.folder, prefix=f".{name}.", suffix=".tmp")
@@ -211,8 +307,9 @@ class RecordCache:
                 os.replace(temp, self.folder / f"{name}.pickle")
         except OSError:
             pass
-        self._dirty.clear()
-        self._blobs.clear()
+        finally:
+            self._dirty.clear()
+            self._blobs.clear()
 
     def _prune_other_versions(self) -> None:
         import shutil

@@ -4,6 +4,10 @@ Templates are Jinja2 with StrictUndefined. The defaults live once, in the reposi
 ``templates/`` folder, installed with the package as ``xmtj/templates``; a ledger's own ``templates/``
 overrides them file by file. Every value printed from the data is escaped for Markdown (``finalize``),
 so a ``|``, ``*`` or line break in a name cannot break a table or start emphasis.
+
+A ledger's templates are data from whoever can write the ledger (or a branch read with ``--at``), so
+they are rendered in Jinja2's immutable sandbox: a template can read the context it is given and
+nothing else (no ``__globals__``, no ``os``), and a template that is a symlink is refused.
 """
 
 from __future__ import annotations
@@ -42,17 +46,34 @@ def _ordinal(n: int) -> str:
     return fmt.zh_number(n) + "、"
 
 
+def _ledger_template(folder: Path, name: str) -> str | None:
+    """A template of the ledger's own ``templates/`` folder; a symlink (file or folder) is refused."""
+    from xmtj.problems import XmtjError
+
+    path = folder / name
+    if folder.is_symlink() or path.is_symlink():
+        raise XmtjError(f"模板 templates/{name} 是符号链接，xmtj 不读取台账之外的文件；请换成普通文件")
+    if not path.is_file():
+        return None
+    try:
+        return path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise XmtjError(f"无法读取模板 templates/{name}（应为 UTF-8 文本）：{exc}") from None
+
+
 def environment(ledger_root: Path | None, source: Source | None = None) -> Environment:
     """Templates from the ledger's ``templates/`` (at the revision read, for ``--at``), then the defaults."""
-    from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, FunctionLoader, StrictUndefined
+    from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, FunctionLoader, StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     loaders: list[BaseLoader] = []
     if source is not None and isinstance(source, GitRevision):
         loaders.append(FunctionLoader(source.template))
-    elif ledger_root is not None and (ledger_root / "templates").is_dir():
-        loaders.append(FileSystemLoader(ledger_root / "templates"))
+    elif ledger_root is not None:
+        folder = ledger_root / "templates"
+        loaders.append(FunctionLoader(lambda name: _ledger_template(folder, name)))
     loaders.append(FileSystemLoader(default_templates()))
-    env = Environment(
+    env = ImmutableSandboxedEnvironment(
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
         finalize=_finalize,
@@ -81,11 +102,14 @@ def environment(ledger_root: Path | None, source: Source | None = None) -> Envir
 def render(ledger_root: Path | None, name: str, context: dict[str, Any], source: Source | None = None) -> str:
     """``name`` rendered with ``context``; a missing value is an error, never an empty string."""
     from jinja2 import TemplateError, UndefinedError
+    from jinja2.exceptions import SecurityError
 
     from xmtj.problems import XmtjError
 
     try:
         return environment(ledger_root, source).get_template(name).render(**context)
+    except SecurityError as exc:
+        raise XmtjError(f"模板 {name} 试图访问不允许的内容，已拒绝渲染：{exc}") from None
     except UndefinedError as exc:
         raise XmtjError(f"模板 {name} 用到了不存在的数据：{exc.message}") from None
     except TemplateError as exc:

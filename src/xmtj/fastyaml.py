@@ -85,8 +85,8 @@ def _resolve(text: str) -> Any:
                 return int(text)
             raise Unsupported  # octal, hex, binary, underscores, sexagesimal: rare, let PyYAML do it
         if _FLOAT.match(text):
-            if "_" in text or ":" in text or text[-1] in "nNfF":
-                raise Unsupported
+            if "_" in text or ":" in text or "e" in text or "E" in text or text[-1] in "nNfF":
+                raise Unsupported  # exponents, .inf, .nan, base 60: the full reader keeps them as text
             try:
                 return Decimal(text)
             except InvalidOperation:

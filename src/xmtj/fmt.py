@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from fractions import Fraction
 
@@ -108,7 +109,21 @@ def zh_number(n: int) -> str:
 
 def md(value: object) -> str:
     """Text safe anywhere in Markdown, table cells included: specials escaped, line breaks folded."""
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\n", " ")
+    text = visible(str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\n", " "))
     for ch in _MARKDOWN_SPECIALS:
         text = text.replace(ch, "\\" + ch)
     return text
+
+
+# Characters that must never reach a terminal or a document raw: C0 and C1 controls other than tab and
+# newline (an ESC sequence can retitle a window or hide text), DEL, the Unicode line and paragraph
+# separators, and the non-characters U+FFFE/U+FFFF. ``xmtj.encoding`` refuses them in ledger files.
+CONTROL_CHARS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff"
+_CONTROL = re.compile(f"[{CONTROL_CHARS}]")
+
+
+def visible(text: str) -> str:
+    """``text`` with every control character shown as ``\\x1b``-style escapes (tab and newline kept)."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)

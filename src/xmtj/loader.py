@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from xmtj import encoding
 from xmtj.problems import LedgerInvalid, LedgerNotFound, Problem
 from xmtj.records import (
+    MONEY_MAX,
     PATTERN_WORDS,
     RECORD_KINDS,
     YEAR_WORDS,
@@ -147,7 +148,13 @@ def _message(error: ErrorDetails, model: type[Any], node: Any) -> str:
         bound = ctx.get("ge", ctx.get("le"))
         if bound in YEARS:
             return YEAR_WORDS
+        if kind == "less_than_equal":
+            if bound == MONEY_MAX:
+                return f"数额过大：不能超过 {MONEY_MAX:f} 万元，现为“{_shown(error.get('input'))}”"
+            return f"应不大于{bound}"
         return "不能为负数" if bound == 0 else f"应不小于{bound}"
+    if kind == "decimal_max_places":
+        return f"最多保留{ctx.get('decimal_places')}位小数，现为“{_shown(error.get('input'))}”"
     from xmtj import yamlio
 
     if kind == "string_type" and isinstance(node, yamlio.ScalarNode):
@@ -162,6 +169,16 @@ def _message(error: ErrorDetails, model: type[Any], node: Any) -> str:
             return f"{word}，现为“{error['input']}”"
         return word
     return str(error["msg"])
+
+
+def _shown(value: Any) -> str:
+    """A wrong input as the message shows it: huge numbers shortened (1E+5000 has 5,001 digits)."""
+    from decimal import Decimal
+
+    if isinstance(value, Decimal) and value.is_finite() and value.adjusted() > 20:
+        return f"{value:.3E}"
+    text = str(value)
+    return text if len(text) <= 40 else text[:40] + "…"
 
 
 def _fields_at(model: type[Any], loc: tuple[Any, ...]) -> list[str]:
@@ -532,9 +549,10 @@ def load_ledger(root: Path, at: str | None = None, cache: bool = True, progress:
     source = source_for(root, at)
     store = None
     if cache and at is None and not os.environ.get("XMTJ_NO_CACHE"):
-        from xmtj.cache import RecordCache, cache_folder
+        from xmtj.cache import RecordCache, cache_home
 
-        store = RecordCache(cache_folder(root))
+        top, folder = cache_home(root)
+        store = RecordCache(folder, top)
     # a large cache: list and stat the files in a forked process while the cache is unpickled here
     scan = _scan_meanwhile(source) if store is not None and store.size() > SCAN_IN_CHILD_BYTES else None
     gc_was_enabled = gc.isenabled()

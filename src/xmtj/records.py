@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,9 +20,11 @@ ID_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_-]*$"
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 YEARS = (1990, 2100)
 # what a failed pattern or bound means, in the office's words (the loader turns pydantic's errors into these)
+OFFSET_PATTERN = r"^[+-](0[0-9]|1[0-4]):[0-5][0-9]$"
 PATTERN_WORDS = {
     ID_PATTERN: "编号只能由字母、数字、“-”和“_”组成，且不能以“-”开头",
     MONTH_PATTERN: "月份应写作 YYYY-MM，例如 2021-03",
+    OFFSET_PATTERN: "时区应写作与 UTC 的时差，例如 \"+08:00\"（北京时间）",
 }
 YEAR_WORDS = "年份应为四位数字，例如 2021"
 CONFIG = {"extra": "forbid", "str_strip_whitespace": True}  # pydantic's settings for every record
@@ -69,13 +72,74 @@ class Between:
         return core_schema.int_schema(ge=self.low, le=self.high)
 
 
+MONEY_MAX = Decimal(10) ** 12  # 万元: a trillion 万元, far above any county's, province's or nation's figure
+MONEY_PLACES = 4  # 万元 to the yuan
+
+
 class NonNegative:
-    """Annotation marker: a finite number that is not negative (money)."""
+    """Annotation marker: a finite number that is not negative (money), bounded, at most 4 decimals."""
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
         from pydantic_core import core_schema
 
-        return core_schema.decimal_schema(ge=Decimal(0), allow_inf_nan=False)
+        return core_schema.decimal_schema(
+            ge=Decimal(0), le=MONEY_MAX, decimal_places=MONEY_PLACES, allow_inf_nan=False
+        )
+
+
+class Bounded:
+    """Annotation marker: a finite number within ±bound (ratios and thresholds)."""
+
+    def __init__(self, low: Decimal, high: Decimal) -> None:
+        self.low, self.high = low, high
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.decimal_schema(ge=self.low, le=self.high, allow_inf_nan=False)
+
+
+_PLAIN_NUMBER = re.compile(r"^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．－＋", "0123456789.-+")
+
+
+class NotANumber(ValueError):
+    """Text that is not a number in the plain form the office writes; the message says why, in Chinese."""
+
+
+def parse_number(text: str) -> Decimal:
+    """A number typed as text (a command-line value, a quoted YAML value): plain decimal digits only.
+
+    Hex, octal, base 60, ``1_000``, exponents, ``inf``/``nan`` and thousands separators are refused,
+    as are full-width digits (typed with a Chinese input method): the message shows the plain form.
+    """
+    raw = text.strip()
+    if _PLAIN_NUMBER.match(raw):
+        return Decimal(raw)
+    if any("０" <= ch <= "９" for ch in raw):
+        plain = raw.translate(_FULL_WIDTH)
+        hint = f"；请改为半角数字 {plain}" if _PLAIN_NUMBER.match(plain) else ""
+        raise NotANumber(f"应为半角数字，现为全角“{raw}”{hint}")
+    if re.fullmatch(r"[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?", raw):
+        raise NotANumber(f"应为数字，现为“{raw}”；请去掉千分位逗号，写作 {raw.replace(',', '')}")
+    if not re.match(r"^[-+.0-9]", raw):
+        raise NotANumber(f"应为数字，现为“{raw}”")
+    raise NotANumber(
+        f"应为普通数字（如 1200 或 1200.5），现为“{raw}”；十六进制、八进制、六十进制（1:20）、"
+        "科学计数法（1e5）等写法不能用于金额和数字字段"
+    )
+
+
+def _number(value: Any) -> Any:
+    """Before pydantic's own check of a number field: text must be a plain decimal number."""
+    if isinstance(value, bool):
+        raise _fail("number", "应为数字，现为是/否值")
+    if isinstance(value, str):
+        try:
+            return parse_number(value)
+        except NotANumber as exc:
+            raise _fail("number", str(exc)) from None
+    return value
 
 
 class AtLeastOne:
@@ -102,7 +166,9 @@ def _progress_entry(value: Any) -> Any:
 RecordId = Annotated[str, Pattern(ID_PATTERN)]
 Month = Annotated[str, Pattern(MONTH_PATTERN)]
 Year = Annotated[int, Between(*YEARS)]
-Money = Annotated[Decimal, NonNegative()]
+Money = Annotated[Decimal, NonNegative(), Check(_number)]
+Points = Annotated[Decimal, Bounded(Decimal(0), Decimal(100)), Check(_number)]  # 百分点 thresholds
+Figure = Annotated[Decimal, Bounded(-MONEY_MAX, MONEY_MAX), Check(_number)]  # a figure kept in a letter
 Text = str
 
 InvestmentType = Literal["政府投资", "社会投资"]
@@ -269,7 +335,7 @@ class Letter(Sourced):
     light: Literal["黄灯", "红灯"]
     as_of: dt.date | None = None
     reasons: list[Text] = field(default_factory=list)
-    figures: dict[str, Decimal | None] = field(default_factory=dict)
+    figures: dict[str, Figure | None] = field(default_factory=dict)
     feedback_due: dt.date
     feedback: Feedback = field(default_factory=Feedback)
 
@@ -288,21 +354,50 @@ class Letter(Sourced):
 
 @frozen
 class Lights(Part):
-    """亮灯 thresholds: lag in 百分点 and months of start delay."""
+    """亮灯 thresholds: lag in 百分点 (0–100, red not below yellow) and months of start delay (1–60)."""
 
-    yellow_gap: Decimal = Decimal(10)
-    red_gap: Decimal = Decimal(30)
-    red_start_months: Annotated[int, AtLeastOne()] = 3
+    yellow_gap: Points = Decimal(10)
+    red_gap: Points = Decimal(30)
+    red_start_months: Annotated[int, Between(1, 60)] = 3
+
+
+def _gaps_in_order(lights: Any) -> Any:
+    if isinstance(lights, Lights) and lights.red_gap < lights.yellow_gap:
+        raise _fail(
+            "order", f"red_gap（{lights.red_gap}）不能小于 yellow_gap（{lights.yellow_gap}）：红灯的落后幅度应大于黄灯"
+        )
+    return lights
+
+
+class After:
+    """Annotation marker: run ``fn`` on the validated value (checks across fields)."""
+
+    def __init__(self, fn: Callable[[Any], Any]) -> None:
+        self.fn = fn
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_after_validator_function(self.fn, handler(source))
 
 
 @frozen
 class LetterSettings(Part):
-    feedback_days: Annotated[int, AtLeastOne()] = 10
+    feedback_days: Annotated[int, Between(1, 365)] = 10  # 书面反馈期限（天）
 
 
 @frozen
 class GitSettings(Part):
     commit: bool = True  # change commands commit what they write
+    verify: bool = True  # run the repository's commit hooks; false passes --no-verify to git
+
+
+@frozen
+class Limits(Part):
+    """What one record file may be: size and nesting (an office's file needs far less)."""
+
+    max_file_kb: Annotated[int, Between(1, 100_000)] = 1024
+    max_depth: Annotated[int, Between(5, 200)] = 20
 
 
 @frozen
@@ -317,9 +412,11 @@ class Config(Part):
     levels: list[Text] = field(default_factory=list)
     sectors: list[Text] = field(default_factory=list)
     targets: dict[Year, Money] = field(default_factory=dict)
-    lights: Lights = field(default_factory=Lights)
+    lights: Annotated[Lights, After(_gaps_in_order)] = field(default_factory=Lights)
     letters: LetterSettings = field(default_factory=LetterSettings)
     git: GitSettings = field(default_factory=GitSettings)
+    limits: Limits = field(default_factory=Limits)
+    timezone: Annotated[str, Pattern(OFFSET_PATTERN)] = "+08:00"  # UTC offset for dates
 
 
 RECORD_KINDS: dict[str, type[Record]] = {

@@ -19,6 +19,7 @@ from fractions import Fraction
 from typing import Any, Literal, Protocol, TextIO
 
 from xmtj import views
+from xmtj.fmt import visible
 from xmtj.metrics import LIGHT_WORDS, StatusReport
 
 Justify = Literal["left", "right"]
@@ -109,7 +110,7 @@ class PlainOutput:
         self.width = width or shutil.get_terminal_size((100, 24)).columns
 
     def line(self, text: str = "", style: str | None = None) -> None:
-        self.file.write(text + "\n")
+        self.file.write(visible(text) + "\n")
 
 
 class RichOutput:
@@ -124,7 +125,7 @@ class RichOutput:
     def line(self, text: str = "", style: str | None = None) -> None:
         from rich.text import Text
 
-        self.console.print(Text(text, style=style or ""))
+        self.console.print(Text(visible(text), style=style or ""))
 
 
 def output_for(stream: TextIO) -> Output:

@@ -130,20 +130,27 @@ def build(node: Node, duplicates: list[Duplicate], path: str = "") -> Any:
     raise TypeError(node)  # pragma: no cover - compose yields only these three
 
 
+_PLAIN_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
+_PLAIN_DECIMAL = re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)$")
+
+
 def scalar(node: ScalarNode) -> Any:
+    """A scalar's value. Numbers only in their plain decimal forms (``1200``, ``-5``, ``1200.5``): the
+    other forms YAML 1.1 would read as numbers — hex ``0x4B0``, octal ``0755``, base 60 ``1:20:00``,
+    ``1_000``, exponents ``1e5``, ``.inf``, ``.nan`` — are kept as the text written, so that nothing
+    reaches a figure that the clerk did not write as a number (a money field then refuses it)."""
     tag, value = node.tag, node.value
     if tag == _STR:
         return value
     if tag == _INT:
-        try:
-            return int(value)
-        except ValueError:
-            return _safe_constructor.construct_yaml_int(node)
+        return int(value) if _PLAIN_INT.match(value) else value
     if tag == _FLOAT:
+        if not _PLAIN_DECIMAL.match(value):
+            return value
         try:
             return Decimal(value)
-        except InvalidOperation:
-            return Decimal(repr(_safe_constructor.construct_yaml_float(node)))
+        except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
+            return value
     if tag == _BOOL:
         return _BOOL_VALUES[value.lower()]
     if tag == _NULL:

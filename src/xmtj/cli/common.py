@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
+from xmtj.cli.edge import XmtjGroup
+from xmtj.fmt import visible
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -25,6 +28,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 app = typer.Typer(
     name="xmtj",
+    cls=XmtjGroup,
     help="xmtj（项目推进）：重点项目台账的检查、统计、督办与通报。",
     no_args_is_help=True,
     add_completion=False,
@@ -67,8 +71,22 @@ def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
+def echo(text: str = "", nl: bool = True, err: bool = False) -> None:
+    """Plain output; control characters from the data are shown as escapes, never sent raw."""
+    typer.echo(visible(text), nl=nl, err=err)
+
+
+def say(text: str, style: str = "", err: bool = True) -> None:
+    """One line through rich (styled on a terminal), never read as rich markup."""
+    from rich.text import Text
+
+    console(stderr=err).print(Text(visible(text), style=style))
+
+
 def fail(message: str, code: int = 1) -> None:
-    console(stderr=True).print(f"[bold red]错误：[/]{message}", markup=True)
+    from rich.text import Text
+
+    console(stderr=True).print(Text.assemble(("错误：", "bold red"), visible(message)))
     raise typer.Exit(code)
 
 
@@ -173,23 +191,20 @@ def run_change(ledger: Ledger, change: Change, why: str | None, no_commit: bool)
     from xmtj.changes import apply
 
     outcome = apply(ledger, change, why, commit=not no_commit)
-    err = console(stderr=True)
     for warning in change.warnings:
-        err.print(f"[yellow]注意：{warning}[/]")
+        say(f"注意：{warning}", "yellow")
     for path in outcome.paths:
-        typer.echo(f"已写入 {path}")
+        echo(f"已写入 {path}")
     if outcome.commit is not None:
-        typer.echo(f"已提交 {outcome.commit.id[:8]}：{outcome.commit.subject}")
+        echo(f"已提交 {outcome.commit.id[:8]}：{outcome.commit.subject}")
     elif outcome.note:
-        err.print(outcome.note)
+        say(outcome.note)
 
 
 def warn_broken_files(ledger: Ledger) -> None:
     broken = ledger.files_with_errors
     if broken:
-        console(stderr=True).print(
-            f"[yellow]注意：{len(broken)} 个文件有错误，未计入统计；请先运行 xmtj check 查看并改正。[/]"
-        )
+        say(f"注意：{len(broken)} 个文件有错误，未计入统计；请先运行 xmtj check 查看并改正。", "yellow")
 
 
 def emit_table(
@@ -205,13 +220,14 @@ def emit_table(
     from xmtj import views
 
     if output is OutputFormat.json:
-        typer.echo(views.to_json(data))
+        echo(views.to_json(data))
     elif output is OutputFormat.csv:
-        typer.echo(views.to_csv(headers, rows), nl=False)
+        echo(views.to_csv(headers, rows), nl=False)
     elif output is OutputFormat.markdown:
-        typer.echo(views.to_markdown(headers, rows))
+        echo(views.to_markdown(headers, rows))
     else:
         from rich.table import Table
+        from rich.text import Text
 
         table = Table(title=title, header_style="bold", title_justify="left")
         for header in headers:
@@ -220,5 +236,5 @@ def emit_table(
                 header, justify="right" if header in right else "left", overflow="fold", no_wrap=header not in wide
             )
         for row in rows:
-            table.add_row(*row)
+            table.add_row(*(Text(visible(cell)) for cell in row))  # data, never rich markup
         console().print(table)

@@ -18,13 +18,14 @@ from xmtj.cli.common import (
     NoCommitOption,
     OutputFormat,
     app,
-    console,
+    echo,
     emit_table,
     fail,
     handles_errors,
     open_ledger,
     parse_date,
     run_change,
+    say,
     warn_broken_files,
 )
 
@@ -72,11 +73,10 @@ def remind(
     if letter_date < the_day:
         fail(f"成文日期 {letter_date} 早于数据截至日期 {the_day}")
     drafts, skipped = plan_letters(data, the_day, letter_date, project or [], min_light.value, force)
-    err = console(stderr=True)
     for s in skipped:
-        err.print(f"跳过 {s.project_id}：{s.reason}")
+        say(f"跳过 {s.project_id}：{s.reason}")
     if not drafts:
-        err.print(f"截至{the_day}没有需要发函的项目。")
+        say(f"截至{the_day}没有需要发函的项目。")
         return
     headers = ["文号", "项目编号", "项目名称", "主送单位", "亮灯", "原因"]
     rows = [
@@ -93,7 +93,7 @@ def remind(
     title = f"{'将要' if dry_run else '已'}发督办提醒函{len(drafts)}份（数据截至{the_day}，成文日期{letter_date}）"
     if dry_run:
         emit_table(OutputFormat.table, headers, rows, None, title=title, wide=WIDE)
-        err.print("（--dry-run：未写任何文件）")
+        say("（--dry-run：未写任何文件）")
         return
     command = ["xmtj", "remind", "--as-of", the_day.isoformat(), "--date", letter_date.isoformat()]
     command += [f"--project={p}" for p in project or []] + (["--min-light=red"] if min_light is MinLight.red else [])
@@ -141,12 +141,12 @@ def report(
         day = parse_date(as_of, "--as-of") or dt.date(year, 12, 31)
         text = render(data.root, "annual.md.j2", annual_context(data, year, day), data.files)
     if out is None:
-        typer.echo(text, nl=False)
+        echo(text, nl=False)
         return
     from xmtj.briefing import save_briefing
 
     saved = save_briefing(data, out, text, month or str(year), commit=not no_commit and at is None)
-    console(stderr=True).print(f"已写入 {out}" + (f"，已提交 {saved.id[:8]}：{saved.subject}" if saved else ""))
+    say(f"已写入 {out}" + (f"，已提交 {saved.id[:8]}：{saved.subject}" if saved else ""))
 
 
 @app.command()
@@ -185,7 +185,7 @@ def plan(
         for g in groups
     ]
     if summary.projects == 0 and output is OutputFormat.table:
-        console(stderr=True).print(f"没有列入{year}年的重点项目（项目文件的 key_years 中没有 {year}）。")
+        say(f"没有列入{year}年的重点项目（项目文件的 key_years 中没有 {year}）。")
         return
     if output is OutputFormat.json:
         payload: dict[str, Any] = {
@@ -206,11 +206,11 @@ def plan(
                 for by, groups in summary.groups.items()
             },
         }
-        typer.echo(views.to_json(payload))
+        echo(views.to_json(payload))
     elif output is OutputFormat.csv:
-        typer.echo(views.to_csv(headers, rows), nl=False)
+        echo(views.to_csv(headers, rows), nl=False)
     elif output is OutputFormat.markdown:
-        typer.echo(f"{headline}\n\n{views.to_markdown(headers, rows)}")
+        echo(f"{headline}\n\n{views.to_markdown(headers, rows)}")
     else:
-        console().print(headline)
+        say(headline, err=False)
         emit_table(output, headers, rows, None, right=tuple(headers[2:]), wide=("类别",))

@@ -17,6 +17,7 @@ from xmtj.cli.common import (
     MessageOption,
     NoCommitOption,
     app,
+    echo,
     fail,
     handles_errors,
     open_ledger,
@@ -97,7 +98,7 @@ def stdin_is_terminal() -> bool:
 def _ask(label: str, choices: list[str] | None = None, default: str | None = None) -> str:
     if choices:
         for i, choice in enumerate(choices, start=1):
-            typer.echo(f"  {i}. {choice}", err=True)
+            echo(f"  {i}. {choice}", err=True)
         answer = typer.prompt(f"{label}（填序号或名称）", default=default or "", show_default=bool(default), err=True)
         return choices[int(answer) - 1] if answer.isdigit() and 0 < int(answer) <= len(choices) else answer
     return str(typer.prompt(label, default=default or "", show_default=bool(default), err=True))

@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from xmtj.cli.common import AtOption, LedgerOption, OutputFormat, app, console, emit_table, handles_errors
+from xmtj.cli.common import (
+    AtOption,
+    LedgerOption,
+    OutputFormat,
+    app,
+    echo,
+    emit_table,
+    handles_errors,
+    say,
+)
 
 
 class LogFormat(StrEnum):
@@ -39,7 +48,7 @@ def log_command(
     root = find_ledger(explicit=ledger)
     entries = log(root, record_id, since, at)
     if output is LogFormat.json:
-        typer.echo(to_json({"record": record_id, "entries": [e.as_dict() for e in entries]}))
+        echo(to_json({"record": record_id, "entries": [e.as_dict() for e in entries]}))
         return
     rows = []
     for entry in entries:
@@ -86,7 +95,7 @@ def diff_command(
     changes = diff(root, rev, rev2)
     counts = summarize(changes)
     if output is LogFormat.json:
-        typer.echo(
+        echo(
             to_json(
                 {
                     "from": rev or "HEAD",
@@ -104,4 +113,4 @@ def diff_command(
     )
     emit_table(OutputFormat.table, ["文件", "字段变化"], rows, None, title=title, wide=("文件", "字段变化"))
     if counts["retroactive"]:
-        console(stderr=True).print(f"[bold yellow]注意：{counts['retroactive']}处修改涉及已发出通报的月份数据[/]")
+        say(f"[bold yellow]注意：{counts['retroactive']}处修改涉及已发出通报的月份数据[/]")

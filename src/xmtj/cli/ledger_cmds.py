@@ -14,6 +14,7 @@ from xmtj.cli.common import (
     NoCacheOption,
     OutputFormat,
     app,
+    echo,
     handles_errors,
     open_ledger,
     parse_date,
@@ -44,7 +45,7 @@ def check(
     if output is OutputFormat.json:
         from xmtj.views import to_json
 
-        typer.echo(to_json({"problems": [p.as_dict() for p in problems]}))
+        echo(to_json({"problems": [p.as_dict() for p in problems]}))
     elif output in (OutputFormat.csv, OutputFormat.markdown):
         from xmtj.views import to_csv, to_markdown
 
@@ -61,14 +62,14 @@ def check(
             for p in problems
         ]
         if output is OutputFormat.csv:
-            typer.echo(to_csv(headers, rows), nl=False)
+            echo(to_csv(headers, rows), nl=False)
         else:
-            typer.echo(to_markdown(headers, rows))
+            echo(to_markdown(headers, rows))
     else:
         for problem in problems:
-            typer.echo(str(problem))
+            echo(str(problem))
         files = sum(len(getattr(data, k)) for k in ("projects", "issues", "meetings", "letters"))
-        typer.echo(
+        echo(
             f"已检查：项目{len(data.projects)}个、问题{len(data.issues)}个、活动{len(data.meetings)}个、"
             f"督办提醒函{len(data.letters)}份（有效文件{files}个）；错误{counts['error']}处，警告{counts['warning']}处。",
             err=bool(problems),
@@ -118,11 +119,11 @@ def status(
     from xmtj import views
 
     if output is OutputFormat.json:
-        typer.echo(views.to_json(views.status_json(report)))
+        echo(views.to_json(views.status_json(report)))
     elif output is OutputFormat.csv:
-        typer.echo(views.to_csv(*views.table(report)), nl=False)
+        echo(views.to_csv(*views.table(report)), nl=False)
     elif output is OutputFormat.markdown:
-        typer.echo(views.status_markdown(report))
+        echo(views.status_markdown(report))
     else:
         import sys
 

@@ -14,12 +14,12 @@ from xmtj.cli.common import (
     LedgerOption,
     OutputFormat,
     app,
-    console,
     emit_table,
     fail,
     handles_errors,
     open_ledger,
     parse_date,
+    say,
 )
 
 issue_app = typer.Typer(help="问题台账：查看问题清单和单个问题。", no_args_is_help=True, rich_markup_mode=None)
@@ -252,4 +252,4 @@ def letter_list(
         wide=("项目", "主送单位", "反馈情况"),
     )
     if not chosen and output is OutputFormat.table:
-        console(stderr=True).print("没有符合条件的督办提醒函。")
+        say("没有符合条件的督办提醒函。")

@@ -1,0 +1,149 @@
+"""The one place where anything that goes wrong becomes one Chinese line and an exit code.
+
+- a domain error (``XmtjError``): ``错误：…`` and exit 1;
+- a command-line mistake (typer/click's usage errors, in English there): translated, exit 2;
+- anything else is a defect: one line naming the command and what failed, exit 1; the traceback only
+  with ``XMTJ_DEBUG=1``;
+- Ctrl-C: ``已中断``, exit 130.
+
+Every command runs inside ``XmtjGroup.main``, so no command can forget this.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from typing import Any
+
+from typer.core import TyperGroup
+
+from xmtj.fmt import visible
+
+_VALUE_PATTERNS = (
+    (re.compile(r"^(?P<v>.+) is not one of (?P<c>.+)\.$", re.S), "“{v}”不是以下之一：{c}"),
+    (re.compile(r"^(?P<v>.+) is not a valid integer( range)?\.$", re.S), "“{v}”不是整数"),
+    (re.compile(r"^(?P<v>.+) is not a valid float( range)?\.$", re.S), "“{v}”不是数字"),
+    (re.compile(r"^(?P<v>.+) is not a valid boolean\..*$", re.S), "“{v}”不是是/否值"),
+    (re.compile(r"^(?P<v>.+) is not a valid (?P<t>.+)\.$", re.S), "“{v}”不是有效的 {t}"),
+)
+
+
+def _unquote(text: str) -> str:
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1]
+    return text
+
+
+def _choices(text: str) -> str:
+    return "、".join(_unquote(c) for c in text.split(","))
+
+
+def _value_message(message: str) -> str:
+    for pattern, words in _VALUE_PATTERNS:
+        match = pattern.match(message.strip())
+        if match:
+            parts = {k: _unquote(v) for k, v in match.groupdict().items()}
+            if "c" in parts:
+                parts["c"] = _choices(match["c"])
+            return words.format(**parts)
+    return message
+
+
+def _hint(exc: Any) -> str:
+    param = getattr(exc, "param", None)
+    if param is None:
+        return ""
+    opts = [o for o in getattr(param, "opts", []) if o.startswith("--")] or list(getattr(param, "opts", []))
+    if getattr(param, "param_type_name", "") == "argument":
+        return str(param.human_readable_name)
+    return " / ".join(opts) or str(param.name)
+
+
+def usage_message(exc: Exception) -> str:
+    """A typer/click usage error in the office's words."""
+    from typer._click import exceptions as ce
+
+    if isinstance(exc, ce.NoSuchOption):
+        near = f"；是否应为 {'、'.join(sorted(exc.possibilities))}？" if exc.possibilities else ""
+        return f"没有这个选项：{exc.option_name}{near}"
+    if isinstance(exc, ce.MissingParameter):
+        what = "参数" if (exc.param_type or getattr(exc.param, "param_type_name", "")) == "argument" else "选项"
+        return f"缺少{what} {_hint(exc)}".rstrip()
+    if isinstance(exc, ce.BadParameter):
+        return f"{_hint(exc) or '参数'} 的值无效：{_value_message(exc.message)}"
+    message = exc.format_message() if isinstance(exc, ce.ClickException) else str(exc)
+    match = re.match(r"^Option '(.+)' requires an argument\.?$", message) or re.match(
+        r"^Option '(.+)' requires \d+ arguments\.?$", message
+    )
+    if match:
+        return f"选项 {match[1]} 后面需要一个值"
+    match = re.match(r"^No such command '(.+)'\.$", message)
+    if match:
+        return f"没有这个命令：{match[1]}"
+    match = re.match(r"^Got unexpected extra arguments? \((.*)\)$", message)
+    if match:
+        return f"多余的参数：{match[1]}"
+    return f"命令行有误（{message}）"
+
+
+def _command_name(args: list[str]) -> str:
+    words = [a for a in args if not a.startswith("-")][:2]
+    return "xmtj " + " ".join(words) if words else "xmtj"
+
+
+def _say(text: str) -> None:
+    sys.stderr.write(visible(text) + "\n")
+    sys.stderr.flush()
+
+
+class XmtjGroup(TyperGroup):
+    """The top-level group: runs the command and turns every failure into one line (see the module doc)."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: list[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        from typer._click import exceptions as ce
+        from typer.exceptions import Abort
+
+        from xmtj.problems import XmtjError
+
+        argv = list(sys.argv[1:] if args is None else args)
+        try:
+            code = super().main(argv, prog_name, complete_var, False, **extra)
+        except Abort:
+            _say("已取消")
+            sys.exit(1)
+        except ce.NoArgsIsHelpError as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except ce.ClickException as exc:
+            _say(f"错误：{usage_message(exc)}（用 {_command_name(argv)} --help 查看用法）")
+            sys.exit(exc.exit_code)
+        except XmtjError as exc:
+            _say(f"错误：{exc}")
+            sys.exit(1)
+        except KeyboardInterrupt:
+            _say("已中断")
+            sys.exit(130)
+        except Exception as exc:
+            if os.environ.get("XMTJ_DEBUG"):
+                import traceback
+
+                traceback.print_exc()
+            detail = str(exc).strip().splitlines()
+            _say(
+                f"错误：{_command_name(argv)} 未能完成（程序内部错误 {type(exc).__name__}"
+                f"{'：' + detail[0] if detail else ''}）。"
+                "请把这一行报告给维护人员，设置 XMTJ_DEBUG=1 可看到详细信息。"
+            )
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
