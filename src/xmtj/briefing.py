@@ -264,6 +264,9 @@ def _data_through(projects: Iterable[Project], year: int, as_of: dt.date) -> str
 
 def annual_context(ledger: Ledger, year: int, as_of: dt.date) -> dict[str, Any]:
     """The year's work in the figures the annual summary quotes, all counted from records."""
+    from xmtj.metrics import check_period
+
+    check_period(year, as_of)
     lights = ledger.config.lights
     statuses = statuses_for(ledger.projects, ledger.issues, year, as_of, lights)
     summary = summarize(statuses, year, as_of, lights, ledger.config.targets.get(year))

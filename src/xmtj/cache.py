@@ -187,8 +187,8 @@ def shard_name(kind: str, rel: str) -> str:
 class RecordCache:
     """Shards of entries, all read at the first lookup, written back only when changed."""
 
-    def __init__(self, folder: Path, top: Path | None = None) -> None:
-        self.folder = folder / _namespace()
+    def __init__(self, folder: Path, top: Path | None = None, salt: str = "") -> None:
+        self.folder = folder / (_namespace() + (f"-{salt}" if salt else ""))
         self.top = top if top is not None else folder  # where the chain of private folders starts
         self._shards: dict[str, dict[str, Entry]] | None = None
         self._all: dict[str, Entry] = {}  # every shard's entries in one dict: one lookup per file

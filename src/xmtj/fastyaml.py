@@ -17,6 +17,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from xmtj import limits
+
 # PyYAML's implicit resolvers (yaml/resolver.py), compiled once
 _BOOL = re.compile(r"^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$")
 _FLOAT = re.compile(
@@ -272,6 +274,7 @@ def _parse(text: str) -> dict[Any, Any]:
     if "\t" in text or "\r" in text or "---" in text or "..." in text:
         raise Unsupported
     root: dict[Any, Any] = {}
+    max_depth = limits.LIMITS.max_depth  # the full reader's limit: deeper files are left to it
     # stack of (indent of the keys in this mapping, the mapping)
     stack: list[tuple[int, dict[Any, Any]]] = [(0, root)]
     pending: tuple[int, dict[Any, Any], Any] | None = None  # a "key:" awaiting its block value
@@ -304,6 +307,8 @@ def _parse(text: str) -> dict[Any, Any]:
         if pending is not None:
             p_indent, p_map, p_key = pending
             if indent > p_indent:  # the pending key opens a nested block mapping
+                if len(stack) + 1 >= max_depth:
+                    raise Unsupported  # deep nesting: the full reader reports it
                 child: dict[Any, Any] = {}
                 p_map[p_key] = child
                 stack.append((indent, child))

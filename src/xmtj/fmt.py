@@ -119,11 +119,11 @@ def md(value: object) -> str:
 # newline (an ESC sequence can retitle a window or hide text), DEL, the Unicode line and paragraph
 # separators, and the non-characters U+FFFE/U+FFFF. ``xmtj.encoding`` refuses them in ledger files.
 CONTROL_CHARS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff"
-_CONTROL = re.compile(f"[{CONTROL_CHARS}]")
+CONTROL_RE = re.compile(f"[{CONTROL_CHARS}]")
 
 
 def visible(text: str) -> str:
     """``text`` with every control character shown as ``\\x1b``-style escapes (tab and newline kept)."""
-    if not _CONTROL.search(text):
+    if not CONTROL_RE.search(text):
         return text
-    return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
+    return CONTROL_RE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)

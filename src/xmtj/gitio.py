@@ -19,6 +19,10 @@ class GitError(XmtjError):
     """A git command failed."""
 
 
+class UnsafeRepository(GitError):
+    """git refuses the repository: it belongs to another user ("dubious ownership")."""
+
+
 class BadRevision(XmtjError):
     """A revision that git does not know (or that looks like an option)."""
 
@@ -45,6 +49,13 @@ def git(
         )
     except FileNotFoundError:
         raise GitError("找不到 git 命令：请先安装 git") from None
+    if done.returncode != 0 and b"dubious ownership" in done.stderr:
+        # git's own safety rule: never treat such a folder as "not a repository" and go on without it
+        raise UnsafeRepository(
+            f"git 拒绝使用 {root} 的仓库：它属于另一个用户（git 称之为 dubious ownership），"
+            "其中的配置和钩子可能由他人设置。请由仓库的主人操作；如确认可信，可运行 "
+            f"git config --global --add safe.directory {Path(root).resolve()}"
+        )
     if check and done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise GitError(f"git {args[0]} 失败：{message[-1] if message else done.returncode}")

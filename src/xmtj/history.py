@@ -100,10 +100,15 @@ def parse(data: bytes | None) -> dict[str, Any] | None:
     """A file's top-level mapping as plain values, or None if absent or unreadable."""
     if data is None:
         return None
+    from xmtj import limits
+
+    oversize = limits.too_large(data)
+    if oversize:
+        return {"（文件无法解析）": oversize}
     try:
         node = yamlio.compose(yamlio.decode(data))
-    except (yamlio.YamlSyntaxError, yamlio.TextDecodeError):
-        return {"（文件无法解析）": data.decode("utf-8", "replace")[:60]}
+    except (yamlio.YamlSyntaxError, yamlio.TextDecodeError) as exc:
+        return {"（文件无法解析）": exc.message}
     if not isinstance(node, yamlio.MappingNode):
         return {}
     value = yamlio.build(node, [])

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from xmtj import encoding
+from xmtj import encoding, limits
 from xmtj.problems import LedgerInvalid, LedgerNotFound, Problem
 from xmtj.records import (
     MONEY_MAX,
@@ -22,6 +22,7 @@ from xmtj.records import (
     Config,
     Issue,
     Letter,
+    Limits,
     Meeting,
     Project,
     Record,
@@ -245,6 +246,9 @@ def read_mapping(source: Source, rel: str) -> tuple[dict[str, Any] | None, Any, 
 
 def parse_mapping(data: bytes, rel: str) -> tuple[dict[str, Any] | None, Any, list[Problem]]:
     """The top-level mapping of a file's bytes, its node tree, and the problems found on the way."""
+    oversize = limits.too_large(data)
+    if oversize:
+        return None, None, [Problem(rel, None, None, "", oversize)]
     try:
         text = encoding.decode(data)
     except encoding.TextDecodeError as exc:
@@ -334,6 +338,27 @@ def load_config(source: Source) -> tuple[Config, list[Problem]]:
         if config is not None and not problems:
             return config, []
     raise LedgerInvalid("台账设置文件有错误，无法继续：\n" + "\n".join(str(p) for p in problems))
+
+
+def _limits_of(source: Source) -> Limits:
+    """``limits`` of xmtj.yaml, read before anything else (the records are parsed with them); the
+    defaults where they are missing or out of bounds (``check`` then reports the bad value)."""
+    from xmtj.records import LIMIT_BOUNDS
+
+    data = source.read_or_none(CONFIG_FILE)
+    if data is None or limits.too_large(data):
+        return Limits()
+    value, _, _ = parse_mapping(data, CONFIG_FILE)
+    given = value.get("limits") if isinstance(value, dict) else None
+    if not isinstance(given, dict):
+        return Limits()
+    defaults = Limits()
+    chosen = {}
+    for name, (low, high) in LIMIT_BOUNDS.items():
+        number = given.get(name)
+        ok = isinstance(number, int) and not isinstance(number, bool) and low <= number <= high
+        chosen[name] = number if ok else getattr(defaults, name)
+    return Limits(**chosen)
 
 
 def _cached_config(source: Source, store: RecordCache | None) -> Config:
@@ -441,7 +466,7 @@ def _parse_all(
 
     for model in {MODELS[kind] for group in groups.values() for kind, _ in group[:1]}:
         adapter(model)  # pydantic imported and the validators built once, here: every worker inherits them
-    pool = ProcessPoolExecutor(max_workers=workers)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=limits.configure, initargs=(limits.LIMITS,))
     try:
         # biggest groups first, results taken as they finish: the workers never wait for the parent
         futures = {
@@ -547,12 +572,13 @@ def load_ledger(root: Path, at: str | None = None, cache: bool = True, progress:
     from xmtj.sources import source_for
 
     source = source_for(root, at)
+    limits.configure(_limits_of(source))
     store = None
     if cache and at is None and not os.environ.get("XMTJ_NO_CACHE"):
         from xmtj.cache import RecordCache, cache_home
 
         top, folder = cache_home(root)
-        store = RecordCache(folder, top)
+        store = RecordCache(folder, top, salt=f"lim{limits.LIMITS.max_file_kb}.{limits.LIMITS.max_depth}")
     # a large cache: list and stat the files in a forked process while the cache is unpickled here
     scan = _scan_meanwhile(source) if store is not None and store.size() > SCAN_IN_CHILD_BYTES else None
     gc_was_enabled = gc.isenabled()

@@ -18,7 +18,8 @@ from fractions import Fraction
 from typing import Literal
 
 from xmtj.fmt import month_cn, pct, points
-from xmtj.records import Issue, Lights, Project
+from xmtj.problems import XmtjError
+from xmtj.records import YEARS, Issue, Lights, Project
 
 Light = Literal["green", "yellow", "red"]
 LIGHT_WORDS: dict[str, str] = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
@@ -421,6 +422,28 @@ def status_report(
     return StatusReport(summary, tuple(statuses), tuple(groups), by)
 
 
+class ImpossiblePeriod(XmtjError):
+    """A year outside the ledger's range, or a reporting day outside the year reported on."""
+
+
+def check_period(year: int | None, as_of: dt.date | None) -> None:
+    """Refuse figures for a period that cannot exist: a year outside 1990–2100, or a day not in the year.
+
+    Every formula here (时序进度, 1—N月累计, lights) counts from the start of the year reported on to
+    the reporting day, so that day must lie in that year.
+    """
+    low, high = YEARS
+    if year is not None and not low <= year <= high:
+        raise ImpossiblePeriod(f"年度 {year} 无效：应在 {low}—{high} 年之间")
+    if as_of is not None and not low <= as_of.year <= high:
+        raise ImpossiblePeriod(f"截至日期 {as_of.isoformat()} 无效：应在 {low}—{high} 年之间")
+    if year is not None and as_of is not None and as_of.year != year:
+        raise ImpossiblePeriod(
+            f"截至日期 {as_of.isoformat()} 不在 {year} 年内：{year} 年的统计只能截至该年的某一天"
+            f"（例如 --as-of {year}-12-31）"
+        )
+
+
 def resolve_period(
     projects: Iterable[Project], year: int | None, as_of: dt.date | None, today: dt.date | None = None
 ) -> tuple[int, dt.date, str | None]:
@@ -431,6 +454,7 @@ def resolve_period(
     progress yet is reported as of today (the year's last day for a past year, its first for a
     future one).
     """
+    check_period(year, as_of)
     if as_of is not None:
         return (year or as_of.year), as_of, None
     months = [m for p in projects for m in p.progress if year is None or m.startswith(f"{year:04d}-")]

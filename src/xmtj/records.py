@@ -19,12 +19,15 @@ from typing import Annotated, Any, Literal
 ID_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_-]*$"
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 YEARS = (1990, 2100)
-# what a failed pattern or bound means, in the office's words (the loader turns pydantic's errors into these)
 OFFSET_PATTERN = r"^[+-](0[0-9]|1[0-4]):[0-5][0-9]$"
+# text without control characters (see xmtj.fmt.CONTROL_CHARS): also those written as escapes ("\e")
+TEXT_PATTERN = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]*$"
+# what a failed pattern or bound means, in the office's words (the loader turns pydantic's errors into these)
 PATTERN_WORDS = {
+    TEXT_PATTERN: "含有不可见的控制字符（如 ESC、NUL），请删除",
     ID_PATTERN: "编号只能由字母、数字、“-”和“_”组成，且不能以“-”开头",
     MONTH_PATTERN: "月份应写作 YYYY-MM，例如 2021-03",
-    OFFSET_PATTERN: "时区应写作与 UTC 的时差，例如 \"+08:00\"（北京时间）",
+    OFFSET_PATTERN: '时区应写作与 UTC 的时差，例如 "+08:00"（北京时间）',
 }
 YEAR_WORDS = "年份应为四位数字，例如 2021"
 CONFIG = {"extra": "forbid", "str_strip_whitespace": True}  # pydantic's settings for every record
@@ -82,9 +85,7 @@ class NonNegative:
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
         from pydantic_core import core_schema
 
-        return core_schema.decimal_schema(
-            ge=Decimal(0), le=MONEY_MAX, decimal_places=MONEY_PLACES, allow_inf_nan=False
-        )
+        return core_schema.decimal_schema(ge=Decimal(0), le=MONEY_MAX, decimal_places=MONEY_PLACES, allow_inf_nan=False)
 
 
 class Bounded:
@@ -169,7 +170,7 @@ Year = Annotated[int, Between(*YEARS)]
 Money = Annotated[Decimal, NonNegative(), Check(_number)]
 Points = Annotated[Decimal, Bounded(Decimal(0), Decimal(100)), Check(_number)]  # 百分点 thresholds
 Figure = Annotated[Decimal, Bounded(-MONEY_MAX, MONEY_MAX), Check(_number)]  # a figure kept in a letter
-Text = str
+Text = Annotated[str, Pattern(TEXT_PATTERN)]
 
 InvestmentType = Literal["政府投资", "社会投资"]
 SixNew = Literal["新基建", "新技术", "新材料", "新装备", "新产品", "新业态"]
@@ -392,12 +393,15 @@ class GitSettings(Part):
     verify: bool = True  # run the repository's commit hooks; false passes --no-verify to git
 
 
+LIMIT_BOUNDS = {"max_file_kb": (1, 100_000), "max_depth": (5, 200)}
+
+
 @frozen
 class Limits(Part):
     """What one record file may be: size and nesting (an office's file needs far less)."""
 
-    max_file_kb: Annotated[int, Between(1, 100_000)] = 1024
-    max_depth: Annotated[int, Between(5, 200)] = 20
+    max_file_kb: Annotated[int, Between(*LIMIT_BOUNDS["max_file_kb"])] = 1024
+    max_depth: Annotated[int, Between(*LIMIT_BOUNDS["max_depth"])] = 20
 
 
 @frozen

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -191,14 +192,30 @@ def status_json(report: StatusReport) -> dict[str, Any]:
 
 
 def to_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    """JSON as UTF-8 text; strict (no NaN or Infinity), and no control character left raw (json escapes
+    C0 itself; C1, U+2028/2029 and U+FFFE/FFFF are escaped here as ``\\u0085``)."""
+    text = json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)
+    return fmt.CONTROL_RE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+
+
+_CSV_NUMBER = re.compile(r"^[-+]?[0-9][0-9,]*(\.[0-9]+)?%?$")
+
+
+def csv_cell(cell: str) -> str:
+    """A cell that Excel/WPS will not run as a formula: text starting with = + - @ tab or CR gets a
+    leading ``'`` (OWASP's rule); numbers, negative ones included, stay numbers."""
+    text = fmt.visible(cell)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _CSV_NUMBER.match(text):
+        return "'" + text
+    return text
 
 
 def to_csv(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Every CSV the tool writes goes through here (see ``csv_cell``)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerow([csv_cell(h) for h in headers])
+    writer.writerows([csv_cell(c) for c in row] for row in rows)
     return out.getvalue()
 
 

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from xmtj import limits
 from xmtj.encoding import Position, TextDecodeError, decode
 
 __all__ = [
@@ -80,7 +81,11 @@ class Duplicate:
 
 
 _SYNTAX_HINTS = (
-    ("mapping values are not allowed here", "此处不能出现“键: 值”，请检查缩进或给含冒号的文本加引号"),
+    (
+        "mapping values are not allowed here",
+        "值里有半角冒号加空格（“: ”），YAML 会把它当成新的“键: 值”；"
+        '请给整段文字加引号（例如 "说明: 已开工"），或改用全角冒号“：”，也请检查缩进',
+    ),
     ("could not find expected ':'", "缺少冒号“:”，或缩进不一致"),
     ("found duplicate anchor", "锚点重复"),
     ("did not find expected key", "缩进不一致，或列表项“- ”与键混在同一层"),
@@ -92,9 +97,35 @@ _SYNTAX_HINTS = (
 )
 
 
+def _at(mark: Any) -> Position | None:
+    return Position(mark.line + 1, mark.column + 1) if mark is not None else None
+
+
+def _check_structure(text: str) -> None:
+    """Refuse anchors, aliases and deep nesting before a node tree is built.
+
+    An office's file never needs them, and they are how a small file becomes an enormous value (the
+    "billion laughs" alias bomb) or exhausts the stack (a list nested a thousand deep).
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise YamlSyntaxError("台账文件中不允许使用锚点（&）和别名（*）：请把每个值直接写出", _at(event.start_mark))
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > limits.LIMITS.max_depth:
+                raise YamlSyntaxError(
+                    f"嵌套层数超过上限（{limits.LIMITS.max_depth} 层）：台账文件不需要这么深的结构",
+                    _at(event.start_mark),
+                )
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
 def compose(text: str) -> Node | None:
-    """The node tree of one YAML document (None for an empty one)."""
+    """The node tree of one YAML document (None for an empty one); see ``_check_structure``."""
     try:
+        _check_structure(text)
         return yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -102,7 +133,7 @@ def compose(text: str) -> Node | None:
         hint = next((zh for en, zh in _SYNTAX_HINTS if en in raw), "")
         if mark is not None and "\t" in text[max(mark.index - 1, 0) : mark.index + 1]:
             hint = "不能用 Tab 缩进，请改用空格"  # libyaml's message does not name the tab
-        message = "YAML 语法错误" + (f"：{hint}" if hint else "") + f"（{raw}）"
+        message = f"YAML 语法错误：{hint}" if hint else f"YAML 语法错误（{raw}）"
         position = Position(mark.line + 1, mark.column + 1) if mark else None
         raise YamlSyntaxError(message, position) from None
     except yaml.YAMLError as exc:

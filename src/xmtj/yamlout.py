@@ -9,20 +9,31 @@ from typing import Any
 import yaml
 
 
-def _decimal_free(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, Mapping):
-        return {k: _decimal_free(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_decimal_free(v) for v in value]
-    return value
+class _Dumper(yaml.SafeDumper):
+    """PyYAML's safe dumper, with Decimals written exactly as their digits (never through float)."""
+
+
+def _decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNode:
+    text = plain_decimal(value)
+    tag = "tag:yaml.org,2002:int" if "." not in text else "tag:yaml.org,2002:float"
+    return dumper.represent_scalar(tag, text)
+
+
+_Dumper.add_representer(Decimal, _decimal)
+
+
+def plain_decimal(value: Decimal) -> str:
+    """A Decimal's exact digits in plain notation: 1E+3 -> 1000, 1200.50 -> 1200.5, 0E-4 -> 0."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 def flow(value: Any) -> str:
-    """One value in YAML flow style, quoted only where YAML needs it."""
-    text = yaml.safe_dump(
-        _decimal_free(value), default_flow_style=True, allow_unicode=True, width=1_000_000, sort_keys=False
+    """One value in YAML flow style, quoted only where YAML needs it; reads back as exactly ``value``."""
+    text = yaml.dump(
+        value, Dumper=_Dumper, default_flow_style=True, allow_unicode=True, width=1_000_000, sort_keys=False
     )
     return text.strip().removesuffix("...").strip()
 

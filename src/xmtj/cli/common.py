@@ -80,13 +80,13 @@ def say(text: str, style: str = "", err: bool = True) -> None:
     """One line through rich (styled on a terminal), never read as rich markup."""
     from rich.text import Text
 
-    console(stderr=err).print(Text(visible(text), style=style))
+    console(stderr=err).print(Text(visible(text), style=style), soft_wrap=True)
 
 
 def fail(message: str, code: int = 1) -> None:
     from rich.text import Text
 
-    console(stderr=True).print(Text.assemble(("错误：", "bold red"), visible(message)))
+    console(stderr=True).print(Text.assemble(("错误：", "bold red"), visible(message)), soft_wrap=True)
     raise typer.Exit(code)
 
 

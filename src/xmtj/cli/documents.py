@@ -111,7 +111,7 @@ MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 def report(
     ledger: LedgerOption = None,
     month: Annotated[str | None, typer.Option("--month", "-m", help="月度通报：YYYY-MM，数据截至该月末")] = None,
-    year: Annotated[int | None, typer.Option("--year", "-y", help="年度总结：年份")] = None,
+    year: Annotated[int | None, typer.Option("--year", "-y", min=1990, max=2100, help="年度总结：年份")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="年度总结的统计截至日期（默认该年12月31日）")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="写入文件（默认输出到屏幕）")] = None,
     at: AtOption = None,
@@ -152,7 +152,7 @@ def report(
 @app.command()
 @handles_errors
 def plan(
-    year: Annotated[int, typer.Option("--year", "-y", help="年度")],
+    year: Annotated[int, typer.Option("--year", "-y", min=1990, max=2100, help="年度")],
     ledger: LedgerOption = None,
     at: AtOption = None,
     output: FormatOption = OutputFormat.table,

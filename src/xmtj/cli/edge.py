@@ -25,6 +25,7 @@ _VALUE_PATTERNS = (
     (re.compile(r"^(?P<v>.+) is not a valid integer( range)?\.$", re.S), "“{v}”不是整数"),
     (re.compile(r"^(?P<v>.+) is not a valid float( range)?\.$", re.S), "“{v}”不是数字"),
     (re.compile(r"^(?P<v>.+) is not a valid boolean\..*$", re.S), "“{v}”不是是/否值"),
+    (re.compile(r"^(?P<v>.+) is not in the range (?P<r>.+)\.$", re.S), "“{v}”超出范围（{r}）"),
     (re.compile(r"^(?P<v>.+) is not a valid (?P<t>.+)\.$", re.S), "“{v}”不是有效的 {t}"),
 )
 
@@ -47,6 +48,8 @@ def _value_message(message: str) -> str:
             parts = {k: _unquote(v) for k, v in match.groupdict().items()}
             if "c" in parts:
                 parts["c"] = _choices(match["c"])
+            if "r" in parts:
+                parts["r"] = re.sub(r"^(\S+)<=x<=(\S+)$", r"\1—\2", parts["r"])
             return words.format(**parts)
     return message
 
@@ -88,9 +91,18 @@ def usage_message(exc: Exception) -> str:
     return f"命令行有误（{message}）"
 
 
+GROUPS = ("issue", "meeting", "letter", "project")  # commands with sub-commands
+
+
 def _command_name(args: list[str]) -> str:
-    words = [a for a in args if not a.startswith("-")][:2]
-    return "xmtj " + " ".join(words) if words else "xmtj"
+    """``xmtj status``, ``xmtj issue list``: the command as typed, without its values."""
+    words: list[str] = []
+    for arg in args:
+        if arg.startswith("-"):
+            break
+        words.append(arg)
+    words = words[:2] if words[:1] and words[0] in GROUPS else words[:1]
+    return " ".join(["xmtj", *words])
 
 
 def _say(text: str) -> None:
@@ -126,7 +138,9 @@ class XmtjGroup(TyperGroup):
             exc.show()
             sys.exit(exc.exit_code)
         except ce.ClickException as exc:
-            _say(f"错误：{usage_message(exc)}（用 {_command_name(argv)} --help 查看用法）")
+            ctx = getattr(exc, "ctx", None)
+            where = ctx.command_path if ctx is not None else "xmtj"
+            _say(f"错误：{usage_message(exc)}（用 {where} --help 查看用法）")
             sys.exit(exc.exit_code)
         except XmtjError as exc:
             _say(f"错误：{exc}")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Any
 
 import typer
@@ -33,14 +33,13 @@ EVENT_PREFIX = {"调度会": "DD", "集中开工": "KG", "集中观摩": "GM"}
 
 
 def _money(raw: str, option: str) -> Decimal:
+    from xmtj.records import NotANumber, parse_number
+
     try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        fail(f"{option} 应为数字（万元），现为“{raw}”")
+        return parse_number(raw)
+    except NotANumber as exc:
+        fail(f"{option} {exc}")
         raise
-    if not value.is_finite():
-        fail(f"{option} 应为有限的数字")
-    return value
 
 
 @app.command()

@@ -84,7 +84,9 @@ def status(
     ledger: LedgerOption = None,
     at: AtOption = None,
     no_cache: NoCacheOption = False,
-    year: Annotated[int | None, typer.Option("--year", "-y", help="年度（默认：有进度数据的最近月份所在年）")] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", "-y", min=1990, max=2100, help="年度（默认：有进度数据的最近月份所在年）")
+    ] = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="统计截至日期 YYYY-MM-DD（默认：有进度数据的最近月份月末）")
     ] = None,

@@ -37,7 +37,7 @@ class EventKind(StrEnum):
 
 
 AsOfOption = Annotated[str | None, typer.Option("--as-of", help="按哪一天判断未办结、逾期（默认今天）YYYY-MM-DD")]
-YearOption = Annotated[int | None, typer.Option("--year", "-y", help="年度")]
+YearOption = Annotated[int | None, typer.Option("--year", "-y", min=1990, max=2100, help="年度")]
 
 
 def _d(day: dt.date | None) -> str:

@@ -1,0 +1,429 @@
+"""What hostile input, two clerks at once and a failing git must never do to the ledger (issue #9).
+
+One test (or one parametrised group) per class of defect found by the hostile tester; each fails on the
+code before the fix. git runs without the machine's configuration (identity and dates pinned through the
+environment).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import LedgerDir, Run
+from xmtj import cache, yamlio
+from xmtj.loader import load_ledger, parse_mapping
+
+GIT_ENV = {
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_AUTHOR_NAME": "测试员甲",
+    "GIT_AUTHOR_EMAIL": "a@example.com",
+    "GIT_COMMITTER_NAME": "测试员甲",
+    "GIT_COMMITTER_EMAIL": "a@example.com",
+    "GIT_AUTHOR_DATE": "2021-12-01T10:00:00+08:00",
+    "GIT_COMMITTER_DATE": "2021-12-01T10:00:00+08:00",
+}
+
+
+def git(root: Path, *args: str, check: bool = True) -> str:
+    done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
+    if check and done.returncode != 0:
+        raise AssertionError(done.stderr)
+    return done.stdout
+
+
+@pytest.fixture
+def git_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    monkeypatch.setenv("HOME", str(home))
+    for key, value in GIT_ENV.items():
+        monkeypatch.setenv(key, value)
+
+
+@pytest.fixture
+def repo(ledger: LedgerDir, git_env: None) -> LedgerDir:
+    ledger.project("P1", "annual_plan: {2021: 1200}\nprogress:\n  2021-01: 100\n")
+    ledger.project("P2")
+    git(ledger.root, "init", "-q", "-b", "main")
+    git(ledger.root, "add", "-A")
+    git(ledger.root, "commit", "-q", "-m", "初始台账")
+    return ledger
+
+
+def problems_of(root: Path) -> list[str]:
+    return [str(p) for p in load_ledger(root, cache=False).problems]
+
+
+# --- 1. code execution --------------------------------------------------------------------------
+
+
+class Planted:
+    """A pickle that runs code when loaded."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_a_planted_cache_shard_runs_nothing(repo: LedgerDir, run: Run, tmp_path: Path) -> None:
+    assert run("status", "--year", "2021", ledger=repo).exit_code == 0
+    folder = cache.RecordCache(cache.cache_folder(repo.root)).folder
+    shards = [p for p in cache.cache_folder(repo.root).rglob("*.pickle")] or [folder / "projects-00.pickle"]
+    marker = tmp_path / "pwned"
+    for shard in shards:
+        shard.parent.mkdir(parents=True, exist_ok=True)
+        shard.write_bytes(pickle.dumps({"data/projects/P1.yaml": Planted(marker)}))
+        shard.chmod(0o600)
+    result = run("status", "--year", "2021", ledger=repo)
+    assert result.exit_code == 0, result.output
+    assert not marker.exists()
+    assert "重点项目2个" in result.stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="ownership is a POSIX notion")
+def test_a_cache_someone_else_can_write_is_not_read(repo: LedgerDir) -> None:
+    top, folder = cache.cache_home(repo.root)
+    assert top == (repo.root / ".git").resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    folder.chmod(0o777)
+    store = cache.RecordCache(folder, top)
+    assert store.empty()  # a folder others may write is never read
+    assert not cache.private_chain(top, folder)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs to give a folder away (root)")
+def test_a_git_folder_of_another_user_is_passed_over(repo: LedgerDir) -> None:
+    os.chown(repo.root / ".git", 12345, 12345)
+    try:
+        _, folder = cache.cache_home(repo.root)
+        assert ".git" not in folder.parts
+    finally:
+        os.chown(repo.root / ".git", 0, 0)
+
+
+def test_a_repository_git_calls_dubious_is_refused_not_ignored(
+    repo: LedgerDir, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GIT_TEST_ASSUME_DIFFERENT_OWNER", "1")
+    before = (repo.root / "data/projects/P1.yaml").read_bytes()
+    result = run("progress", "P1", "--month", "2021-02", "--amount", "5", ledger=repo)
+    assert result.exit_code == 1
+    assert "属于另一个用户" in result.stderr and "safe.directory" in result.stderr
+    assert (repo.root / "data/projects/P1.yaml").read_bytes() == before
+    result = run("status", "--at", "HEAD", ledger=repo)
+    assert result.exit_code == 1 and "属于另一个用户" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{{ cycler.__init__.__globals__.os.system('touch PWNED') }}",
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{% set x = [] %}{{ x.append(1) }}",
+    ],
+)
+def test_a_ledger_template_cannot_run_code(
+    ledger: LedgerDir, run: Run, template: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ledger.project("P1", "annual_plan: {2021: 1200}\nprogress:\n  2021-01: 100\n")
+    ledger.write("templates/report.md.j2", template)
+    monkeypatch.chdir(ledger.root)
+    result = run("report", "--month", "2021-01", ledger=ledger)
+    assert result.exit_code == 1
+    assert "不允许" in result.stderr
+    assert "Traceback" not in result.output
+    assert not (ledger.root / "PWNED").exists()
+
+
+# --- 5. parser limits ---------------------------------------------------------------------------
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(9)
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(BOMB, ":1:4: 台账文件中不允许使用锚点（&）和别名（*）", id="alias-bomb"),
+        pytest.param("id: P1\nname: &n 甲\n", ":2:7: 台账文件中不允许使用锚点", id="anchor"),
+        pytest.param("id: P1\nremarks: " + "[" * 500 + "]" * 500 + "\n", "嵌套层数超过上限（20 层）", id="deep-flow"),
+        pytest.param(
+            "id: P1\n" + "".join(" " * (2 * i) + f"k{i}:\n" for i in range(30)) + " " * 60 + "v: 1\n",
+            "嵌套层数超过上限（20 层）",
+            id="deep-block",
+        ),
+        pytest.param("id: P1\nremarks: " + "长" * 400_000 + "\n", "文件过大（1171 KB，上限 1024 KB）", id="too-large"),
+    ],
+)
+def test_parser_limits_hold_in_both_readers_and_other_files_still_count(
+    ledger: LedgerDir, text: str, expected: str
+) -> None:
+    ledger.write("data/projects/BAD.yaml", text)
+    ledger.project("P2")
+    loaded = load_ledger(ledger.root, cache=False)
+    assert [p.id for p in loaded.projects] == ["P2"]
+    messages = [str(p) for p in loaded.problems]
+    assert len(messages) == 1 and expected in messages[0], messages
+
+
+def test_the_limits_are_set_in_xmtj_yaml(ledger: LedgerDir) -> None:
+    deep = "id: P1\nremarks: " + "[" * 25 + "]" * 25 + "\n"
+    ledger.write("data/projects/BAD.yaml", deep)
+    assert any("20 层" in p for p in problems_of(ledger.root))
+    config = (ledger.root / "xmtj.yaml").read_text(encoding="utf-8")
+    ledger.write("xmtj.yaml", config + "limits: {max_depth: 30}\n")
+    assert not any("层" in p for p in problems_of(ledger.root))
+
+
+def test_an_alias_bomb_only_in_history_is_refused(repo: LedgerDir, run: Run) -> None:
+    repo.write("data/projects/P2.yaml", "id: P2\n" + BOMB)
+    git(repo.root, "commit", "-qam", "炸弹")
+    for args in (("log",), ("status", "--at", "HEAD", "--year", "2021"), ("check", "--at", "HEAD")):
+        result = run(*args, ledger=repo)
+        assert "Traceback" not in result.output
+        assert result.exit_code in (0, 1)
+
+
+# --- 6. money and numbers -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("0x4B0", "应为普通数字（如 1200 或 1200.5），现为“0x4B0”"),
+        ("1:20:00", "现为“1:20:00”"),
+        ("1e5000", "现为“1e5000”"),
+        ("1.5e+3", "现为“1.5e+3”"),
+        ("1_000", "现为“1_000”"),
+        (".inf", "现为“.inf”"),
+        ("１２００", "应为半角数字，现为全角“１２００”；请改为半角数字 1200"),
+        ("1,200", "请去掉千分位逗号，写作 1200"),
+        ("12345678901234567.5", "数额过大：不能超过 1000000000000 万元"),
+        ("1200.12345", "最多保留4位小数"),
+    ],
+)
+def test_money_only_in_plain_bounded_form(ledger: LedgerDir, value: str, expected: str) -> None:
+    ledger.project("P1", f"annual_plan:\n  2021: {value}\n")
+    messages = problems_of(ledger.root)
+    assert len(messages) == 1 and "annual_plan.2021" in messages[0] and expected in messages[0], messages
+
+
+def test_a_huge_amount_is_refused_on_the_command_line_and_written_exactly_otherwise(repo: LedgerDir, run: Run) -> None:
+    path = repo.root / "data/projects/P1.yaml"
+    before = path.read_bytes()
+    result = run("progress", "P1", "--month", "2021-02", "--amount", "12345678901234567.5", ledger=repo)
+    assert result.exit_code == 1 and "数额过大" in result.stderr
+    assert path.read_bytes() == before
+    for bad in ("0x10", "1e3", "１２"):
+        result = run("progress", "P1", "--month", "2021-02", "--amount", bad, ledger=repo)
+        assert result.exit_code == 1 and "--amount" in result.stderr, result.output
+    assert run("progress", "P1", "--month", "2021-02", "--amount", "123456789012.1234", ledger=repo).exit_code == 0
+    assert "2021-02: 123456789012.1234\n" in path.read_text(encoding="utf-8")
+
+
+def test_status_json_is_strict_json(ledger: LedgerDir, run: Run) -> None:
+    ledger.project("P1", "annual_plan: {2021: 1e400}\n")
+    ledger.project("P2", "annual_plan: {2021: 100}\nprogress: {2021-01: 50}\n")
+    result = run("status", "--year", "2021", "--as-of", "2021-01-31", "--format", "json", ledger=ledger)
+    assert result.exit_code == 0
+    json.loads(result.stdout, parse_constant=lambda c: pytest.fail(f"{c} in JSON"))
+
+
+def test_numbers_in_other_forms_stay_text_in_text_fields(ledger: LedgerDir) -> None:
+    ledger.project("P1", "contact: {name: 赵某, phone: 0755}\nremarks: 1:20\n")
+    loaded = load_ledger(ledger.root, cache=False)
+    assert loaded.problems == []
+    project = loaded.projects[0]
+    assert project.contact is not None and project.contact.phone == "0755"
+    assert project.remarks == "1:20"
+
+
+# --- 7. control characters ------------------------------------------------------------------------
+
+CONTROLS = ["\x00", "\x1b", "\x07", "\x7f", "\x85", "\x9b", "\u2028", "\u2029", "\ufffe"]
+
+
+@pytest.mark.parametrize("char", CONTROLS, ids=[f"U+{ord(c):04X}" for c in CONTROLS])
+def test_control_characters_are_refused_by_both_readers_alike(ledger: LedgerDir, char: str) -> None:
+    ledger.project("P1", name=f"项目{char}名称")
+    messages = problems_of(ledger.root)
+    assert messages == [
+        f"data/projects/P1.yaml:2:9: 第2行第9列有不可见的控制字符 U+{ord(char):04X}，台账文件中不允许出现；请在编辑器中删除它"
+    ]
+
+
+def test_fast_and_full_reader_agree_on_control_characters() -> None:
+    for char in CONTROLS:
+        data = f"name: 甲{char}乙\n".encode()
+        fast_problems = parse_mapping(data, "x.yaml")[2]
+        assert fast_problems and "控制字符" in fast_problems[0].message
+        try:
+            yamlio.compose(yamlio.decode(data))
+        except yamlio.TextDecodeError as exc:
+            assert "控制字符" in exc.message
+        else:
+            pytest.fail("the full reader accepted a control character")
+
+
+def test_no_raw_control_character_reaches_the_terminal(repo: LedgerDir, run: Run, tmp_path: Path) -> None:
+    evil = repo.root / "data/projects/E\x1b]0;hacked\x07.yaml"
+    evil.write_text("id: E\nname: \x1b[8m隐藏\n", encoding="utf-8")
+    result = run("check", ledger=repo)
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "\\x1b" in result.output
+    for fmt in ("json", "csv", "markdown"):
+        out = run("check", "--format", fmt, ledger=repo).output
+        assert "\x1b" not in out and "\x07" not in out
+    result = run(
+        "issue", "new", "-d", "甲\x1b[2J乙", "--category", "其他", "--source", "调度会", "--unit", "单位", ledger=repo
+    )
+    assert result.exit_code == 1 and "\x1b" not in result.output and "控制字符" in result.output
+
+
+# --- 8. CSV formula injection ---------------------------------------------------------------------
+
+
+def test_csv_cells_never_start_a_formula_and_numbers_stay_numbers(ledger: LedgerDir, run: Run) -> None:
+    for i, name in enumerate(['=HYPERLINK("http://x","点我")', "+cmd|' /C calc'!A0", "@SUM(A1:A9)", "-2+3+cmd|x"]):
+        ledger.project(f"P{i}", "annual_plan: {2021: 100}\nprogress: {2021-01: 5}\n", name=name)
+    result = run("status", "--year", "2021", "--as-of", "2021-06-30", "--format", "csv", ledger=ledger)
+    assert result.exit_code == 0
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    names = [row[1] for row in rows[1:]]
+    assert all(name.startswith("'") for name in names), names
+    lags = [row[7] for row in rows[1:]]
+    assert all(lag.startswith("-") and lag[1:].replace(".", "").isdigit() for lag in lags), lags
+
+
+# --- 13. impossible periods and settings ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("status", "--year", "2022", "--as-of", "2021-06-30"), "截至日期 2021-06-30 不在 2022 年内"),
+        (("status", "--year", "2021", "--as-of", "2022-03-01"), "截至日期 2022-03-01 不在 2021 年内"),
+        (("status", "--year", "99999"), "“99999”超出范围（1990—2100）"),
+        (("status", "--year", "-5"), "“-5”超出范围（1990—2100）"),
+        (("status", "--as-of", "9999-01-01"), "截至日期 9999-01-01 无效"),
+        (("report", "--year", "2021", "--as-of", "2022-01-01"), "不在 2021 年内"),
+        (("plan", "--year", "0"), "超出范围"),
+    ],
+)
+def test_impossible_periods_are_refused(ledger: LedgerDir, run: Run, args: tuple[str, ...], expected: str) -> None:
+    ledger.project("P1")
+    result = run(*args, ledger=ledger)
+    assert result.exit_code in (1, 2)
+    assert expected in result.stderr, result.stderr
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        ("lights: {red_start_months: 100000000000}", "lights.red_start_months: 应不大于60"),
+        ("letters: {feedback_days: 100000000}", "letters.feedback_days: 应不大于365"),
+        ("lights: {yellow_gap: -5}", "lights.yellow_gap: 不能为负数"),
+        ("lights: {yellow_gap: 40, red_gap: 20}", "red_gap（20）不能小于 yellow_gap（40）"),
+        ("limits: {max_depth: 1}", "limits.max_depth: 应不小于5"),
+    ],
+)
+def test_settings_out_of_bounds_are_refused_by_every_command(
+    ledger: LedgerDir, run: Run, setting: str, expected: str
+) -> None:
+    config = (ledger.root / "xmtj.yaml").read_text(encoding="utf-8")
+    ledger.write("xmtj.yaml", config + setting + "\n")
+    ledger.project("P1")
+    for args in (("check",), ("status",), ("remind", "--dry-run")):
+        result = run(*args, ledger=ledger)
+        assert result.exit_code == 1, result.output
+        assert expected in result.stderr, result.stderr
+
+
+# --- 14. no traceback, ever -----------------------------------------------------------------------
+
+GARBAGE = [
+    [],
+    ["--year", "x"],
+    ["--year", "99999"],
+    ["--as-of", "2021-13-45"],
+    ["--month", "2021-13"],
+    ["--format", "xml"],
+    ["--at", "-x"],
+    ["--at", "nosuchrev"],
+    ["--since", "2021-13-45"],
+    ["--by", "nothing"],
+    ["ZZZ", "--month", "2021-02", "--amount", "1"],
+    ["P1", "no_such_field", "1"],
+    ["P1", "total_investment", "0x10"],
+    ["--date", "yesterday"],
+    ["--bogus"],
+    ["\x1b[2J"],
+]
+
+
+def _commands() -> list[list[str]]:
+    from typer.main import get_command
+
+    from xmtj.cli import app
+
+    group = get_command(app)
+    out = []
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        subs = getattr(command, "commands", None)
+        if subs:
+            out += [[name, sub] for sub in subs]
+        else:
+            out.append([name])
+    return out
+
+
+def test_every_command_with_garbage_arguments_gives_one_chinese_line(repo: LedgerDir, run: Run) -> None:
+    seen = 0
+    for command in _commands():
+        for garbage in GARBAGE:
+            result = run(*command, *garbage, ledger=repo)  # the fixture re-raises any exception
+            assert "Traceback" not in result.output, (command, garbage)
+            if result.exit_code != 0:
+                assert "错误" in result.stderr or "Usage" in result.output, (command, garbage, result.output)
+                assert not any(word in result.stderr for word in ("Invalid value", "No such option", "Missing")), (
+                    command,
+                    garbage,
+                    result.stderr,
+                )
+            seen += 1
+    assert seen > 200
+
+
+def test_an_internal_error_is_one_line_and_a_traceback_only_when_asked(ledger: LedgerDir, tmp_path: Path) -> None:
+    ledger.project("P1")
+    code = (
+        "import sys, xmtj.metrics\n"
+        "def boom(*a, **k): raise ZeroDivisionError('division by zero')\n"
+        "xmtj.metrics.status_report = boom\n"
+        f"sys.argv = ['xmtj', 'status', '--ledger', {str(ledger.root)!r}]\n"
+        "import xmtj.cli; xmtj.cli.main()\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "XMTJ_DEBUG"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 1
+    assert done.stderr.startswith("错误：xmtj status 未能完成（程序内部错误 ZeroDivisionError：division by zero）")
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    debug = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env={**env, "XMTJ_DEBUG": "1"}, check=False
+    )
+    assert "Traceback" in debug.stderr and debug.returncode == 1
