@@ -296,10 +296,10 @@ def test_no_commit_and_no_identity(run: Run, repo: Path, monkeypatch: pytest.Mon
     for var in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
         monkeypatch.delenv(var)
     result = run("progress", "P1", "--month", "2021-12", "--amount", "10", ledger=repo)
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # all or nothing: a commit that cannot be made means no file is written
     assert 'git config --global user.name "您的姓名"' in result.stderr
     assert head(repo) == before
-    assert "2021-12: 10" in (repo / "data/projects/P1.yaml").read_text(encoding="utf-8")
+    assert "2021-12: 10" not in (repo / "data/projects/P1.yaml").read_text(encoding="utf-8")
 
 
 def test_a_ledger_outside_git_works_without_commits(run: Run, tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ Every figure here is counted from records; the templates only arrange and word t
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -305,22 +306,32 @@ def save_briefing(ledger: Ledger, out: Path, text: str, period: str, commit: boo
     The mark lets ``xmtj diff`` and ``xmtj log`` flag later changes to the figures it reported.
     """
     from xmtj import __version__
-    from xmtj.writer import FileTransaction
+    from xmtj.writer import FileTransaction, no_symlink
 
-    target = (out if out.is_absolute() else Path.cwd() / out).resolve()
-    transaction = FileTransaction(target.parent)
+    # where the clerk asked, without following any symlink: a link committed in the ledger (or put in
+    # the way) must not redirect the write elsewhere
+    target = Path(os.path.abspath(out))
+    root = Path(os.path.abspath(ledger.root))
+    inside = target.is_relative_to(root)
+    transaction = FileTransaction(root if inside else target.parent)
+    no_symlink(transaction.root, target)
     if target.exists():
         transaction.replace(target, text, target.read_bytes())
     else:
         transaction.create(target, text)
-    root = ledger.root.resolve()
-    inside = target.is_relative_to(root)
-    can_commit = commit and inside and gitio.is_repository(root) and not gitio.identity_missing(root)
+    can_commit = commit and inside and gitio.is_repository(root)
     rel = target.relative_to(root).as_posix() if inside else ""
-    if can_commit and gitio.dirty(root, [rel]):
-        can_commit = False  # edited by hand since it was last committed: leave that to the clerk
+    if can_commit:
+        gitio.check_ready(root)  # before writing: a commit that cannot be made means nothing is written
+        if gitio.dirty(root, [rel]):
+            can_commit = False  # edited by hand since it was last committed: leave that to the clerk
     transaction.commit()
     if not can_commit:
         return None
     message = f"通报: {period}\n\nXmtj-Report: {period}\nXmtj-Version: {__version__}\n"
-    return gitio.commit_files(root, [rel], message)
+    try:
+        return gitio.commit_files(root, [rel], message, verify=ledger.config.git.verify)
+    except gitio.GitError as exc:
+        transaction.rollback()
+        gitio.unstage(root, [rel])
+        raise gitio.GitError(f"{exc}；已撤销写入的通报文件") from None

@@ -47,7 +47,7 @@ def file_key(stat: os.stat_result) -> Key:
 
 def key_of(path: str) -> Key | None:
     try:
-        return file_key(os.stat(path))
+        return file_key(os.lstat(path))  # the file itself: a symlink is never read, so never cached
     except OSError:
         return None
 

@@ -119,8 +119,13 @@ def commit_message(change: Change, why: str | None) -> str:
 
 
 def apply(ledger: Ledger, change: Change, why: str | None = None, commit: bool = True) -> Outcome:
-    """Validate, write every file of the change atomically, and commit exactly those files."""
-    from xmtj.writer import FileTransaction
+    """Validate, write every file of the change atomically, and commit exactly those files.
+
+    All or nothing, the commit included: git's state is checked before anything is written (a lock
+    left by another git, a merge or rebase in progress, no identity), and if the commit still fails
+    the files are put back as they were. Call it holding the ledger's lock (``xmtj.lock``).
+    """
+    from xmtj.writer import FileTransaction, no_symlink, remove_orphans
 
     change.warnings = validate_change(ledger, change)
     root = ledger.root
@@ -132,15 +137,26 @@ def apply(ledger: Ledger, change: Change, why: str | None = None, commit: bool =
         if rel in change.created:
             transaction.create(target, change.texts[rel])
         else:
+            no_symlink(root, target)
             transaction.replace(target, change.texts[rel], target.read_bytes())
+    remove_orphans({path.parent for path in transaction.paths})  # left by a killed writer (we hold the lock)
     transaction.commit()
     if note is not None:
         return Outcome(paths, None, note or None)
-    return Outcome(paths, gitio.commit_files(root, paths, commit_message(change, why)), None)
+    try:
+        made = gitio.commit_files(root, paths, commit_message(change, why), verify=ledger.config.git.verify)
+    except gitio.GitError as exc:
+        transaction.rollback()
+        gitio.unstage(root, paths)
+        raise gitio.GitError(f"{exc}；已撤销本次写入的文件，台账保持原样") from None
+    return Outcome(paths, made, None)
 
 
 def _why_not_commit(ledger: Ledger, paths: list[str], commit: bool) -> str | None:
-    """None to commit; otherwise the reason not to ("" for a ledger outside git: nothing to say)."""
+    """None to commit; otherwise the reason not to ("" for a ledger outside git: nothing to say).
+
+    Raises when git would refuse the commit: then nothing is written at all.
+    """
     root = ledger.root
     if not commit:
         return "未提交（--no-commit）"
@@ -148,14 +164,10 @@ def _why_not_commit(ledger: Ledger, paths: list[str], commit: bool) -> str | Non
         return "未提交（xmtj.yaml 中 git.commit 为 false）"
     if not gitio.is_repository(root):
         return ""
+    gitio.check_ready(root)
     dirty = gitio.dirty(root, paths)
     if dirty:
         return f"已写入，但 {'、'.join(dirty)} 原本就有未提交的修改，因此没有自动提交；请核对后自行提交"
-    if gitio.identity_missing(root):
-        return (
-            "已写入，但没有自动提交：git 还不知道您的姓名和邮箱。请先设置："
-            'git config --global user.name "您的姓名"；git config --global user.email "您的邮箱"'
-        )
     return None
 
 
@@ -164,8 +176,30 @@ def _why_not_commit(ledger: Ledger, paths: list[str], commit: bool) -> str | Non
 _MONTH_RE = re.compile(MONTH_PATTERN)
 
 
-def _text_of(ledger: Ledger, record: Sourced) -> str:
-    return (ledger.root / record.path).read_text(encoding="utf-8")
+@dataclass(frozen=True)
+class Framing:
+    """What an edit must give back exactly as it found it: the BOM and the line endings."""
+
+    bom: bool
+    crlf: bool
+
+    def apply(self, text: str) -> str:
+        if self.crlf:  # every line ended in CRLF: so do the lines the edit added
+            text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+        return ("\ufeff" if self.bom else "") + text
+
+
+def _text_of(ledger: Ledger, record: Sourced) -> tuple[str, Framing]:
+    """A record file's text as the editor works on it (no BOM), and how to put it back byte for byte."""
+    from xmtj.encoding import decode
+    from xmtj.writer import no_symlink
+
+    path = ledger.root / record.path
+    no_symlink(ledger.root, path)
+    data = path.read_bytes()
+    lines = data.count(b"\n")
+    framing = Framing(bom=data.startswith(b"\xef\xbb\xbf"), crlf=lines > 0 and data.count(b"\r\n") == lines)
+    return decode(data), framing
 
 
 def show(value: Any) -> str:
@@ -189,7 +223,7 @@ def progress_change(
         raise XmtjError("--amount 不能为负数")
     project = find_record(ledger, "projects", project_id)
     assert isinstance(project, Project)
-    source = _text_of(ledger, project)
+    source, framing = _text_of(ledger, project)
     old = project.progress.get(month)
     node = yamledit.get_node(source, ["progress", month])
     order = field_names(Project)
@@ -201,18 +235,7 @@ def progress_change(
         value: Any = amount if text is None else {"amount": amount, "text": text}
         new = yamledit.set_value(source, ["progress", month], value, order)
     figure = f"{show(old.amount)}→{show(amount)}万元" if old is not None else f"+{show(amount)}万元"
-    return Change({project.path: new}, f"进度: {project.id} {month} {figure}", command)
-
-
-def _typed(raw: str) -> Any:
-    """A command-line value read as YAML would read it (number, date, empty → None)."""
-    if raw == "":
-        return None
-    node = yamlio.compose(f"v: {raw}\n") if "\n" not in raw else None
-    if node is None or not isinstance(node, yamlio.MappingNode):
-        return raw
-    value = yamlio.build(node.value[0][1], [])
-    return raw if isinstance(value, (dict, list)) else value
+    return Change({project.path: framing.apply(new)}, f"进度: {project.id} {month} {figure}", command)
 
 
 def _path(field: str) -> list[Any]:
@@ -223,7 +246,14 @@ def _path(field: str) -> list[Any]:
 
 
 def set_change(ledger: Ledger, kind: str, rid: str, field_path: str, raw: str, command: Sequence[str]) -> Change:
-    """``xmtj project set ID FIELD VALUE``: one field, typed as YAML would type it."""
+    """``xmtj project set ID FIELD VALUE``: one field, the value read as that field's type.
+
+    A text field takes the text exactly as given (quoted in the file where YAML needs it: ``说明: 已开工``,
+    ``a #b``, ``@x``, ``123``); numbers only in plain form; dates as YYYY-MM-DD; lists as items
+    separated by commas or 、; "" empties the field.
+    """
+    from xmtj.fieldtypes import FieldTypeError, parse_for_field
+
     record = find_record(ledger, kind, rid)
     if field_path in ("id", ""):
         raise XmtjError("不能修改编号（编号就是文件名）；如需改号，请新建记录并删除旧文件")
@@ -234,22 +264,27 @@ def set_change(ledger: Ledger, kind: str, rid: str, field_path: str, raw: str, c
 
         close = difflib.get_close_matches(top, field_names(model), n=1)
         raise XmtjError(f"未知字段 {top}" + (f"，是否应为 {close[0]}？" if close else ""))
-    source = _text_of(ledger, record)
+    source, framing = _text_of(ledger, record)
     path = _path(field_path)
     old = _lookup(as_dict(record), path)
-    order = field_names(model)
-    value = _typed(raw)
-    change = Change({record.path: yamledit.set_value(source, path, value, order)}, "", command)
-    if not isinstance(value, str) and raw != "":
-        try:
-            validate_change(ledger, change)
-        except ChangeRefused as refused:  # a text field given something YAML reads as a number or date
-            if any(p.field == field_path and p.message.startswith("应为文本") for p in refused.problems):
-                change.texts[record.path] = yamledit.set_value(source, path, raw, order)
-                value = raw
+    try:
+        value = parse_for_field(model, path, raw)
+    except FieldTypeError as exc:
+        raise XmtjError(f"{field_path}：{exc}") from None
+    new = yamledit.set_value(source, path, value, field_names(model))
+    _reads_back(new, path, value, field_path)
     word = {"projects": "项目", "issues": "问题", "meetings": "活动"}[kind]
-    change.subject = f"{word}: {rid} {field_path} {show(old)}→{show(value)}"
-    return change
+    subject = f"{word}: {rid} {field_path} {show(old)}→{show(value)}"
+    return Change({record.path: framing.apply(new)}, subject, command)
+
+
+def _reads_back(text: str, path: list[Any], value: Any, field_path: str) -> None:
+    """The edited file must read back to exactly the value set (else the edit is refused, not written)."""
+    from xmtj.history import parse
+
+    got = _lookup(parse(text.encode("utf-8")) or {}, path)
+    if got != value and not (got in (None, "", []) and value in (None, "", [])):
+        raise XmtjError(f"{field_path} 无法自动写成“{show(value)}”（读回为“{show(got)}”），请手工编辑该文件")
 
 
 def _lookup(data: Any, path: list[Any]) -> Any:
@@ -267,12 +302,12 @@ def resolve_change(ledger: Ledger, issue_id: str, day: dt.date, text: str, comma
     assert isinstance(issue, Issue)
     if issue.status == "已办结":
         raise XmtjError(f"问题 {issue_id} 已于 {issue.resolved_on} 办结")
-    source = _text_of(ledger, issue)
+    source, framing = _text_of(ledger, issue)
     order = field_names(Issue)
     new = yamledit.set_value(source, ["status"], "已办结", order)
     new = yamledit.set_value(new, ["resolved_on"], day, order)
     new = yamledit.set_value(new, ["resolution"], text, order)
-    return Change({issue.path: new}, f"办结问题: {issue_id} {day.isoformat()}", command)
+    return Change({issue.path: framing.apply(new)}, f"办结问题: {issue_id} {day.isoformat()}", command)
 
 
 def next_id(existing: Sequence[str], prefix: str) -> str:

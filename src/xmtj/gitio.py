@@ -85,10 +85,33 @@ def resolve(root: Path, rev: str) -> str:
     return done.stdout.decode().strip()
 
 
+@dataclass(frozen=True)
+class TreeEntry:
+    path: str  # relative to the ledger
+    mode: str  # 100644 a file, 100755 an executable one, 120000 a symlink, 160000 a submodule
+    object_id: str
+
+    @property
+    def is_file(self) -> bool:
+        return self.mode in ("100644", "100755")
+
+
+def list_tree(root: Path, commit: str, folders: Iterable[str]) -> list[TreeEntry]:
+    """Every entry (relative to the ledger) under ``folders`` at ``commit``, with its mode."""
+    out = git(root, ["ls-tree", "-r", "-z", commit, "--", *folders]).stdout
+    entries = []
+    for item in out.split(b"\0"):
+        if not item:
+            continue
+        head, _, path = item.partition(b"\t")
+        mode, _kind, oid = head.decode().split()
+        entries.append(TreeEntry(path.decode("utf-8"), mode, oid))
+    return entries
+
+
 def list_files(root: Path, commit: str, folders: Iterable[str]) -> list[str]:
     """Files (relative to the ledger) under ``folders`` at ``commit``."""
-    out = git(root, ["ls-tree", "-r", "--name-only", commit, "--", *folders]).stdout.decode("utf-8")
-    return [line for line in out.splitlines() if line]
+    return [entry.path for entry in list_tree(root, commit, folders)]
 
 
 def read_objects(root: Path, specs: Sequence[str]) -> dict[str, bytes]:
@@ -149,11 +172,65 @@ class Commit:
     body: str
 
 
-def commit_files(root: Path, paths: Sequence[str], message: str) -> Commit:
-    """Commit exactly ``paths`` (new or changed) with ``message``; other staged changes stay staged."""
+def commit_files(root: Path, paths: Sequence[str], message: str, verify: bool = True) -> Commit:
+    """Commit exactly ``paths`` (new or changed) with ``message``; other staged changes stay staged.
+
+    The repository's own hooks run (an office may check its files in a pre-commit hook); ``verify``
+    false (``git: {verify: false}`` in xmtj.yaml) skips them, and only then.
+    """
     git(root, ["add", "--", *paths])
-    git(root, ["commit", "--quiet", "--no-verify", "-m", message, "--only", "--", *paths])
+    done = git(
+        root,
+        ["commit", "--quiet", *([] if verify else ["--no-verify"]), "-m", message, "--only", "--", *paths],
+        check=False,
+    )
+    if done.returncode != 0:
+        lines = done.stderr.decode("utf-8", "replace").strip().splitlines() or [str(done.returncode)]
+        raise GitError(f"git 提交失败：{lines[-1]}")
     return last_commit(root)
+
+
+def unstage(root: Path, paths: Sequence[str]) -> None:
+    """Put the index entries of ``paths`` back to HEAD's (after a failed commit); best effort."""
+    if has_commits(root):
+        git(root, ["reset", "--quiet", "HEAD", "--", *paths], check=False)
+    else:
+        git(root, ["rm", "--cached", "--quiet", "--ignore-unmatch", "--", *paths], check=False)
+
+
+_IN_PROGRESS = {
+    "MERGE_HEAD": "合并（merge）",
+    "rebase-merge": "变基（rebase）",
+    "rebase-apply": "变基（rebase）或 git am",
+    "CHERRY_PICK_HEAD": "拣选（cherry-pick）",
+    "REVERT_HEAD": "撤销提交（revert）",
+    "BISECT_LOG": "二分查找（bisect）",
+}
+
+
+def check_ready(root: Path) -> None:
+    """Raise unless a commit can be made now: checked before any file is written (all or nothing)."""
+    names = ["index.lock", *_IN_PROGRESS]
+    out = text(root, ["rev-parse", *[arg for name in names for arg in ("--git-path", name)]]).splitlines()
+    found = dict(zip(names, out, strict=True))
+    lock = Path(root, found["index.lock"])
+    if lock.exists():
+        raise GitError(
+            f"git 的索引被锁定（{lock} 存在）：可能另一个 git 程序正在运行，或上次 git 异常退出留下了锁文件。"
+            "请确认没有 git 程序在运行后删除该文件，再重试；本次什么也没有写入"
+        )
+    for name, words in _IN_PROGRESS.items():
+        if Path(root, found[name]).exists():
+            raise GitError(
+                f"git 仓库正处于未完成的{words}中：请先完成或放弃它（git status 会提示怎么做），"
+                "再重试；本次什么也没有写入"
+            )
+    if identity_missing(root):
+        raise GitError(
+            "git 还不知道您的姓名和邮箱，无法提交，本次什么也没有写入。请先设置："
+            'git config --global user.name "您的姓名"；git config --global user.email "您的邮箱"'
+            "（或加 --no-commit 只写文件不提交）"
+        )
 
 
 LOG_FORMAT = "%x1c%H%x1f%an%x1f%aI%x1f%s%x1f%b%x1d"

@@ -240,7 +240,7 @@ def read_mapping(source: Source, rel: str) -> tuple[dict[str, Any] | None, Any, 
     try:
         data = source.read(rel)
     except OSError as exc:
-        return None, None, [Problem(rel, None, None, "", f"无法读取文件：{exc.strerror}")]
+        return None, None, [unreadable(rel, exc)]
     return parse_mapping(data, rel)
 
 
@@ -313,7 +313,11 @@ def validate(
 
 
 def load_record(source: Source, model: type[S], rel: str) -> tuple[S | None, list[Problem]]:
-    return record_from_bytes(source.read_or_none(rel), model, rel)
+    try:
+        data = source.read(rel)
+    except OSError as exc:
+        return None, [unreadable(rel, exc)]
+    return record_from_bytes(data, model, rel)
 
 
 def record_from_bytes(data: bytes | None, model: type[S], rel: str) -> tuple[S | None, list[Problem]]:
@@ -394,7 +398,7 @@ def parse_file(root: str, kind: str, rel: str) -> Parsed:
 
     key = data = None
     try:
-        fd = os.open(f"{root}/{rel}", os.O_RDONLY | getattr(os, "O_BINARY", 0))  # no file object: 60,000 of them
+        fd = os.open(f"{root}/{rel}", READ_FLAGS)  # no file object: 60,000 of them
         try:
             stat = os.fstat(fd)
             chunks = [os.read(fd, stat.st_size + 1)]
@@ -403,10 +407,24 @@ def parse_file(root: str, kind: str, rel: str) -> Parsed:
             key, data = file_key(stat), b"".join(chunks)
         finally:
             os.close(fd)
-    except OSError:
-        pass
+    except OSError as exc:
+        return None, None, (unreadable(rel, exc),)
     record, problems = record_from_bytes(data, MODELS[kind], rel)
     return key, record, tuple(problems)
+
+
+# Record files are opened without following a symlink: a link could point anywhere on the machine, and
+# its target's text would be read (and echoed in messages) as if it were the ledger's.
+READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+
+
+def unreadable(rel: str, exc: OSError) -> Problem:
+    """The problem for a file that cannot be read; a symlink is named as such."""
+    import errno
+
+    if exc.errno == errno.ELOOP or os.path.islink(exc.filename or ""):
+        return Problem(rel, None, None, "", "该文件是符号链接，xmtj 不跟随符号链接读取台账之外的文件；请换成普通文件")
+    return Problem(rel, None, None, "", f"无法读取文件：{exc.strerror}")
 
 
 def _parse_group(root: str, group: Group) -> tuple[bytes, bool]:
@@ -557,6 +575,18 @@ def _scan_meanwhile(source: Source) -> Callable[[], tuple[Jobs, list[Any]]] | No
     return collect
 
 
+def _linked_folder_problems(source: Source) -> list[Problem]:
+    from xmtj.sources import WorkingTree
+
+    if not isinstance(source, WorkingTree):
+        return []
+    folders = [f"{DATA_DIR}/{kind}" for kind in MODELS]
+    return [
+        Problem(folder, None, None, "", "该目录是符号链接，xmtj 不跟随符号链接读取台账之外的文件，其中的记录未计入")
+        for folder in source.linked_folders(folders)
+    ]
+
+
 def _kind_of(item: tuple[tuple[str, str], Any]) -> str:
     return item[0][0]
 
@@ -620,6 +650,7 @@ def load_ledger(root: Path, at: str | None = None, cache: bool = True, progress:
         for kind, group in itertools.groupby(zip(jobs, done_slots, strict=True), key=_kind_of):
             getattr(ledger, kind).extend(slot[1] for _, slot in group if slot[1] is not None)
         ledger.problems.extend(problem for slot in done_slots if slot[2] for problem in slot[2])
+        ledger.problems.extend(_linked_folder_problems(source))
     finally:
         if scan is not None:
             scan()  # not needed after all (the cache was unreadable, or an error): reap the child

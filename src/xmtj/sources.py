@@ -36,15 +36,32 @@ class WorkingTree:
         self._prefix = f"{root}/"  # plain strings: pathlib's joins cost more than the read itself here
 
     def list(self, folder: str) -> list[str]:
+        """The YAML files in ``folder``, symlinks included (reading one is refused, and reported);
+        a folder that is itself a symlink is not listed at all (see ``linked_folders``)."""
         path = self.root / folder
-        if not path.is_dir():
+        if path.is_symlink() or not path.is_dir():
             return []
         with os.scandir(path) as entries:
-            names = sorted(e.name for e in entries if e.name.endswith(YAML_SUFFIXES) and e.is_file())
+            names = sorted(
+                e.name for e in entries if e.name.endswith(YAML_SUFFIXES) and (e.is_symlink() or e.is_file())
+            )
         return [f"{folder}/{name}" for name in names]
 
+    def linked_folders(self, folders: list[str]) -> list[str]:
+        """Which of ``folders`` (and their parents) are symlinks: xmtj reads nothing through them."""
+        found = []
+        for folder in folders:
+            parts = folder.split("/")
+            for depth in range(1, len(parts) + 1):
+                prefix = "/".join(parts[:depth])
+                if os.path.islink(self._prefix + prefix) and prefix not in found:
+                    found.append(prefix)
+        return found
+
     def read(self, rel: str) -> bytes:
-        with open(self._prefix + rel, "rb") as handle:
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+        fd = os.open(self._prefix + rel, flags)
+        with os.fdopen(fd, "rb") as handle:
             return handle.read()
 
     def read_or_none(self, rel: str) -> bytes | None:
@@ -64,16 +81,24 @@ class GitRevision:
         self.revision: str | None = gitio.resolve(root, revision)
         self.label = revision
         commit = self.revision or ""
-        paths = gitio.list_files(root, commit, ["xmtj.yaml", "data", "templates"])
-        self._blobs = gitio.read_blobs(root, commit, paths)
+        entries = gitio.list_tree(root, commit, ["xmtj.yaml", "data", "templates"])
+        # a symlink's blob is the path it points to, not a record: listed (so it is reported), never read
+        self._links = {e.path for e in entries if e.mode == "120000"}
+        self._blobs = gitio.read_blobs(root, commit, [e.path for e in entries if e.is_file])
 
     def list(self, folder: str) -> list[str]:
         prefix = folder.rstrip("/") + "/"
         return sorted(
-            p for p in self._blobs if p.startswith(prefix) and "/" not in p[len(prefix) :] and p.endswith(YAML_SUFFIXES)
+            p
+            for p in (*self._blobs, *self._links)
+            if p.startswith(prefix) and "/" not in p[len(prefix) :] and p.endswith(YAML_SUFFIXES)
         )
 
     def read(self, rel: str) -> bytes:
+        if rel in self._links:
+            import errno
+
+            raise OSError(errno.ELOOP, "符号链接", rel)
         try:
             return self._blobs[rel]
         except KeyError:

@@ -6,9 +6,10 @@ Heavy imports (pydantic models, rich, tabulate, jinja2) happen inside the comman
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -134,6 +135,18 @@ def open_ledger(ledger_dir: Path | None, at: str | None = None, cache: bool = Tr
             ledger = load_ledger(root, at, cache, progress)
     LOADED.append(ledger)
     return ledger
+
+
+@contextlib.contextmanager
+def changing(ledger_dir: Path | None) -> Iterator[Ledger]:
+    """The ledger, read under its lock: every change command reads, validates, writes and commits
+    inside this block, so two changes never interleave (see ``xmtj.lock``)."""
+    from xmtj.loader import find_ledger
+    from xmtj.lock import ledger_lock
+
+    root = find_ledger(explicit=ledger_dir)
+    with ledger_lock(root):
+        yield open_ledger(root)
 
 
 def records_loaded() -> int:

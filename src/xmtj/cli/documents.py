@@ -18,6 +18,7 @@ from xmtj.cli.common import (
     NoCommitOption,
     OutputFormat,
     app,
+    changing,
     echo,
     emit_table,
     fail,
@@ -65,42 +66,44 @@ def remind(
     from xmtj.letters import letters_change, plan_letters
     from xmtj.metrics import resolve_period
 
-    data = open_ledger(ledger)
-    warn_broken_files(data)
-    day = parse_date(as_of, "--as-of")
-    _, the_day, _ = resolve_period(data.projects, None, day, data.today)
-    letter_date = parse_date(date, "--date") or data.today
-    if letter_date < the_day:
-        fail(f"成文日期 {letter_date} 早于数据截至日期 {the_day}")
-    drafts, skipped = plan_letters(data, the_day, letter_date, project or [], min_light.value, force)
-    for s in skipped:
-        say(f"跳过 {s.project_id}：{s.reason}")
-    if not drafts:
-        say(f"截至{the_day}没有需要发函的项目。")
-        return
-    headers = ["文号", "项目编号", "项目名称", "主送单位", "亮灯", "原因"]
-    rows = [
-        [
-            d.doc_no,
-            d.project_id,
-            d.status.project.name,
-            d.status.project.responsible_unit,
-            "红灯" if d.status.light == "red" else "黄灯",
-            "；".join(d.status.reasons),
+    with changing(ledger) as data:
+        warn_broken_files(data)
+        day = parse_date(as_of, "--as-of")
+        _, the_day, _ = resolve_period(data.projects, None, day, data.today)
+        letter_date = parse_date(date, "--date") or data.today
+        if letter_date < the_day:
+            fail(f"成文日期 {letter_date} 早于数据截至日期 {the_day}")
+        drafts, skipped = plan_letters(data, the_day, letter_date, project or [], min_light.value, force)
+        for s in skipped:
+            say(f"跳过 {s.project_id}：{s.reason}")
+        if not drafts:
+            say(f"截至{the_day}没有需要发函的项目。")
+            return
+        headers = ["文号", "项目编号", "项目名称", "主送单位", "亮灯", "原因"]
+        rows = [
+            [
+                d.doc_no,
+                d.project_id,
+                d.status.project.name,
+                d.status.project.responsible_unit,
+                "红灯" if d.status.light == "red" else "黄灯",
+                "；".join(d.status.reasons),
+            ]
+            for d in drafts
         ]
-        for d in drafts
-    ]
-    title = f"{'将要' if dry_run else '已'}发督办提醒函{len(drafts)}份（数据截至{the_day}，成文日期{letter_date}）"
-    if dry_run:
+        title = f"{'将要' if dry_run else '已'}发督办提醒函{len(drafts)}份（数据截至{the_day}，成文日期{letter_date}）"
+        if dry_run:
+            emit_table(OutputFormat.table, headers, rows, None, title=title, wide=WIDE)
+            say("（--dry-run：未写任何文件）")
+            return
+        command = ["xmtj", "remind", "--as-of", the_day.isoformat(), "--date", letter_date.isoformat()]
+        command += [f"--project={p}" for p in project or []] + (
+            ["--min-light=red"] if min_light is MinLight.red else []
+        )
+        command += ["--force"] if force else []
+        change = letters_change(data, drafts, command)
         emit_table(OutputFormat.table, headers, rows, None, title=title, wide=WIDE)
-        say("（--dry-run：未写任何文件）")
-        return
-    command = ["xmtj", "remind", "--as-of", the_day.isoformat(), "--date", letter_date.isoformat()]
-    command += [f"--project={p}" for p in project or []] + (["--min-light=red"] if min_light is MinLight.red else [])
-    command += ["--force"] if force else []
-    change = letters_change(data, drafts, command)
-    emit_table(OutputFormat.table, headers, rows, None, title=title, wide=WIDE)
-    run_change(data, change, message, no_commit)
+        run_change(data, change, message, no_commit)
 
 
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -144,8 +147,10 @@ def report(
         echo(text, nl=False)
         return
     from xmtj.briefing import save_briefing
+    from xmtj.lock import ledger_lock
 
-    saved = save_briefing(data, out, text, month or str(year), commit=not no_commit and at is None)
+    with ledger_lock(data.root):  # the briefing may be committed: one change at a time
+        saved = save_briefing(data, out, text, month or str(year), commit=not no_commit and at is None)
     say(f"已写入 {out}" + (f"，已提交 {saved.id[:8]}：{saved.subject}" if saved else ""))
 
 

@@ -17,10 +17,10 @@ from xmtj.cli.common import (
     MessageOption,
     NoCommitOption,
     app,
+    changing,
     echo,
     fail,
     handles_errors,
-    open_ledger,
     parse_date,
     run_change,
 )
@@ -60,11 +60,11 @@ def progress(
     """
     from xmtj.changes import progress_change
 
-    data = open_ledger(ledger)
-    value = _money(amount, "--amount")
-    command = ["xmtj", "progress", project_id, "--month", month, "--amount", amount]
-    command += ["--text", text] if text is not None else []
-    run_change(data, progress_change(data, project_id, month, value, text, command), message, no_commit)
+    with changing(ledger) as data:
+        value = _money(amount, "--amount")
+        command = ["xmtj", "progress", project_id, "--month", month, "--amount", amount]
+        command += ["--text", text] if text is not None else []
+        run_change(data, progress_change(data, project_id, month, value, text, command), message, no_commit)
 
 
 @project_app.command("set")
@@ -85,9 +85,9 @@ def project_set(
     """
     from xmtj.changes import set_change
 
-    data = open_ledger(ledger)
-    command = ["xmtj", "project", "set", project_id, field, value]
-    run_change(data, set_change(data, "projects", project_id, field, value, command), message, no_commit)
+    with changing(ledger) as data:
+        command = ["xmtj", "project", "set", project_id, field, value]
+        run_change(data, set_change(data, "projects", project_id, field, value, command), message, no_commit)
 
 
 def stdin_is_terminal() -> bool:
@@ -130,76 +130,76 @@ def project_new(
     """
     from xmtj.changes import new_record_change, next_id
 
-    data = open_ledger(ledger)
-    config = data.config
-    interactive = stdin_is_terminal()
-    answers: dict[str, Any] = {
-        "name": name,
-        "owner": owner,
-        "investment_type": investment_type,
-        "sector": sector,
-        "branch": branch,
-        "responsible_unit": unit,
-        "liaison_leader": leader,
-        "total_investment": total,
-    }
-    choices = {
-        "investment_type": ["政府投资", "社会投资"],
-        "sector": config.sectors or None,
-        "branch": config.branches or None,
-    }
-    labels = {
-        "name": "项目名称",
-        "owner": "建设单位",
-        "investment_type": "投资类型",
-        "sector": "行业",
-        "branch": "分指挥部",
-        "responsible_unit": "责任单位",
-        "liaison_leader": "包联领导",
-        "total_investment": "总投资（万元）",
-    }
-    levels = list(level or [])
-    years = list(key_year or [])
-    if interactive:
-        for key, current in answers.items():
-            if current is None:
-                answers[key] = _ask(labels[key], choices.get(key)) or None
-        if not levels and config.levels:
-            levels = [_ask("项目级别", config.levels)]
+    with changing(ledger) as data:
+        config = data.config
+        interactive = stdin_is_terminal()
+        answers: dict[str, Any] = {
+            "name": name,
+            "owner": owner,
+            "investment_type": investment_type,
+            "sector": sector,
+            "branch": branch,
+            "responsible_unit": unit,
+            "liaison_leader": leader,
+            "total_investment": total,
+        }
+        choices = {
+            "investment_type": ["政府投资", "社会投资"],
+            "sector": config.sectors or None,
+            "branch": config.branches or None,
+        }
+        labels = {
+            "name": "项目名称",
+            "owner": "建设单位",
+            "investment_type": "投资类型",
+            "sector": "行业",
+            "branch": "分指挥部",
+            "responsible_unit": "责任单位",
+            "liaison_leader": "包联领导",
+            "total_investment": "总投资（万元）",
+        }
+        levels = list(level or [])
+        years = list(key_year or [])
+        if interactive:
+            for key, current in answers.items():
+                if current is None:
+                    answers[key] = _ask(labels[key], choices.get(key)) or None
+            if not levels and config.levels:
+                levels = [_ask("项目级别", config.levels)]
+            if not years:
+                years = [int(_ask("列入哪一年的重点项目", default=str(dt.date.today().year + 1)))]
+        missing = [
+            labels[k]
+            for k in (
+                "name",
+                "investment_type",
+                "sector",
+                "branch",
+                "responsible_unit",
+                "liaison_leader",
+                "total_investment",
+            )
+            if not answers[k]
+        ]
         if not years:
-            years = [int(_ask("列入哪一年的重点项目", default=str(dt.date.today().year + 1)))]
-    missing = [
-        labels[k]
-        for k in (
-            "name",
-            "investment_type",
-            "sector",
-            "branch",
-            "responsible_unit",
-            "liaison_leader",
-            "total_investment",
-        )
-        if not answers[k]
-    ]
-    if not years:
-        missing.append("重点年度（--key-year）")
-    if missing:
-        fail("缺少：" + "、".join(missing) + "（请用相应选项给出，或在终端上运行以逐项填写）")
-    first_year = min(years)
-    prefix = _project_prefix([p.id for p in data.projects]) + f"{first_year}-"
-    rid = project_id or next_id([p.id for p in data.projects], prefix)
-    record: dict[str, Any] = {
-        "id": rid,
-        **{k: v for k, v in answers.items() if k != "total_investment"},
-        "levels": levels,
-        "key_years": sorted(years),
-        "total_investment": _money(str(answers["total_investment"]), "--total"),
-        "annual_plan": {first_year: _money(plan, "--plan")} if plan else {},
-        "planned_start": parse_date(planned_start, "--planned-start"),
-    }
-    command = ["xmtj", "project", "new", "--id", rid]
-    change = new_record_change(data, "projects", record, f"新建项目: {rid} {record['name']}", command)
-    run_change(data, change, message, no_commit)
+            missing.append("重点年度（--key-year）")
+        if missing:
+            fail("缺少：" + "、".join(missing) + "（请用相应选项给出，或在终端上运行以逐项填写）")
+        first_year = min(years)
+        prefix = _project_prefix([p.id for p in data.projects]) + f"{first_year}-"
+        rid = project_id or next_id([p.id for p in data.projects], prefix)
+        record: dict[str, Any] = {
+            "id": rid,
+            **{k: v for k, v in answers.items() if k != "total_investment"},
+            "levels": levels,
+            "key_years": sorted(years),
+            "total_investment": _money(str(answers["total_investment"]), "--total"),
+            "annual_plan": {first_year: _money(plan, "--plan")} if plan else {},
+            "planned_start": parse_date(planned_start, "--planned-start"),
+        }
+        command = ["xmtj", "project", "new", "--id", rid]
+        change = new_record_change(data, "projects", record, f"新建项目: {rid} {record['name']}", command)
+        run_change(data, change, message, no_commit)
 
 
 def _project_prefix(ids: list[str]) -> str:
@@ -234,24 +234,24 @@ def issue_new(
     """
     from xmtj.changes import new_record_change, next_id
 
-    data = open_ledger(ledger)
-    day = parse_date(raised_on, "--raised-on") or data.today
-    rid = issue_id or next_id([i.id for i in data.issues], f"WT{day.year}-")
-    record = {
-        "id": rid,
-        "project": project,
-        "description": description,
-        "category": category,
-        "source": source,
-        "meeting": meeting,
-        "raised_on": day,
-        "responsible_unit": unit,
-        "deadline": parse_date(deadline, "--deadline"),
-        "status": "新增",
-    }
-    subject = f"新增问题: {rid}" + (f" ({project})" if project else "")
-    command = ["xmtj", "issue", "new", "--id", rid]
-    run_change(data, new_record_change(data, "issues", record, subject, command), message, no_commit)
+    with changing(ledger) as data:
+        day = parse_date(raised_on, "--raised-on") or data.today
+        rid = issue_id or next_id([i.id for i in data.issues], f"WT{day.year}-")
+        record = {
+            "id": rid,
+            "project": project,
+            "description": description,
+            "category": category,
+            "source": source,
+            "meeting": meeting,
+            "raised_on": day,
+            "responsible_unit": unit,
+            "deadline": parse_date(deadline, "--deadline"),
+            "status": "新增",
+        }
+        subject = f"新增问题: {rid}" + (f" ({project})" if project else "")
+        command = ["xmtj", "issue", "new", "--id", rid]
+        run_change(data, new_record_change(data, "issues", record, subject, command), message, no_commit)
 
 
 @issue_app.command("resolve")
@@ -270,10 +270,10 @@ def issue_resolve(
     """
     from xmtj.changes import resolve_change
 
-    data = open_ledger(ledger)
-    day = parse_date(date, "--date") or data.today
-    command = ["xmtj", "issue", "resolve", issue_id, "--date", day.isoformat(), "--text", text]
-    run_change(data, resolve_change(data, issue_id, day, text, command), message, no_commit)
+    with changing(ledger) as data:
+        day = parse_date(date, "--date") or data.today
+        command = ["xmtj", "issue", "resolve", issue_id, "--date", day.isoformat(), "--text", text]
+        run_change(data, resolve_change(data, issue_id, day, text, command), message, no_commit)
 
 
 @meeting_app.command("new")
@@ -296,21 +296,21 @@ def meeting_new(
     """
     from xmtj.changes import new_record_change, next_id
 
-    data = open_ledger(ledger)
-    day = parse_date(date, "--date")
-    assert day is not None
-    prefix = f"{EVENT_PREFIX[kind.value]}{day.year}-"
-    rid = meeting_id or next_id([m.id for m in data.meetings], prefix)
-    record = {
-        "id": rid,
-        "kind": kind.value,
-        "date": day,
-        "title": title,
-        "chair": chair,
-        "projects": list(project or []),
-        "decisions": list(decision or []),
-    }
-    command = ["xmtj", "meeting", "new", "--id", rid]
-    run_change(
-        data, new_record_change(data, "meetings", record, f"新建活动: {rid} {title}", command), message, no_commit
-    )
+    with changing(ledger) as data:
+        day = parse_date(date, "--date")
+        assert day is not None
+        prefix = f"{EVENT_PREFIX[kind.value]}{day.year}-"
+        rid = meeting_id or next_id([m.id for m in data.meetings], prefix)
+        record = {
+            "id": rid,
+            "kind": kind.value,
+            "date": day,
+            "title": title,
+            "chair": chair,
+            "projects": list(project or []),
+            "decisions": list(decision or []),
+        }
+        command = ["xmtj", "meeting", "new", "--id", rid]
+        run_change(
+            data, new_record_change(data, "meetings", record, f"新建活动: {rid} {title}", command), message, no_commit
+        )
