@@ -175,6 +175,49 @@ def letter_register(ledger: Ledger) -> Iterator[Problem]:
             yield _warning(last, "number", f"{year}年督办提醒函编号不连续：缺少第{shown}号")
 
 
+def removed_letters(ledger: Ledger) -> Iterator[Problem]:
+    """Letters registered once and later deleted from the register (their numbers are never reused)."""
+    from xmtj.letters import REGISTER_DIR, doc_number, issued_in_history
+
+    present = {(letter.year, letter.number) for letter in ledger.letters}
+    for year, numbers in sorted(issued_in_history(ledger).items()):
+        for number in sorted(numbers):
+            if (year, number) not in present:
+                doc_no = doc_number(ledger.config.letter_prefix, year, number)
+                yield Problem(
+                    f"{REGISTER_DIR}/{year}-{number}.yaml",
+                    None,
+                    None,
+                    "number",
+                    f"督办提醒函 {doc_no} 曾经登记，后来从登记簿中删除（见 git 历史）；该编号不会再次使用",
+                    "warning",
+                )
+
+
+def leftover_temp_files(ledger: Ledger) -> Iterator[Problem]:
+    """Temporary files of a write that was killed half way (the record itself was not changed)."""
+    from xmtj.sources import WorkingTree
+    from xmtj.writer import orphans
+
+    if not isinstance(ledger.files, WorkingTree):
+        return
+    folders = [ledger.root / "data" / kind for kind in ("projects", "issues", "meetings", "letters")]
+    letters = ledger.root / "letters"
+    if letters.is_dir() and not letters.is_symlink():
+        folders += [letters, *(p for p in letters.iterdir() if p.is_dir() and not p.is_symlink())]
+    for folder in folders:
+        for path in orphans(folder):
+            rel = path.relative_to(ledger.root).as_posix()
+            yield Problem(
+                rel,
+                None,
+                None,
+                "",
+                "上次写入被中断时留下的临时文件，记录本身未受影响；可以删除（下次修改台账时会自动清理）",
+                "warning",
+            )
+
+
 CHECKS: list[Check] = [
     duplicate_ids,
     id_matches_file_name,
@@ -184,6 +227,8 @@ CHECKS: list[Check] = [
     resolved_issues_have_dates,
     progress_plausible,
     letter_register,
+    removed_letters,
+    leftover_temp_files,
 ]
 
 

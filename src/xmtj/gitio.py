@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from xmtj.fmt import visible
 from xmtj.problems import XmtjError
 
 
@@ -257,18 +258,33 @@ def parse_name_status(block: str) -> list[NameStatus]:
     return entries
 
 
-def log_with_files(root: Path, args: Sequence[str]) -> list[tuple[Commit, list[NameStatus]]]:
-    """``git log`` with each commit's changed files (renames found)."""
-    raw = text(root, ["log", f"--format={LOG_FORMAT}", "--name-status", "-M", *args])
+def log_with_files(root: Path, args: Sequence[str], renames: bool = True) -> list[tuple[Commit, list[NameStatus]]]:
+    """``git log`` with each commit's changed files (renames found within each commit, unless not asked)."""
+    raw = text(root, ["log", f"--format={LOG_FORMAT}", "--name-status", "-M" if renames else "--no-renames", *args])
     out = []
     for chunk in raw.split("\x1c"):
         if not chunk.strip():
             continue
         header, _, files = chunk.partition("\x1d")
         cid, author, date, subject, body = (header.split("\x1f") + [""] * 5)[:5]
-        out.append((Commit(cid, author, date, subject, body.strip()), parse_name_status(files)))
+        out.append(
+            (Commit(cid, visible(author), date, visible(subject), visible(body.strip())), parse_name_status(files))
+        )
     return out
 
 
 def last_commit(root: Path) -> Commit:
     return log_with_files(root, ["-1"])[0][0]
+
+
+def renamed_from(root: Path, commit: str, path: str) -> str | None:
+    """The path ``path`` was renamed from in ``commit``: git must pair a file deleted in that very
+    commit with it (a new file that merely looks like an existing one is no rename)."""
+    if git(root, ["rev-parse", "--verify", "--quiet", f"{commit}^"], check=False).returncode != 0:
+        return None  # the first commit: everything in it is new
+    folder = path.rsplit("/", 1)[0]
+    raw = text(root, ["diff", "--name-status", "-M", f"{commit}^", commit, "--", folder])
+    for entry in parse_name_status(raw):
+        if entry.status == "R" and entry.path == path and entry.old_path:
+            return entry.old_path
+    return None

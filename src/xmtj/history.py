@@ -223,26 +223,76 @@ def record_path(root: Path, record_id: str, rev: str = "HEAD") -> str:
     raise XmtjError(f"找不到编号为 {record_id} 的记录")
 
 
-def log(root: Path, record_id: str | None = None, since: str | None = None, at: str | None = None) -> list[LogEntry]:
-    """The history of one record (following renames) or of the whole ledger, newest first."""
+def since_instant(since: str, utc_offset: str) -> dt.datetime | None:
+    """``--since`` as an instant: a date is its midnight at the ledger's UTC offset (xmtj.yaml
+    ``timezone``, default +08:00), so the answer does not depend on the machine's time zone; None
+    when ``since`` is a revision."""
+    if not re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", since):
+        return None
+    try:
+        day = dt.date.fromisoformat(since)
+    except ValueError:
+        raise XmtjError(f"--since 的日期“{since}”无效：应为 YYYY-MM-DD，例如 2021-12-01") from None
+    sign = 1 if utc_offset.startswith("+") else -1
+    hours, minutes = (int(x) for x in utc_offset[1:].split(":"))
+    zone = dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
+    return dt.datetime.combine(day, dt.time(0), tzinfo=zone)
+
+
+def record_history(root: Path, tip: str, path: str) -> list[tuple[gitio.Commit, list[gitio.NameStatus]]]:
+    """The commits that touched one record's file, following it back through genuine renames only.
+
+    git's ``--follow`` guesses renames by likeness across the whole history, so a new project that
+    looks like an existing one would be shown as that one's continuation. Here a rename is followed
+    only where the file appears in a commit that also deletes the old path and git pairs the two
+    (``renamed_from``), and the record's ``id`` really changed there.
+    """
+    entries: list[tuple[gitio.Commit, list[gitio.NameStatus]]] = []
+    current, rev = path, tip
+    for _ in range(100):  # a record renamed a hundred times is not a record
+        part = gitio.log_with_files(root, [rev, "--", current], renames=False)
+        if not part:
+            break
+        entries += part
+        oldest, files = part[-1]
+        if not any(f.status == "A" and f.path == current for f in files):
+            break
+        old = gitio.renamed_from(root, oldest.id, current)
+        if old is None or not _id_changed(root, oldest.id, old, current):
+            break
+        entries[-1] = (oldest, [gitio.NameStatus("R", current, old), *(f for f in files if f.path != current)])
+        current, rev = old, f"{oldest.id}^"
+    return entries
+
+
+def _id_changed(root: Path, commit: str, old: str, new: str) -> bool:
+    blobs = gitio.read_objects(root, [f"{commit}^:./{old}", f"{commit}:./{new}"])
+    before = parse(blobs.get(f"{commit}^:./{old}")) or {}
+    after = parse(blobs.get(f"{commit}:./{new}")) or {}
+    return str(before.get("id")) == Path(old).stem and str(after.get("id")) == Path(new).stem != Path(old).stem
+
+
+def log(
+    root: Path,
+    record_id: str | None = None,
+    since: str | None = None,
+    at: str | None = None,
+    utc_offset: str = "+08:00",
+) -> list[LogEntry]:
+    """The history of one record (following genuine renames) or of the whole ledger, newest first."""
     if not gitio.is_repository(root):
         raise XmtjError(f"{root} 不是 git 仓库，没有修改历史")
     if not gitio.has_commits(root):
         return []
     tip = gitio.resolve(root, at) if at else "HEAD"
-    args: list[str] = []
-    since_day = None
-    if since:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
-            since_day = since  # compared with each commit's date as written (its own offset), not the machine's zone
-        else:
-            tip = f"{gitio.resolve(root, since)}..{tip}"
-    args.append(tip)
+    since_at = since_instant(since, utc_offset) if since else None
+    if since and since_at is None:
+        tip = f"{gitio.resolve(root, since)}..{tip}"
     if record_id:
-        args += ["--follow", "--", record_path(root, record_id)]
+        history = record_history(root, tip, record_path(root, record_id))
     else:
-        args += ["--", *LEDGER_PATHS]
-    entries = [e for e in gitio.log_with_files(root, args) if since_day is None or e[0].date[:10] >= since_day]
+        history = gitio.log_with_files(root, [tip, "--", *LEDGER_PATHS])
+    entries = [e for e in history if since_at is None or dt.datetime.fromisoformat(e[0].date) >= since_at]
     specs = []
     for commit, files in entries:
         for f in files:

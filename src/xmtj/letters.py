@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -60,9 +61,32 @@ def doc_number(prefix: str, year: int, number: int) -> str:
     return f"{prefix}〔{year}〕{number}号"
 
 
-def next_number(letters: Iterable[Letter], year: int) -> int:
-    """The next number of ``year``: one past the highest issued, so no number is ever reused."""
-    return max((letter.number for letter in letters if letter.year == year), default=0) + 1
+def next_number(letters: Iterable[Letter], year: int, in_history: Iterable[int] = ()) -> int:
+    """The next number of ``year``: one past the highest ever issued (in the register now, or in its
+    git history: a letter deleted from the register keeps its number), so no number is ever reused."""
+    now = (letter.number for letter in letters if letter.year == year)
+    return max((*now, *in_history), default=0) + 1
+
+
+_REGISTER_NAME = re.compile(r"^data/letters/(\d{4})-(\d+)\.ya?ml$")
+
+
+def issued_in_history(ledger: Ledger) -> dict[int, set[int]]:
+    """The numbers of every letter ever registered, by year, from the register's git history (up to
+    the revision read); empty outside git."""
+    from xmtj import gitio
+
+    root = ledger.root
+    if not gitio.is_repository(root) or not gitio.has_commits(root):
+        return {}
+    rev = ledger.files.revision or "HEAD"
+    names = gitio.text(root, ["log", "--format=", "--name-only", "--diff-filter=A", rev, "--", REGISTER_DIR])
+    found: dict[int, set[int]] = {}
+    for name in names.splitlines():
+        match = _REGISTER_NAME.match(name.strip())
+        if match:
+            found.setdefault(int(match[1]), set()).add(int(match[2]))
+    return found
 
 
 def plan_letters(
@@ -92,7 +116,7 @@ def plan_letters(
     if project_ids:
         lit = {s.project.id for s in slow}
         skipped += [Skipped(pid, "未亮黄灯或红灯，不需发函") for pid in project_ids if pid not in lit]
-    number = next_number(ledger.letters, date.year)
+    number = next_number(ledger.letters, date.year, issued_in_history(ledger).get(date.year, ()))
     issues_by_project: dict[str, list[Issue]] = {}
     for issue in ledger.issues:
         if issue.project and issue.is_open_on(as_of):

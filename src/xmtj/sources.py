@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import builtins
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 
@@ -47,7 +49,7 @@ class WorkingTree:
             )
         return [f"{folder}/{name}" for name in names]
 
-    def linked_folders(self, folders: list[str]) -> list[str]:
+    def linked_folders(self, folders: Iterable[str]) -> builtins.list[str]:
         """Which of ``folders`` (and their parents) are symlinks: xmtj reads nothing through them."""
         found = []
         for folder in folders:

@@ -46,7 +46,11 @@ def log_command(
     from xmtj.views import to_json
 
     root = find_ledger(explicit=ledger)
-    entries = log(root, record_id, since, at)
+    from xmtj.loader import load_config
+    from xmtj.sources import WorkingTree
+
+    offset = load_config(WorkingTree(root))[0].timezone
+    entries = log(root, record_id, since, at, offset)
     if output is LogFormat.json:
         echo(to_json({"record": record_id, "entries": [e.as_dict() for e in entries]}))
         return
