@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -56,6 +57,13 @@ def repo(ledger: LedgerDir, git_env: None) -> LedgerDir:
     git(ledger.root, "add", "-A")
     git(ledger.root, "commit", "-q", "-m", "初始台账")
     return ledger
+
+
+def add_slow_project(repo: LedgerDir) -> None:
+    """A project due to start on 2021-01-01 that has not started: red by 2021-11-30, so it gets a letter."""
+    repo.project("P3", "annual_plan: {2021: 1200}\nplanned_start: 2021-01-01\n")
+    git(repo.root, "add", "-A")
+    git(repo.root, "commit", "-qm", "P3")
 
 
 def problems_of(root: Path) -> list[str]:
@@ -427,3 +435,313 @@ def test_an_internal_error_is_one_line_and_a_traceback_only_when_asked(ledger: L
         [sys.executable, "-c", code], capture_output=True, text=True, env={**env, "XMTJ_DEBUG": "1"}, check=False
     )
     assert "Traceback" in debug.stderr and debug.returncode == 1
+
+
+# --- 2. writes (and reads) outside the ledger ------------------------------------------------------
+
+
+def test_report_out_never_writes_through_a_symlink(repo: LedgerDir, run: Run, tmp_path: Path) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("不能被覆盖", encoding="utf-8")
+    (repo.root / "通报.md").symlink_to(victim)
+    git(repo.root, "add", "通报.md")
+    git(repo.root, "commit", "-qm", "一个符号链接")
+    result = run("report", "--month", "2021-01", "--out", str(repo.root / "通报.md"), ledger=repo)
+    assert result.exit_code == 1
+    assert "通报.md 是符号链接" in result.stderr
+    assert victim.read_text(encoding="utf-8") == "不能被覆盖"
+    (repo.root / "out").symlink_to(tmp_path)
+    result = run("report", "--month", "2021-01", "--out", str(repo.root / "out" / "x.md"), ledger=repo)
+    assert result.exit_code == 1 and "out 是符号链接" in result.stderr
+    assert not (tmp_path / "x.md").exists()
+
+
+def test_remind_never_writes_letters_through_a_symlinked_folder(ledger: LedgerDir, run: Run, tmp_path: Path) -> None:
+    ledger.project("P1", "annual_plan: {2021: 1200}\nplanned_start: 2021-01-01\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (ledger.root / "letters").symlink_to(elsewhere)
+    result = run("remind", "--as-of", "2021-11-30", "--date", "2021-12-01", ledger=ledger)
+    assert result.exit_code == 1 and "letters 是符号链接" in result.stderr
+    assert list(elsewhere.iterdir()) == []
+    assert not (ledger.root / "data" / "letters").exists()  # no register entry either: all or nothing
+
+
+def test_a_record_that_is_a_symlink_is_not_followed(ledger: LedgerDir, run: Run, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("id: S\nname: 机密内容 password=hunter2\n", encoding="utf-8")
+    (ledger.root / "data/projects/S.yaml").symlink_to(secret)
+    elsewhere = tmp_path / "issues-elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "W9.yaml").write_text("id: W9\n", encoding="utf-8")
+    (ledger.root / "data/issues").rmdir()
+    (ledger.root / "data/issues").symlink_to(elsewhere)
+    ledger.project("P1")
+    result = run("check", ledger=ledger)
+    assert "hunter2" not in result.output
+    assert "data/projects/S.yaml: 该文件是符号链接" in result.stdout
+    assert "data/issues: 该目录是符号链接" in result.stdout
+    loaded = load_ledger(ledger.root, cache=False)
+    assert [p.id for p in loaded.projects] == ["P1"] and loaded.issues == []
+
+
+def test_a_symlink_in_a_revision_is_reported_not_read(repo: LedgerDir, run: Run) -> None:
+    (repo.root / "data/projects/L.yaml").symlink_to("/etc/passwd")
+    git(repo.root, "add", "-A")
+    git(repo.root, "commit", "-qm", "链接")
+    result = run("check", "--at", "HEAD", ledger=repo)
+    assert "data/projects/L.yaml: 该文件是符号链接" in result.stdout
+    assert "/etc/passwd" not in result.output
+
+
+# --- 3. two changes at once --------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_two_changes_at_once_both_land_in_head(repo: LedgerDir) -> None:
+    env = {**os.environ, "XMTJ_LEDGER": str(repo.root), "XMTJ_LOCK_WAIT": "60"}
+    rounds = 20
+    for i in range(rounds):
+        month = f"2021-{(i % 10) + 2:02d}"  # never 2021-12, which the other command writes
+        commands = [
+            [sys.executable, "-m", "xmtj", "progress", "P1", "--month", month, "--amount", str(1000 + i)],
+            [sys.executable, "-m", "xmtj", "progress", "P1", "--month", "2021-12", "--amount", str(2000 + i)],
+        ]
+        procs = [
+            subprocess.Popen(c, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for c in commands
+        ]
+        outs = [p.communicate() for p in procs]
+        assert all(p.returncode == 0 for p in procs), outs
+        assert all("已提交" in out for out, _ in outs), outs
+        text = git(repo.root, "show", "HEAD:data/projects/P1.yaml")
+        assert f"{month}: {1000 + i}" in text and f"2021-12: {2000 + i}" in text, (i, text)
+        assert git(repo.root, "status", "--porcelain") == ""
+    subjects = git(repo.root, "log", "--format=%s").splitlines()
+    assert len([s for s in subjects if s.startswith("进度: P1")]) == 2 * rounds
+
+
+def test_a_change_waits_for_the_lock_then_gives_up_with_a_clear_message(
+    repo: LedgerDir, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from xmtj.lock import ledger_lock
+
+    monkeypatch.setenv("XMTJ_LOCK_WAIT", "0.2")
+    before = (repo.root / "data/projects/P1.yaml").read_bytes()
+    code = f"import time\nfrom pathlib import Path\nfrom xmtj.lock import ledger_lock\nwith ledger_lock(Path({str(repo.root)!r})):\n    print('held', flush=True)\n    time.sleep(3)\n"
+    holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        result = run("progress", "P1", "--month", "2021-02", "--amount", "5", ledger=repo)
+        assert result.exit_code == 1
+        assert "另一个 xmtj 命令正在修改台账，请稍后重试" in result.stderr
+        assert (repo.root / "data/projects/P1.yaml").read_bytes() == before
+    finally:
+        holder.kill()
+        holder.wait()
+    with ledger_lock(repo.root):
+        pass  # released when its holder died
+
+
+# --- 4. git failing around the write --------------------------------------------------------------
+
+
+def test_a_stale_index_lock_is_found_before_anything_is_written(repo: LedgerDir, run: Run) -> None:
+    add_slow_project(repo)
+    (repo.root / ".git/index.lock").write_text("", encoding="utf-8")
+    before = {p: p.read_bytes() for p in (repo.root / "data").rglob("*.yaml")}
+    result = run("remind", "--as-of", "2021-11-30", "--date", "2021-12-01", ledger=repo)
+    assert result.exit_code == 1
+    assert ".git/index.lock" in result.stderr and "删除该文件" in result.stderr
+    assert {p: p.read_bytes() for p in (repo.root / "data").rglob("*.yaml")} == before
+    assert not (repo.root / "letters").exists()
+
+
+def test_a_merge_in_progress_is_found_before_anything_is_written(repo: LedgerDir, run: Run) -> None:
+    head = git(repo.root, "rev-parse", "HEAD").strip()
+    (repo.root / ".git/MERGE_HEAD").write_text(head + "\n", encoding="utf-8")
+    before = (repo.root / "data/projects/P1.yaml").read_bytes()
+    result = run("progress", "P1", "--month", "2021-02", "--amount", "5", ledger=repo)
+    assert result.exit_code == 1 and "合并（merge）" in result.stderr
+    assert (repo.root / "data/projects/P1.yaml").read_bytes() == before
+
+
+def test_a_commit_refused_by_a_hook_leaves_the_ledger_as_it_was(repo: LedgerDir, run: Run) -> None:
+    add_slow_project(repo)
+    hook = repo.root / ".git/hooks/pre-commit"
+    hook.write_text("#!/bin/sh\necho '台账检查未通过' >&2\nexit 1\n", encoding="utf-8")
+    hook.chmod(0o755)
+    head = git(repo.root, "rev-parse", "HEAD").strip()
+    result = run("remind", "--as-of", "2021-11-30", "--date", "2021-12-01", ledger=repo)
+    assert result.exit_code == 1
+    assert "台账检查未通过" in result.stderr and "已撤销" in result.stderr
+    assert git(repo.root, "rev-parse", "HEAD").strip() == head
+    assert git(repo.root, "status", "--porcelain", "--untracked-files=all") == ""
+    assert not list((repo.root / "data").glob("letters/*.yaml"))
+    config = (repo.root / "xmtj.yaml").read_text(encoding="utf-8")
+    repo.write("xmtj.yaml", config + "git: {verify: false}\n")
+    git(repo.root, "commit", "-qam", "不运行钩子", "--no-verify")
+    result = run("remind", "--as-of", "2021-11-30", "--date", "2021-12-01", ledger=repo)
+    assert result.exit_code == 0, result.output  # the ledger said so: hooks skipped
+
+
+# --- 9. edits that keep every other byte ------------------------------------------------------------
+
+
+def test_an_edit_keeps_crlf_bom_and_the_file_mode(repo: LedgerDir, run: Run) -> None:
+    path = repo.root / "data/projects/P2.yaml"
+    original = "\ufeff" + path.read_text(encoding="utf-8")
+    path.write_bytes(original.replace("\n", "\r\n").encode("utf-8"))
+    path.chmod(0o664)
+    git(repo.root, "commit", "-qam", "CRLF")
+    assert run("project", "set", "P2", "name", "新名称", ledger=repo).exit_code == 0
+    assert run("progress", "P2", "--month", "2021-03", "--amount", "7", ledger=repo).exit_code == 0
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data.count(b"\n") == data.count(b"\r\n")
+    expected = original.replace("name: 项目P2", "name: 新名称") + "progress:\n  2021-03: 7\n"
+    assert data.decode("utf-8") == expected.replace("\n", "\r\n") or data.decode("utf-8").replace("\r\n", "\n").count(
+        "\n"
+    ) == expected.count("\n")
+    assert "name: 新名称\r\n" in data.decode("utf-8")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o664
+
+
+def test_a_new_file_gets_the_umask_mode(repo: LedgerDir, run: Run) -> None:
+    old = os.umask(0o022)
+    try:
+        result = run(
+            "issue",
+            "new",
+            "-d",
+            "用电",
+            "--category",
+            "其他",
+            "--source",
+            "调度会",
+            "--unit",
+            "单位",
+            "--id",
+            "W1",
+            ledger=repo,
+        )
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE((repo.root / "data/issues/W1.yaml").stat().st_mode) == 0o644
+
+
+# --- 10. project set takes any text ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "说明: 已开工",
+        "a #b",
+        "@x",
+        "%x",
+        "`x`",
+        "*x",
+        "&a",
+        "!tag",
+        "123",
+        "2021-05-06",
+        "no",
+        "'引号'",
+        '"双"',
+        "甲 - 乙",
+    ],
+)
+def test_project_set_stores_any_text_exactly(repo: LedgerDir, run: Run, text: str) -> None:
+    result = run("project", "set", "P2", "content", text, ledger=repo)
+    assert result.exit_code == 0, result.output
+    loaded = load_ledger(repo.root, cache=False)
+    assert loaded.problems == []
+    assert loaded.project_by_id["P2"].content == text
+
+
+def test_project_set_reads_numbers_dates_and_lists_by_field(repo: LedgerDir, run: Run) -> None:
+    assert run("project", "set", "P2", "annual_plan.2022", "30000.5", ledger=repo).exit_code == 0
+    assert run("project", "set", "P2", "levels", "省级重点项目、市级重点项目", ledger=repo).exit_code == 0
+    assert run("project", "set", "P2", "contact.phone", "0359-5000000", ledger=repo).exit_code == 0
+    project = load_ledger(repo.root, cache=False).project_by_id["P2"]
+    assert str(project.annual_plan[2022]) == "30000.5"
+    assert project.levels == ["省级重点项目", "市级重点项目"]
+    assert project.contact is not None and project.contact.phone == "0359-5000000"
+    for value in ("0x10", "1:00", "1e3"):
+        result = run("project", "set", "P2", "total_investment", value, ledger=repo)
+        assert result.exit_code == 1 and f"现为“{value}”" in result.stderr, result.output
+
+
+# --- 11. the audit trail of one record ---------------------------------------------------------------
+
+
+def test_log_never_shows_another_records_history(repo: LedgerDir, run: Run) -> None:
+    for i in range(3, 9):
+        result = run(
+            "project", "new", "--id", f"P{i}", "--name", "某某项目", "--investment-type", "社会投资", "--sector", "产业",
+            "--key-year", "2021", "--branch", "甲分指挥部", "--unit", "甲单位", "--leader", "张某", "--total", "5000",
+            ledger=repo,
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+    for i in range(3, 9):
+        entries = json.loads(run("log", f"P{i}", "--format", "json", ledger=repo).stdout)["entries"]
+        assert len(entries) == 1, (i, [e["message"] for e in entries])
+        assert entries[0]["message"] == f"新建项目: P{i} 某某项目"
+        assert entries[0]["files"][0]["status"] == "新增"
+
+
+def test_log_since_refuses_an_impossible_date(repo: LedgerDir, run: Run) -> None:
+    result = run("log", "--since", "2021-13-45", ledger=repo)
+    assert result.exit_code == 1 and "--since 的日期“2021-13-45”无效" in result.stderr
+
+
+def test_log_since_is_an_instant_whatever_the_machine_zone(
+    repo: LedgerDir, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 2021-12-01T23:30-05:00 is 2021-12-02T12:30+08:00: on or after 2021-12-02 in the ledger's zone
+    monkeypatch.setenv("GIT_AUTHOR_DATE", "2021-12-01T23:30:00-05:00")
+    run("progress", "P1", "--month", "2021-02", "--amount", "5", ledger=repo)
+    for zone in ("UTC", "America/New_York", "Asia/Shanghai"):
+        monkeypatch.setenv("TZ", zone)
+        entries = json.loads(run("log", "--since", "2021-12-02", "--format", "json", ledger=repo).stdout)["entries"]
+        assert [e["message"] for e in entries] == ["进度: P1 2021-02 +5万元"], zone
+
+
+# --- 12. letter numbers ---------------------------------------------------------------------------
+
+
+def test_a_deleted_letter_keeps_its_number(repo: LedgerDir, run: Run) -> None:
+    add_slow_project(repo)
+    assert run("remind", "--as-of", "2021-11-30", "--date", "2021-12-01", ledger=repo).exit_code == 0
+    registered = sorted(p.name for p in (repo.root / "data/letters").iterdir())
+    last = registered[-1]
+    git(repo.root, "rm", "-q", f"data/letters/{last}")
+    git(repo.root, "commit", "-qm", "删除最后一份")
+    checked = run("check", ledger=repo)
+    assert f"{last.removesuffix('.yaml')}".split("-")[1] + "号 曾经登记" in checked.stdout
+    result = run("remind", "--as-of", "2021-11-30", "--date", "2021-12-02", "--force", ledger=repo)
+    assert result.exit_code == 0, result.output
+    after = sorted(p.name for p in (repo.root / "data/letters").iterdir())
+    assert last not in after
+    numbers = sorted(int(name.split("-")[1].split(".")[0]) for name in after)
+    assert min(n for n in numbers if n > len(registered) - 1) > int(last.split("-")[1].split(".")[0])
+
+
+# --- 15. smaller promises ----------------------------------------------------------------------------
+
+
+def test_leftover_temporary_files_are_reported_and_cleaned(repo: LedgerDir, run: Run) -> None:
+    orphan = repo.root / "data/projects/.P1.yaml.1a2b3c4d.xmtj-tmp"
+    orphan.write_text("half", encoding="utf-8")
+    result = run("check", ledger=repo)
+    assert "data/projects/.P1.yaml.1a2b3c4d.xmtj-tmp" in result.stdout
+    assert "[警告] 上次写入被中断时留下的临时文件" in result.stdout
+    assert run("progress", "P1", "--month", "2021-02", "--amount", "5", ledger=repo).exit_code == 0
+    assert not orphan.exists()
+
+
+def test_a_colon_in_a_value_is_explained_in_chinese(ledger: LedgerDir) -> None:
+    ledger.project("P1", "remarks: 说明: 已开工\n")
+    [message] = problems_of(ledger.root)
+    assert "值里有半角冒号加空格" in message and "mapping values" not in message

@@ -82,7 +82,7 @@ class Duplicate:
 
 _SYNTAX_HINTS = (
     (
-        "mapping values are not allowed here",
+        "mapping values are not allowed",
         "值里有半角冒号加空格（“: ”），YAML 会把它当成新的“键: 值”；"
         '请给整段文字加引号（例如 "说明: 已开工"），或改用全角冒号“：”，也请检查缩进',
     ),
