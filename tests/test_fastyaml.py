@@ -200,3 +200,27 @@ def test_remembered_lines_hand_out_fresh_collections() -> None:
     first["contact"]["name"] = "乙"
     assert second["levels"] == ["省级", "市级"] and second["contact"]["name"] == "甲"
     assert fastyaml.parse(text) == {"id": "A", "levels": ["省级", "市级"], "contact": {"name": "甲", "phone": "1"}}
+
+
+CONTROL_VALUES = ["a\x1bb", "x\x85y", "\u2028", "a\x00", "b\x07", "\x7f", "c\ufffe", "d\x9b[8m"]
+
+
+@settings(max_examples=int(__import__("os").environ.get("XMTJ_FUZZ", "200")), deadline=None)
+@given(documents(), st.sampled_from(CONTROL_VALUES), st.booleans())
+def test_both_readers_refuse_control_characters_alike(text: str, control: str, at_end: bool) -> None:
+    """Through the loader, a file with a control character gets the same problem whichever reader would
+    have read it (the check sits before both), and never a value."""
+    from xmtj import loader
+
+    doc = (text + f"\nzz: {control}\n") if at_end else (f"zz: {control}\n" + text + "\n")
+    data = doc.encode("utf-8")
+    fast = loader.parse_mapping(data, "f.yaml")
+    original = fastyaml.parse
+    fastyaml.parse = lambda _text: None  # type: ignore[assignment]
+    try:
+        full_path = loader.parse_mapping(data, "f.yaml")
+    finally:
+        fastyaml.parse = original  # type: ignore[assignment]
+    assert fast[0] is None and full_path[0] is None
+    assert [str(p) for p in fast[2]] == [str(p) for p in full_path[2]]
+    assert "控制字符" in fast[2][0].message
