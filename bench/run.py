@@ -133,6 +133,10 @@ def main() -> int:
     xmtj = shutil.which("xmtj") or sys.exit("xmtj is not installed (pip install -e .)")
     env = dict(os.environ)
     env.pop("XMTJ_NO_CACHE", None)
+    # as installed: bytecode written and used (a shell with PYTHONDONTWRITEBYTECODE=1 would otherwise
+    # compile every xmtj module on every run, a few milliseconds that the start-up targets would pay)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "src")], check=True, env=env)
     env["XDG_CACHE_HOME"] = str(args.out / "cache")
     os.environ["XDG_CACHE_HOME"] = env["XDG_CACHE_HOME"]  # so cache_folder() here names the one xmtj uses
     python = sys.executable

@@ -185,10 +185,15 @@ def test_keys_stat_in_a_forked_process_see_an_edit(demo_copy: Path, monkeypatch:
 
     monkeypatch.setattr(xmtj.loader, "SCAN_IN_CHILD_BYTES", 1000)
     age(demo_copy)
-    collect = xmtj.loader._scan_meanwhile(WorkingTree(demo_copy))
+    leftover = "data/issues/.WT2021-001.yaml.0badf00d.xmtj-tmp"
+    (demo_copy / leftover).write_text("半", encoding="utf-8")
+    source = WorkingTree(demo_copy)
+    collect = xmtj.loader._scan_meanwhile(source)
     assert collect is not None  # Linux, no threads: the fork is used
-    jobs, keys = collect()
-    assert (jobs, keys) == xmtj.loader._scan(WorkingTree(demo_copy))
+    jobs, keys, leftovers = collect()
+    assert leftovers == [leftover] and source.leftovers == [leftover]  # seen by the child, handed back
+    assert (jobs, keys, leftovers) == xmtj.loader._scan(WorkingTree(demo_copy))
+    (demo_copy / leftover).unlink()
     assert len(jobs) == 398 and all(key is not None for key in keys)
     load_ledger(demo_copy)
     forked = []

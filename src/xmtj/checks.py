@@ -199,23 +199,23 @@ def leftover_temp_files(ledger: Ledger) -> Iterator[Problem]:
     from xmtj.sources import WorkingTree
     from xmtj.writer import orphans
 
-    if not isinstance(ledger.files, WorkingTree):
+    source = ledger.files
+    if not isinstance(source, WorkingTree):
         return
-    folders = [ledger.root / "data" / kind for kind in ("projects", "issues", "meetings", "letters")]
-    letters = ledger.root / "letters"
+    found = list(source.leftovers)  # the data folders', seen while they were listed
+    letters = ledger.root / "letters"  # the documents' folders are small: listed here
     if letters.is_dir() and not letters.is_symlink():
-        folders += [letters, *(p for p in letters.iterdir() if p.is_dir() and not p.is_symlink())]
-    for folder in folders:
-        for path in orphans(folder):
-            rel = path.relative_to(ledger.root).as_posix()
-            yield Problem(
-                rel,
-                None,
-                None,
-                "",
-                "上次写入被中断时留下的临时文件，记录本身未受影响；可以删除（下次修改台账时会自动清理）",
-                "warning",
-            )
+        for folder in [letters, *(p for p in letters.iterdir() if p.is_dir() and not p.is_symlink())]:
+            found += [path.relative_to(ledger.root).as_posix() for path in orphans(folder)]
+    for rel in sorted(set(found)):
+        yield Problem(
+            rel,
+            None,
+            None,
+            "",
+            "上次写入被中断时留下的临时文件，记录本身未受影响；可以删除（下次修改台账时会自动清理）",
+            "warning",
+        )
 
 
 CHECKS: list[Check] = [

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 from fractions import Fraction
+
+from xmtj.textsafe import visible
 
 _ZH_DIGITS = "零一二三四五六七八九"
 _MARKDOWN_SPECIALS = "\\`*_[]<>|~#"
@@ -113,17 +114,3 @@ def md(value: object) -> str:
     for ch in _MARKDOWN_SPECIALS:
         text = text.replace(ch, "\\" + ch)
     return text
-
-
-# Characters that must never reach a terminal or a document raw: C0 and C1 controls other than tab and
-# newline (an ESC sequence can retitle a window or hide text), DEL, the Unicode line and paragraph
-# separators, and the non-characters U+FFFE/U+FFFF. ``xmtj.encoding`` refuses them in ledger files.
-CONTROL_CHARS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff"
-CONTROL_RE = re.compile(f"[{CONTROL_CHARS}]")
-
-
-def visible(text: str) -> str:
-    """``text`` with every control character shown as ``\\x1b``-style escapes (tab and newline kept)."""
-    if not CONTROL_RE.search(text):
-        return text
-    return CONTROL_RE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from xmtj.fmt import visible
 from xmtj.problems import XmtjError
+from xmtj.textsafe import visible
 
 
 class GitError(XmtjError):

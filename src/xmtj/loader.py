@@ -350,8 +350,8 @@ def _limits_of(source: Source) -> Limits:
     from xmtj.records import LIMIT_BOUNDS
 
     data = source.read_or_none(CONFIG_FILE)
-    if data is None or limits.too_large(data):
-        return Limits()
+    if data is None or b"limits" not in data or limits.too_large(data):
+        return Limits()  # the usual case, decided without parsing (a cached run never imports the parsers)
     value, _, _ = parse_mapping(data, CONFIG_FILE)
     given = value.get("limits") if isinstance(value, dict) else None
     if not isinstance(given, dict):
@@ -528,16 +528,16 @@ def _jobs(source: Source) -> Jobs:
     return [(kind, rel) for kind in MODELS for rel in source.list(f"{DATA_DIR}/{kind}")]
 
 
-def _scan(source: Source) -> tuple[Jobs, list[Any]]:
-    """Every data file and its cache key now (None if it cannot be stat-ed)."""
+def _scan(source: Source) -> tuple[Jobs, list[Any], list[str]]:
+    """Every data file and its cache key now (None if it cannot be stat-ed), and leftover temp files."""
     from xmtj.cache import key_of
 
     jobs = _jobs(source)
     prefix = f"{source.root}/"
-    return jobs, [key_of(prefix + rel) for _, rel in jobs]
+    return jobs, [key_of(prefix + rel) for _, rel in jobs], list(getattr(source, "leftovers", []))
 
 
-def _scan_meanwhile(source: Source) -> Callable[[], tuple[Jobs, list[Any]]] | None:
+def _scan_meanwhile(source: Source) -> Callable[[], tuple[Jobs, list[Any], list[str]]] | None:
     """Start ``_scan`` in a forked process; the returned function waits for its answer.
 
     A repeat run over 60,000 files spends about as long listing and stat-ing them as unpickling the
@@ -560,14 +560,16 @@ def _scan_meanwhile(source: Source) -> Callable[[], tuple[Jobs, list[Any]]] | No
             os._exit(0)
     os.close(write_end)
 
-    def collect() -> tuple[Jobs, list[Any]]:
+    def collect() -> tuple[Jobs, list[Any], list[str]]:
         with os.fdopen(read_end, "rb") as pipe:
             data = pipe.read()
         os.waitpid(pid, 0)
         try:
-            jobs, keys = marshal.loads(data)
+            jobs, keys, leftovers = marshal.loads(data)
             if isinstance(jobs, list) and isinstance(keys, list) and len(jobs) == len(keys):
-                return jobs, keys
+                if hasattr(source, "leftovers"):
+                    source.leftovers[:] = leftovers  # what the child saw while listing
+                return jobs, keys, leftovers
         except (EOFError, ValueError, TypeError):
             pass
         return _scan(source)  # the child failed: scan here
@@ -622,7 +624,7 @@ def load_ledger(root: Path, at: str | None = None, cache: bool = True, progress:
             if store is not None:
                 store.misses += len(jobs)
         else:
-            jobs, keys = scan() if scan is not None else _scan(source)
+            jobs, keys, _ = scan() if scan is not None else _scan(source)
             scan = None
             todo = []
             cached = store.entries()

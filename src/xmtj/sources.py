@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Protocol
 
 YAML_SUFFIXES = (".yaml", ".yml")
+TEMP_SUFFIXES = (".xmtj-tmp", ".tmp")  # ``.<name>.<random>.xmtj-tmp`` (xmtj.writer); ``.tmp`` from before 0.x
 
 
 class Source(Protocol):
@@ -36,6 +37,7 @@ class WorkingTree:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._prefix = f"{root}/"  # plain strings: pathlib's joins cost more than the read itself here
+        self.leftovers: builtins.list[str] = []  # temporary files of a killed write, met while listing
 
     def list(self, folder: str) -> list[str]:
         """The YAML files in ``folder``, symlinks included (reading one is refused, and reported);
@@ -43,11 +45,16 @@ class WorkingTree:
         path = self.root / folder
         if path.is_symlink() or not path.is_dir():
             return []
+        names = []
         with os.scandir(path) as entries:
-            names = sorted(
-                e.name for e in entries if e.name.endswith(YAML_SUFFIXES) and (e.is_symlink() or e.is_file())
-            )
-        return [f"{folder}/{name}" for name in names]
+            for entry in entries:
+                name = entry.name
+                if name.endswith(YAML_SUFFIXES):
+                    if entry.is_symlink() or entry.is_file():
+                        names.append(name)
+                elif name.startswith(".") and name.endswith(TEMP_SUFFIXES):
+                    self.leftovers.append(f"{folder}/{name}")  # seen while listing: no second pass
+        return [f"{folder}/{name}" for name in sorted(names)]
 
     def linked_folders(self, folders: Iterable[str]) -> builtins.list[str]:
         """Which of ``folders`` (and their parents) are symlinks: xmtj reads nothing through them."""

@@ -19,8 +19,8 @@ from fractions import Fraction
 from typing import Any, Literal, Protocol, TextIO
 
 from xmtj import views
-from xmtj.fmt import visible
 from xmtj.metrics import LIGHT_WORDS, StatusReport
+from xmtj.textsafe import visible
 
 Justify = Literal["left", "right"]
 TERMINAL_COLUMNS: list[tuple[str, Justify]] = [

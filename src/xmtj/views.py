@@ -13,6 +13,7 @@ from typing import Any
 
 from xmtj import fmt
 from xmtj.metrics import GROUPINGS, LIGHT_WORDS, ProjectStatus, Rate, StatusReport, Summary
+from xmtj.textsafe import CONTROL_RE, visible
 
 FORMATS = ("table", "markdown", "json", "csv")
 
@@ -195,7 +196,7 @@ def to_json(data: Any) -> str:
     """JSON as UTF-8 text; strict (no NaN or Infinity), and no control character left raw (json escapes
     C0 itself; C1, U+2028/2029 and U+FFFE/FFFF are escaped here as ``\\u0085``)."""
     text = json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)
-    return fmt.CONTROL_RE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+    return CONTROL_RE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
 
 
 _CSV_NUMBER = re.compile(r"^[-+]?[0-9][0-9,]*(\.[0-9]+)?%?$")
@@ -204,7 +205,7 @@ _CSV_NUMBER = re.compile(r"^[-+]?[0-9][0-9,]*(\.[0-9]+)?%?$")
 def csv_cell(cell: str) -> str:
     """A cell that Excel/WPS will not run as a formula: text starting with = + - @ tab or CR gets a
     leading ``'`` (OWASP's rule); numbers, negative ones included, stay numbers."""
-    text = fmt.visible(cell)
+    text = visible(cell)
     if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _CSV_NUMBER.match(text):
         return "'" + text
     return text

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xmtj.problems import XmtjError
+from xmtj.sources import TEMP_SUFFIXES
 
 
 class WriteFailed(XmtjError):
@@ -168,7 +169,7 @@ class FileTransaction:
 def orphans(folder: Path) -> list[Path]:
     """Temporary files left in ``folder`` by a writer that was killed (``kill -9``, a power cut)."""
     try:
-        return sorted(p for p in folder.iterdir() if p.name.startswith(".") and p.name.endswith((TEMP_SUFFIX, ".tmp")))
+        return sorted(p for p in folder.iterdir() if p.name.startswith(".") and p.name.endswith(TEMP_SUFFIXES))
     except OSError:
         return []
 

@@ -22,6 +22,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from xmtj import limits
 from xmtj.encoding import Position, TextDecodeError, decode
+from xmtj.textsafe import CONTROL_RE
 
 __all__ = [
     "Duplicate",
@@ -111,6 +112,13 @@ def _check_structure(text: str) -> None:
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             raise YamlSyntaxError("台账文件中不允许使用锚点（&）和别名（*）：请把每个值直接写出", _at(event.start_mark))
+        if isinstance(event, yaml.ScalarEvent) and event.style == '"':
+            bad = CONTROL_RE.search(event.value)  # written as an escape ("\e", "\x1b"): the bytes were clean
+            if bad is not None:
+                raise YamlSyntaxError(
+                    f"引号内的转义写出了不可见的控制字符 U+{ord(bad[0]):04X}，台账文件中不允许出现；请删除",
+                    _at(event.start_mark),
+                )
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > limits.LIMITS.max_depth:

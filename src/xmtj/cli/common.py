@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from xmtj.cli.edge import XmtjGroup
-from xmtj.fmt import visible
+from xmtj.textsafe import visible
 
 if TYPE_CHECKING:
     from rich.console import Console

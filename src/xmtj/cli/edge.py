@@ -18,16 +18,7 @@ from typing import Any
 
 from typer.core import TyperGroup
 
-from xmtj.fmt import visible
-
-_VALUE_PATTERNS = (
-    (re.compile(r"^(?P<v>.+) is not one of (?P<c>.+)\.$", re.S), "“{v}”不是以下之一：{c}"),
-    (re.compile(r"^(?P<v>.+) is not a valid integer( range)?\.$", re.S), "“{v}”不是整数"),
-    (re.compile(r"^(?P<v>.+) is not a valid float( range)?\.$", re.S), "“{v}”不是数字"),
-    (re.compile(r"^(?P<v>.+) is not a valid boolean\..*$", re.S), "“{v}”不是是/否值"),
-    (re.compile(r"^(?P<v>.+) is not in the range (?P<r>.+)\.$", re.S), "“{v}”超出范围（{r}）"),
-    (re.compile(r"^(?P<v>.+) is not a valid (?P<t>.+)\.$", re.S), "“{v}”不是有效的 {t}"),
-)
+from xmtj.textsafe import visible
 
 
 def _unquote(text: str) -> str:
@@ -42,7 +33,15 @@ def _choices(text: str) -> str:
 
 
 def _value_message(message: str) -> str:
-    for pattern, words in _VALUE_PATTERNS:
+    patterns = (
+        (re.compile(r"^(?P<v>.+) is not one of (?P<c>.+)\.$", re.S), "“{v}”不是以下之一：{c}"),
+        (re.compile(r"^(?P<v>.+) is not a valid integer( range)?\.$", re.S), "“{v}”不是整数"),
+        (re.compile(r"^(?P<v>.+) is not a valid float( range)?\.$", re.S), "“{v}”不是数字"),
+        (re.compile(r"^(?P<v>.+) is not a valid boolean\..*$", re.S), "“{v}”不是是/否值"),
+        (re.compile(r"^(?P<v>.+) is not in the range (?P<r>.+)\.$", re.S), "“{v}”超出范围（{r}）"),
+        (re.compile(r"^(?P<v>.+) is not a valid (?P<t>.+)\.$", re.S), "“{v}”不是有效的 {t}"),
+    )
+    for pattern, words in patterns:
         match = pattern.match(message.strip())
         if match:
             parts = {k: _unquote(v) for k, v in match.groupdict().items()}
@@ -110,6 +109,13 @@ def _say(text: str) -> None:
     sys.stderr.flush()
 
 
+def _domain_error() -> type[Exception]:
+    """``XmtjError``, imported only when something failed (``except`` evaluates it only then)."""
+    from xmtj.problems import XmtjError
+
+    return XmtjError
+
+
 class XmtjGroup(TyperGroup):
     """The top-level group: runs the command and turns every failure into one line (see the module doc)."""
 
@@ -126,8 +132,6 @@ class XmtjGroup(TyperGroup):
         from typer._click import exceptions as ce
         from typer.exceptions import Abort
 
-        from xmtj.problems import XmtjError
-
         argv = list(sys.argv[1:] if args is None else args)
         try:
             code = super().main(argv, prog_name, complete_var, False, **extra)
@@ -142,7 +146,7 @@ class XmtjGroup(TyperGroup):
             where = ctx.command_path if ctx is not None else "xmtj"
             _say(f"错误：{usage_message(exc)}（用 {where} --help 查看用法）")
             sys.exit(exc.exit_code)
-        except XmtjError as exc:
+        except _domain_error() as exc:
             _say(f"错误：{exc}")
             sys.exit(1)
         except KeyboardInterrupt:
