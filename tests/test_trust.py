@@ -745,3 +745,18 @@ def test_a_colon_in_a_value_is_explained_in_chinese(ledger: LedgerDir) -> None:
     ledger.project("P1", "remarks: 说明: 已开工\n")
     [message] = problems_of(ledger.root)
     assert "值里有半角冒号加空格" in message and "mapping values" not in message
+
+
+def test_diff_does_not_follow_a_symlinked_record(repo: LedgerDir, run: Run, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("id: S\nname: password=hunter2\n", encoding="utf-8")
+    (repo.root / "data/projects/S.yaml").symlink_to(secret)
+    result = run("diff", "--format", "json", ledger=repo)
+    assert result.exit_code == 0 and "hunter2" not in result.output
+    assert "符号链接" in result.stdout
+
+
+def test_an_escaped_control_character_in_a_quoted_value_is_refused(ledger: LedgerDir) -> None:
+    ledger.project("P1", 'remarks: "a\\e[8mb"\n')
+    [message] = problems_of(ledger.root)
+    assert "data/projects/P1.yaml:11:10: 引号内的转义写出了不可见的控制字符 U+001B" in message

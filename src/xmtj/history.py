@@ -342,6 +342,10 @@ def diff(root: Path, rev: str | None = None, rev2: str | None = None) -> list[Fi
             new = blobs.get(f"{target}:./{e.path}")
         else:
             path = root / e.path
+            if path.is_symlink():  # never followed: its target is outside what the ledger holds
+                note = FieldChange("（符号链接）", None, "未读取")
+                out.append(FileChange(e.path, e.status, e.old_path, (note,)))
+                continue
             new = path.read_bytes() if e.status != "D" and path.is_file() else None
         # a change is retroactive if a briefing reachable from the base went out before it
         fields = _flag(field_changes(old, new), briefings, None)
