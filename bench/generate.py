@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from xmtj.yamlout import record_yaml
+from xmtj.changes.yamlout import record_yaml
 
 D = dt.date
 BRANCHES = [f"第{i}分指挥部" for i in range(1, 13)]

@@ -84,7 +84,7 @@ def cat_command(root: Path) -> list[str]:
 
 def bench_ledger(root: Path, size: int, xmtj: str, env: dict[str, str], repeat: int) -> list[Row]:
     """The ledger targets for one synthetic ledger of ``size`` projects."""
-    from xmtj.cache import cache_folder
+    from xmtj.ledger.speed.cache import cache_folder
 
     rows: list[Row] = []
     if not (root / "xmtj.yaml").is_file():

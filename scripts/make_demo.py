@@ -397,9 +397,9 @@ def build(seed: int) -> dict[str, dict[str, dict[str, Any]]]:
             d["monthly_plan"] = dict(zip(months, split(plan, len(months), rng), strict=True))
 
     # year-to-date figures that give the intended light
-    from xmtj.metrics import expected_share
-    from xmtj.models import validate
-    from xmtj.records import Project
+    from xmtj.figures.metrics import expected_share
+    from xmtj.ledger.records import Project
+    from xmtj.ledger.validation import validate
 
     def model(d: dict[str, Any]) -> Project:
         return validate(Project, {k: v for k, v in d.items() if not k.startswith("_")})
@@ -697,7 +697,7 @@ letters:
 
 
 def write(root: Path, seed: int) -> None:
-    from xmtj.yamlout import flow, record_yaml
+    from xmtj.changes.yamlout import flow, record_yaml
 
     records = build(seed)
     data = root / "data"
@@ -723,12 +723,12 @@ FEEDBACK_TEXTS = [
 
 def write_letters(root: Path, seed: int) -> None:
     """The 2021 register: one letter for each project slow on 2021-11-30, dated when it was slow."""
-    from xmtj.letters import REGISTER_COMMENTS, plan_letters, register_record
-    from xmtj.loader import load_ledger
-    from xmtj.metrics import month_end, statuses_for
-    from xmtj.models import validate
-    from xmtj.records import Letter
-    from xmtj.yamlout import emit
+    from xmtj.changes.yamlout import emit
+    from xmtj.documents.letters import REGISTER_COMMENTS, plan_letters, register_record
+    from xmtj.figures.metrics import month_end, statuses_for
+    from xmtj.ledger.load import load_ledger
+    from xmtj.ledger.records import Letter
+    from xmtj.ledger.validation import validate
 
     rng = random.Random(seed)
     folder = root / "data" / "letters"
@@ -763,9 +763,9 @@ def write_letters(root: Path, seed: int) -> None:
 
 def verify(root: Path) -> list[str]:
     """The article's figures, counted by xmtj's own core; returns what is off."""
-    from xmtj.checks import check_ledger
-    from xmtj.loader import load_ledger
-    from xmtj.metrics import status_report
+    from xmtj.figures.metrics import status_report
+    from xmtj.ledger.checks import check_ledger
+    from xmtj.ledger.load import load_ledger
 
     ledger = load_ledger(root)
     off = [f"check: {p}" for p in check_ledger(ledger)]

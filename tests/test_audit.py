@@ -260,12 +260,12 @@ def test_hand_written_layout_survives_edits(run: Run, repo: Path) -> None:
 
 
 def test_a_failed_write_leaves_the_old_file(run: Run, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import xmtj.writer
+    import xmtj.changes.writer
 
-    def killed(staged: xmtj.writer._Staged) -> None:
+    def killed(staged: xmtj.changes.writer._Staged) -> None:
         raise OSError(5, "Input/output error", str(staged.path))  # after the temp file, before the rename
 
-    monkeypatch.setattr(xmtj.writer, "_place", killed)
+    monkeypatch.setattr(xmtj.changes.writer, "_place", killed)
     before = (repo / "data/projects/P1.yaml").read_bytes()
     result = run("progress", "P1", "--month", "2021-11", "--amount", "999", ledger=repo)
     assert result.exit_code == 1
@@ -441,9 +441,9 @@ def test_remind_commits_its_letters(run: Run, repo: Path) -> None:
 
 
 def test_project_new_asks_on_a_terminal(run: Run, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import xmtj.cli.edit_cmds
+    import xmtj.cli.project
 
-    monkeypatch.setattr(xmtj.cli.edit_cmds, "stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(xmtj.cli.project, "stdin_is_terminal", lambda: True)
     answers = "\n".join(["戊项目", "戊公司", "2", "1", "2", "市某局", "王某（虚构）", "8000", "2", "2022"]) + "\n"
     result = run("project", "new", input=answers, ledger=repo)
     assert result.exit_code == 0, result.output

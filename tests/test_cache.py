@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Run
-from xmtj import cache
-from xmtj.loader import load_ledger
+from xmtj.ledger.load import load_ledger
+from xmtj.ledger.speed import cache
 
 HOUR_AGO = time.time() - 3600
 
@@ -160,13 +160,13 @@ def ledger_copy(tmp_path: Path) -> Path:
 
 
 def test_parallel_parsing_gives_the_same_ledger(demo_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import xmtj.loader
-    from xmtj.checks import check_ledger
+    import xmtj.ledger.load
+    from xmtj.ledger.checks import check_ledger
 
     (demo_copy / "data/issues/WT2021-003.yaml").write_text("id: WT2021-003\n", encoding="utf-8")
     age(demo_copy)
     serial = load_ledger(demo_copy, cache=False)
-    monkeypatch.setattr(xmtj.loader, "PARALLEL_MIN", 10)
+    monkeypatch.setattr(xmtj.ledger.load, "PARALLEL_MIN", 10)
     parallel_cold = load_ledger(demo_copy)  # workers parse, and their shards become the cache
     parallel_warm = load_ledger(demo_copy)
     for other in (parallel_cold, parallel_warm):
@@ -180,25 +180,25 @@ def test_parallel_parsing_gives_the_same_ledger(demo_copy: Path, monkeypatch: py
 
 def test_keys_stat_in_a_forked_process_see_an_edit(demo_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A large ledger's repeat run stats its files in a forked process while the cache is unpickled."""
-    import xmtj.loader
-    from xmtj.sources import WorkingTree
+    import xmtj.ledger.load
+    from xmtj.ledger.sources import WorkingTree
 
-    monkeypatch.setattr(xmtj.loader, "SCAN_IN_CHILD_BYTES", 1000)
+    monkeypatch.setattr(xmtj.ledger.load, "SCAN_IN_CHILD_BYTES", 1000)
     age(demo_copy)
     leftover = "data/issues/.WT2021-001.yaml.0badf00d.xmtj-tmp"
     (demo_copy / leftover).write_text("半", encoding="utf-8")
     source = WorkingTree(demo_copy)
-    collect = xmtj.loader._scan_meanwhile(source)
+    collect = xmtj.ledger.load._scan_meanwhile(source)
     assert collect is not None  # Linux, no threads: the fork is used
     jobs, keys, leftovers = collect()
     assert leftovers == [leftover] and source.leftovers == [leftover]  # seen by the child, handed back
-    assert (jobs, keys, leftovers) == xmtj.loader._scan(WorkingTree(demo_copy))
+    assert (jobs, keys, leftovers) == xmtj.ledger.load._scan(WorkingTree(demo_copy))
     (demo_copy / leftover).unlink()
     assert len(jobs) == 398 and all(key is not None for key in keys)
     load_ledger(demo_copy)
     forked = []
-    original = xmtj.loader._scan_meanwhile
-    monkeypatch.setattr(xmtj.loader, "_scan_meanwhile", lambda source: forked.append(1) or original(source))
+    original = xmtj.ledger.load._scan_meanwhile
+    monkeypatch.setattr(xmtj.ledger.load, "_scan_meanwhile", lambda source: forked.append(1) or original(source))
     assert loaded(demo_copy) == (399, 0)
     path = demo_copy / "data/projects/HJ2021-001.yaml"
     stat = path.stat()
@@ -212,21 +212,21 @@ def test_keys_stat_in_a_forked_process_see_an_edit(demo_copy: Path, monkeypatch:
 
 
 def test_worker_groups_are_the_cache_shards(demo_copy: Path) -> None:
-    import xmtj.loader
-    from xmtj.sources import WorkingTree
+    import xmtj.ledger.load
+    from xmtj.ledger.sources import WorkingTree
 
     store = cache.RecordCache(cache.cache_folder(demo_copy))
-    jobs = xmtj.loader._jobs(WorkingTree(demo_copy))
-    groups = xmtj.loader._groups(jobs, store)
+    jobs = xmtj.ledger.load._jobs(WorkingTree(demo_copy))
+    groups = xmtj.ledger.load._groups(jobs, store)
     assert sum(len(g) for g in groups.values()) == len(jobs) == 398
     assert all(store.shard_of(rel) == name for name, group in groups.items() for _, rel in group)
 
 
 def test_a_broken_settings_file_stops_a_parallel_load(demo_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import xmtj.loader
+    import xmtj.ledger.load
     from xmtj.problems import LedgerInvalid
 
-    monkeypatch.setattr(xmtj.loader, "PARALLEL_MIN", 10)
+    monkeypatch.setattr(xmtj.ledger.load, "PARALLEL_MIN", 10)
     settings = demo_copy / "xmtj.yaml"
     settings.write_text(settings.read_text(encoding="utf-8") + "office: [\n", encoding="utf-8")
     with pytest.raises(LedgerInvalid, match=r"xmtj\.yaml"):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from tests.conftest import LedgerDir
-from xmtj.checks import check_ledger
-from xmtj.loader import load_ledger
+from xmtj.ledger.checks import check_ledger
+from xmtj.ledger.load import load_ledger
 
 ISSUE = """\
 id: {id}

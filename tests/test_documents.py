@@ -199,18 +199,18 @@ def test_dry_run_writes_nothing(run: Run, small: Path) -> None:
 
 
 def test_failure_half_way_leaves_nothing_behind(run: Run, small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import xmtj.writer
+    import xmtj.changes.writer
 
-    real = xmtj.writer._place
+    real = xmtj.changes.writer._place
     calls = {"n": 0}
 
-    def flaky(staged: xmtj.writer._Staged) -> None:
+    def flaky(staged: xmtj.changes.writer._Staged) -> None:
         calls["n"] += 1
         if calls["n"] == 3:  # the second letter, after the first letter and its register entry
             raise OSError(28, "No space left on device", str(staged.path))
         real(staged)
 
-    monkeypatch.setattr(xmtj.writer, "_place", flaky)
+    monkeypatch.setattr(xmtj.changes.writer, "_place", flaky)
     before = tree(small)
     result = run("remind", "--as-of", "2021-11-30", "--date", "2021-12-14", ledger=small)
     assert result.exit_code == 1
@@ -219,7 +219,7 @@ def test_failure_half_way_leaves_nothing_behind(run: Run, small: Path, monkeypat
     after = {k: v for k, v in tree(small).items()}
     assert after == before  # no letter, no register entry, no temporary file
     # and the numbers were not used up
-    monkeypatch.setattr(xmtj.writer, "_place", real)
+    monkeypatch.setattr(xmtj.changes.writer, "_place", real)
     out = run("remind", "--as-of", "2021-11-30", "--date", "2021-12-14", ledger=small).stdout
     assert "letters/2021/2-P1.md" in out
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import LedgerDir, project_yaml
-from xmtj.checks import check_ledger
-from xmtj.loader import load_ledger
+from xmtj.ledger.checks import check_ledger
+from xmtj.ledger.load import load_ledger
 
 GOOD = project_yaml("P1")
 
@@ -167,8 +167,8 @@ def test_parse_file_reads_whole_files_and_keys_them(tmp_path: object) -> None:
     import os
     from pathlib import Path
 
-    from xmtj.cache import key_of
-    from xmtj.loader import parse_file
+    from xmtj.ledger.load import parse_file
+    from xmtj.ledger.speed.cache import key_of
 
     root = Path(str(tmp_path))
     (root / "data/projects").mkdir(parents=True)

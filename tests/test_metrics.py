@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xmtj import fmt
-from xmtj.metrics import (
+from xmtj.figures import fmt
+from xmtj.figures.metrics import (
     add_months,
     completed_in_year,
     months_between,
@@ -21,8 +21,8 @@ from xmtj.metrics import (
     status_report,
     time_progress,
 )
-from xmtj.models import validate
-from xmtj.records import Issue, Lights, Project
+from xmtj.ledger.records import Issue, Lights, Project
+from xmtj.ledger.validation import validate
 
 D = dt.date
 LIGHTS = Lights()

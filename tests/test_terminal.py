@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from xmtj.terminal import Painter, PlainOutput, bar, cell_len, table_lines
+from xmtj.cli.terminal import Painter, PlainOutput, bar, cell_len, table_lines
 
 
 class ColourOutput(PlainOutput):
@@ -59,7 +59,7 @@ def test_colour_only_where_the_output_colours() -> None:
 def test_rich_on_a_terminal() -> None:
     from rich.console import Console
 
-    from xmtj.terminal import RichOutput
+    from xmtj.cli.terminal import RichOutput
 
     console = Console(file=io.StringIO(), width=60, force_terminal=True, color_system="standard")
     out = RichOutput(console)

@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import LedgerDir, Run
-from xmtj import cache, yamlio
-from xmtj.loader import load_ledger, parse_mapping
+from xmtj.ledger import yamlio
+from xmtj.ledger.load import load_ledger, parse_mapping
+from xmtj.ledger.speed import cache
 
 GIT_ENV = {
     "GIT_CONFIG_GLOBAL": os.devnull,
@@ -420,9 +421,9 @@ def test_every_command_with_garbage_arguments_gives_one_chinese_line(repo: Ledge
 def test_an_internal_error_is_one_line_and_a_traceback_only_when_asked(ledger: LedgerDir, tmp_path: Path) -> None:
     ledger.project("P1")
     code = (
-        "import sys, xmtj.metrics\n"
+        "import sys, xmtj.figures.metrics\n"
         "def boom(*a, **k): raise ZeroDivisionError('division by zero')\n"
-        "xmtj.metrics.status_report = boom\n"
+        "xmtj.figures.metrics.status_report = boom\n"
         f"sys.argv = ['xmtj', 'status', '--ledger', {str(ledger.root)!r}]\n"
         "import xmtj.cli; xmtj.cli.main()\n"
     )
@@ -523,11 +524,11 @@ def test_two_changes_at_once_both_land_in_head(repo: LedgerDir) -> None:
 def test_a_change_waits_for_the_lock_then_gives_up_with_a_clear_message(
     repo: LedgerDir, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from xmtj.lock import ledger_lock
+    from xmtj.changes.lock import ledger_lock
 
     monkeypatch.setenv("XMTJ_LOCK_WAIT", "0.2")
     before = (repo.root / "data/projects/P1.yaml").read_bytes()
-    code = f"import time\nfrom pathlib import Path\nfrom xmtj.lock import ledger_lock\nwith ledger_lock(Path({str(repo.root)!r})):\n    print('held', flush=True)\n    time.sleep(3)\n"
+    code = f"import time\nfrom pathlib import Path\nfrom xmtj.changes.lock import ledger_lock\nwith ledger_lock(Path({str(repo.root)!r})):\n    print('held', flush=True)\n    time.sleep(3)\n"
     holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"

@@ -7,7 +7,7 @@ import re
 
 # Characters that must never reach a terminal or a document raw: C0 and C1 controls other than tab and
 # newline (an ESC sequence can retitle a window or hide text), DEL, the Unicode line and paragraph
-# separators, and the non-characters U+FFFE/U+FFFF. ``xmtj.encoding`` refuses them in ledger files.
+# separators, and the non-characters U+FFFE/U+FFFF. ``xmtj.ledger.encoding`` refuses them in ledger files.
 CONTROL_CHARS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff"
 CONTROL_RE = re.compile(f"[{CONTROL_CHARS}]")
 

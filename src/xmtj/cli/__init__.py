@@ -14,20 +14,20 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
-MODULES = ("ledger_cmds", "records", "documents", "edit_cmds", "history_cmds")
+MODULES = ("check", "issue", "report", "project", "history")
 COMMAND_MODULES: dict[str, tuple[str, ...]] = {
-    "check": ("ledger_cmds",),
-    "status": ("ledger_cmds",),
-    "issue": ("records", "edit_cmds"),
-    "meeting": ("records", "edit_cmds"),
-    "letter": ("records",),
-    "remind": ("documents",),
-    "report": ("documents",),
-    "plan": ("documents",),
-    "progress": ("edit_cmds",),
-    "project": ("edit_cmds",),
-    "log": ("history_cmds",),
-    "diff": ("history_cmds",),
+    "check": ("check",),
+    "status": ("check",),
+    "issue": ("issue", "project"),
+    "meeting": ("issue", "project"),
+    "letter": ("issue",),
+    "remind": ("report",),
+    "report": ("report",),
+    "plan": ("report",),
+    "progress": ("project",),
+    "project": ("project",),
+    "log": ("history",),
+    "diff": ("history",),
 }
 
 

@@ -22,8 +22,8 @@ from xmtj.textsafe import visible
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from xmtj.changes import Change
-    from xmtj.loader import Ledger
+    from xmtj.changes.build import Change
+    from xmtj.ledger.load import Ledger
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -125,7 +125,7 @@ def open_ledger(ledger_dir: Path | None, at: str | None = None, cache: bool = Tr
     """Load the ledger; on a terminal, a progress bar appears if the load takes more than a second."""
     import sys
 
-    from xmtj.loader import find_ledger, load_ledger
+    from xmtj.ledger.load import find_ledger, load_ledger
 
     root = find_ledger(explicit=ledger_dir)
     if not sys.stderr.isatty():
@@ -140,9 +140,9 @@ def open_ledger(ledger_dir: Path | None, at: str | None = None, cache: bool = Tr
 @contextlib.contextmanager
 def changing(ledger_dir: Path | None) -> Iterator[Ledger]:
     """The ledger, read under its lock: every change command reads, validates, writes and commits
-    inside this block, so two changes never interleave (see ``xmtj.lock``)."""
-    from xmtj.loader import find_ledger
-    from xmtj.lock import ledger_lock
+    inside this block, so two changes never interleave (see ``xmtj.changes.lock``)."""
+    from xmtj.changes.lock import ledger_lock
+    from xmtj.ledger.load import find_ledger
 
     root = find_ledger(explicit=ledger_dir)
     with ledger_lock(root):
@@ -201,7 +201,7 @@ NoCommitOption = Annotated[bool, typer.Option("--no-commit", help="只写文件�
 
 def run_change(ledger: Ledger, change: Change, why: str | None, no_commit: bool) -> None:
     """Apply a change and tell the clerk what was written and committed."""
-    from xmtj.changes import apply
+    from xmtj.changes.build import apply
 
     outcome = apply(ledger, change, why, commit=not no_commit)
     for warning in change.warnings:
@@ -230,7 +230,7 @@ def emit_table(
     wide: tuple[str, ...] = (),
 ) -> None:
     """One listing in the chosen format: rich table, GitHub Markdown, CSV, or JSON ``data``."""
-    from xmtj import views
+    from xmtj.cli import views
 
     if output is OutputFormat.json:
         echo(views.to_json(data))

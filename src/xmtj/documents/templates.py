@@ -16,8 +16,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from xmtj import fmt
-from xmtj.sources import GitRevision, Source
+from xmtj.figures import fmt
+from xmtj.ledger.sources import GitRevision, Source
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -25,8 +25,8 @@ if TYPE_CHECKING:
 
 def default_templates() -> Path:
     """The installed default templates (a wheel), or the repository's (an editable install)."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "templates", here.parent.parent / "templates"):
+    package = Path(__file__).resolve().parent.parent  # xmtj/
+    for candidate in (package / "templates", package.parent.parent / "templates"):
         if (candidate / "letter.md.j2").is_file():
             return candidate
     from xmtj.problems import XmtjError

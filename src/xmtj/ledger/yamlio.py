@@ -20,8 +20,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from xmtj import limits
-from xmtj.encoding import Position, TextDecodeError, decode
+from xmtj.ledger import limits
+from xmtj.ledger.encoding import Position, TextDecodeError, decode
 from xmtj.textsafe import CONTROL_RE
 
 __all__ = [

@@ -1,4 +1,4 @@
-"""Validation of the records (``xmtj.records``) with pydantic, imported only when a file must be read.
+"""Validation of the records (``xmtj.ledger.records``) with pydantic, imported only when a file must be read.
 
 pydantic validates the frozen dataclasses themselves: the result is the record, not a copy of it.
 """

@@ -24,7 +24,7 @@ from xmtj.cli.common import (
     parse_date,
     run_change,
 )
-from xmtj.cli.records import EventKind, issue_app, meeting_app
+from xmtj.cli.issue import EventKind, issue_app, meeting_app
 
 project_app = typer.Typer(help="项目：新建项目文件、修改单个字段。", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(project_app, name="project")
@@ -33,7 +33,7 @@ EVENT_PREFIX = {"调度会": "DD", "集中开工": "KG", "集中观摩": "GM"}
 
 
 def _money(raw: str, option: str) -> Decimal:
-    from xmtj.records import NotANumber, parse_number
+    from xmtj.ledger.records import NotANumber, parse_number
 
     try:
         return parse_number(raw)
@@ -58,7 +58,7 @@ def progress(
     示例：xmtj progress HJ2021-001 --month 2021-11 --amount 1200 --text 设备安装
     xmtj progress HJ2021-001 --month 2021-10 --amount 950 -m "按统计局核定数更正"
     """
-    from xmtj.changes import progress_change
+    from xmtj.changes.build import progress_change
 
     with changing(ledger) as data:
         value = _money(amount, "--amount")
@@ -83,7 +83,7 @@ def project_set(
 
     示例：xmtj project set HJ2021-001 actual_start 2021-05-06　　xmtj project set HJ2021-001 annual_plan.2022 30000
     """
-    from xmtj.changes import set_change
+    from xmtj.changes.build import set_change
 
     with changing(ledger) as data:
         command = ["xmtj", "project", "set", project_id, field, value]
@@ -128,7 +128,7 @@ def project_new(
     示例：xmtj project new --name 某某项目 --investment-type 社会投资 --sector 产业 --key-year 2022
     --branch 经济技术开发区分指挥部 --unit 河津经济技术开发区管委会 --leader 李某某 --total 50000
     """
-    from xmtj.changes import new_record_change, next_id
+    from xmtj.changes.build import new_record_change, next_id
 
     with changing(ledger) as data:
         config = data.config
@@ -232,7 +232,7 @@ def issue_new(
     示例：xmtj issue new -p HJ2021-038 -d 施工用电未接通 --category 水电气路 --source 现场督查
     --unit 市供电公司 --deadline 2021-12-20
     """
-    from xmtj.changes import new_record_change, next_id
+    from xmtj.changes.build import new_record_change, next_id
 
     with changing(ledger) as data:
         day = parse_date(raised_on, "--raised-on") or data.today
@@ -268,7 +268,7 @@ def issue_resolve(
 
     示例：xmtj issue resolve WT2021-017 --date 2021-12-10 --text 已协调供电公司接通
     """
-    from xmtj.changes import resolve_change
+    from xmtj.changes.build import resolve_change
 
     with changing(ledger) as data:
         day = parse_date(date, "--date") or data.today
@@ -294,7 +294,7 @@ def meeting_new(
 
     示例：xmtj meeting new --kind 调度会 --date 2021-12-14 --title 全市重点项目建设第46次调度会 -p HJ2021-038
     """
-    from xmtj.changes import new_record_change, next_id
+    from xmtj.changes.build import new_record_change, next_id
 
     with changing(ledger) as data:
         day = parse_date(date, "--date")

@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from xmtj import encoding, limits
-from xmtj.problems import LedgerInvalid, LedgerNotFound, Problem
-from xmtj.records import (
+from xmtj.ledger import encoding, limits
+from xmtj.ledger.records import (
     MONEY_MAX,
     PATTERN_WORDS,
     RECORD_KINDS,
@@ -30,12 +29,13 @@ from xmtj.records import (
     field_names,
     with_path,
 )
+from xmtj.problems import LedgerInvalid, LedgerNotFound, Problem
 
 if TYPE_CHECKING:
     from pydantic_core import ErrorDetails
 
-    from xmtj.cache import RecordCache
-    from xmtj.sources import Source
+    from xmtj.ledger.sources import Source
+    from xmtj.ledger.speed.cache import RecordCache
 
 MODELS: dict[str, type[Sourced]] = {**RECORD_KINDS, "letters": Letter}
 CONFIG_FILE = "xmtj.yaml"
@@ -76,7 +76,7 @@ class Ledger:
     def files(self) -> Source:
         """Where the records were read from (the working tree, or a git revision)."""
         if self.source is None:
-            from xmtj.sources import WorkingTree
+            from xmtj.ledger.sources import WorkingTree
 
             self.source = WorkingTree(self.root)
         return self.source
@@ -156,7 +156,7 @@ def _message(error: ErrorDetails, model: type[Any], node: Any) -> str:
         return "不能为负数" if bound == 0 else f"应不小于{bound}"
     if kind == "decimal_max_places":
         return f"最多保留{ctx.get('decimal_places')}位小数，现为“{_shown(error.get('input'))}”"
-    from xmtj import yamlio
+    from xmtj.ledger import yamlio
 
     if kind == "string_type" and isinstance(node, yamlio.ScalarNode):
         taken = yamlio.kind_of(node)
@@ -254,7 +254,7 @@ def parse_mapping(data: bytes, rel: str) -> tuple[dict[str, Any] | None, Any, li
     except encoding.TextDecodeError as exc:
         pos = exc.position
         return None, None, [Problem(rel, pos.line, pos.column, "", exc.message)]
-    from xmtj import fastyaml  # imported when a file is parsed (its regexes cost a cached run time)
+    from xmtj.ledger.speed import fastyaml  # imported when a file is parsed (its regexes cost a cached run time
 
     fast = fastyaml.parse(text)
     if fast is not None:
@@ -263,7 +263,7 @@ def parse_mapping(data: bytes, rel: str) -> tuple[dict[str, Any] | None, Any, li
 
 
 def _parse_mapping_fully(text: str, rel: str) -> tuple[dict[str, Any] | None, Any, list[Problem]]:
-    from xmtj import yamlio  # libyaml only for what the fast reader leaves to it
+    from xmtj.ledger import yamlio  # libyaml only for what the fast reader leaves to it
 
     try:
         root = yamlio.compose(text)
@@ -291,12 +291,12 @@ def validate(
     """The validated record, or None and a problem per wrong field (at its key's line)."""
     from pydantic import ValidationError
 
-    from xmtj.models import validate as validate_record
+    from xmtj.ledger.validation import validate as validate_record
 
     try:
         return validate_record(model, value), []
     except ValidationError as exc:
-        from xmtj import yamlio
+        from xmtj.ledger import yamlio
 
         if root is None:  # read by the fast path: compose the tree now, for the positions
             root = yamlio.compose(yamlio.decode(data)) if data is not None else None
@@ -347,7 +347,7 @@ def load_config(source: Source) -> tuple[Config, list[Problem]]:
 def _limits_of(source: Source) -> Limits:
     """``limits`` of xmtj.yaml, read before anything else (the records are parsed with them); the
     defaults where they are missing or out of bounds (``check`` then reports the bad value)."""
-    from xmtj.records import LIMIT_BOUNDS
+    from xmtj.ledger.records import LIMIT_BOUNDS
 
     data = source.read_or_none(CONFIG_FILE)
     if data is None or b"limits" not in data or limits.too_large(data):
@@ -369,7 +369,7 @@ def _cached_config(source: Source, store: RecordCache | None) -> Config:
     """xmtj.yaml, validated (from the cache when it has not changed)."""
     if store is None:
         return load_config(source)[0]
-    from xmtj.cache import file_key
+    from xmtj.ledger.speed.cache import file_key
 
     try:
         key = file_key(os.stat(source.root / CONFIG_FILE))
@@ -394,7 +394,7 @@ Parsed = tuple[Any, Any, tuple[Problem, ...]]  # (cache key, record or None, pro
 def parse_file(root: str, kind: str, rel: str) -> Parsed:
     """One file of the working tree: its cache key, taken before reading it (an edit made while it is
     read then shows as a changed key next time, never as a stale record), and its record or problems."""
-    from xmtj.cache import file_key
+    from xmtj.ledger.speed.cache import file_key
 
     key = data = None
     try:
@@ -437,7 +437,7 @@ def _parse_group(root: str, group: Group) -> tuple[bytes, bool]:
     import pickle
     import time
 
-    from xmtj.cache import trusted
+    from xmtj.ledger.speed.cache import trusted
 
     entries = {rel: parse_file(root, kind, rel) for kind, rel in group}
     now = time.time()
@@ -480,7 +480,7 @@ def _parse_all(
     import pickle
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    from xmtj.models import adapter
+    from xmtj.ledger.validation import adapter
 
     for model in {MODELS[kind] for group in groups.values() for kind, _ in group[:1]}:
         adapter(model)  # pydantic imported and the validators built once, here: every worker inherits them
@@ -512,7 +512,7 @@ def _groups(todo: list[tuple[str, str]], store: RecordCache | None) -> dict[str,
     if store is None:
         size = max(200, len(todo) // 16)
         return {str(i): todo[i : i + size] for i in range(0, len(todo), size)}
-    from xmtj.cache import shard_name
+    from xmtj.ledger.speed.cache import shard_name
 
     shards: dict[str, Group] = {}
     for kind, rel in todo:
@@ -530,7 +530,7 @@ def _jobs(source: Source) -> Jobs:
 
 def _scan(source: Source) -> tuple[Jobs, list[Any], list[str]]:
     """Every data file and its cache key now (None if it cannot be stat-ed), and leftover temp files."""
-    from xmtj.cache import key_of
+    from xmtj.ledger.speed.cache import key_of
 
     jobs = _jobs(source)
     prefix = f"{source.root}/"
@@ -578,7 +578,7 @@ def _scan_meanwhile(source: Source) -> Callable[[], tuple[Jobs, list[Any], list[
 
 
 def _linked_folder_problems(source: Source) -> list[Problem]:
-    from xmtj.sources import WorkingTree
+    from xmtj.ledger.sources import WorkingTree
 
     if not isinstance(source, WorkingTree):
         return []
@@ -597,17 +597,17 @@ def load_ledger(root: Path, at: str | None = None, cache: bool = True, progress:
     """Read the whole ledger (as it is on disk, or at git revision ``at``).
 
     A broken file is reported and left out, never fatal. Validated records are cached per file
-    (see ``xmtj.cache``) unless ``cache`` is false or ``XMTJ_NO_CACHE`` is set.
+    (see ``xmtj.ledger.speed.cache``) unless ``cache`` is false or ``XMTJ_NO_CACHE`` is set.
     """
     import gc
 
-    from xmtj.sources import source_for
+    from xmtj.ledger.sources import source_for
 
     source = source_for(root, at)
     limits.configure(_limits_of(source))
     store = None
     if cache and at is None and not os.environ.get("XMTJ_NO_CACHE"):
-        from xmtj.cache import RecordCache, cache_home
+        from xmtj.ledger.speed.cache import RecordCache, cache_home
 
         top, folder = cache_home(root)
         store = RecordCache(folder, top, salt=f"lim{limits.LIMITS.max_file_kb}.{limits.LIMITS.max_depth}")
@@ -669,7 +669,7 @@ def load_ledger(root: Path, at: str | None = None, cache: bool = True, progress:
 
 def locate_problems(source: Source, problems: Iterable[Problem]) -> list[Problem]:
     """Fill in the line and column of problems found by cross-record checks."""
-    from xmtj import yamlio
+    from xmtj.ledger import yamlio
 
     trees: dict[str, Any] = {}
     out = []

@@ -63,8 +63,8 @@ def remind(
 
     示例：xmtj remind --as-of 2021-11-30 --dry-run　　xmtj remind --as-of 2021-11-30 --date 2021-12-14
     """
-    from xmtj.letters import letters_change, plan_letters
-    from xmtj.metrics import resolve_period
+    from xmtj.documents.letters import letters_change, plan_letters
+    from xmtj.figures.metrics import resolve_period
 
     with changing(ledger) as data:
         warn_broken_files(data)
@@ -126,8 +126,8 @@ def report(
 
     示例：xmtj report --month 2021-11 --out 通报-2021-11.md　　xmtj report --year 2021 --as-of 2021-12-14
     """
-    from xmtj.briefing import annual_context, monthly_context
-    from xmtj.documents import render
+    from xmtj.documents.briefing import annual_context, monthly_context
+    from xmtj.documents.templates import render
 
     if (month is None) == (year is None):
         fail("请指定 --month YYYY-MM（月度通报）或 --year YYYY（年度总结）之一")
@@ -146,8 +146,8 @@ def report(
     if out is None:
         echo(text, nl=False)
         return
-    from xmtj.briefing import save_briefing
-    from xmtj.lock import ledger_lock
+    from xmtj.changes.lock import ledger_lock
+    from xmtj.documents.briefing import save_briefing
 
     with ledger_lock(data.root):  # the briefing may be committed: one change at a time
         saved = save_briefing(data, out, text, month or str(year), commit=not no_commit and at is None)
@@ -166,8 +166,9 @@ def plan(
 
     示例：xmtj plan --year 2022　　xmtj plan --year 2022 --format json
     """
-    from xmtj import fmt, views
-    from xmtj.briefing import PLAN_GROUPS, plan_summary
+    from xmtj.cli import views
+    from xmtj.documents.briefing import PLAN_GROUPS, plan_summary
+    from xmtj.figures import fmt
 
     data = open_ledger(ledger, at)
     warn_broken_files(data)

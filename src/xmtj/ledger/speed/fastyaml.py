@@ -17,7 +17,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from xmtj import limits
+from xmtj.ledger import limits
 
 # PyYAML's implicit resolvers (yaml/resolver.py), compiled once
 _BOOL = re.compile(r"^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$")

@@ -16,8 +16,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from xmtj import gitio, yamlio
-from xmtj.changes import show
+from xmtj.changes.build import show
+from xmtj.ledger import gitio, yamlio
 from xmtj.problems import XmtjError
 
 LEDGER_PATHS = ("xmtj.yaml", "data")
@@ -100,7 +100,7 @@ def parse(data: bytes | None) -> dict[str, Any] | None:
     """A file's top-level mapping as plain values, or None if absent or unreadable."""
     if data is None:
         return None
-    from xmtj import limits
+    from xmtj.ledger import limits
 
     oversize = limits.too_large(data)
     if oversize:

@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from xmtj import fmt
-from xmtj.loader import Ledger
-from xmtj.metrics import LIGHT_WORDS, ProjectStatus, statuses_for
+from xmtj.figures import fmt
+from xmtj.figures.metrics import LIGHT_WORDS, ProjectStatus, statuses_for
+from xmtj.ledger.load import Ledger
+from xmtj.ledger.records import Issue, Letter
 from xmtj.problems import XmtjError
-from xmtj.records import Issue, Letter
 
 if TYPE_CHECKING:
-    from xmtj.changes import Change
+    from xmtj.changes.build import Change
 
 LETTERS_DIR = "letters"
 REGISTER_DIR = "data/letters"
@@ -74,7 +74,7 @@ _REGISTER_NAME = re.compile(r"^data/letters/(\d{4})-(\d+)\.ya?ml$")
 def issued_in_history(ledger: Ledger) -> dict[int, set[int]]:
     """The numbers of every letter ever registered, by year, from the register's git history (up to
     the revision read); empty outside git."""
-    from xmtj import gitio
+    from xmtj.ledger import gitio
 
     root = ledger.root
     if not gitio.is_repository(root) or not gitio.has_commits(root):
@@ -195,7 +195,7 @@ def letter_context(ledger: Ledger, draft: Draft) -> dict[str, Any]:
     config = ledger.config
     delay_months = None
     if not s.started and project.planned_start is not None:
-        from xmtj.metrics import months_between
+        from xmtj.figures.metrics import months_between
 
         delay_months = months_between(project.planned_start, s.as_of)
     return {
@@ -231,15 +231,15 @@ def letter_context(ledger: Ledger, draft: Draft) -> dict[str, Any]:
 
 
 def render_letter(ledger: Ledger, draft: Draft) -> str:
-    from xmtj.documents import render
+    from xmtj.documents.templates import render
 
     return render(ledger.root, "letter.md.j2", letter_context(ledger, draft), ledger.files)
 
 
 def letters_change(ledger: Ledger, drafts: Sequence[Draft], command: Sequence[str]) -> Change:
     """Every letter and its register entry, as one change (written all or nothing, one commit)."""
-    from xmtj.changes import Change
-    from xmtj.yamlout import emit
+    from xmtj.changes.build import Change
+    from xmtj.changes.yamlout import emit
 
     texts: dict[str, str] = {}
     for draft in drafts:

@@ -18,8 +18,8 @@ from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from typing import Any, Literal, Protocol, TextIO
 
-from xmtj import views
-from xmtj.metrics import LIGHT_WORDS, StatusReport
+from xmtj.cli import views
+from xmtj.figures.metrics import LIGHT_WORDS, StatusReport
 from xmtj.textsafe import visible
 
 Justify = Literal["left", "right"]

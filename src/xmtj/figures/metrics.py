@@ -17,9 +17,9 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
-from xmtj.fmt import month_cn, pct, points
+from xmtj.figures.fmt import month_cn, pct, points
+from xmtj.ledger.records import YEARS, Issue, Lights, Project
 from xmtj.problems import XmtjError
-from xmtj.records import YEARS, Issue, Lights, Project
 
 Light = Literal["green", "yellow", "red"]
 LIGHT_WORDS: dict[str, str] = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}

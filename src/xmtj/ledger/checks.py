@@ -8,9 +8,9 @@ from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from pathlib import PurePosixPath
 
-from xmtj.loader import Ledger, locate_problems
+from xmtj.ledger.load import Ledger, locate_problems
+from xmtj.ledger.records import Record, Sourced
 from xmtj.problems import Problem
-from xmtj.records import Record, Sourced
 
 Check = Callable[[Ledger], Iterable[Problem]]
 
@@ -177,7 +177,7 @@ def letter_register(ledger: Ledger) -> Iterator[Problem]:
 
 def removed_letters(ledger: Ledger) -> Iterator[Problem]:
     """Letters registered once and later deleted from the register (their numbers are never reused)."""
-    from xmtj.letters import REGISTER_DIR, doc_number, issued_in_history
+    from xmtj.documents.letters import REGISTER_DIR, doc_number, issued_in_history
 
     present = {(letter.year, letter.number) for letter in ledger.letters}
     for year, numbers in sorted(issued_in_history(ledger).items()):
@@ -196,8 +196,8 @@ def removed_letters(ledger: Ledger) -> Iterator[Problem]:
 
 def leftover_temp_files(ledger: Ledger) -> Iterator[Problem]:
     """Temporary files of a write that was killed half way (the record itself was not changed)."""
-    from xmtj.sources import WorkingTree
-    from xmtj.writer import orphans
+    from xmtj.changes.writer import orphans
+    from xmtj.ledger.sources import WorkingTree
 
     source = ledger.files
     if not isinstance(source, WorkingTree):

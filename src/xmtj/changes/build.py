@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from xmtj import __version__, gitio, yamledit, yamlio
-from xmtj.loader import MODELS, Ledger, record_from_bytes
+from xmtj import __version__
+from xmtj.changes import yamledit
+from xmtj.ledger import gitio, yamlio
+from xmtj.ledger.load import MODELS, Ledger, record_from_bytes
+from xmtj.ledger.records import MONTH_PATTERN, Issue, Project, Record, Sourced, as_dict, field_names
+from xmtj.ledger.sources import Source
 from xmtj.problems import Problem, XmtjError
-from xmtj.records import MONTH_PATTERN, Issue, Project, Record, Sourced, as_dict, field_names
-from xmtj.sources import Source
 
 
 class ChangeRefused(XmtjError):
@@ -86,7 +88,7 @@ def _key(p: Problem) -> tuple[str, str, str, str]:
 
 def validate_change(ledger: Ledger, change: Change) -> list[Problem]:
     """The warnings the change brings; raises ChangeRefused if it brings any error."""
-    from xmtj.checks import check_ledger
+    from xmtj.ledger.checks import check_ledger
 
     new_ledger = dataclasses.replace(ledger, problems=[p for p in ledger.problems if p.path not in change.texts])
     for rel, text in change.texts.items():
@@ -123,9 +125,9 @@ def apply(ledger: Ledger, change: Change, why: str | None = None, commit: bool =
 
     All or nothing, the commit included: git's state is checked before anything is written (a lock
     left by another git, a merge or rebase in progress, no identity), and if the commit still fails
-    the files are put back as they were. Call it holding the ledger's lock (``xmtj.lock``).
+    the files are put back as they were. Call it holding the ledger's lock (``xmtj.changes.lock``).
     """
-    from xmtj.writer import FileTransaction, no_symlink, remove_orphans
+    from xmtj.changes.writer import FileTransaction, no_symlink, remove_orphans
 
     change.warnings = validate_change(ledger, change)
     root = ledger.root
@@ -191,8 +193,8 @@ class Framing:
 
 def _text_of(ledger: Ledger, record: Sourced) -> tuple[str, Framing]:
     """A record file's text as the editor works on it (no BOM), and how to put it back byte for byte."""
-    from xmtj.encoding import decode
-    from xmtj.writer import no_symlink
+    from xmtj.changes.writer import no_symlink
+    from xmtj.ledger.encoding import decode
 
     path = ledger.root / record.path
     no_symlink(ledger.root, path)
@@ -252,7 +254,7 @@ def set_change(ledger: Ledger, kind: str, rid: str, field_path: str, raw: str, c
     ``a #b``, ``@x``, ``123``); numbers only in plain form; dates as YYYY-MM-DD; lists as items
     separated by commas or 、; "" empties the field.
     """
-    from xmtj.fieldtypes import FieldTypeError, parse_for_field
+    from xmtj.changes.fieldtypes import FieldTypeError, parse_for_field
 
     record = find_record(ledger, kind, rid)
     if field_path in ("id", ""):
@@ -280,7 +282,7 @@ def set_change(ledger: Ledger, kind: str, rid: str, field_path: str, raw: str, c
 
 def _reads_back(text: str, path: list[Any], value: Any, field_path: str) -> None:
     """The edited file must read back to exactly the value set (else the edit is refused, not written)."""
-    from xmtj.history import parse
+    from xmtj.changes.history import parse
 
     got = _lookup(parse(text.encode("utf-8")) or {}, path)
     if got != value and not (got in (None, "", []) and value in (None, "", [])):
@@ -321,7 +323,7 @@ def new_record_change(
     ledger: Ledger, kind: str, record: dict[str, Any], subject: str, command: Sequence[str]
 ) -> Change:
     """A new record file, written in the house layout with comments for the clerk."""
-    from xmtj.yamlout import record_yaml
+    from xmtj.changes.yamlout import record_yaml
 
     rel = f"data/{kind}/{record['id']}.yaml"
     if (ledger.root / rel).exists() or any(r.id == record["id"] for r in getattr(ledger, kind)):

@@ -15,9 +15,9 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from xmtj import yamlio
+from xmtj.changes.yamlout import flow
+from xmtj.ledger import yamlio
 from xmtj.problems import XmtjError
-from xmtj.yamlout import flow
 
 Path = list[Any]
 

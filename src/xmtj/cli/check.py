@@ -37,17 +37,17 @@ def check(
 
     示例：xmtj check　　xmtj check --format json
     """
-    from xmtj.checks import check_ledger, count_by_severity
+    from xmtj.ledger.checks import check_ledger, count_by_severity
 
     data = open_ledger(ledger, at, cache=not no_cache)
     problems = check_ledger(data)
     counts = count_by_severity(problems)
     if output is OutputFormat.json:
-        from xmtj.views import to_json
+        from xmtj.cli.views import to_json
 
         echo(to_json({"problems": [p.as_dict() for p in problems]}))
     elif output in (OutputFormat.csv, OutputFormat.markdown):
-        from xmtj.views import to_csv, to_markdown
+        from xmtj.cli.views import to_csv, to_markdown
 
         headers = ["文件", "行", "列", "字段", "说明", "级别"]
         rows = [
@@ -103,7 +103,7 @@ def status(
 
     示例：xmtj status　　xmtj status --as-of 2021-11-30 --by branch　　xmtj status --format json
     """
-    from xmtj.metrics import resolve_period, status_report
+    from xmtj.figures.metrics import resolve_period, status_report
 
     data = open_ledger(ledger, at, cache=not no_cache)
     day = parse_date(as_of, "--as-of")
@@ -118,7 +118,7 @@ def status(
         by.value if by else None,
     )
     warn_broken_files(data)
-    from xmtj import views
+    from xmtj.cli import views
 
     if output is OutputFormat.json:
         echo(views.to_json(views.status_json(report)))
@@ -129,6 +129,6 @@ def status(
     else:
         import sys
 
-        from xmtj.terminal import output_for, print_status
+        from xmtj.cli.terminal import output_for, print_status
 
         print_status(output_for(sys.stdout), report, chosen)

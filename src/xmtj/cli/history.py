@@ -41,13 +41,13 @@ def log_command(
 
     示例：xmtj log HJ2021-001　　xmtj log --since 2021-11-01　　xmtj log --format json
     """
-    from xmtj.history import log
-    from xmtj.loader import find_ledger
-    from xmtj.views import to_json
+    from xmtj.changes.history import log
+    from xmtj.cli.views import to_json
+    from xmtj.ledger.load import find_ledger
 
     root = find_ledger(explicit=ledger)
-    from xmtj.loader import load_config
-    from xmtj.sources import WorkingTree
+    from xmtj.ledger.load import load_config
+    from xmtj.ledger.sources import WorkingTree
 
     offset = load_config(WorkingTree(root))[0].timezone
     entries = log(root, record_id, since, at, offset)
@@ -91,9 +91,9 @@ def diff_command(
 
     示例：xmtj diff　　xmtj diff HEAD~5　　xmtj diff v2021-10 v2021-11
     """
-    from xmtj.history import diff, summarize
-    from xmtj.loader import find_ledger
-    from xmtj.views import to_json
+    from xmtj.changes.history import diff, summarize
+    from xmtj.cli.views import to_json
+    from xmtj.ledger.load import find_ledger
 
     root = find_ledger(explicit=ledger)
     changes = diff(root, rev, rev2)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Protocol
 
 YAML_SUFFIXES = (".yaml", ".yml")
-TEMP_SUFFIXES = (".xmtj-tmp", ".tmp")  # ``.<name>.<random>.xmtj-tmp`` (xmtj.writer); ``.tmp`` from before 0.x
+TEMP_SUFFIXES = (".xmtj-tmp", ".tmp")  # ``.<name>.<random>.xmtj-tmp`` (xmtj.changes.writer); ``.tmp`` from before 0.x
 
 
 class Source(Protocol):
@@ -84,7 +84,7 @@ class GitRevision:
     """The files as they were at a commit, read straight from git (the working tree is not touched)."""
 
     def __init__(self, root: Path, revision: str) -> None:
-        from xmtj import gitio
+        from xmtj.ledger import gitio
 
         self.root = root
         self.revision: str | None = gitio.resolve(root, revision)
@@ -124,7 +124,7 @@ class GitRevision:
 def source_for(root: Path, at: str | None) -> Source:
     if at is None:
         return WorkingTree(root)
-    from xmtj import gitio
+    from xmtj.ledger import gitio
 
     if not gitio.is_repository(root):
         from xmtj.problems import XmtjError

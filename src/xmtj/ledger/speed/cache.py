@@ -33,7 +33,7 @@ from typing import Any
 
 from xmtj import __version__
 
-FORMAT = 3  # 2: sixteen shards per kind; 3: restricted unpickling, money bounds
+FORMAT = 4  # 2: sixteen shards per kind; 3: restricted unpickling, money bounds; 4: records in xmtj.ledger
 SHARDS = 16  # per kind: small work units for the workers, and one changed file rewrites a sixteenth
 RACY_SECONDS = 2.0
 
@@ -131,15 +131,20 @@ def cache_home(root: Path) -> tuple[Path, Path]:
 # What a shard may contain: the record classes, dates, Decimals and problems. Nothing else can be
 # named in a shard, so unpickling one cannot call anything else (the ``Restricting Globals`` recipe
 # of Python's pickle documentation).
-_ALLOWED = {("datetime", "date"), ("decimal", "Decimal"), ("xmtj.problems", "Problem"), ("xmtj.records", "_make")}
+_ALLOWED = {
+    ("datetime", "date"),
+    ("decimal", "Decimal"),
+    ("xmtj.problems", "Problem"),
+    ("xmtj.ledger.records", "_make"),
+}
 
 
 def _allowed(module: str, name: str) -> bool:
     if (module, name) in _ALLOWED:
         return True
-    if module != "xmtj.records":
+    if module != "xmtj.ledger.records":
         return False
-    from xmtj import records
+    from xmtj.ledger import records
 
     found = getattr(records, name, None)
     return isinstance(found, type) and issubclass(found, records.Part)

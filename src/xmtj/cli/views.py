@@ -11,8 +11,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from xmtj import fmt
-from xmtj.metrics import GROUPINGS, LIGHT_WORDS, ProjectStatus, Rate, StatusReport, Summary
+from xmtj.figures import fmt
+from xmtj.figures.metrics import GROUPINGS, LIGHT_WORDS, ProjectStatus, Rate, StatusReport, Summary
 from xmtj.textsafe import CONTROL_RE, visible
 
 FORMATS = ("table", "markdown", "json", "csv")

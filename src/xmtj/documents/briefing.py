@@ -15,9 +15,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from xmtj import fmt, gitio
-from xmtj.loader import Ledger
-from xmtj.metrics import (
+from xmtj.figures import fmt
+from xmtj.figures.metrics import (
     LIGHT_WORDS,
     ProjectStatus,
     Summary,
@@ -27,7 +26,9 @@ from xmtj.metrics import (
     statuses_for,
     summarize,
 )
-from xmtj.records import Issue, Letter, Project
+from xmtj.ledger import gitio
+from xmtj.ledger.load import Ledger
+from xmtj.ledger.records import Issue, Letter, Project
 
 EVENT_KINDS = ("调度会", "集中开工", "集中观摩")
 
@@ -101,7 +102,7 @@ def _project_row(s: ProjectStatus) -> dict[str, Any]:
 
 
 def _letter_row(letter: Letter, projects: dict[str, Project], today: dt.date) -> dict[str, Any]:
-    from xmtj.letters import feedback_state
+    from xmtj.documents.letters import feedback_state
 
     project = projects.get(letter.project)
     return {
@@ -265,7 +266,7 @@ def _data_through(projects: Iterable[Project], year: int, as_of: dt.date) -> str
 
 def annual_context(ledger: Ledger, year: int, as_of: dt.date) -> dict[str, Any]:
     """The year's work in the figures the annual summary quotes, all counted from records."""
-    from xmtj.metrics import check_period
+    from xmtj.figures.metrics import check_period
 
     check_period(year, as_of)
     lights = ledger.config.lights
@@ -306,7 +307,7 @@ def save_briefing(ledger: Ledger, out: Path, text: str, period: str, commit: boo
     The mark lets ``xmtj diff`` and ``xmtj log`` flag later changes to the figures it reported.
     """
     from xmtj import __version__
-    from xmtj.writer import FileTransaction, no_symlink
+    from xmtj.changes.writer import FileTransaction, no_symlink
 
     # where the clerk asked, without following any symlink: a link committed in the ledger (or put in
     # the way) must not redirect the write elsewhere

@@ -158,7 +158,7 @@ def issue_show(
         ("办理情况", issue.resolution or "—"),
         ("文件", issue.path),
     ]
-    from xmtj.records import as_dict
+    from xmtj.ledger.records import as_dict
 
     data_out = as_dict(issue, json=True) | {"overdue_days": overdue, "path": issue.path}
     emit_table(output, ["字段", "内容"], [[k, v] for k, v in fields], data_out, wide=("内容",))
@@ -187,7 +187,7 @@ def meeting_list(
         for m in sorted(data.meetings, key=lambda m: (m.date, m.id))
         if (year is None or m.date.year == year) and (kind is None or m.kind == kind.value)
     ]
-    from xmtj.records import as_dict
+    from xmtj.ledger.records import as_dict
 
     items = [as_dict(m, json=True) | {"issues_raised": raised.get(m.id, 0)} for m in chosen]
     headers = ["编号", "类型", "日期", "名称", "主持", "项目数", "提出问题"]
@@ -220,7 +220,7 @@ def letter_list(
 
     示例：xmtj letter list --year 2021　　xmtj letter list --pending
     """
-    from xmtj.letters import feedback_state
+    from xmtj.documents.letters import feedback_state
 
     data = open_ledger(ledger, at)
     projects = data.project_by_id
@@ -240,7 +240,7 @@ def letter_list(
         ]
         for x in chosen
     ]
-    from xmtj.records import as_dict
+    from xmtj.ledger.records import as_dict
 
     items = [as_dict(x, json=True) | {"feedback_state": feedback_state(x, data.today)} for x in chosen]
     emit_table(

@@ -21,8 +21,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from xmtj.ledger.sources import TEMP_SUFFIXES
 from xmtj.problems import XmtjError
-from xmtj.sources import TEMP_SUFFIXES
 
 
 class WriteFailed(XmtjError):

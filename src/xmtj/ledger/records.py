@@ -2,7 +2,7 @@
 
 Money is ``Decimal`` in 万元, never negative. Field names are English; values are whatever the
 office writes. This module imports no validation library: pydantic validates these very classes
-(``xmtj.models``) when a file is read, through the markers below, and a run that finds every record
+(``xmtj.ledger.validation``) when a file is read, through the markers below, and a run that finds every record
 in the cache never imports it.
 """
 
@@ -167,7 +167,7 @@ Year = Annotated[int, Between(*YEARS)]
 Money = Annotated[Decimal, NonNegative(), Check(_number)]
 Points = Annotated[Decimal, Bounded(Decimal(0), Decimal(100)), Check(_number)]  # 百分点 thresholds
 Figure = Annotated[Decimal, Bounded(-MONEY_MAX, MONEY_MAX), Check(_number)]  # a figure kept in a letter
-Text = str  # control characters are refused by the readers (xmtj.encoding, xmtj.yamlio), escapes included
+Text = str  # control characters are refused by the readers (xmtj.ledger.encoding, xmtj.ledger.yamlio), escapes included
 
 InvestmentType = Literal["政府投资", "社会投资"]
 SixNew = Literal["新基建", "新技术", "新材料", "新装备", "新产品", "新业态"]

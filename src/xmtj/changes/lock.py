@@ -7,7 +7,7 @@ its commit is made; read commands take no lock (they never write the ledger).
 
 The lock is ``flock`` on the ledger folder itself (POSIX): it needs no lock file, cannot be left behind
 by a killed process (the kernel drops it), and is held by one process at a time. Where ``fcntl`` is
-missing (Windows), a lock file ``.xmtj.lock`` in the ledger folder is locked with ``msvcrt`` instead.
+missing (Windows), a lock file ``.xmtj.changes.lock`` in the ledger folder is locked with ``msvcrt`` instead.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def ledger_lock(root: Path) -> Iterator[None]:
 def _file_lock(root: Path) -> Iterator[None]:  # pragma: no cover - Windows
     import msvcrt
 
-    path = root / ".xmtj.lock"
+    path = root / ".xmtj.changes.lock"
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
     try:
         deadline = time.monotonic() + _wait_seconds()
