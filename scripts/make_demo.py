@@ -399,7 +399,7 @@ def build(seed: int) -> dict[str, dict[str, dict[str, Any]]]:
     # year-to-date figures that give the intended light
     from xmtj.figures.metrics import expected_share
     from xmtj.ledger.records import Project
-    from xmtj.ledger.validation import validate
+    from xmtj.ledger.validation import validate_record as validate
 
     def model(d: dict[str, Any]) -> Project:
         return validate(Project, {k: v for k, v in d.items() if not k.startswith("_")})
@@ -728,7 +728,7 @@ def write_letters(root: Path, seed: int) -> None:
     from xmtj.figures.metrics import month_end, statuses_for
     from xmtj.ledger.load import load_ledger
     from xmtj.ledger.records import Letter
-    from xmtj.ledger.validation import validate
+    from xmtj.ledger.validation import validate_record as validate
 
     rng = random.Random(seed)
     folder = root / "data" / "letters"

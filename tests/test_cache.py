@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,7 +25,7 @@ def age(root: Path, seconds_ago: float = 3600) -> None:
         os.utime(path, (stamp, stamp))
 
 
-def loaded(root: Path, use_cache: bool = True) -> tuple[int, int]:
+def loaded(root: Path, use_cache: bool = True, tuning: Any = None) -> tuple[int, int]:
     store_hits = {}
 
     original = cache.RecordCache.flush
@@ -35,7 +36,7 @@ def loaded(root: Path, use_cache: bool = True) -> tuple[int, int]:
 
     cache.RecordCache.flush = spy  # type: ignore[method-assign]
     try:
-        load_ledger(root, cache=use_cache)
+        load_ledger(root, cache=use_cache, **({"tuning": tuning} if tuning else {}))
     finally:
         cache.RecordCache.flush = original  # type: ignore[method-assign]
     return store_hits.get("hits", 0), store_hits.get("misses", 0)
@@ -159,17 +160,20 @@ def ledger_copy(tmp_path: Path) -> Path:
     return root
 
 
-def test_parallel_parsing_gives_the_same_ledger(demo_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import xmtj.ledger.load
+def test_parallel_parsing_gives_the_same_ledger_as_the_plain_loader(demo_copy: Path) -> None:
     from xmtj.ledger.checks import check_ledger
+    from xmtj.ledger.load import read_ledger
+    from xmtj.ledger.sources import WorkingTree
+    from xmtj.ledger.speed.bulk import Tuning
 
     (demo_copy / "data/issues/WT2021-003.yaml").write_text("id: WT2021-003\n", encoding="utf-8")
     age(demo_copy)
-    serial = load_ledger(demo_copy, cache=False)
-    monkeypatch.setattr(xmtj.ledger.load, "PARALLEL_MIN", 10)
-    parallel_cold = load_ledger(demo_copy)  # workers parse, and their shards become the cache
-    parallel_warm = load_ledger(demo_copy)
-    for other in (parallel_cold, parallel_warm):
+    serial = read_ledger(WorkingTree(demo_copy))
+    eager = Tuning(parallel_min=10)
+    parallel_cold = load_ledger(demo_copy, tuning=eager)  # workers parse, and their shards become the cache
+    parallel_warm = load_ledger(demo_copy, tuning=eager)
+    no_cache = load_ledger(demo_copy, cache=False)
+    for other in (parallel_cold, parallel_warm, no_cache):
         assert other.projects == serial.projects
         assert other.issues == serial.issues
         assert other.letters == serial.letters
@@ -180,26 +184,30 @@ def test_parallel_parsing_gives_the_same_ledger(demo_copy: Path, monkeypatch: py
 
 def test_keys_stat_in_a_forked_process_see_an_edit(demo_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A large ledger's repeat run stats its files in a forked process while the cache is unpickled."""
-    import xmtj.ledger.load
     from xmtj.ledger.sources import WorkingTree
+    from xmtj.ledger.speed import bulk
 
-    monkeypatch.setattr(xmtj.ledger.load, "SCAN_IN_CHILD_BYTES", 1000)
     age(demo_copy)
     leftover = "data/issues/.WT2021-001.yaml.0badf00d.xmtj-tmp"
     (demo_copy / leftover).write_text("半", encoding="utf-8")
     source = WorkingTree(demo_copy)
-    collect = xmtj.ledger.load._scan_meanwhile(source)
-    assert collect is not None  # Linux, no threads: the fork is used
-    jobs, keys, leftovers = collect()
+    assert bulk.ForkedScan.possible()  # Linux, no threads: the fork is used
+    with bulk.ForkedScan(source) as scanning:
+        jobs, keys, leftovers = scanning.result()
+    assert scanning.pid == 0  # the child was reaped
     assert leftovers == [leftover] and source.leftovers == [leftover]  # seen by the child, handed back
-    assert (jobs, keys, leftovers) == xmtj.ledger.load._scan(WorkingTree(demo_copy))
+    assert (jobs, keys, leftovers) == bulk.scan(WorkingTree(demo_copy))
     (demo_copy / leftover).unlink()
     assert len(jobs) == 398 and all(key is not None for key in keys)
-    load_ledger(demo_copy)
+    with bulk.ForkedScan(source) as unused:
+        pass
+    assert unused.pid == 0  # reaped even when its answer was never asked for
+    small = bulk.Tuning(scan_in_child_bytes=1000)
+    load_ledger(demo_copy, tuning=small)
     forked = []
-    original = xmtj.ledger.load._scan_meanwhile
-    monkeypatch.setattr(xmtj.ledger.load, "_scan_meanwhile", lambda source: forked.append(1) or original(source))
-    assert loaded(demo_copy) == (399, 0)
+    enter = bulk.ForkedScan.__enter__
+    monkeypatch.setattr(bulk.ForkedScan, "__enter__", lambda self: forked.append(1) or enter(self))  # a spy
+    assert loaded(demo_copy, tuning=small) == (399, 0)
     path = demo_copy / "data/projects/HJ2021-001.yaml"
     stat = path.stat()
     text = path.read_text(encoding="utf-8")
@@ -207,27 +215,26 @@ def test_keys_stat_in_a_forked_process_see_an_edit(demo_copy: Path, monkeypatch:
     assert len(edited.encode()) == len(text.encode()) and edited != text
     path.write_text(edited, encoding="utf-8")
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same mtime: ctime tells
-    assert loaded(demo_copy) == (398, 1)
+    assert loaded(demo_copy, tuning=small) == (398, 1)
     assert forked == [1, 1]  # both repeat runs scanned in a child
 
 
 def test_worker_groups_are_the_cache_shards(demo_copy: Path) -> None:
-    import xmtj.ledger.load
     from xmtj.ledger.sources import WorkingTree
+    from xmtj.ledger.speed import bulk
 
     store = cache.RecordCache(cache.cache_folder(demo_copy))
-    jobs = xmtj.ledger.load._jobs(WorkingTree(demo_copy))
-    groups = xmtj.ledger.load._groups(jobs, store)
+    jobs = bulk.scan(WorkingTree(demo_copy))[0]
+    groups = bulk._groups(jobs, store)
     assert sum(len(g) for g in groups.values()) == len(jobs) == 398
     assert all(store.shard_of(rel) == name for name, group in groups.items() for _, rel in group)
 
 
-def test_a_broken_settings_file_stops_a_parallel_load(demo_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import xmtj.ledger.load
+def test_a_broken_settings_file_stops_a_parallel_load(demo_copy: Path) -> None:
+    from xmtj.ledger.speed.bulk import Tuning
     from xmtj.problems import LedgerInvalid
 
-    monkeypatch.setattr(xmtj.ledger.load, "PARALLEL_MIN", 10)
     settings = demo_copy / "xmtj.yaml"
     settings.write_text(settings.read_text(encoding="utf-8") + "office: [\n", encoding="utf-8")
     with pytest.raises(LedgerInvalid, match=r"xmtj\.yaml"):
-        load_ledger(demo_copy)
+        load_ledger(demo_copy, tuning=Tuning(parallel_min=10))

@@ -211,7 +211,7 @@ CONTROL_VALUES = ["a\x1bb", "x\x85y", "\u2028", "a\x00", "b\x07", "\x7f", "c\uff
 def test_both_readers_refuse_control_characters_alike(text: str, control: str, at_end: bool) -> None:
     """Through the loader, a file with a control character gets the same problem whichever reader would
     have read it (the check sits before both), and never a value."""
-    from xmtj.ledger import load as loader
+    from xmtj.ledger import reading as loader
 
     doc = (text + f"\nzz: {control}\n") if at_end else (f"zz: {control}\n" + text + "\n")
     data = doc.encode("utf-8")

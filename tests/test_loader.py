@@ -167,7 +167,7 @@ def test_parse_file_reads_whole_files_and_keys_them(tmp_path: object) -> None:
     import os
     from pathlib import Path
 
-    from xmtj.ledger.load import parse_file
+    from xmtj.ledger.speed.bulk import parse_file
     from xmtj.ledger.speed.cache import key_of
 
     root = Path(str(tmp_path))

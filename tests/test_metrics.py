@@ -22,7 +22,7 @@ from xmtj.figures.metrics import (
     time_progress,
 )
 from xmtj.ledger.records import Issue, Lights, Project
-from xmtj.ledger.validation import validate
+from xmtj.ledger.validation import validate_record as validate
 
 D = dt.date
 LIGHTS = Lights()

@@ -19,7 +19,8 @@ import pytest
 
 from tests.conftest import LedgerDir, Run
 from xmtj.ledger import yamlio
-from xmtj.ledger.load import load_ledger, parse_mapping
+from xmtj.ledger.load import load_ledger
+from xmtj.ledger.reading import parse_mapping
 from xmtj.ledger.speed import cache
 
 GIT_ENV = {

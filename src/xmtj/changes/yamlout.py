@@ -88,7 +88,8 @@ _EMPTY_SHOWN = {
 
 def record_yaml(kind: str, record: Mapping[str, Any]) -> str:
     """A new record file in the house layout: fields in the model's order, comments, empty slots shown."""
-    from xmtj.ledger.records import RECORD_KINDS, field_names
+    from xmtj.ledger.records import field_names
+    from xmtj.ledger.registry import RECORD_KINDS
 
     fields = field_names(RECORD_KINDS[kind])
     shown = _EMPTY_SHOWN[kind]

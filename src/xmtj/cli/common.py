@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from xmtj.changes.build import Change
-    from xmtj.ledger.load import Ledger
+    from xmtj.ledger.ledger import Ledger
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -125,7 +125,8 @@ def open_ledger(ledger_dir: Path | None, at: str | None = None, cache: bool = Tr
     """Load the ledger; on a terminal, a progress bar appears if the load takes more than a second."""
     import sys
 
-    from xmtj.ledger.load import find_ledger, load_ledger
+    from xmtj.ledger.ledger import find_ledger
+    from xmtj.ledger.load import load_ledger
 
     root = find_ledger(explicit=ledger_dir)
     if not sys.stderr.isatty():
@@ -142,7 +143,7 @@ def changing(ledger_dir: Path | None) -> Iterator[Ledger]:
     """The ledger, read under its lock: every change command reads, validates, writes and commits
     inside this block, so two changes never interleave (see ``xmtj.changes.lock``)."""
     from xmtj.changes.lock import ledger_lock
-    from xmtj.ledger.load import find_ledger
+    from xmtj.ledger.ledger import find_ledger
 
     root = find_ledger(explicit=ledger_dir)
     with ledger_lock(root):

@@ -43,10 +43,10 @@ def log_command(
     """
     from xmtj.changes.history import log
     from xmtj.cli.views import to_json
-    from xmtj.ledger.load import find_ledger
+    from xmtj.ledger.ledger import find_ledger
 
     root = find_ledger(explicit=ledger)
-    from xmtj.ledger.load import load_config
+    from xmtj.ledger.reading import load_config
     from xmtj.ledger.sources import WorkingTree
 
     offset = load_config(WorkingTree(root))[0].timezone
@@ -93,7 +93,7 @@ def diff_command(
     """
     from xmtj.changes.history import diff, summarize
     from xmtj.cli.views import to_json
-    from xmtj.ledger.load import find_ledger
+    from xmtj.ledger.ledger import find_ledger
 
     root = find_ledger(explicit=ledger)
     changes = diff(root, rev, rev2)

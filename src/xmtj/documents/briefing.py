@@ -27,7 +27,7 @@ from xmtj.figures.metrics import (
     summarize,
 )
 from xmtj.ledger import gitio
-from xmtj.ledger.load import Ledger
+from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.records import Issue, Letter, Project
 
 EVENT_KINDS = ("调度会", "集中开工", "集中观摩")

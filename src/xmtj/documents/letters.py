@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from xmtj.figures import fmt
 from xmtj.figures.metrics import LIGHT_WORDS, ProjectStatus, statuses_for
-from xmtj.ledger.load import Ledger
+from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.records import Issue, Letter
 from xmtj.problems import XmtjError
 

@@ -8,7 +8,8 @@ from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from pathlib import PurePosixPath
 
-from xmtj.ledger.load import Ledger, locate_problems
+from xmtj.ledger.ledger import Ledger
+from xmtj.ledger.reading import locate_problems
 from xmtj.ledger.records import Record, Sourced
 from xmtj.problems import Problem
 

@@ -420,13 +420,6 @@ class Config(Part):
     timezone: Annotated[str, Pattern(OFFSET_PATTERN)] = "+08:00"  # UTC offset for dates
 
 
-RECORD_KINDS: dict[str, type[Record]] = {
-    "projects": Project,
-    "issues": Issue,
-    "meetings": Meeting,
-}
-
-
 def field_names(cls: type[Any]) -> list[str]:
     """The fields a file may hold, in the record's order (``path`` is not one)."""
     return [f.name for f in dataclasses.fields(cls) if f.init]

@@ -1,0 +1,81 @@
+"""The ``Ledger``: every record read from one ledger folder, and every problem found on the way."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from xmtj.ledger.records import Config, Issue, Letter, Meeting, Project, Record
+from xmtj.problems import LedgerNotFound, Problem
+
+if TYPE_CHECKING:
+    from xmtj.ledger.sources import Source
+
+CONFIG_FILE = "xmtj.yaml"
+DATA_DIR = "data"
+
+R = TypeVar("R", bound=Record)
+
+
+@dataclass
+class Ledger:
+    """Everything read from one ledger folder, plus every problem found while reading."""
+
+    root: Path
+    config: Config
+    projects: list[Project] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)
+    letters: list[Letter] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    today: dt.date = field(default_factory=dt.date.today)
+    source: Source | None = None
+
+    @property
+    def project_by_id(self) -> dict[str, Project]:
+        return _first_by_id(self.projects)
+
+    @property
+    def issue_by_id(self) -> dict[str, Issue]:
+        return _first_by_id(self.issues)
+
+    @property
+    def meeting_by_id(self) -> dict[str, Meeting]:
+        return _first_by_id(self.meetings)
+
+    @property
+    def files(self) -> Source:
+        """Where the records were read from (the working tree, or a git revision)."""
+        if self.source is None:
+            from xmtj.ledger.sources import WorkingTree
+
+            self.source = WorkingTree(self.root)
+        return self.source
+
+    @property
+    def files_with_errors(self) -> set[str]:
+        return {p.path for p in self.problems if p.severity == "error"}
+
+
+def _first_by_id(records: Iterable[R]) -> dict[str, R]:
+    result: dict[str, R] = {}
+    for record in records:
+        result.setdefault(record.id, record)
+    return result
+
+
+def find_ledger(start: Path | None = None, explicit: Path | str | None = None) -> Path:
+    """The ledger folder: ``explicit`` (``--ledger``/``XMTJ_LEDGER``), else the nearest upward."""
+    if explicit:
+        root = Path(explicit)
+        if not (root / CONFIG_FILE).is_file():
+            raise LedgerNotFound(f"{root} 不是台账目录：其中没有 {CONFIG_FILE}")
+        return root
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    raise LedgerNotFound(f"在 {here} 及其上级目录中找不到台账（{CONFIG_FILE}）；请进入台账目录，或用 --ledger 指定")

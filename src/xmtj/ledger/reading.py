@@ -1,0 +1,183 @@
+"""Reading one file: bytes → text → mapping → validated record, or the problems that keep it out.
+
+The fast reader (``xmtj.ledger.speed.fastyaml``) is tried first; whatever it leaves aside goes to libyaml
+(``xmtj.ledger.yamlio``). Both give the same values; messages are the same whichever read the file.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from xmtj.ledger import encoding, limits
+from xmtj.ledger.ledger import CONFIG_FILE, DATA_DIR
+from xmtj.ledger.records import Config, Limits, Sourced, with_path
+from xmtj.ledger.registry import MODELS
+from xmtj.ledger.validation import validate
+from xmtj.problems import LedgerInvalid, Problem
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from xmtj.ledger.sources import Source
+
+S = TypeVar("S", bound=Sourced)
+Parsed = tuple[Any, Any, tuple[Problem, ...]]  # (cache key, record or None, problems)
+
+
+def read_mapping(source: Source, rel: str) -> tuple[dict[str, Any] | None, Any, list[Problem]]:
+    """The top-level mapping of a YAML file, its node tree, and the problems found on the way."""
+    try:
+        data = source.read(rel)
+    except OSError as exc:
+        return None, None, [unreadable(rel, exc)]
+    return parse_mapping(data, rel)
+
+
+def parse_mapping(data: bytes, rel: str) -> tuple[dict[str, Any] | None, Any, list[Problem]]:
+    """The top-level mapping of a file's bytes, its node tree, and the problems found on the way."""
+    oversize = limits.too_large(data)
+    if oversize:
+        return None, None, [Problem(rel, None, None, "", oversize)]
+    try:
+        text = encoding.decode(data)
+    except encoding.TextDecodeError as exc:
+        pos = exc.position
+        return None, None, [Problem(rel, pos.line, pos.column, "", exc.message)]
+    from xmtj.ledger.speed import fastyaml  # imported when a file is parsed (its regexes cost a cached run time
+
+    fast = fastyaml.parse(text)
+    if fast is not None:
+        return fast, None, []  # no node tree: ``validate`` composes one only if a field is wrong
+    return _parse_mapping_fully(text, rel)
+
+
+def _parse_mapping_fully(text: str, rel: str) -> tuple[dict[str, Any] | None, Any, list[Problem]]:
+    from xmtj.ledger import yamlio  # libyaml only for what the fast reader leaves to it
+
+    try:
+        root = yamlio.compose(text)
+    except yamlio.YamlSyntaxError as exc:
+        line, column = (exc.position.line, exc.position.column) if exc.position else (None, None)
+        return None, None, [Problem(rel, line, column, "", exc.message)]
+    if root is None:
+        return None, None, [Problem(rel, 1, 1, "", "文件为空")]
+    if not isinstance(root, yamlio.MappingNode):
+        what = "列表" if isinstance(root, yamlio.SequenceNode) else f"单个值“{root.value}”"
+        line, column = root.start_mark.line + 1, root.start_mark.column + 1
+        return None, root, [Problem(rel, line, column, "", f"文件顶层应为映射（键: 值），实际是{what}")]
+    duplicates: list[yamlio.Duplicate] = []
+    value = yamlio.build(root, duplicates)
+    problems = [
+        Problem(rel, d.position.line, d.position.column, d.field, "字段重复：同一层里出现了两次，只保留一个")
+        for d in duplicates
+    ]
+    return value, root, problems
+
+
+def load_record(source: Source, model: type[S], rel: str) -> tuple[S | None, list[Problem]]:
+    try:
+        data = source.read(rel)
+    except OSError as exc:
+        return None, [unreadable(rel, exc)]
+    return record_from_bytes(data, model, rel)
+
+
+def record_from_bytes(data: bytes | None, model: type[S], rel: str) -> tuple[S | None, list[Problem]]:
+    """One record from a file's bytes (None: unreadable), or the problems that keep it out."""
+    if data is None:
+        return None, [Problem(rel, None, None, "", "无法读取文件")]
+    value, root, problems = parse_mapping(data, rel)
+    if value is None:
+        return None, problems
+    record, invalid = validate(model, value, root, rel, data)
+    problems.extend(invalid)
+    if record is None or problems:
+        return None, problems
+    return with_path(record, rel), problems
+
+
+def load_config(source: Source) -> tuple[Config, list[Problem]]:
+    value, node, problems = read_mapping(source, CONFIG_FILE)
+    if value is not None:
+        config, invalid = validate(Config, value, node, CONFIG_FILE)
+        problems.extend(invalid)
+        if config is not None and not problems:
+            return config, []
+    raise LedgerInvalid("台账设置文件有错误，无法继续：\n" + "\n".join(str(p) for p in problems))
+
+
+def limits_of(source: Source) -> Limits:
+    """``limits`` of xmtj.yaml, read before anything else (the records are parsed with them); the
+    defaults where they are missing or out of bounds (``check`` then reports the bad value)."""
+    from xmtj.ledger.records import LIMIT_BOUNDS
+
+    data = source.read_or_none(CONFIG_FILE)
+    if data is None or b"limits" not in data or limits.too_large(data):
+        return Limits()  # the usual case, decided without parsing (a cached run never imports the parsers)
+    value, _, _ = parse_mapping(data, CONFIG_FILE)
+    given = value.get("limits") if isinstance(value, dict) else None
+    if not isinstance(given, dict):
+        return Limits()
+    defaults = Limits()
+    chosen = {}
+    for name, (low, high) in LIMIT_BOUNDS.items():
+        number = given.get(name)
+        ok = isinstance(number, int) and not isinstance(number, bool) and low <= number <= high
+        chosen[name] = number if ok else getattr(defaults, name)
+    return Limits(**chosen)
+
+
+# Record files are opened without following a symlink: a link could point anywhere on the machine, and
+# its target's text would be read (and echoed in messages) as if it were the ledger's.
+READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+
+
+def unreadable(rel: str, exc: OSError) -> Problem:
+    """The problem for a file that cannot be read; a symlink is named as such."""
+    import errno
+
+    if exc.errno == errno.ELOOP or os.path.islink(exc.filename or ""):
+        return Problem(rel, None, None, "", "该文件是符号链接，xmtj 不跟随符号链接读取台账之外的文件；请换成普通文件")
+    return Problem(rel, None, None, "", f"无法读取文件：{exc.strerror}")
+
+
+def linked_folder_problems(source: Source) -> list[Problem]:
+    """The data folders that are symlinks: not read (their records are left out), and said so."""
+    from xmtj.ledger.sources import WorkingTree
+
+    if not isinstance(source, WorkingTree):
+        return []
+    folders = [f"{DATA_DIR}/{kind}" for kind in MODELS]
+    return [
+        Problem(folder, None, None, "", "该目录是符号链接，xmtj 不跟随符号链接读取台账之外的文件，其中的记录未计入")
+        for folder in source.linked_folders(folders)
+    ]
+
+
+def locate_problems(source: Source, problems: Iterable[Problem]) -> list[Problem]:
+    """Fill in the line and column of problems found by cross-record checks."""
+    from xmtj.ledger import yamlio
+
+    trees: dict[str, Any] = {}
+    out = []
+    for problem in problems:
+        if problem.line is None and problem.path:
+            if problem.path not in trees:
+                try:
+                    trees[problem.path] = yamlio.compose(yamlio.decode(source.read(problem.path)))
+                except (OSError, yamlio.YamlSyntaxError, yamlio.TextDecodeError):
+                    trees[problem.path] = None
+            tree = trees[problem.path]
+            if tree is not None:
+                position, _ = yamlio.locate(tree, problem.field)
+                problem = Problem(
+                    problem.path,
+                    position.line,
+                    position.column,
+                    problem.field,
+                    problem.message,
+                    problem.severity,
+                )
+        out.append(problem)
+    return out
