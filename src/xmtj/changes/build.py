@@ -17,9 +17,10 @@ from typing import Any
 from xmtj import __version__
 from xmtj.changes import yamledit
 from xmtj.ledger import gitio, yamlio
+from xmtj.ledger.fields import MONTH_PATTERN
 from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.reading import record_from_bytes
-from xmtj.ledger.records import MONTH_PATTERN, Issue, Project, Record, Sourced, as_dict, field_names
+from xmtj.ledger.records import Issue, Project, Record, Sourced, as_dict, field_names
 from xmtj.ledger.registry import MODELS
 from xmtj.ledger.sources import Source
 from xmtj.problems import Problem, XmtjError

@@ -15,7 +15,7 @@ import typing
 from decimal import Decimal
 from typing import Any
 
-from xmtj.ledger.records import NotANumber, parse_number
+from xmtj.ledger.fields import NotANumber, parse_number
 
 
 class FieldTypeError(ValueError):

@@ -33,7 +33,7 @@ EVENT_PREFIX = {"调度会": "DD", "集中开工": "KG", "集中观摩": "GM"}
 
 
 def _money(raw: str, option: str) -> Decimal:
-    from xmtj.ledger.records import NotANumber, parse_number
+    from xmtj.ledger.fields import NotANumber, parse_number
 
     try:
         return parse_number(raw)

@@ -18,7 +18,8 @@ from fractions import Fraction
 from typing import Literal
 
 from xmtj.figures.fmt import month_cn, pct, points
-from xmtj.ledger.records import YEARS, Issue, Lights, Project
+from xmtj.ledger.fields import YEARS
+from xmtj.ledger.records import Issue, Lights, Project
 from xmtj.problems import XmtjError
 
 Light = Literal["green", "yellow", "red"]

@@ -2,172 +2,37 @@
 
 Money is ``Decimal`` in 万元, never negative. Field names are English; values are whatever the
 office writes. This module imports no validation library: pydantic validates these very classes
-(``xmtj.ledger.validation``) when a file is read, through the markers below, and a run that finds every record
-in the cache never imports it.
+(``xmtj.ledger.validation``) when a file is read, through the markers of ``xmtj.ledger.fields``, and a
+run that finds every record in the cache never imports it.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-ID_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_-]*$"
-MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
-YEARS = (1990, 2100)
-OFFSET_PATTERN = r"^[+-](0[0-9]|1[0-4]):[0-5][0-9]$"
-# what a failed pattern or bound means, in the office's words (the loader turns pydantic's errors into these)
-PATTERN_WORDS = {
-    ID_PATTERN: "编号只能由字母、数字、“-”和“_”组成，且不能以“-”开头",
-    MONTH_PATTERN: "月份应写作 YYYY-MM，例如 2021-03",
-    OFFSET_PATTERN: '时区应写作与 UTC 的时差，例如 "+08:00"（北京时间）',
-}
-YEAR_WORDS = "年份应为四位数字，例如 2021"
-CONFIG = {"extra": "forbid", "str_strip_whitespace": True}  # pydantic's settings for every record
-
-
-def _fail(kind: str, message: str) -> Exception:
-    from pydantic_core import PydanticCustomError
-
-    return PydanticCustomError(f"xmtj_{kind}", message)
-
-
-class Check:
-    """Annotation marker: run ``fn`` on the raw value before pydantic's own validation."""
-
-    def __init__(self, fn: Callable[[Any], Any]) -> None:
-        self.fn = fn
-
-    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
-        from pydantic_core import core_schema
-
-        return core_schema.no_info_before_validator_function(self.fn, handler(source))
-
-
-class Pattern:
-    """Annotation marker: text matching a regular expression, checked in pydantic's Rust core."""
-
-    def __init__(self, regex: str) -> None:
-        self.regex = regex
-
-    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
-        from pydantic_core import core_schema
-
-        return core_schema.str_schema(pattern=self.regex, strip_whitespace=True)
-
-
-class Between:
-    """Annotation marker: an integer within bounds (years)."""
-
-    def __init__(self, low: int, high: int) -> None:
-        self.low, self.high = low, high
-
-    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
-        from pydantic_core import core_schema
-
-        return core_schema.int_schema(ge=self.low, le=self.high)
-
-
-MONEY_MAX = Decimal(10) ** 12  # 万元: a trillion 万元, far above any county's, province's or nation's figure
-MONEY_PLACES = 4  # 万元 to the yuan
-
-
-class NonNegative:
-    """Annotation marker: a finite number that is not negative (money), bounded, at most 4 decimals."""
-
-    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
-        from pydantic_core import core_schema
-
-        return core_schema.decimal_schema(ge=Decimal(0), le=MONEY_MAX, decimal_places=MONEY_PLACES, allow_inf_nan=False)
-
-
-class Bounded:
-    """Annotation marker: a finite number within ±bound (ratios and thresholds)."""
-
-    def __init__(self, low: Decimal, high: Decimal) -> None:
-        self.low, self.high = low, high
-
-    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
-        from pydantic_core import core_schema
-
-        return core_schema.decimal_schema(ge=self.low, le=self.high, allow_inf_nan=False)
-
-
-_PLAIN_NUMBER = re.compile(r"^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$")
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９．－＋", "0123456789.-+")
-
-
-class NotANumber(ValueError):
-    """Text that is not a number in the plain form the office writes; the message says why, in Chinese."""
-
-
-def parse_number(text: str) -> Decimal:
-    """A number typed as text (a command-line value, a quoted YAML value): plain decimal digits only.
-
-    Hex, octal, base 60, ``1_000``, exponents, ``inf``/``nan`` and thousands separators are refused,
-    as are full-width digits (typed with a Chinese input method): the message shows the plain form.
-    """
-    raw = text.strip()
-    if _PLAIN_NUMBER.match(raw):
-        return Decimal(raw)
-    if any("０" <= ch <= "９" for ch in raw):
-        plain = raw.translate(_FULL_WIDTH)
-        hint = f"；请改为半角数字 {plain}" if _PLAIN_NUMBER.match(plain) else ""
-        raise NotANumber(f"应为半角数字，现为全角“{raw}”{hint}")
-    if re.fullmatch(r"[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?", raw):
-        raise NotANumber(f"应为数字，现为“{raw}”；请去掉千分位逗号，写作 {raw.replace(',', '')}")
-    if not re.match(r"^[-+.0-9]", raw):
-        raise NotANumber(f"应为数字，现为“{raw}”")
-    raise NotANumber(
-        f"应为普通数字（如 1200 或 1200.5），现为“{raw}”；十六进制、八进制、六十进制（1:20）、"
-        "科学计数法（1e5）等写法不能用于金额和数字字段"
-    )
-
-
-def _number(value: Any) -> Any:
-    """Before pydantic's own check of a number field: text must be a plain decimal number."""
-    if isinstance(value, bool):
-        raise _fail("number", "应为数字，现为是/否值")
-    if isinstance(value, str):
-        try:
-            return parse_number(value)
-        except NotANumber as exc:
-            raise _fail("number", str(exc)) from None
-    return value
-
-
-class AtLeastOne:
-    """Annotation marker: an integer of 1 or more."""
-
-    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
-        from pydantic_core import core_schema
-
-        return core_schema.int_schema(ge=1)
-
-
-def _not_empty(value: Any) -> Any:
-    if isinstance(value, list) and not value:
-        raise _fail("empty", "不能为空")
-    return value
-
-
-def _progress_entry(value: Any) -> Any:
-    if isinstance(value, (int, Decimal, float, str)) and not isinstance(value, bool):
-        return {"amount": value}
-    return value
-
-
-RecordId = Annotated[str, Pattern(ID_PATTERN)]
-Month = Annotated[str, Pattern(MONTH_PATTERN)]
-Year = Annotated[int, Between(*YEARS)]
-Money = Annotated[Decimal, NonNegative(), Check(_number)]
-Points = Annotated[Decimal, Bounded(Decimal(0), Decimal(100)), Check(_number)]  # 百分点 thresholds
-Figure = Annotated[Decimal, Bounded(-MONEY_MAX, MONEY_MAX), Check(_number)]  # a figure kept in a letter
-Text = str  # control characters are refused by the readers (xmtj.ledger.encoding, xmtj.ledger.yamlio), escapes included
+from xmtj.ledger.fields import (
+    CONFIG,
+    OFFSET_PATTERN,
+    After,
+    AtLeastOne,
+    Between,
+    Check,
+    Figure,
+    Money,
+    Month,
+    Pattern,
+    Points,
+    RecordId,
+    Text,
+    Year,
+    fail,
+    not_empty,
+    progress_entry,
+)
 
 InvestmentType = Literal["政府投资", "社会投资"]
 SixNew = Literal["新基建", "新技术", "新材料", "新装备", "新产品", "新业态"]
@@ -247,7 +112,7 @@ class Project(Record):
     investment_type: InvestmentType
     sector: Text
     six_new: SixNew | None = None
-    key_years: Annotated[list[Year], Check(_not_empty)]
+    key_years: Annotated[list[Year], Check(not_empty)]
     branch: Text
     responsible_unit: Text
     liaison_leader: Text
@@ -262,7 +127,7 @@ class Project(Record):
     actual_completion: dt.date | None = None
     actual_production: dt.date | None = None
     approvals: list[Approval] = field(default_factory=list)
-    progress: dict[Month, Annotated[ProgressEntry, Check(_progress_entry)]] = field(default_factory=dict)
+    progress: dict[Month, Annotated[ProgressEntry, Check(progress_entry)]] = field(default_factory=dict)
     remarks: Text | None = None
 
 
@@ -361,22 +226,10 @@ class Lights(Part):
 
 def _gaps_in_order(lights: Any) -> Any:
     if isinstance(lights, Lights) and lights.red_gap < lights.yellow_gap:
-        raise _fail(
+        raise fail(
             "order", f"red_gap（{lights.red_gap}）不能小于 yellow_gap（{lights.yellow_gap}）：红灯的落后幅度应大于黄灯"
         )
     return lights
-
-
-class After:
-    """Annotation marker: run ``fn`` on the validated value (checks across fields)."""
-
-    def __init__(self, fn: Callable[[Any], Any]) -> None:
-        self.fn = fn
-
-    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
-        from pydantic_core import core_schema
-
-        return core_schema.no_info_after_validator_function(self.fn, handler(source))
 
 
 @frozen

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from xmtj.ledger.records import MONEY_MAX, PATTERN_WORDS, YEAR_WORDS, YEARS, field_names
+from xmtj.ledger.fields import MONEY_MAX, PATTERN_WORDS, YEAR_WORDS, YEARS
+from xmtj.ledger.records import field_names
 from xmtj.problems import Problem
 
 if TYPE_CHECKING:
