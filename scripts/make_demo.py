@@ -723,9 +723,11 @@ FEEDBACK_TEXTS = [
 
 def write_letters(root: Path, seed: int) -> None:
     """The 2021 register: one letter for each project slow on 2021-11-30, dated when it was slow."""
+    from xmtj.changes.letters import REGISTER_COMMENTS, register_record
     from xmtj.changes.yamlout import emit
-    from xmtj.documents.letters import REGISTER_COMMENTS, plan_letters, register_record
-    from xmtj.figures.metrics import month_end, statuses_for
+    from xmtj.documents.letters import plan_letters
+    from xmtj.figures.metrics import statuses_for
+    from xmtj.figures.periods import month_end
     from xmtj.ledger.load import load_ledger
     from xmtj.ledger.records import Letter
     from xmtj.ledger.validation import validate_record as validate

@@ -314,7 +314,7 @@ def test_xmtj_help_builds_no_command() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert "progress" in result.stdout
-    assert result.stderr.strip() == "['xmtj.cli.common', 'xmtj.cli.edge']"  # no command module imported
+    assert result.stderr.strip() == "['xmtj.cli.common', 'xmtj.cli.edge', 'xmtj.cli.output']"  # no command module
 
 
 @pytest.mark.parametrize("broken", [False, True])

@@ -12,15 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from xmtj.figures import fmt
-from xmtj.figures.metrics import (
-    add_months,
-    completed_in_year,
-    months_between,
-    project_status,
-    resolve_period,
-    status_report,
-    time_progress,
-)
+from xmtj.figures.metrics import completed_in_year, project_status, status_report
+from xmtj.figures.periods import add_months, months_between, resolve_period, time_progress
 from xmtj.ledger.records import Issue, Lights, Project
 from xmtj.ledger.validation import validate_record as validate
 

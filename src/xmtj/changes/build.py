@@ -1,12 +1,13 @@
-"""Commands that change the ledger: validate first, write atomically, commit exactly what was written.
+"""Building a change: the new texts of the files a command changes, and its commit subject.
 
-A change is refused, with the same messages ``xmtj check`` gives, when the new record is invalid or
-when it brings a new cross-record error into the ledger. Nothing is written then.
+Nothing here writes: ``xmtj.changes.apply`` validates a ``Change`` against the whole ledger, writes it
+all or nothing and commits it. Existing files are edited surgically (``yamledit``), keeping every
+other byte (comments, layout, BOM, line endings); new records are written in the house layout
+(``yamlout``), their ids numbered by the registry's rule.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from collections.abc import Sequence
@@ -14,15 +15,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from xmtj import __version__
 from xmtj.changes import yamledit
-from xmtj.ledger import gitio, yamlio
+from xmtj.figures.fmt import show
+from xmtj.ledger import yamlio
 from xmtj.ledger.fields import MONTH_PATTERN
 from xmtj.ledger.ledger import Ledger
-from xmtj.ledger.reading import record_from_bytes
 from xmtj.ledger.records import Issue, Project, Record, Sourced, as_dict, field_names
-from xmtj.ledger.registry import MODELS
-from xmtj.ledger.sources import Source
+from xmtj.ledger.registry import KINDS, word
 from xmtj.problems import Problem, XmtjError
 
 
@@ -49,131 +48,14 @@ class Change:
     warnings: list[Problem] = field(default_factory=list)
 
 
-@dataclass
-class Outcome:
-    paths: list[str]
-    commit: gitio.Commit | None
-    note: str | None  # why nothing was committed, in Chinese, or None
-
-
-class _Overlay:
-    """The ledger's files with some replaced by new texts (for checks before writing)."""
-
-    def __init__(self, base: Source, texts: dict[str, str]) -> None:
-        self.base, self.root = base, base.root
-        self.revision: str | None = None
-        self.texts = {k: v.encode("utf-8") for k, v in texts.items()}
-
-    def list(self, folder: str) -> list[str]:
-        return self.base.list(folder)
-
-    def read(self, rel: str) -> bytes:
-        return self.texts[rel] if rel in self.texts else self.base.read(rel)
-
-    def read_or_none(self, rel: str) -> bytes | None:
-        return self.texts.get(rel) or self.base.read_or_none(rel)
-
-
 def find_record(ledger: Ledger, kind: str, rid: str) -> Record:
     records: list[Record] = getattr(ledger, kind)
     for record in records:
         if record.id == rid:
             return record
-    word = {"projects": "项目", "issues": "问题", "meetings": "活动"}[kind]
     broken = [p for p in ledger.problems if p.path == f"data/{kind}/{rid}.yaml"]
     hint = "（该文件有错误，请先运行 xmtj check 改正）" if broken else ""
-    raise RecordNotFound(f"{word} {rid} 不存在{hint}")
-
-
-def _key(p: Problem) -> tuple[str, str, str, str]:
-    return (p.path, p.field, p.message, p.severity)
-
-
-def validate_change(ledger: Ledger, change: Change) -> list[Problem]:
-    """The warnings the change brings; raises ChangeRefused if it brings any error."""
-    from xmtj.ledger.checks import check_ledger
-
-    new_ledger = dataclasses.replace(ledger, problems=[p for p in ledger.problems if p.path not in change.texts])
-    for rel, text in change.texts.items():
-        if not rel.startswith("data/"):
-            continue  # a document (a letter's Markdown), not a record
-        kind = rel.split("/")[1]
-        model = MODELS[kind]
-        record, problems = record_from_bytes(text.encode("utf-8"), model, rel)
-        if problems:
-            raise ChangeRefused([p for p in problems if p.severity == "error"] or problems)
-        records = [r for r in getattr(new_ledger, kind) if r.path != rel] + [record]
-        setattr(new_ledger, kind, records)
-    before = {_key(p) for p in check_ledger(ledger)}
-    new_ledger.source = _Overlay(ledger.files, change.texts)
-    after = [p for p in check_ledger(new_ledger) if _key(p) not in before]
-    errors = [p for p in after if p.severity == "error"]
-    if errors:
-        raise ChangeRefused(errors)
-    return after
-
-
-def commit_message(change: Change, why: str | None) -> str:
-    import shlex
-
-    parts = [change.subject]
-    if why:
-        parts.append(why.strip())
-    parts.append(f"Xmtj-Command: {shlex.join(change.command)}\nXmtj-Version: {__version__}")
-    return "\n\n".join(parts) + "\n"
-
-
-def apply(ledger: Ledger, change: Change, why: str | None = None, commit: bool = True) -> Outcome:
-    """Validate, write every file of the change atomically, and commit exactly those files.
-
-    All or nothing, the commit included: git's state is checked before anything is written (a lock
-    left by another git, a merge or rebase in progress, no identity), and if the commit still fails
-    the files are put back as they were. Call it holding the ledger's lock (``xmtj.changes.lock``).
-    """
-    from xmtj.changes.writer import FileTransaction, no_symlink, remove_orphans
-
-    change.warnings = validate_change(ledger, change)
-    root = ledger.root
-    paths = sorted(change.texts)
-    note = _why_not_commit(ledger, paths, commit)
-    transaction = FileTransaction(root)
-    for rel in paths:
-        target = root / rel
-        if rel in change.created:
-            transaction.create(target, change.texts[rel])
-        else:
-            no_symlink(root, target)
-            transaction.replace(target, change.texts[rel], target.read_bytes())
-    remove_orphans({path.parent for path in transaction.paths})  # left by a killed writer (we hold the lock)
-    transaction.commit()
-    if note is not None:
-        return Outcome(paths, None, note or None)
-    try:
-        made = gitio.commit_files(root, paths, commit_message(change, why), verify=ledger.config.git.verify)
-    except gitio.GitError as exc:
-        transaction.rollback()
-        gitio.unstage(root, paths)
-        raise gitio.GitError(f"{exc}；已撤销本次写入的文件，台账保持原样") from None
-    return Outcome(paths, made, None)
-
-
-def _why_not_commit(ledger: Ledger, paths: list[str], commit: bool) -> str | None:
-    """None to commit; otherwise the reason not to ("" for a ledger outside git: nothing to say).
-
-    Raises when git would refuse the commit: then nothing is written at all.
-    """
-    root = ledger.root
-    if not commit:
-        return "未提交（--no-commit）"
-    if not ledger.config.git.commit:
-        return "未提交（xmtj.yaml 中 git.commit 为 false）"
-    if not gitio.is_repository(root):
-        return ""
-    gitio.check_ready(root)
-    dirty = gitio.dirty(root, paths)
-    if dirty:
-        return f"已写入，但 {'、'.join(dirty)} 原本就有未提交的修改，因此没有自动提交；请核对后自行提交"
-    return None
+    raise RecordNotFound(f"{word(kind)} {rid} 不存在{hint}")
 
 
 # --- building the new texts -------------------------------------------------------------------
@@ -207,21 +89,22 @@ def _text_of(ledger: Ledger, record: Sourced) -> tuple[str, Framing]:
     return decode(data), framing
 
 
-def show(value: Any) -> str:
-    """A value as the office reads it in a commit message or a log: empty shows as （空）."""
-    if value is None or value == "":
-        return "（空）"
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+def _money(raw: str, option: str) -> Decimal:
+    """An amount typed on the command line: a plain number only (``xmtj.ledger.fields.parse_number``)."""
+    from xmtj.ledger.fields import NotANumber, parse_number
+
+    try:
+        return parse_number(raw)
+    except NotANumber as exc:
+        raise XmtjError(f"{option} {exc}") from None
 
 
 def progress_change(
-    ledger: Ledger, project_id: str, month: str, amount: Decimal, text: str | None, command: Sequence[str]
+    ledger: Ledger, project_id: str, month: str, amount: Decimal | str, text: str | None, command: Sequence[str]
 ) -> Change:
-    """Record (or correct) a month's completed investment: ``progress.<month>``."""
+    """Record (or correct) a month's completed investment: ``progress.<month>`` (万元, as typed or a Decimal)."""
+    if isinstance(amount, str):
+        amount = _money(amount, "--amount")
     if not _MONTH_RE.match(month):
         raise XmtjError(f"--month 应为 YYYY-MM，例如 2021-11，现为“{month}”")
     if amount < 0:
@@ -278,8 +161,7 @@ def set_change(ledger: Ledger, kind: str, rid: str, field_path: str, raw: str, c
         raise XmtjError(f"{field_path}：{exc}") from None
     new = yamledit.set_value(source, path, value, field_names(model))
     _reads_back(new, path, value, field_path)
-    word = {"projects": "项目", "issues": "问题", "meetings": "活动"}[kind]
-    subject = f"{word}: {rid} {field_path} {show(old)}→{show(value)}"
+    subject = f"{word(kind)}: {rid} {field_path} {show(old)}→{show(value)}"
     return Change({record.path: framing.apply(new)}, subject, command)
 
 
@@ -323,12 +205,72 @@ def next_id(existing: Sequence[str], prefix: str) -> str:
 
 
 def new_record_change(
-    ledger: Ledger, kind: str, record: dict[str, Any], subject: str, command: Sequence[str]
+    ledger: Ledger, kind: str, values: dict[str, Any], year: int, command: Sequence[str], rid: str | None = None
 ) -> Change:
-    """A new record file, written in the house layout with comments for the clerk."""
+    """A new record file in the house layout (fields in order, comments for the clerk); its id is ``rid``
+    or the next of its kind's rule for ``year`` (``xmtj.ledger.registry``)."""
     from xmtj.changes.yamlout import record_yaml
 
+    existing = [r.id for r in getattr(ledger, kind)]
+    prefix = KINDS[kind].id_prefix
+    assert prefix is not None, kind
+    record = {"id": rid or next_id(existing, prefix(year, values, existing)), **values}
     rel = f"data/{kind}/{record['id']}.yaml"
-    if (ledger.root / rel).exists() or any(r.id == record["id"] for r in getattr(ledger, kind)):
+    if (ledger.root / rel).exists() or record["id"] in existing:
         raise XmtjError(f"编号 {record['id']} 已存在（{rel}）")
-    return Change({rel: record_yaml(kind, record)}, subject, command, created={rel})
+    subject = NEW_SUBJECTS[kind](record)
+    return Change({rel: record_yaml(kind, record)}, subject, [*command, "--id", record["id"]], created={rel})
+
+
+NEW_SUBJECTS = {  # the commit subject of a new record, in the fixed forms the audit trail reads
+    "projects": lambda r: f"新建项目: {r['id']} {r['name']}",
+    "issues": lambda r: f"新增问题: {r['id']}" + (f" ({r['project']})" if r.get("project") else ""),
+    "meetings": lambda r: f"新建活动: {r['id']} {r['title']}",
+}
+
+
+@dataclass(frozen=True)
+class Question:
+    """A field ``project new`` asks for on a terminal: its label, and where its choices come from."""
+
+    field: str
+    label: str
+    required: bool = True
+    choices: str | None = None  # an attribute of Config (branches, sectors, levels), or "investment_type"
+
+
+PROJECT_QUESTIONS = (
+    Question("name", "项目名称"),
+    Question("owner", "建设单位", required=False),
+    Question("investment_type", "投资类型", choices="investment_type"),
+    Question("sector", "行业", choices="sectors"),
+    Question("branch", "分指挥部", choices="branches"),
+    Question("responsible_unit", "责任单位"),
+    Question("liaison_leader", "包联领导"),
+    Question("total_investment", "总投资（万元）"),
+)
+
+
+def project_values(
+    given: dict[str, Any], levels: Sequence[str], years: Sequence[int], plan: str | None, planned_start: dt.date | None
+) -> tuple[dict[str, Any], int]:
+    """A new project's fields from what ``project new`` was given, and its first key year (its id's year).
+
+    Raises with every missing field named at once; amounts must be plain numbers (``parse_number``).
+    """
+    missing = [q.label for q in PROJECT_QUESTIONS if q.required and not given.get(q.field)]
+    if not years:
+        missing.append("重点年度（--key-year）")
+    if missing:
+        raise XmtjError("缺少：" + "、".join(missing) + "（请用相应选项给出，或在终端上运行以逐项填写）")
+    first_year = min(years)
+
+    values = {q.field: given.get(q.field) for q in PROJECT_QUESTIONS if q.field != "total_investment"}
+    values |= {
+        "levels": list(levels),
+        "key_years": sorted(years),
+        "total_investment": _money(str(given["total_investment"]), "--total"),
+        "annual_plan": {first_year: _money(plan, "--plan")} if plan else {},
+        "planned_start": planned_start,
+    }
+    return values, first_year

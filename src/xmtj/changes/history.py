@@ -16,8 +16,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from xmtj.changes.build import show
+from xmtj.figures.fmt import show
 from xmtj.ledger import gitio, yamlio
+from xmtj.ledger.records import to_plain
 from xmtj.problems import XmtjError
 
 LEDGER_PATHS = ("xmtj.yaml", "data")
@@ -39,7 +40,8 @@ class FieldChange:
         return text
 
     def as_dict(self) -> dict[str, Any]:
-        return {"field": self.field, "old": _plain(self.old), "new": _plain(self.new), "retroactive": self.retroactive}
+        old, new = to_plain(self.old), to_plain(self.new)
+        return {"field": self.field, "old": old, "new": new, "retroactive": self.retroactive}
 
 
 @dataclass(frozen=True)
@@ -82,18 +84,6 @@ class LogEntry:
             "body": self.commit.body,
             "files": [f.as_dict() for f in self.files],
         }
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return float(value) if value != value.to_integral_value() else int(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    return value
 
 
 def parse(data: bytes | None) -> dict[str, Any] | None:

@@ -8,6 +8,8 @@ from typing import Any
 
 import yaml
 
+from xmtj.ledger.records import plain_decimal
+
 
 class _Dumper(yaml.SafeDumper):
     """PyYAML's safe dumper, with Decimals written exactly as their digits (never through float)."""
@@ -20,14 +22,6 @@ def _decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNode:
 
 
 _Dumper.add_representer(Decimal, _decimal)
-
-
-def plain_decimal(value: Decimal) -> str:
-    """A Decimal's exact digits in plain notation: 1E+3 -> 1000, 1200.50 -> 1200.5, 0E-4 -> 0."""
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
 
 
 def flow(value: Any) -> str:

@@ -14,14 +14,14 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
-MODULES = ("check", "issue", "report", "project", "history")
+MODULES = ("check", "status", "issue", "meeting", "letter", "report", "project", "history")
 COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "check": ("check",),
-    "status": ("check",),
-    "issue": ("issue", "project"),
-    "meeting": ("issue", "project"),
-    "letter": ("issue",),
-    "remind": ("report",),
+    "status": ("status",),
+    "issue": ("issue",),
+    "meeting": ("meeting",),
+    "letter": ("letter",),
+    "remind": ("letter",),
     "report": ("report",),
     "plan": ("report",),
     "progress": ("project",),

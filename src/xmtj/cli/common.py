@@ -1,31 +1,26 @@
-"""Shared pieces of the command line: the app, options, error handling, output.
+"""Shared pieces of the command line: the app, the options every command uses, opening the ledger.
 
-Heavy imports (pydantic models, rich, tabulate, jinja2) happen inside the commands so that
-``xmtj --help`` stays fast.
+Output lives in ``xmtj.cli.output``; turning failures into one line, in ``xmtj.cli.edge``. Heavy
+imports (pydantic, rich, tabulate, jinja2) happen inside the commands so that ``xmtj --help`` stays fast.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from xmtj.cli.edge import XmtjGroup
-from xmtj.textsafe import visible
+from xmtj.cli.output import OutputFormat, console, echo, fail, say
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from xmtj.changes.build import Change
     from xmtj.ledger.ledger import Ledger
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 app = typer.Typer(
     name="xmtj",
@@ -38,11 +33,10 @@ app = typer.Typer(
 )
 
 
-class OutputFormat(StrEnum):
-    table = "table"
-    markdown = "markdown"
-    json = "json"
-    csv = "csv"
+@app.callback()
+def _group() -> None:
+    # a callback keeps ``app`` a group even when only one command's module is loaded (``xmtj.cli.main``)
+    pass
 
 
 class GroupBy(StrEnum):
@@ -64,46 +58,6 @@ LedgerOption = Annotated[
     ),
 ]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="输出格式：table、markdown、json、csv")]
-
-
-def console(stderr: bool = False) -> Console:
-    from rich.console import Console
-
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
-
-
-def echo(text: str = "", nl: bool = True, err: bool = False) -> None:
-    """Plain output; control characters from the data are shown as escapes, never sent raw."""
-    typer.echo(visible(text), nl=nl, err=err)
-
-
-def say(text: str, style: str = "", err: bool = True) -> None:
-    """One line through rich (styled on a terminal), never read as rich markup."""
-    from rich.text import Text
-
-    console(stderr=err).print(Text(visible(text), style=style), soft_wrap=True)
-
-
-def fail(message: str, code: int = 1) -> None:
-    from rich.text import Text
-
-    console(stderr=True).print(Text.assemble(("错误：", "bold red"), visible(message)), soft_wrap=True)
-    raise typer.Exit(code)
-
-
-def handles_errors(fn: F) -> F:
-    """Turn the core's domain errors into one Chinese line on stderr and exit 1."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from xmtj.problems import XmtjError
-
-        try:
-            return fn(*args, **kwargs)
-        except XmtjError as exc:
-            fail(str(exc))
-
-    return wrapper  # type: ignore[return-value]
 
 
 def parse_date(value: str | None, option: str) -> dt.date | None:
@@ -198,11 +152,15 @@ NoCacheOption = Annotated[
 ]
 MessageOption = Annotated[str | None, typer.Option("--message", "-m", help="写入提交说明的修改原因（如更正的依据）")]
 NoCommitOption = Annotated[bool, typer.Option("--no-commit", help="只写文件，不自动提交到 git")]
+YearOption = Annotated[int | None, typer.Option("--year", "-y", min=1990, max=2100, help="年度")]
+AsOfOption = Annotated[str | None, typer.Option("--as-of", help="按哪一天判断未办结、逾期（默认今天）YYYY-MM-DD")]
+
+__all__ = ["OutputFormat", "echo", "fail", "say"]  # re-exported: the commands' usual output calls
 
 
 def run_change(ledger: Ledger, change: Change, why: str | None, no_commit: bool) -> None:
     """Apply a change and tell the clerk what was written and committed."""
-    from xmtj.changes.build import apply
+    from xmtj.changes.apply import apply
 
     outcome = apply(ledger, change, why, commit=not no_commit)
     for warning in change.warnings:
@@ -219,36 +177,3 @@ def warn_broken_files(ledger: Ledger) -> None:
     broken = ledger.files_with_errors
     if broken:
         say(f"注意：{len(broken)} 个文件有错误，未计入统计；请先运行 xmtj check 查看并改正。", "yellow")
-
-
-def emit_table(
-    output: OutputFormat,
-    headers: list[str],
-    rows: list[list[str]],
-    data: object,
-    title: str | None = None,
-    right: tuple[str, ...] = (),
-    wide: tuple[str, ...] = (),
-) -> None:
-    """One listing in the chosen format: rich table, GitHub Markdown, CSV, or JSON ``data``."""
-    from xmtj.cli import views
-
-    if output is OutputFormat.json:
-        echo(views.to_json(data))
-    elif output is OutputFormat.csv:
-        echo(views.to_csv(headers, rows), nl=False)
-    elif output is OutputFormat.markdown:
-        echo(views.to_markdown(headers, rows))
-    else:
-        from rich.table import Table
-        from rich.text import Text
-
-        table = Table(title=title, header_style="bold", title_justify="left")
-        for header in headers:
-            # only the long text columns wrap; ids, dates and figures stay on one line
-            table.add_column(
-                header, justify="right" if header in right else "left", overflow="fold", no_wrap=header not in wide
-            )
-        for row in rows:
-            table.add_row(*(Text(visible(cell)) for cell in row))  # data, never rich markup
-        console().print(table)

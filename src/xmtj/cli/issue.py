@@ -1,51 +1,36 @@
-"""`xmtj issue …`, `xmtj meeting list`, `xmtj letter list`: the problem, meeting and letter ledgers."""
+"""`xmtj issue list|show|new|resolve`: the problem ledger (问题台账)."""
 
 from __future__ import annotations
 
-import datetime as dt
-from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
+from xmtj.cli import listings
 from xmtj.cli.common import (
+    AsOfOption,
     AtOption,
     FormatOption,
     LedgerOption,
+    MessageOption,
+    NoCommitOption,
     OutputFormat,
+    YearOption,
     app,
-    emit_table,
+    changing,
     fail,
-    handles_errors,
     open_ledger,
     parse_date,
-    say,
+    run_change,
 )
+from xmtj.cli.output import show
+from xmtj.ledger.registry import ISSUE_CATEGORIES, ISSUE_SOURCES
 
 issue_app = typer.Typer(help="问题台账：查看问题清单和单个问题。", no_args_is_help=True, rich_markup_mode=None)
-meeting_app = typer.Typer(help="活动台账：调度会、集中开工、集中观摩。", no_args_is_help=True, rich_markup_mode=None)
-letter_app = typer.Typer(help="督办提醒函登记簿。", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(issue_app, name="issue")
-app.add_typer(meeting_app, name="meeting")
-app.add_typer(letter_app, name="letter")
-
-
-class EventKind(StrEnum):
-    dispatch = "调度会"
-    groundbreaking = "集中开工"
-    tour = "集中观摩"
-
-
-AsOfOption = Annotated[str | None, typer.Option("--as-of", help="按哪一天判断未办结、逾期（默认今天）YYYY-MM-DD")]
-YearOption = Annotated[int | None, typer.Option("--year", "-y", min=1990, max=2100, help="年度")]
-
-
-def _d(day: dt.date | None) -> str:
-    return day.isoformat() if day else ""
 
 
 @issue_app.command("list")
-@handles_errors
 def issue_list(
     ledger: LedgerOption = None,
     at: AtOption = None,
@@ -61,68 +46,15 @@ def issue_list(
 
     示例：xmtj issue list --overdue　　xmtj issue list --project HJ2021-038 --format csv
     """
+    from xmtj.figures.queries import IssueFilter, select_issues
+
     data = open_ledger(ledger, at)
     day = parse_date(as_of, "--as-of") or data.today
-    projects, meetings = data.project_by_id, data.meeting_by_id
-    if project and project not in projects:
-        fail(f"项目 {project} 不存在")
-    chosen = [
-        i
-        for i in sorted(data.issues, key=lambda i: i.id)
-        if (not open_only or i.is_open_on(day))
-        and (not overdue or i.is_overdue_on(day))
-        and (project is None or i.project == project)
-        and (unit is None or unit in i.responsible_unit)
-        and (year is None or i.raised_on.year == year)
-    ]
-    items: list[dict[str, Any]] = []
-    for i in chosen:
-        items.append(
-            {
-                "id": i.id,
-                "project": i.project,
-                "project_name": projects[i.project].name if i.project in projects else None,
-                "description": i.description,
-                "category": i.category,
-                "source": i.source,
-                "meeting": i.meeting,
-                "meeting_title": meetings[i.meeting].title if i.meeting in meetings else None,
-                "raised_on": _d(i.raised_on),
-                "responsible_unit": i.responsible_unit,
-                "deadline": _d(i.deadline),
-                "status": i.status,
-                "resolved_on": _d(i.resolved_on),
-                "overdue_days": i.days_overdue(day),
-            }
-        )
-    headers = ["编号", "所属项目", "存在问题", "类别", "来源", "提出日期", "责任单位", "办结时限", "状态", "逾期天数"]
-    rows = [
-        [
-            x["id"],
-            f"{x['project']} {x['project_name'] or ''}".strip() if x["project"] else "—",
-            x["description"],
-            x["category"],
-            x["source"] + (f"（{x['meeting_title']}）" if x["meeting_title"] else ""),
-            x["raised_on"],
-            x["responsible_unit"],
-            x["deadline"] or "—",
-            x["status"],
-            str(x["overdue_days"]) if x["overdue_days"] else "",
-        ]
-        for x in items
-    ]
-    emit_table(
-        output,
-        headers,
-        rows,
-        {"as_of": day.isoformat(), "issues": items},
-        title=f"问题台账（{len(items)}个，按{day.isoformat()}计）",
-        right=("逾期天数",),
-    )
+    chosen = select_issues(data, IssueFilter(day, open_only, overdue, project, unit, year))
+    show(listings.issues(data, chosen, day), output)
 
 
 @issue_app.command("show")
-@handles_errors
 def issue_show(
     issue_id: Annotated[str, typer.Argument(metavar="ID", help="问题编号")],
     ledger: LedgerOption = None,
@@ -135,121 +67,68 @@ def issue_show(
     示例：xmtj issue show WT2021-017
     """
     data = open_ledger(ledger, at)
-    day = parse_date(as_of, "--as-of") or data.today
-    issue = data.issue_by_id.get(issue_id)
-    if issue is None:
+    found = data.issue_by_id.get(issue_id)
+    if found is None:
         fail(f"问题 {issue_id} 不存在")
         return
-    project = data.project_by_id.get(issue.project or "")
-    meeting = data.meeting_by_id.get(issue.meeting or "")
-    overdue = issue.days_overdue(day)
-    fields = [
-        ("问题编号", issue.id),
-        ("所属项目", f"{issue.project} {project.name}" if project else (issue.project or "—")),
-        ("存在问题", issue.description),
-        ("类别", issue.category),
-        ("来源", issue.source),
-        ("提出活动", f"{meeting.id} {meeting.title}（{meeting.date}）" if meeting else (issue.meeting or "—")),
-        ("提出日期", _d(issue.raised_on)),
-        ("责任单位", issue.responsible_unit),
-        ("办结时限", _d(issue.deadline) or "—"),
-        ("状态", issue.status + (f"（逾期{overdue}天）" if overdue else "")),
-        ("办结日期", _d(issue.resolved_on) or "—"),
-        ("办理情况", issue.resolution or "—"),
-        ("文件", issue.path),
-    ]
-    from xmtj.ledger.records import as_dict
-
-    data_out = as_dict(issue, json=True) | {"overdue_days": overdue, "path": issue.path}
-    emit_table(output, ["字段", "内容"], [[k, v] for k, v in fields], data_out, wide=("内容",))
+    show(listings.issue(data, found, parse_date(as_of, "--as-of") or data.today), output)
 
 
-@meeting_app.command("list")
-@handles_errors
-def meeting_list(
+@issue_app.command("new")
+def issue_new(
+    description: Annotated[str, typer.Option("--description", "-d", help="存在问题")],
+    category: Annotated[str, typer.Option("--category", help="、".join(ISSUE_CATEGORIES))],
+    source: Annotated[str, typer.Option("--source", help="、".join(ISSUE_SOURCES))],
+    unit: Annotated[str, typer.Option("--unit", help="责任单位")],
+    project: Annotated[str | None, typer.Option("--project", "-p", help="所属项目编号")] = None,
+    meeting: Annotated[str | None, typer.Option("--meeting", help="提出问题的活动编号")] = None,
+    raised_on: Annotated[str | None, typer.Option("--raised-on", help="提出日期（默认今天）")] = None,
+    deadline: Annotated[str | None, typer.Option("--deadline", help="办结时限")] = None,
+    issue_id: Annotated[str | None, typer.Option("--id", help="问题编号（默认 WT<年>-<序号> 续编）")] = None,
     ledger: LedgerOption = None,
-    at: AtOption = None,
-    year: YearOption = None,
-    kind: Annotated[EventKind | None, typer.Option("--kind", help="调度会、集中开工或集中观摩")] = None,
-    output: FormatOption = OutputFormat.table,
+    message: MessageOption = None,
+    no_commit: NoCommitOption = False,
 ) -> None:
-    """列出调度会、集中开工、集中观摩活动，以及每次活动涉及的项目和提出的问题数。
+    """登记一个新问题。
 
-    示例：xmtj meeting list --year 2021 --kind 调度会
+    示例：xmtj issue new -p HJ2021-038 -d 施工用电未接通 --category 水电气路 --source 现场督查
+    --unit 市供电公司 --deadline 2021-12-20
     """
-    data = open_ledger(ledger, at)
-    raised: dict[str, int] = {}
-    for i in data.issues:
-        if i.meeting:
-            raised[i.meeting] = raised.get(i.meeting, 0) + 1
-    chosen = [
-        m
-        for m in sorted(data.meetings, key=lambda m: (m.date, m.id))
-        if (year is None or m.date.year == year) and (kind is None or m.kind == kind.value)
-    ]
-    from xmtj.ledger.records import as_dict
+    from xmtj.changes.build import new_record_change
 
-    items = [as_dict(m, json=True) | {"issues_raised": raised.get(m.id, 0)} for m in chosen]
-    headers = ["编号", "类型", "日期", "名称", "主持", "项目数", "提出问题"]
-    rows = [
-        [m.id, m.kind, _d(m.date), m.title, m.chair or "—", str(len(m.projects)), str(raised.get(m.id, 0))]
-        for m in chosen
-    ]
-    counts = "，".join(f"{k}{sum(1 for m in chosen if m.kind == k)}次" for k in ("调度会", "集中开工", "集中观摩"))
-    emit_table(
-        output,
-        headers,
-        rows,
-        {"meetings": items},
-        title=f"活动（{counts}）",
-        right=("项目数", "提出问题"),
-        wide=("名称", "主持"),
-    )
+    with changing(ledger) as data:
+        day = parse_date(raised_on, "--raised-on") or data.today
+        values = {
+            "project": project,
+            "description": description,
+            "category": category,
+            "source": source,
+            "meeting": meeting,
+            "raised_on": day,
+            "responsible_unit": unit,
+            "deadline": parse_date(deadline, "--deadline"),
+            "status": "新增",
+        }
+        change = new_record_change(data, "issues", values, day.year, ["xmtj", "issue", "new"], issue_id)
+        run_change(data, change, message, no_commit)
 
 
-@letter_app.command("list")
-@handles_errors
-def letter_list(
+@issue_app.command("resolve")
+def issue_resolve(
+    issue_id: Annotated[str, typer.Argument(metavar="ID", help="问题编号")],
+    text: Annotated[str, typer.Option("--text", help="办理情况")],
+    date: Annotated[str | None, typer.Option("--date", help="办结日期（默认今天）")] = None,
     ledger: LedgerOption = None,
-    at: AtOption = None,
-    year: YearOption = None,
-    pending: Annotated[bool, typer.Option("--pending", help="只列尚未收到书面反馈的函")] = False,
-    output: FormatOption = OutputFormat.table,
+    message: MessageOption = None,
+    no_commit: NoCommitOption = False,
 ) -> None:
-    """列出已发的督办提醒函及反馈情况。
+    """问题办结销号：状态改为已办结，填写办结日期和办理情况。
 
-    示例：xmtj letter list --year 2021　　xmtj letter list --pending
+    示例：xmtj issue resolve WT2021-017 --date 2021-12-10 --text 已协调供电公司接通
     """
-    from xmtj.documents.letters import feedback_state
+    from xmtj.changes.build import resolve_change
 
-    data = open_ledger(ledger, at)
-    projects = data.project_by_id
-    chosen = [
-        x for x in data.letters if (year is None or x.year == year) and (not pending or x.feedback.received_on is None)
-    ]
-    headers = ["文号", "成文日期", "项目", "主送单位", "亮灯", "反馈期限", "反馈情况"]
-    rows = [
-        [
-            x.doc_no,
-            _d(x.date),
-            f"{x.project} {projects[x.project].name}" if x.project in projects else x.project,
-            x.recipient,
-            x.light,
-            _d(x.feedback_due),
-            feedback_state(x, data.today),
-        ]
-        for x in chosen
-    ]
-    from xmtj.ledger.records import as_dict
-
-    items = [as_dict(x, json=True) | {"feedback_state": feedback_state(x, data.today)} for x in chosen]
-    emit_table(
-        output,
-        headers,
-        rows,
-        {"letters": items},
-        title=f"督办提醒函（{len(chosen)}份）",
-        wide=("项目", "主送单位", "反馈情况"),
-    )
-    if not chosen and output is OutputFormat.table:
-        say("没有符合条件的督办提醒函。")
+    with changing(ledger) as data:
+        day = parse_date(date, "--date") or data.today
+        command = ["xmtj", "issue", "resolve", issue_id, "--date", day.isoformat(), "--text", text]
+        run_change(data, resolve_change(data, issue_id, day, text, command), message, no_commit)

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import re
-from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from xmtj.cli.output import markdown_table
 from xmtj.figures import fmt
 from xmtj.figures.metrics import GROUPINGS, LIGHT_WORDS, ProjectStatus, Rate, StatusReport, Summary
-from xmtj.textsafe import CONTROL_RE, visible
+from xmtj.ledger.records import to_plain
 
 FORMATS = ("table", "markdown", "json", "csv")
 
@@ -123,10 +119,11 @@ def lagging_lines(summary: Summary) -> list[tuple[str, str, str, str]]:
     ]
 
 
-def _number(value: Fraction | Decimal | None, places: int = 6) -> float | None:
+def _number(value: Fraction | Decimal | None, places: int = 6) -> int | Decimal | None:
+    """A figure for JSON: rounded to ``places`` exactly, never through float."""
     if value is None:
         return None
-    return float(fmt.to_decimal(value, places))
+    return to_plain(fmt.to_decimal(value, places))  # type: ignore[no-any-return]
 
 
 def _rate_json(rate: Rate, key: str = "started") -> dict[str, Any]:
@@ -192,49 +189,14 @@ def status_json(report: StatusReport) -> dict[str, Any]:
     return data
 
 
-def to_json(data: Any) -> str:
-    """JSON as UTF-8 text; strict (no NaN or Infinity), and no control character left raw (json escapes
-    C0 itself; C1, U+2028/2029 and U+FFFE/FFFF are escaped here as ``\\u0085``)."""
-    text = json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)
-    return CONTROL_RE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
-
-
-_CSV_NUMBER = re.compile(r"^[-+]?[0-9][0-9,]*(\.[0-9]+)?%?$")
-
-
-def csv_cell(cell: str) -> str:
-    """A cell that Excel/WPS will not run as a formula: text starting with = + - @ tab or CR gets a
-    leading ``'`` (OWASP's rule); numbers, negative ones included, stay numbers."""
-    text = visible(cell)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _CSV_NUMBER.match(text):
-        return "'" + text
-    return text
-
-
-def to_csv(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """Every CSV the tool writes goes through here (see ``csv_cell``)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([csv_cell(h) for h in headers])
-    writer.writerows([csv_cell(c) for c in row] for row in rows)
-    return out.getvalue()
-
-
-def to_markdown(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    from tabulate import tabulate
-
-    safe = [[fmt.md(c) for c in row] for row in rows]
-    return tabulate(safe, headers=list(headers), tablefmt="github", disable_numparse=True)
-
-
 def status_markdown(report: StatusReport) -> str:
     summary = report.summary
     parts = [f"## {title(summary)}", "", *[f"- {line}" for line in headline(summary)], ""]
     headers, rows = table(report)
-    parts += [to_markdown(headers, rows), ""]
+    parts += [markdown_table(headers, rows), ""]
     if summary.lagging:
         parts += [f"### 进展缓慢项目（{len(summary.lagging)}个）", ""]
-        parts += to_markdown(
+        parts += markdown_table(
             ["亮灯", "项目编号", "项目名称", "原因"], [list(x) for x in lagging_lines(summary)]
         ).splitlines()
         parts.append("")

@@ -6,13 +6,12 @@ Every figure here is counted from records; the templates only arrange and word t
 from __future__ import annotations
 
 import datetime as dt
-import os
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 from xmtj.figures import fmt
@@ -22,13 +21,13 @@ from xmtj.figures.metrics import (
     Summary,
     group_summaries,
     key_projects,
-    month_end,
     statuses_for,
     summarize,
 )
-from xmtj.ledger import gitio
+from xmtj.figures.periods import month_end
 from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.records import Issue, Letter, Project
+from xmtj.problems import XmtjError
 
 EVENT_KINDS = ("调度会", "集中开工", "集中观摩")
 
@@ -266,7 +265,7 @@ def _data_through(projects: Iterable[Project], year: int, as_of: dt.date) -> str
 
 def annual_context(ledger: Ledger, year: int, as_of: dt.date) -> dict[str, Any]:
     """The year's work in the figures the annual summary quotes, all counted from records."""
-    from xmtj.figures.metrics import check_period
+    from xmtj.figures.periods import check_period
 
     check_period(year, as_of)
     lights = ledger.config.lights
@@ -301,38 +300,20 @@ def annual_context(ledger: Ledger, year: int, as_of: dt.date) -> dict[str, Any]:
     }
 
 
-def save_briefing(ledger: Ledger, out: Path, text: str, period: str, commit: bool = True) -> gitio.Commit | None:
-    """Write a briefing; inside the ledger's git repository, commit it marked ``Xmtj-Report: <period>``.
+_MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
-    The mark lets ``xmtj diff`` and ``xmtj log`` flag later changes to the figures it reported.
-    """
-    from xmtj import __version__
-    from xmtj.changes.writer import FileTransaction, no_symlink
 
-    # where the clerk asked, without following any symlink: a link committed in the ledger (or put in
-    # the way) must not redirect the write elsewhere
-    target = Path(os.path.abspath(out))
-    root = Path(os.path.abspath(ledger.root))
-    inside = target.is_relative_to(root)
-    transaction = FileTransaction(root if inside else target.parent)
-    no_symlink(transaction.root, target)
-    if target.exists():
-        transaction.replace(target, text, target.read_bytes())
-    else:
-        transaction.create(target, text)
-    can_commit = commit and inside and gitio.is_repository(root)
-    rel = target.relative_to(root).as_posix() if inside else ""
-    if can_commit:
-        gitio.check_ready(root)  # before writing: a commit that cannot be made means nothing is written
-        if gitio.dirty(root, [rel]):
-            can_commit = False  # edited by hand since it was last committed: leave that to the clerk
-    transaction.commit()
-    if not can_commit:
-        return None
-    message = f"通报: {period}\n\nXmtj-Report: {period}\nXmtj-Version: {__version__}\n"
-    try:
-        return gitio.commit_files(root, [rel], message, verify=ledger.config.git.verify)
-    except gitio.GitError as exc:
-        transaction.rollback()
-        gitio.unstage(root, [rel])
-        raise gitio.GitError(f"{exc}；已撤销写入的通报文件") from None
+def render_briefing(ledger: Ledger, month: str | None, year: int | None, as_of: dt.date | None = None) -> str:
+    """The monthly briefing of ``month`` (YYYY-MM), or the annual summary of ``year`` as of ``as_of``
+    (the year's last day when not given), from the ledger's templates."""
+    from xmtj.documents.templates import render
+
+    if month is not None:
+        match = _MONTH_RE.match(month)
+        if not match:
+            raise XmtjError(f"--month 应为 YYYY-MM，例如 2021-11，现为“{month}”")
+        context = monthly_context(ledger, int(match[1]), int(match[2]))
+        return render(ledger.root, "report.md.j2", context, ledger.files)
+    assert year is not None
+    context = annual_context(ledger, year, as_of or dt.date(year, 12, 31))
+    return render(ledger.root, "annual.md.j2", context, ledger.files)

@@ -6,17 +6,13 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from xmtj.figures import fmt
 from xmtj.figures.metrics import LIGHT_WORDS, ProjectStatus, statuses_for
 from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.records import Issue, Letter
 from xmtj.problems import XmtjError
-
-if TYPE_CHECKING:
-    from xmtj.changes.build import Change
 
 LETTERS_DIR = "letters"
 REGISTER_DIR = "data/letters"
@@ -145,49 +141,6 @@ def plan_letters(
     return drafts, skipped
 
 
-def _rounded(value: Any, places: int) -> Decimal | None:
-    return None if value is None else fmt.to_decimal(value, places)
-
-
-def register_record(draft: Draft) -> dict[str, Any]:
-    """The register entry (data/letters/<year>-<n>.yaml) of a draft."""
-    s = draft.status
-    project = s.project
-    return {
-        "number": draft.number,
-        "doc_no": draft.doc_no,
-        "date": draft.date,
-        "project": project.id,
-        "recipient": project.responsible_unit,
-        "cc": project.liaison_leader,
-        "light": LIGHT_WORDS[s.light or "yellow"],
-        "as_of": s.as_of,
-        "reasons": list(s.reasons),
-        "figures": {
-            "total_investment": project.total_investment,
-            "annual_plan": s.annual_plan,
-            "completed_ytd": s.completed_ytd,
-            "plan_rate": _rounded(s.plan_rate, 4),
-            "expected": _rounded(s.expected, 4),
-            "lag_points": _rounded(s.lag, 1),
-        },
-        "feedback_due": draft.feedback_due,
-        "feedback": {"received_on": None, "text": None},
-    }
-
-
-REGISTER_COMMENTS = {
-    "doc_no": "发文字号",
-    "date": "成文日期",
-    "recipient": "主送",
-    "cc": "抄送",
-    "as_of": "数据截至",
-    "figures": "发函时的数据, 万元",
-    "feedback_due": "书面反馈期限",
-    "feedback": "收到反馈后填写 received_on 和 text",
-}
-
-
 def letter_context(ledger: Ledger, draft: Draft) -> dict[str, Any]:
     """What ``letter.md.j2`` is given: the office, the project, its figures and problems."""
     s = draft.status
@@ -195,7 +148,7 @@ def letter_context(ledger: Ledger, draft: Draft) -> dict[str, Any]:
     config = ledger.config
     delay_months = None
     if not s.started and project.planned_start is not None:
-        from xmtj.figures.metrics import months_between
+        from xmtj.figures.periods import months_between
 
         delay_months = months_between(project.planned_start, s.as_of)
     return {
@@ -236,21 +189,6 @@ def render_letter(ledger: Ledger, draft: Draft) -> str:
     return render(ledger.root, "letter.md.j2", letter_context(ledger, draft), ledger.files)
 
 
-def letters_change(ledger: Ledger, drafts: Sequence[Draft], command: Sequence[str]) -> Change:
-    """Every letter and its register entry, as one change (written all or nothing, one commit)."""
-    from xmtj.changes.build import Change
-    from xmtj.changes.yamlout import emit
-
-    texts: dict[str, str] = {}
-    for draft in drafts:
-        texts[draft.letter_path] = render_letter(ledger, draft)  # render everything before writing anything
-        texts[draft.register_path] = emit(register_record(draft), REGISTER_COMMENTS, block=("reasons",))
-    numbers = [d.number for d in drafts]
-    span = f"{drafts[0].doc_no}" if len(drafts) == 1 else f"{drafts[0].doc_no}—{numbers[-1]}号"
-    subject = f"督办: {span}（{len(drafts)}份）"
-    return Change(texts, subject, command, created=set(texts))
-
-
 def feedback_state(letter: Letter, today: dt.date) -> str:
     """反馈情况 in words."""
     if letter.feedback.received_on is not None:
@@ -258,3 +196,37 @@ def feedback_state(letter: Letter, today: dt.date) -> str:
     if letter.feedback_due < today:
         return f"逾期未反馈（{(today - letter.feedback_due).days}天）"
     return "待反馈"
+
+
+@dataclass(frozen=True)
+class Reminders:
+    """One ``remind`` run: the data's day, the letters' date, the drafts, and the projects skipped."""
+
+    as_of: dt.date
+    date: dt.date
+    drafts: list[Draft]
+    skipped: list[Skipped]
+
+    def title(self, dry_run: bool) -> str:
+        verb = "将要" if dry_run else "已"
+        return f"{verb}发督办提醒函{len(self.drafts)}份（数据截至{self.as_of}，成文日期{self.date}）"
+
+
+def plan_reminders(
+    ledger: Ledger,
+    as_of: dt.date | None,
+    date: dt.date | None,
+    project_ids: Sequence[str] = (),
+    min_light: str = "yellow",
+    force: bool = False,
+) -> Reminders:
+    """``xmtj remind``: the day judged (the latest month with progress when not given), the letters'
+    date (today when not given, never before that day), and the letters to send."""
+    from xmtj.figures.periods import resolve_period
+
+    _, the_day, _ = resolve_period(ledger.projects, None, as_of, ledger.today)
+    letter_date = date or ledger.today
+    if letter_date < the_day:
+        raise XmtjError(f"成文日期 {letter_date} 早于数据截至日期 {the_day}")
+    drafts, skipped = plan_letters(ledger, the_day, letter_date, project_ids, min_light, force)
+    return Reminders(the_day, letter_date, drafts, skipped)

@@ -114,3 +114,14 @@ def md(value: object) -> str:
     for ch in _MARKDOWN_SPECIALS:
         text = text.replace(ch, "\\" + ch)
     return text
+
+
+def show(value: object) -> str:
+    """A value as the office reads it in a commit message or a log: empty shows as （空）."""
+    if value is None or value == "":
+        return "（空）"
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)

@@ -248,3 +248,12 @@ def count_by_severity(problems: Iterable[Problem]) -> dict[str, int]:
     for p in problems:
         counts[p.severity] += 1
     return {"error": counts["error"], "warning": counts["warning"]}
+
+
+def summary_line(ledger: Ledger, counts: dict[str, int]) -> str:
+    """``check``'s closing line: what was read, and how many errors and warnings."""
+    files = sum(len(getattr(ledger, k)) for k in ("projects", "issues", "meetings", "letters"))
+    return (
+        f"已检查：项目{len(ledger.projects)}个、问题{len(ledger.issues)}个、活动{len(ledger.meetings)}个、"
+        f"督办提醒函{len(ledger.letters)}份（有效文件{files}个）；错误{counts['error']}处，警告{counts['warning']}处。"
+    )

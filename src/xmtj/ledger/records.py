@@ -279,18 +279,41 @@ def field_names(cls: type[Any]) -> list[str]:
 
 
 def as_dict(record: Any, json: bool = False) -> Any:
-    """A record as plain values (dates and Decimals as JSON-friendly values when ``json``)."""
+    """A record as plain values; with ``json``, as ``to_plain`` gives them."""
+    if json:
+        return to_plain(record)
     if dataclasses.is_dataclass(record) and not isinstance(record, type):
-        return {name: as_dict(getattr(record, name), json) for name in field_names(type(record))}
+        return {name: as_dict(getattr(record, name)) for name in field_names(type(record))}
     if isinstance(record, dict):
-        return {(str(k) if json else k): as_dict(v, json) for k, v in record.items()}
+        return {k: as_dict(v) for k, v in record.items()}
     if isinstance(record, (list, tuple)):
-        return [as_dict(v, json) for v in record]
-    if json and isinstance(record, dt.date):
-        return record.isoformat()
-    if json and isinstance(record, Decimal):
-        return int(record) if record == record.to_integral_value() else float(record)
+        return [as_dict(v) for v in record]
     return record
+
+
+def to_plain(value: Any) -> Any:
+    """Records, dates and numbers as JSON-ready values — the one converter: records become dicts (keys as
+    text), dates ISO text, a whole Decimal an int, any other Decimal stays an exact Decimal (the JSON
+    writer prints its digits; nothing goes through float)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {name: to_plain(getattr(value, name)) for name in field_names(type(value))}
+    if isinstance(value, dict):
+        return {str(k): to_plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value.is_finite() and value == value.to_integral_value() else value.normalize()
+    return value
+
+
+def plain_decimal(value: Decimal) -> str:
+    """A Decimal's exact digits in plain notation: 1E+3 → 1000, 1200.50 → 1200.5, 0E-4 → 0."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 def with_path(record: Any, path: str) -> Any:

@@ -1,0 +1,47 @@
+"""A briefing saved with ``report --out``: written (never through a symlink) and, inside the ledger,
+committed with the trailer ``Xmtj-Report: <period>`` that lets ``log`` and ``diff`` flag later changes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from xmtj.ledger import gitio
+from xmtj.ledger.ledger import Ledger
+
+
+def save_briefing(ledger: Ledger, out: Path, text: str, period: str, commit: bool = True) -> gitio.Commit | None:
+    """Write a briefing; inside the ledger's git repository, commit it marked ``Xmtj-Report: <period>``.
+
+    The mark lets ``xmtj diff`` and ``xmtj log`` flag later changes to the figures it reported.
+    """
+    from xmtj import __version__
+    from xmtj.changes.writer import FileTransaction, no_symlink
+
+    # where the clerk asked, without following any symlink: a link committed in the ledger (or put in
+    # the way) must not redirect the write elsewhere
+    target = Path(os.path.abspath(out))
+    root = Path(os.path.abspath(ledger.root))
+    inside = target.is_relative_to(root)
+    transaction = FileTransaction(root if inside else target.parent)
+    no_symlink(transaction.root, target)
+    if target.exists():
+        transaction.replace(target, text, target.read_bytes())
+    else:
+        transaction.create(target, text)
+    can_commit = commit and inside and gitio.is_repository(root)
+    rel = target.relative_to(root).as_posix() if inside else ""
+    if can_commit:
+        gitio.check_ready(root)  # before writing: a commit that cannot be made means nothing is written
+        if gitio.dirty(root, [rel]):
+            can_commit = False  # edited by hand since it was last committed: leave that to the clerk
+    transaction.commit()
+    if not can_commit:
+        return None
+    message = f"通报: {period}\n\nXmtj-Report: {period}\nXmtj-Version: {__version__}\n"
+    try:
+        return gitio.commit_files(root, [rel], message, verify=ledger.config.git.verify)
+    except gitio.GitError as exc:
+        transaction.rollback()
+        gitio.unstage(root, [rel])
+        raise gitio.GitError(f"{exc}；已撤销写入的通报文件") from None

@@ -1,0 +1,78 @@
+"""督办提醒函 as a change: every letter of a run and its register entry, written all or nothing, one commit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from xmtj.changes.build import Change
+from xmtj.documents.letters import Draft, Reminders, render_letter
+from xmtj.figures import fmt
+from xmtj.figures.metrics import LIGHT_WORDS
+from xmtj.ledger.ledger import Ledger
+
+
+def _rounded(value: Any, places: int) -> Decimal | None:
+    return None if value is None else fmt.to_decimal(value, places)
+
+
+def register_record(draft: Draft) -> dict[str, Any]:
+    """The register entry (data/letters/<year>-<n>.yaml) of a draft."""
+    s = draft.status
+    project = s.project
+    return {
+        "number": draft.number,
+        "doc_no": draft.doc_no,
+        "date": draft.date,
+        "project": project.id,
+        "recipient": project.responsible_unit,
+        "cc": project.liaison_leader,
+        "light": LIGHT_WORDS[s.light or "yellow"],
+        "as_of": s.as_of,
+        "reasons": list(s.reasons),
+        "figures": {
+            "total_investment": project.total_investment,
+            "annual_plan": s.annual_plan,
+            "completed_ytd": s.completed_ytd,
+            "plan_rate": _rounded(s.plan_rate, 4),
+            "expected": _rounded(s.expected, 4),
+            "lag_points": _rounded(s.lag, 1),
+        },
+        "feedback_due": draft.feedback_due,
+        "feedback": {"received_on": None, "text": None},
+    }
+
+
+REGISTER_COMMENTS = {
+    "doc_no": "发文字号",
+    "date": "成文日期",
+    "recipient": "主送",
+    "cc": "抄送",
+    "as_of": "数据截至",
+    "figures": "发函时的数据, 万元",
+    "feedback_due": "书面反馈期限",
+    "feedback": "收到反馈后填写 received_on 和 text",
+}
+
+
+def letters_change(ledger: Ledger, drafts: Sequence[Draft], command: Sequence[str]) -> Change:
+    """Every letter and its register entry, as one change (written all or nothing, one commit)."""
+    from xmtj.changes.build import Change
+    from xmtj.changes.yamlout import emit
+
+    texts: dict[str, str] = {}
+    for draft in drafts:
+        texts[draft.letter_path] = render_letter(ledger, draft)  # render everything before writing anything
+        texts[draft.register_path] = emit(register_record(draft), REGISTER_COMMENTS, block=("reasons",))
+    numbers = [d.number for d in drafts]
+    span = f"{drafts[0].doc_no}" if len(drafts) == 1 else f"{drafts[0].doc_no}—{numbers[-1]}号"
+    subject = f"督办: {span}（{len(drafts)}份）"
+    return Change(texts, subject, command, created=set(texts))
+
+
+def remind_command(planned: Reminders, project_ids: Sequence[str], min_light: str, force: bool) -> list[str]:
+    """The ``Xmtj-Command`` trailer of a ``remind`` run: the command that makes exactly these letters."""
+    command = ["xmtj", "remind", "--as-of", planned.as_of.isoformat(), "--date", planned.date.isoformat()]
+    command += [f"--project={p}" for p in project_ids] + (["--min-light=red"] if min_light == "red" else [])
+    return command + (["--force"] if force else [])

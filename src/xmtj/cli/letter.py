@@ -1,0 +1,100 @@
+"""`xmtj remind` and `xmtj letter list`: 督办提醒函 and their register."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from xmtj.cli import listings
+from xmtj.cli.common import (
+    AtOption,
+    FormatOption,
+    LedgerOption,
+    MessageOption,
+    NoCommitOption,
+    OutputFormat,
+    YearOption,
+    app,
+    changing,
+    open_ledger,
+    parse_date,
+    run_change,
+    say,
+    warn_broken_files,
+)
+from xmtj.cli.output import show
+
+letter_app = typer.Typer(help="督办提醒函登记簿。", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(letter_app, name="letter")
+
+
+class MinLight(StrEnum):
+    yellow = "yellow"
+    red = "red"
+
+
+@app.command()
+def remind(
+    ledger: LedgerOption = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="按哪一天的数据判断进展缓慢（默认：有进度数据的最近月份月末）")
+    ] = None,
+    date: Annotated[str | None, typer.Option("--date", help="成文日期 YYYY-MM-DD（默认今天）")] = None,
+    project: Annotated[list[str] | None, typer.Option("--project", "-p", help="只给这些项目发函（可重复）")] = None,
+    min_light: Annotated[
+        MinLight, typer.Option("--min-light", help="yellow：黄灯和红灯都发；red：只发红灯")
+    ] = MinLight.yellow,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只列出将要发函的项目和原因，不写任何文件")] = False,
+    force: Annotated[bool, typer.Option("--force", help="本月已发过函的项目也再发一份")] = False,
+    message: MessageOption = None,
+    no_commit: NoCommitOption = False,
+) -> None:
+    """给进展缓慢（亮黄灯、红灯）的项目起草督办提醒函，逐份编号登记。
+
+    亮灯规则与 xmtj status 完全相同。每份函写入 letters/<年>/<号>-<项目编号>.md，
+    登记到 data/letters/<年>-<号>.yaml；要么全部写成，要么一个文件也不写。
+    同一项目同一个月只发一份，除非加 --force。
+
+    示例：xmtj remind --as-of 2021-11-30 --dry-run　　xmtj remind --as-of 2021-11-30 --date 2021-12-14
+    """
+    from xmtj.changes.letters import letters_change, remind_command
+    from xmtj.documents.letters import plan_reminders
+
+    with changing(ledger) as data:
+        warn_broken_files(data)
+        dates = parse_date(as_of, "--as-of"), parse_date(date, "--date")
+        planned = plan_reminders(data, *dates, project or [], min_light.value, force)
+        for s in planned.skipped:
+            say(f"跳过 {s.project_id}：{s.reason}")
+        if not planned.drafts:
+            say(f"截至{planned.as_of}没有需要发函的项目。")
+            return
+        listing = listings.drafts(planned.drafts, planned.title(dry_run))
+        if dry_run:
+            show(listing)
+            say("（--dry-run：未写任何文件）")
+            return
+        command = remind_command(planned, project or [], min_light.value, force)
+        change = letters_change(data, planned.drafts, command)
+        show(listing)
+        run_change(data, change, message, no_commit)
+
+
+@letter_app.command("list")
+def letter_list(
+    ledger: LedgerOption = None,
+    at: AtOption = None,
+    year: YearOption = None,
+    pending: Annotated[bool, typer.Option("--pending", help="只列尚未收到书面反馈的函")] = False,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """列出已发的督办提醒函及反馈情况。
+
+    示例：xmtj letter list --year 2021　　xmtj letter list --pending
+    """
+    from xmtj.figures.queries import select_letters
+
+    data = open_ledger(ledger, at)
+    show(listings.letters(data, select_letters(data, year, pending)), output)

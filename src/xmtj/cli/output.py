@@ -1,0 +1,178 @@
+"""The output layer: one ``Listing`` per listing, rendered in the format the clerk chose.
+
+A command builds its ``Listing`` (headers, rows, the JSON data, a title) once, outside its body
+(``xmtj.cli.listings``, ``xmtj.cli.views``), and hands it to ``show``; ``OutputFormat.to_format()``
+picks the renderer (pip-audit's pattern), so every listing gets table, Markdown, JSON and CSV alike.
+Everything the data puts on the screen goes through ``visible`` (no raw control characters) and rich
+``Text`` (never read as rich markup).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from xmtj.textsafe import CONTROL_RE, visible
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def echo(text: str = "", nl: bool = True, err: bool = False) -> None:
+    """Plain output; control characters from the data are shown as escapes, never sent raw."""
+    typer.echo(visible(text), nl=nl, err=err)
+
+
+def say(text: str, style: str = "", err: bool = True) -> None:
+    """One line through rich (styled on a terminal), never read as rich markup."""
+    from rich.text import Text
+
+    console(stderr=err).print(Text(visible(text), style=style), soft_wrap=True)
+
+
+def fail(message: str, code: int = 1) -> None:
+    """``错误：message`` on stderr, and exit ``code``."""
+    from rich.text import Text
+
+    console(stderr=True).print(Text.assemble(("错误：", "bold red"), visible(message)), soft_wrap=True)
+    raise typer.Exit(code)
+
+
+@dataclass
+class Listing:
+    """One listing: table headers and rows (text), the same data for JSON, and how to show it."""
+
+    headers: list[str]
+    rows: list[list[str]]
+    data: Any
+    title: str | None = None
+    right: tuple[str, ...] = ()  # columns aligned right (figures)
+    wide: tuple[str, ...] = ()  # columns that may wrap (free text); the others stay on one line
+    headline: str | None = None  # a sentence before the table (table and Markdown)
+    empty: str | None = None  # said instead of an empty table
+    notes: list[str] = field(default_factory=list)  # said on stderr after the table
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    markdown = "markdown"
+    json = "json"
+    csv = "csv"
+
+    def to_format(self) -> Callable[[Listing], None]:
+        return {
+            OutputFormat.table: _show_table,
+            OutputFormat.markdown: lambda x: echo((f"{x.headline}\n\n" if x.headline else "") + to_markdown(x)),
+            OutputFormat.json: lambda x: echo(to_json(x.data)),
+            OutputFormat.csv: lambda x: echo(to_csv(x.headers, x.rows), nl=False),
+        }[self]
+
+
+def show(listing: Listing, output: OutputFormat = OutputFormat.table) -> None:
+    output.to_format()(listing)
+
+
+def _show_table(listing: Listing) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    if not listing.rows and listing.empty:
+        say(listing.empty)
+        return
+    if listing.headline:
+        say(listing.headline, err=False)
+    table = Table(title=listing.title, header_style="bold", title_justify="left")
+    for header in listing.headers:
+        table.add_column(
+            header,
+            justify="right" if header in listing.right else "left",
+            overflow="fold",
+            no_wrap=header not in listing.wide,
+        )
+    for row in listing.rows:
+        table.add_row(*(Text(visible(cell)) for cell in row))  # data, never rich markup
+    console().print(table)
+    for note in listing.notes:
+        say(note)
+
+
+# --- the formats ---------------------------------------------------------------------------------
+
+
+def to_json(data: Any) -> str:
+    """JSON text, strict and exact: Decimals are written as their digits (never through float), no NaN
+    or Infinity, and no control character left raw (C1, U+2028/2029, U+FFFE/FFFF escaped as ``\\u0085``;
+    json escapes C0 itself). Laid out as ``json.dumps(indent=2)`` lays it out."""
+    return CONTROL_RE.sub(lambda m: f"\\u{ord(m[0]):04x}", _json(data, 0))
+
+
+def _json(value: Any, level: int) -> str:
+    import json
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        from xmtj.ledger.records import plain_decimal
+
+        if not value.is_finite():
+            raise ValueError(f"{value} is not a JSON number")
+        return plain_decimal(value)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        pad = "  " * (level + 1)
+        items = [f"{pad}{json.dumps(str(k), ensure_ascii=False)}: {_json(v, level + 1)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + "  " * level + "}"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        pad = "  " * (level + 1)
+        return "[\n" + ",\n".join(pad + _json(v, level + 1) for v in value) + "\n" + "  " * level + "]"
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+_CSV_NUMBER = re.compile(r"^[-+]?[0-9][0-9,]*(\.[0-9]+)?%?$")
+
+
+def csv_cell(cell: str) -> str:
+    """A cell that Excel/WPS will not run as a formula: text starting with = + - @ tab or CR gets a
+    leading ``'`` (OWASP's rule); numbers, negative ones included, stay numbers."""
+    text = visible(cell)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _CSV_NUMBER.match(text):
+        return "'" + text
+    return text
+
+
+def to_csv(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Every CSV the tool writes goes through here (see ``csv_cell``)."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([csv_cell(h) for h in headers])
+    writer.writerows([csv_cell(c) for c in row] for row in rows)
+    return out.getvalue()
+
+
+def to_markdown(listing: Listing) -> str:
+    return markdown_table(listing.headers, listing.rows)
+
+
+def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    from tabulate import tabulate
+
+    from xmtj.figures import fmt
+
+    safe = [[fmt.md(c) for c in row] for row in rows]
+    return tabulate(safe, headers=list(headers), tablefmt="github", disable_numparse=True)

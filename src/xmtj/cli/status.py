@@ -1,0 +1,74 @@
+"""`xmtj status`: the year's figures, lights and slow projects."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from xmtj.cli.common import (
+    AtOption,
+    FormatOption,
+    LedgerOption,
+    NoCacheOption,
+    OutputFormat,
+    app,
+    echo,
+    open_ledger,
+    parse_date,
+    warn_broken_files,
+)
+
+
+class GroupBy(StrEnum):
+    branch = "branch"
+    investment_type = "investment_type"
+    level = "level"
+    sector = "sector"
+    liaison_leader = "liaison_leader"
+    responsible_unit = "responsible_unit"
+
+
+@app.command()
+def status(
+    ledger: LedgerOption = None,
+    at: AtOption = None,
+    no_cache: NoCacheOption = False,
+    year: Annotated[
+        int | None, typer.Option("--year", "-y", min=1990, max=2100, help="年度（默认：有进度数据的最近月份所在年）")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="统计截至日期 YYYY-MM-DD（默认：有进度数据的最近月份月末）")
+    ] = None,
+    by: Annotated[
+        GroupBy | None,
+        typer.Option("--by", help="分组汇总：branch、investment_type、level、sector、liaison_leader、responsible_unit"),
+    ] = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """年度重点项目投资完成、开工投产和亮灯情况。
+
+    完成投资按“1—N月累计”计（截至日期所在月及以前的月度进展）；
+    亮灯规则见 README。
+
+    示例：xmtj status　　xmtj status --as-of 2021-11-30 --by branch　　xmtj status --format json
+    """
+    from xmtj.cli import views
+    from xmtj.figures.metrics import ledger_status
+
+    data = open_ledger(ledger, at, cache=not no_cache)
+    report, chosen = ledger_status(data, year, parse_date(as_of, "--as-of"), by.value if by else None)
+    warn_broken_files(data)
+    if output is OutputFormat.table:
+        import sys
+
+        from xmtj.cli.terminal import output_for, print_status
+
+        print_status(output_for(sys.stdout), report, chosen)
+    elif output is OutputFormat.markdown:
+        echo(views.status_markdown(report))
+    else:
+        from xmtj.cli.output import Listing, show
+
+        show(Listing(*views.table(report), views.status_json(report)), output)
