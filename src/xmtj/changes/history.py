@@ -19,6 +19,7 @@ from typing import Any
 from xmtj.figures.fmt import show
 from xmtj.ledger import gitio, yamlio
 from xmtj.ledger.records import to_plain
+from xmtj.ledger.registry import MODELS
 from xmtj.problems import XmtjError
 
 LEDGER_PATHS = ("xmtj.yaml", "data")
@@ -202,7 +203,7 @@ def record_path(root: Path, record_id: str, rev: str = "HEAD") -> str:
     """Where a record lives (now, or at ``rev``)."""
     if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_-]*(-\d+)?", record_id):
         raise XmtjError(f"编号“{record_id}”无效：只能由字母、数字、“-”和“_”组成，且不能以“-”开头")
-    candidates = [f"data/{kind}/{record_id}.yaml" for kind in ("projects", "issues", "meetings", "letters")]
+    candidates = [f"data/{kind}/{record_id}.yaml" for kind in MODELS]
     for rel in candidates:
         if (root / rel).is_file():
             return rel

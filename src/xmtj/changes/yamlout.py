@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from xmtj.ledger.records import plain_decimal
+from xmtj.ledger.registry import EVENT_KINDS, INVESTMENT_TYPES, ISSUE_CATEGORIES, ISSUE_SOURCES, ISSUE_STATUSES
 
 
 class _Dumper(yaml.SafeDumper):
@@ -58,20 +59,24 @@ def emit(
     return "\n".join(lines) + "\n"
 
 
+def _choices(words: tuple[str, ...]) -> str:
+    return " | ".join(words)
+
+
 PROJECT_COMMENTS = {
-    "investment_type": "政府投资 | 社会投资",
+    "investment_type": _choices(INVESTMENT_TYPES),
     "total_investment": "万元",
     "annual_plan": "年度计划投资, 万元",
     "monthly_plan": "月度计划, 万元",
     "progress": "当月完成投资 by month, 万元",
 }
 ISSUE_COMMENTS = {
-    "category": "用地 | 资金 | 手续 | 水电气路 | 征地拆迁 | 其他",
-    "source": "调度会 | 现场督查 | 集中观摩 | 企业反映 | 包联领导",
+    "category": _choices(ISSUE_CATEGORIES),
+    "source": _choices(ISSUE_SOURCES),
     "deadline": "办结时限",
-    "status": "新增 | 推进中 | 已办结",
+    "status": _choices(ISSUE_STATUSES),
 }
-MEETING_COMMENTS = {"kind": "调度会 | 集中开工 | 集中观摩"}
+MEETING_COMMENTS = {"kind": _choices(EVENT_KINDS)}
 # fields written even when empty, so a clerk sees where to fill them in
 _EMPTY_SHOWN = {
     "projects": ("actual_start", "actual_completion", "actual_production"),

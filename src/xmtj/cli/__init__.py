@@ -72,6 +72,8 @@ def load(modules: Iterable[str] = MODULES) -> Any:
 
 def main() -> None:
     """Entry point of the ``xmtj`` console script."""
+    if sys.argv[1:2] == ["--help"] and len(sys.argv) > 2 and not sys.argv[2].startswith("-"):
+        sys.argv[1:3] = [sys.argv[2], "--help"]  # ``xmtj --help status`` is ``xmtj status --help``
     command = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)
     if command is None and all(arg == "--help" for arg in sys.argv[1:]):
         summary_group().main(sys.argv[1:], prog_name="xmtj")

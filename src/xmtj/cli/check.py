@@ -7,11 +7,20 @@ from typing import Annotated
 import typer
 
 from xmtj.cli import listings
-from xmtj.cli.common import AtOption, FormatOption, LedgerOption, NoCacheOption, OutputFormat, app, echo, open_ledger
+from xmtj.cli.common import (
+    AtOption,
+    FormatOption,
+    LedgerOption,
+    NoCacheOption,
+    OutputFormat,
+    command,
+    echo,
+    open_ledger,
+)
 from xmtj.cli.output import show
 
 
-@app.command()
+@command("check")
 def check(
     ledger: LedgerOption = None,
     at: AtOption = None,
@@ -19,9 +28,7 @@ def check(
     output: FormatOption = OutputFormat.table,
     strict: Annotated[bool, typer.Option("--strict", help="有警告也以失败退出")] = False,
 ) -> None:
-    """检查台账中每个文件的每处错误，一次全部列出（文件:行:列: 字段: 说明）。
-
-    有错误时退出码为 1；只有警告时为 0，加 --strict 则为 1。
+    """有错误时退出码为 1；只有警告时为 0，加 --strict 则为 1。
 
     示例：xmtj check　　xmtj check --format json
     """

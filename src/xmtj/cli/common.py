@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from xmtj.cli.edge import XmtjGroup
 from xmtj.cli.output import OutputFormat, console, echo, fail, say
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 if TYPE_CHECKING:
     from xmtj.changes.build import Change
@@ -31,6 +33,31 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain help: rendering it with rich costs more than the whole import
 )
+
+
+def command(name: str) -> Callable[[F], F]:
+    """``@app.command(name)`` whose help is the command's one summary (``xmtj.cli.SUMMARIES``, also what
+    ``xmtj --help`` lists) followed by the function's docstring (details and examples)."""
+
+    def register(fn: F) -> F:
+        import inspect
+
+        from xmtj.cli import SUMMARIES
+
+        details = inspect.cleandoc(fn.__doc__ or "")
+        app.command(name, help=SUMMARIES[name] + (f"\n\n{details}" if details else ""))(fn)
+        return fn
+
+    return register
+
+
+def group(name: str) -> typer.Typer:
+    """A command group (``xmtj issue …``) added to the app, its help the group's summary."""
+    from xmtj.cli import SUMMARIES
+
+    sub = typer.Typer(help=SUMMARIES[name], no_args_is_help=True, rich_markup_mode=None)
+    app.add_typer(sub, name=name)
+    return sub
 
 
 @app.callback()

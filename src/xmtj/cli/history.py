@@ -8,7 +8,11 @@ from typing import Annotated
 import typer
 
 from xmtj.cli import listings
-from xmtj.cli.common import AtOption, LedgerOption, app
+from xmtj.cli.common import (
+    AtOption,
+    LedgerOption,
+    command,
+)
 from xmtj.cli.output import OutputFormat, show
 
 
@@ -20,7 +24,7 @@ class LogFormat(StrEnum):
 FormatOption = Annotated[LogFormat, typer.Option("--format", "-f", help="table 或 json")]
 
 
-@app.command("log")
+@command("log")
 def log_command(
     record_id: Annotated[
         str | None, typer.Argument(metavar="[ID]", help="项目、问题、活动或督办函的编号（不填则为整个台账）")
@@ -30,9 +34,7 @@ def log_command(
     at: AtOption = None,
     output: FormatOption = LogFormat.table,
 ) -> None:
-    """修改历史：谁在什么时候改了哪条记录的哪个字段，从什么改成什么。
-
-    手工提交的修改也一样读出。在通报发出之后又修改该月数据的，标注“注意”。
+    """手工提交的修改也一样读出。在通报发出之后又修改该月数据的，标注“注意”。
 
     示例：xmtj log HJ2021-001　　xmtj log --since 2021-11-01　　xmtj log --format json
     """
@@ -47,16 +49,14 @@ def log_command(
     show(listings.log(entries, record_id), OutputFormat(output.value))
 
 
-@app.command("diff")
+@command("diff")
 def diff_command(
     rev: Annotated[str | None, typer.Argument(metavar="[REV]", help="比较的起点版本（默认最近一次提交）")] = None,
     rev2: Annotated[str | None, typer.Argument(metavar="[REV2]", help="比较的终点版本（默认当前工作区）")] = None,
     ledger: LedgerOption = None,
     output: FormatOption = LogFormat.table,
 ) -> None:
-    """两个版本之间台账的逐字段差异：新增、删除的记录和改动的字段。
-
-    通报发出后又改动该月（或更早月份）数字的，标注“注意”——审计首先要看的就是这些。
+    """通报发出后又改动该月（或更早月份）数字的，标注“注意”——审计首先要看的就是这些。
 
     示例：xmtj diff　　xmtj diff HEAD~5　　xmtj diff v2021-10 v2021-11
     """

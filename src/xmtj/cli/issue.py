@@ -16,9 +16,9 @@ from xmtj.cli.common import (
     NoCommitOption,
     OutputFormat,
     YearOption,
-    app,
     changing,
     fail,
+    group,
     open_ledger,
     parse_date,
     run_change,
@@ -26,8 +26,7 @@ from xmtj.cli.common import (
 from xmtj.cli.output import show
 from xmtj.ledger.registry import ISSUE_CATEGORIES, ISSUE_SOURCES
 
-issue_app = typer.Typer(help="问题台账：查看问题清单和单个问题。", no_args_is_help=True, rich_markup_mode=None)
-app.add_typer(issue_app, name="issue")
+issue_app = group("issue")
 
 
 @issue_app.command("list")

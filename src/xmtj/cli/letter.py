@@ -16,8 +16,9 @@ from xmtj.cli.common import (
     NoCommitOption,
     OutputFormat,
     YearOption,
-    app,
     changing,
+    command,
+    group,
     open_ledger,
     parse_date,
     run_change,
@@ -26,8 +27,7 @@ from xmtj.cli.common import (
 )
 from xmtj.cli.output import show
 
-letter_app = typer.Typer(help="督办提醒函登记簿。", no_args_is_help=True, rich_markup_mode=None)
-app.add_typer(letter_app, name="letter")
+letter_app = group("letter")
 
 
 class MinLight(StrEnum):
@@ -35,7 +35,7 @@ class MinLight(StrEnum):
     red = "red"
 
 
-@app.command()
+@command("remind")
 def remind(
     ledger: LedgerOption = None,
     as_of: Annotated[
@@ -51,9 +51,7 @@ def remind(
     message: MessageOption = None,
     no_commit: NoCommitOption = False,
 ) -> None:
-    """给进展缓慢（亮黄灯、红灯）的项目起草督办提醒函，逐份编号登记。
-
-    亮灯规则与 xmtj status 完全相同。每份函写入 letters/<年>/<号>-<项目编号>.md，
+    """亮灯规则与 xmtj status 完全相同。每份函写入 letters/<年>/<号>-<项目编号>.md，
     登记到 data/letters/<年>-<号>.yaml；要么全部写成，要么一个文件也不写。
     同一项目同一个月只发一份，除非加 --force。
 

@@ -16,8 +16,8 @@ from xmtj.cli.common import (
     NoCommitOption,
     OutputFormat,
     YearOption,
-    app,
     changing,
+    group,
     open_ledger,
     parse_date,
     run_change,
@@ -25,8 +25,7 @@ from xmtj.cli.common import (
 from xmtj.cli.output import show
 from xmtj.ledger.registry import EVENT_KINDS
 
-meeting_app = typer.Typer(help="活动台账：调度会、集中开工、集中观摩。", no_args_is_help=True, rich_markup_mode=None)
-app.add_typer(meeting_app, name="meeting")
+meeting_app = group("meeting")
 
 EventKind = StrEnum("EventKind", {kind: kind for kind in EVENT_KINDS})  # type: ignore[misc]  # the record's words
 

@@ -11,13 +11,22 @@ from typing import Annotated, Any
 
 import typer
 
-from xmtj.cli.common import LedgerOption, MessageOption, NoCommitOption, app, changing, echo, parse_date, run_change
+from xmtj.cli.common import (
+    LedgerOption,
+    MessageOption,
+    NoCommitOption,
+    changing,
+    command,
+    echo,
+    group,
+    parse_date,
+    run_change,
+)
 
-project_app = typer.Typer(help="项目：新建项目文件、修改单个字段。", no_args_is_help=True, rich_markup_mode=None)
-app.add_typer(project_app, name="project")
+project_app = group("project")
 
 
-@app.command()
+@command("progress")
 def progress(
     project_id: Annotated[str, typer.Argument(metavar="ID", help="项目编号")],
     month: Annotated[str, typer.Option("--month", help="月份 YYYY-MM")],
@@ -27,9 +36,7 @@ def progress(
     message: MessageOption = None,
     no_commit: NoCommitOption = False,
 ) -> None:
-    """填报（或更正）项目某月的当月完成投资，并自动提交到 git。
-
-    示例：xmtj progress HJ2021-001 --month 2021-11 --amount 1200 --text 设备安装
+    """示例：xmtj progress HJ2021-001 --month 2021-11 --amount 1200 --text 设备安装
     xmtj progress HJ2021-001 --month 2021-10 --amount 950 -m "按统计局核定数更正"
     """
     from xmtj.changes.build import progress_change

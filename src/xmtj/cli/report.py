@@ -14,7 +14,7 @@ from xmtj.cli.common import (
     LedgerOption,
     NoCommitOption,
     OutputFormat,
-    app,
+    command,
     echo,
     fail,
     open_ledger,
@@ -25,7 +25,7 @@ from xmtj.cli.common import (
 from xmtj.cli.output import show
 
 
-@app.command()
+@command("report")
 def report(
     ledger: LedgerOption = None,
     month: Annotated[str | None, typer.Option("--month", help="月度通报：YYYY-MM，数据截至该月末")] = None,
@@ -35,9 +35,7 @@ def report(
     at: AtOption = None,
     no_commit: NoCommitOption = False,
 ) -> None:
-    """生成月度通报（--month）或年度工作总结数据（--year），Markdown 格式。
-
-    模板为 templates/report.md.j2 和 templates/annual.md.j2；台账目录下的 templates/ 可逐个覆盖。
+    """模板为 templates/report.md.j2 和 templates/annual.md.j2；台账目录下的 templates/ 可逐个覆盖。
 
     示例：xmtj report --month 2021-11 --out 通报-2021-11.md　　xmtj report --year 2021 --as-of 2021-12-14
     """
@@ -59,17 +57,14 @@ def report(
     say(f"已写入 {out}" + (f"，已提交 {saved.id[:8]}：{saved.subject}" if saved else ""))
 
 
-@app.command()
+@command("plan")
 def plan(
     year: Annotated[int, typer.Option("--year", "-y", min=1990, max=2100, help="年度")],
     ledger: LedgerOption = None,
     at: AtOption = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
-    """某年度重点项目（含谋划项目）的数量和总投资，按投资类型、行业、级别、“六新”类别分组。
-
-    示例：xmtj plan --year 2022　　xmtj plan --year 2022 --format json
-    """
+    """示例：xmtj plan --year 2022　　xmtj plan --year 2022 --format json"""
     from xmtj.documents.briefing import plan_summary
 
     data = open_ledger(ledger, at)

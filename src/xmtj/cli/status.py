@@ -13,7 +13,7 @@ from xmtj.cli.common import (
     LedgerOption,
     NoCacheOption,
     OutputFormat,
-    app,
+    command,
     echo,
     open_ledger,
     parse_date,
@@ -30,7 +30,7 @@ class GroupBy(StrEnum):
     responsible_unit = "responsible_unit"
 
 
-@app.command()
+@command("status")
 def status(
     ledger: LedgerOption = None,
     at: AtOption = None,
@@ -47,9 +47,7 @@ def status(
     ] = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
-    """年度重点项目投资完成、开工投产和亮灯情况。
-
-    完成投资按“1—N月累计”计（截至日期所在月及以前的月度进展）；
+    """完成投资按“1—N月累计”计（截至日期所在月及以前的月度进展）；
     亮灯规则见 README。
 
     示例：xmtj status　　xmtj status --as-of 2021-11-30 --by branch　　xmtj status --format json

@@ -27,9 +27,8 @@ from xmtj.figures.metrics import (
 from xmtj.figures.periods import month_end
 from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.records import Issue, Letter, Project
+from xmtj.ledger.registry import EVENT_KINDS
 from xmtj.problems import XmtjError
-
-EVENT_KINDS = ("调度会", "集中开工", "集中观摩")
 
 
 def _in_month(day: dt.date | None, year: int, month: int) -> bool:

@@ -172,7 +172,7 @@ def _below(value: Fraction, bound: Decimal, inclusive: bool = False) -> bool:
 def project_status(
     project: Project, year: int, as_of: dt.date, issues: Sequence[Issue], lights: Lights
 ) -> ProjectStatus:
-    """The one rule that lights a project (DOMAIN.md §3); ``status`` and ``remind`` both use it.
+    """The one rule that lights a project (docs/domain.md, 亮灯); ``status`` and ``remind`` both use it.
 
     It runs for every project of a province's list, so the ratios are built once each from
     integers and the thresholds are compared by cross-multiplying (all exact).

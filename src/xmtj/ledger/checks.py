@@ -11,15 +11,14 @@ from pathlib import PurePosixPath
 from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.reading import locate_problems
 from xmtj.ledger.records import Record, Sourced
+from xmtj.ledger.registry import MODELS, RECORD_KINDS, word
 from xmtj.problems import Problem
 
 Check = Callable[[Ledger], Iterable[Problem]]
 
-_KIND_WORDS = {"projects": "项目", "issues": "问题", "meetings": "活动"}
-
 
 def _all_records(ledger: Ledger) -> Iterator[tuple[str, Record]]:
-    for kind in ("projects", "issues", "meetings"):
+    for kind in RECORD_KINDS:
         for record in getattr(ledger, kind):
             yield kind, record
 
@@ -34,12 +33,12 @@ def _warning(record: Sourced, field: str, message: str) -> Problem:
 
 def duplicate_ids(ledger: Ledger) -> Iterator[Problem]:
     """The same id in two files of one kind."""
-    for kind in ("projects", "issues", "meetings"):
+    for kind in RECORD_KINDS:
         seen: dict[str, Record] = {}
         for record in getattr(ledger, kind):
             rid = record.id
             if rid in seen:
-                yield _error(record, "id", f"{_KIND_WORDS[kind]}编号 {rid} 重复，已用于 {seen[rid].path}")
+                yield _error(record, "id", f"{word(kind)}编号 {rid} 重复，已用于 {seen[rid].path}")
             else:
                 seen[rid] = record
 
@@ -77,7 +76,7 @@ def vocabularies(ledger: Ledger) -> Iterator[Problem]:
     config = ledger.config
     vocabularies = (("branch", "branches", "分指挥部"), ("sector", "sectors", "行业"), ("levels", "levels", "项目级别"))
     for project in ledger.projects:
-        for name, setting, word in vocabularies:
+        for name, setting, label in vocabularies:
             allowed: list[str] = getattr(config, setting)
             value = getattr(project, name)
             values = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
@@ -85,7 +84,7 @@ def vocabularies(ledger: Ledger) -> Iterator[Problem]:
                 if allowed and item not in allowed:
                     field = name if i is None else f"{name}[{i}]"
                     hint = _did_you_mean(item, allowed)
-                    yield _error(project, field, f"{word}“{item}”不在 xmtj.yaml 的 {setting} 中{hint}")
+                    yield _error(project, field, f"{label}“{item}”不在 xmtj.yaml 的 {setting} 中{hint}")
 
 
 def date_order(ledger: Ledger) -> Iterator[Problem]:
@@ -252,7 +251,7 @@ def count_by_severity(problems: Iterable[Problem]) -> dict[str, int]:
 
 def summary_line(ledger: Ledger, counts: dict[str, int]) -> str:
     """``check``'s closing line: what was read, and how many errors and warnings."""
-    files = sum(len(getattr(ledger, k)) for k in ("projects", "issues", "meetings", "letters"))
+    files = sum(len(getattr(ledger, k)) for k in MODELS)
     return (
         f"已检查：项目{len(ledger.projects)}个、问题{len(ledger.issues)}个、活动{len(ledger.meetings)}个、"
         f"督办提醒函{len(ledger.letters)}份（有效文件{files}个）；错误{counts['error']}处，警告{counts['warning']}处。"
