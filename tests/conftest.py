@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +15,7 @@ from typer.testing import CliRunner
 from xmtj.cli import app
 
 REPO = Path(__file__).resolve().parent.parent
+SMALL = REPO / "tests" / "fixtures" / "small"  # a small ledger with one of everything
 
 CONFIG = """\
 office: 测试市重点项目总指挥部办公室
@@ -72,6 +75,31 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     folder = tmp_path_factory.mktemp("xdg-cache")
     monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
     return folder
+
+
+def git(root: Path, *args: str) -> str:
+    """Run git in ``root`` (the machine's configuration left out by ``git_env``) and return its output."""
+    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture
+def git_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """git without the machine's configuration: author, committer and dates pinned, far from +08:00."""
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    for key, value in {
+        "HOME": str(home),
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "测试员甲",
+        "GIT_AUTHOR_EMAIL": "a@example.com",
+        "GIT_COMMITTER_NAME": "测试员甲",
+        "GIT_COMMITTER_EMAIL": "a@example.com",
+        "GIT_AUTHOR_DATE": "2021-12-01T10:00:00+08:00",
+        "GIT_COMMITTER_DATE": "2021-12-01T10:00:00+08:00",
+        "TZ": "America/Los_Angeles",  # far from the commits' +08:00: dates must come out as written
+    }.items():
+        monkeypatch.setenv(key, value)
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from xmtj.ledger.sources import TEMP_SUFFIXES
+from xmtj.ledger.sources import orphans
 from xmtj.problems import XmtjError
 
 
@@ -164,14 +164,6 @@ class FileTransaction:
             if staged.temp and os.path.exists(staged.temp):
                 with contextlib.suppress(OSError):
                     os.unlink(staged.temp)
-
-
-def orphans(folder: Path) -> list[Path]:
-    """Temporary files left in ``folder`` by a writer that was killed (``kill -9``, a power cut)."""
-    try:
-        return sorted(p for p in folder.iterdir() if p.name.startswith(".") and p.name.endswith(TEMP_SUFFIXES))
-    except OSError:
-        return []
 
 
 def remove_orphans(folders: set[Path]) -> list[Path]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -12,10 +11,10 @@ from xmtj.figures import fmt
 from xmtj.figures.metrics import LIGHT_WORDS, ProjectStatus, statuses_for
 from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.records import Issue, Letter
+from xmtj.ledger.register import REGISTER_DIR, doc_number, issued_in_history
 from xmtj.problems import XmtjError
 
 LETTERS_DIR = "letters"
-REGISTER_DIR = "data/letters"
 
 
 class UnknownProject(XmtjError):
@@ -52,37 +51,11 @@ class Skipped:
     reason: str
 
 
-def doc_number(prefix: str, year: int, number: int) -> str:
-    """发文字号: 机关代字〔2021〕12号 (full year, no padding, no 第)."""
-    return f"{prefix}〔{year}〕{number}号"
-
-
 def next_number(letters: Iterable[Letter], year: int, in_history: Iterable[int] = ()) -> int:
     """The next number of ``year``: one past the highest ever issued (in the register now, or in its
     git history: a letter deleted from the register keeps its number), so no number is ever reused."""
     now = (letter.number for letter in letters if letter.year == year)
     return max((*now, *in_history), default=0) + 1
-
-
-_REGISTER_NAME = re.compile(r"^data/letters/(\d{4})-(\d+)\.ya?ml$")
-
-
-def issued_in_history(ledger: Ledger) -> dict[int, set[int]]:
-    """The numbers of every letter ever registered, by year, from the register's git history (up to
-    the revision read); empty outside git."""
-    from xmtj.ledger import gitio
-
-    root = ledger.root
-    if not gitio.is_repository(root) or not gitio.has_commits(root):
-        return {}
-    rev = ledger.files.revision or "HEAD"
-    names = gitio.text(root, ["log", "--format=", "--name-only", "--diff-filter=A", rev, "--", REGISTER_DIR])
-    found: dict[int, set[int]] = {}
-    for name in names.splitlines():
-        match = _REGISTER_NAME.match(name.strip())
-        if match:
-            found.setdefault(int(match[1]), set()).add(int(match[2]))
-    return found
 
 
 def plan_letters(

@@ -177,7 +177,7 @@ def letter_register(ledger: Ledger) -> Iterator[Problem]:
 
 def removed_letters(ledger: Ledger) -> Iterator[Problem]:
     """Letters registered once and later deleted from the register (their numbers are never reused)."""
-    from xmtj.documents.letters import REGISTER_DIR, doc_number, issued_in_history
+    from xmtj.ledger.register import REGISTER_DIR, doc_number, issued_in_history
 
     present = {(letter.year, letter.number) for letter in ledger.letters}
     for year, numbers in sorted(issued_in_history(ledger).items()):
@@ -196,8 +196,7 @@ def removed_letters(ledger: Ledger) -> Iterator[Problem]:
 
 def leftover_temp_files(ledger: Ledger) -> Iterator[Problem]:
     """Temporary files of a write that was killed half way (the record itself was not changed)."""
-    from xmtj.changes.writer import orphans
-    from xmtj.ledger.sources import WorkingTree
+    from xmtj.ledger.sources import WorkingTree, orphans
 
     source = ledger.files
     if not isinstance(source, WorkingTree):

@@ -131,3 +131,11 @@ def source_for(root: Path, at: str | None) -> Source:
 
         raise XmtjError(f"{root} 不是 git 仓库，不能使用 --at")
     return GitRevision(root, at)
+
+
+def orphans(folder: Path) -> list[Path]:
+    """Temporary files left in ``folder`` by a writer that was killed (``kill -9``, a power cut)."""
+    try:
+        return sorted(p for p in folder.iterdir() if p.name.startswith(".") and p.name.endswith(TEMP_SUFFIXES))
+    except OSError:
+        return []

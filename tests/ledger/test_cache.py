@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Run
+from tests.conftest import SMALL, Run
 from xmtj.ledger.load import load_ledger
 from xmtj.ledger.speed import cache
 
@@ -156,10 +156,11 @@ def test_no_cache_writes_nothing(ledger_copy: Path, run: Run) -> None:
 @pytest.fixture
 def ledger_copy(tmp_path: Path) -> Path:
     root = tmp_path / "small"
-    shutil.copytree(Path(__file__).parent / "fixtures" / "small", root)
+    shutil.copytree(SMALL, root)
     return root
 
 
+@pytest.mark.slow
 def test_parallel_parsing_gives_the_same_ledger_as_the_plain_loader(demo_copy: Path) -> None:
     from xmtj.ledger.checks import check_ledger
     from xmtj.ledger.load import read_ledger
@@ -182,6 +183,7 @@ def test_parallel_parsing_gives_the_same_ledger_as_the_plain_loader(demo_copy: P
     assert loaded(demo_copy) == (399, 0)
 
 
+@pytest.mark.slow
 def test_keys_stat_in_a_forked_process_see_an_edit(demo_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A large ledger's repeat run stats its files in a forked process while the cache is unpickled."""
     from xmtj.ledger.sources import WorkingTree
@@ -230,6 +232,7 @@ def test_worker_groups_are_the_cache_shards(demo_copy: Path) -> None:
     assert all(store.shard_of(rel) == name for name, group in groups.items() for _, rel in group)
 
 
+@pytest.mark.slow
 def test_a_broken_settings_file_stops_a_parallel_load(demo_copy: Path) -> None:
     from xmtj.ledger.speed.bulk import Tuning
     from xmtj.problems import LedgerInvalid

@@ -247,6 +247,7 @@ def test_markdown_cjk_columns_line_up(run: Run) -> None:
     assert len({wcswidth(line) for line in lines}) == 1
 
 
+@pytest.mark.slow
 def test_each_command_is_found_by_loading_only_its_modules() -> None:
     import subprocess
     import sys
@@ -317,6 +318,7 @@ def test_xmtj_help_builds_no_command() -> None:
     assert result.stderr.strip() == "['xmtj.cli.common', 'xmtj.cli.edge', 'xmtj.cli.output']"  # no command module
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("broken", [False, True])
 def test_quick_exit_after_a_large_ledger_keeps_output_and_exit_code(demo_copy: Path, broken: bool) -> None:
     """After a large load the process ends with os._exit: everything printed must still arrive."""

@@ -7,6 +7,7 @@ from fractions import Fraction
 
 import pytest
 
+from tests.conftest import SMALL
 from xmtj.cli.terminal import Painter, PlainOutput, bar, cell_len, table_lines
 
 
@@ -92,12 +93,11 @@ def test_the_load_progress_bar_appears_only_after_a_second(monkeypatch: pytest.M
 
 def test_no_progress_bar_when_piped(monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
-    from pathlib import Path
 
     from xmtj.cli import common
 
     calls: list[str] = []
     monkeypatch.setattr(sys, "stderr", io.StringIO())  # not a terminal
     monkeypatch.setattr(common, "LoadProgress", lambda: calls.append("bar"))
-    common.open_ledger(Path(__file__).parent / "fixtures" / "small")
+    common.open_ledger(SMALL)
     assert calls == []

@@ -7,39 +7,18 @@ read, so the tests do not depend on the machine's git identity or time zone.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import Run
+from tests.conftest import SMALL, Run, git
 
-FIXTURE = Path(__file__).parent / "fixtures" / "small"
-
-
-def git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=True).stdout
+FIXTURE = SMALL
 
 
 @pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "home"
-    home.mkdir()
-    for key, value in {
-        "HOME": str(home),
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_AUTHOR_NAME": "测试员甲",
-        "GIT_AUTHOR_EMAIL": "a@example.com",
-        "GIT_COMMITTER_NAME": "测试员甲",
-        "GIT_COMMITTER_EMAIL": "a@example.com",
-        "GIT_AUTHOR_DATE": "2021-12-01T10:00:00+08:00",
-        "GIT_COMMITTER_DATE": "2021-12-01T10:00:00+08:00",
-        "TZ": "America/Los_Angeles",  # far from the commits' +08:00: dates must come out as written
-    }.items():
-        monkeypatch.setenv(key, value)
+def repo(tmp_path: Path, git_env: None) -> Path:
     root = tmp_path / "ledger"
     shutil.copytree(FIXTURE, root)
     git(root, "init", "-q", "-b", "main")

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from tests.conftest import REPO, LedgerDir, Run
+from tests.conftest import REPO, SMALL, LedgerDir, Run
 
-FIXTURE = Path(__file__).parent / "fixtures" / "small"
-GOLDEN = Path(__file__).parent / "golden"
+FIXTURE = SMALL
+GOLDEN = REPO / "tests" / "golden"
 UPDATE = os.environ.get("XMTJ_UPDATE_GOLDEN") == "1"
 
 
