@@ -1,9 +1,19 @@
-"""The command line: parse options, call the core, print. The only code that prints or exits.
+"""Stage 5, the command line: parse options, call the core once, show the result. The only code that
+prints or exits.
+
+| module | what it is for |
+| --- | --- |
+| ``common`` | the app, the options every command shares, opening the ledger (under its lock for changes) |
+| ``edge`` | every failure as one Chinese line and an exit code; usage errors translated |
+| ``output`` | ``Listing`` and the formats (table, Markdown, JSON, CSV); safe text on the terminal |
+| ``listings``, ``views`` | each listing's rows and JSON (``views``: the status report and its headline) |
+| ``terminal`` | the status table laid out for a terminal |
+| ``check``, ``status``, ``issue``, ``meeting``, ``letter``, ``report``, ``project``, ``history`` | command groups |
 
 Heavy imports (the validation library, rich, tabulate, jinja2) happen inside the commands, and a
 command's module is imported only when it is the one run (``main``): typer builds every registered
-command's options at start-up, so ``xmtj status`` need not pay for the other sixteen. ``xmtj --help``
-(and ``xmtj`` alone) is drawn from ``SUMMARIES`` without building any command; an unknown command and
+command's options at start-up, so ``xmtj status`` need not pay for the others. ``xmtj --help`` (and
+``xmtj`` alone) is drawn from ``SUMMARIES`` without building any command; an unknown command and
 ``from xmtj.cli import app`` load them all.
 """
 
