@@ -19,6 +19,23 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from demo_tables import (
+    BRANCHES,
+    CONTENT,
+    FEEDBACK_TEXTS,
+    FIRM_TYPES,
+    FIRMS,
+    ITEMS,
+    LEADER_TITLES,
+    LEVELS,
+    PLACES,
+    PROGRESS_TEXTS,
+    SIX_NEW,
+    SURNAMES,
+)
+
 D = dt.date
 YEAR = 2021
 AS_OF = D(2021, 11, 30)
@@ -28,130 +45,6 @@ TARGET_COMPLETED = 539400  # 万元 = 53.94亿元
 PLAN_2022_GOV = 1_100_000  # 110亿元
 PLAN_2022_SOCIAL = 5_000_000  # 500亿元
 
-BRANCHES = {
-    "经济技术开发区分指挥部": ("河津经济技术开发区管委会", "产业"),
-    "工业新区分指挥部": ("市工业和信息化局", "产业"),
-    "能源化工分指挥部": ("市能源局", "产业"),
-    "城市建设分指挥部": ("市住房和城乡建设局", "城市功能"),
-    "交通水利分指挥部": ("市交通运输局", "基础设施"),
-    "文化旅游分指挥部": ("市文化和旅游局", "产业"),
-    "农业农村分指挥部": ("市农业农村局", "产业"),
-    "社会民生分指挥部": ("市发展和改革局", "民生"),
-}
-LEVELS = ["省级重点项目", '运城市"1311"重大工程项目', '运城市"五抓一优一促"项目', "河津市重点项目"]
-SECTORS = ["产业", "基础设施", "民生", "城市功能"]
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾"
-LEADER_TITLES = [
-    "副市长",
-    "市委常委、常务副市长",
-    "市委常委、组织部部长",
-    "市人大常委会副主任",
-    "市政协副主席",
-    "副市长",
-]
-PLACES = [
-    "河津",
-    "龙门",
-    "汾河",
-    "黄河",
-    "禹门口",
-    "清涧",
-    "柴家",
-    "樊村",
-    "僧楼",
-    "小梁",
-    "阳村",
-    "下化",
-    "赵家庄",
-    "城区",
-]
-FIRMS = ["宏达", "鑫源", "恒泰", "瑞丰", "晋河", "华鑫", "永盛", "天成", "金石", "远航", "通泽", "泓昌", "卓越", "嘉润"]
-FIRM_TYPES = ["新材料", "化工", "能源", "科技", "实业", "冶金", "环保"]
-ITEMS = {
-    "产业": [
-        "年产30万吨铝合金型材项目",
-        "年产10万吨精细化工中间体项目",
-        "焦炉煤气综合利用项目",
-        "分布式光伏电站项目",
-        "年产5000吨新型耐火材料项目",
-        "氢能产业园项目",
-        "电解铝余热利用项目",
-        "年产20万吨钢渣综合利用项目",
-        "年产1万吨锂电池负极材料项目",
-        "智能装备制造基地项目",
-        "冷链物流园项目",
-        "年产3万吨碳纤维复合材料项目",
-        "工业固废资源化利用项目",
-        "年产50万套汽车轮毂项目",
-        "特色农产品精深加工项目",
-        "设施农业产业园项目",
-        "黄河文化旅游综合体项目",
-        "龙门景区提升改造项目",
-        "粮食仓储物流中心项目",
-        "数字经济产业园项目",
-        "年产2万吨高纯氧化铝项目",
-        "煤矸石综合利用发电项目",
-        "危险废物集中处置中心项目",
-        "现代物流枢纽项目",
-    ],
-    "基础设施": [
-        "G108线改线工程",
-        "城区供热管网改造工程",
-        "汾河生态修复工程",
-        "快速通道建设工程",
-        "污水处理厂提标改造工程",
-        "大道延伸工程",
-        "城乡供水一体化工程",
-        "黄河防洪治理工程",
-        "农村公路提质改造工程",
-        "天然气管网延伸工程",
-        "220千伏输变电工程",
-        "灌区节水改造工程",
-    ],
-    "民生": [
-        "人民医院综合楼项目",
-        "第二中学扩建项目",
-        "老旧小区改造项目",
-        "养老服务中心项目",
-        "职业教育中心项目",
-        "妇幼保健院迁建项目",
-        "保障性住房项目",
-        "中医医院门诊楼项目",
-        "全民健身中心项目",
-        "幼儿园新建项目",
-    ],
-    "城市功能": [
-        "城市综合体项目",
-        "智慧城市建设项目",
-        "公共停车场项目",
-        "城市公园提升项目",
-        "雨污分流改造项目",
-        "棚户区改造项目",
-        "城市更新示范街区项目",
-        "集中供热热源项目",
-    ],
-}
-CONTENT = {
-    "产业": "新建生产车间、仓库及配套设施，购置主要生产设备",
-    "基础设施": "新建及改造道路、管网及配套设施",
-    "民生": "新建综合楼及配套用房，购置相关设备",
-    "城市功能": "新建及提升改造城市公共设施",
-}
-SIX_NEW = ["新基建", "新技术", "新材料", "新装备", "新产品", "新业态"]
-PROGRESS_TEXTS = [
-    "场地平整",
-    "基础施工",
-    "主体结构施工",
-    "钢结构安装",
-    "设备采购",
-    "设备安装调试",
-    "配套工程施工",
-    "室外管网施工",
-    "装饰装修",
-    "路基施工",
-    "路面施工",
-    "单机试车",
-]
 
 GROUP_STARTS = [D(2021, 3, 18), D(2021, 4, 22), D(2021, 6, 10), D(2021, 8, 18), D(2021, 10, 12)]
 TOURS = [D(2021, 5, 27), D(2021, 8, 26), D(2021, 11, 18)]
@@ -272,7 +165,23 @@ def helong() -> dict[str, Any]:
     }
 
 
-def build(seed: int) -> dict[str, dict[str, dict[str, Any]]]:
+@dataclass
+class Demo:
+    """What the phases of ``build`` share: the random source, the fictional people, the records so far."""
+
+    rng: random.Random
+    names: Names
+    leaders: list[str]
+    branches: list[str]
+    plans: list[Plan] = field(default_factory=list)
+    completed_ids: set[str] = field(default_factory=set)
+    projects: dict[str, dict[str, Any]] = field(default_factory=dict)
+    meetings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    issues: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def cast(seed: int) -> Demo:
+    """The random source, the fictional people and the branches."""
     rng = random.Random(seed)
     names = Names(rng)
     names.used.add(helong()["name"])
@@ -281,8 +190,12 @@ def build(seed: int) -> dict[str, dict[str, dict[str, Any]]]:
     ]
     leaders.append("李某某（副市长）")
     branches = list(BRANCHES)
+    return Demo(rng, names, leaders, branches)
 
-    # --- who is what on 2021-11-30 ------------------------------------------------------------
+
+def outcomes(demo: Demo) -> None:
+    """Who is what on 2021-11-30: new starts, continuing, late, completed, lagging; the project records."""
+    rng, names, leaders, branches = demo.rng, demo.names, demo.leaders, demo.branches
     kinds = ["continuing"] * 28 + ["new"] * 63 + ["late_red"] * 3 + ["late_yellow"] * 2 + ["not_due"] * 4
     plans = [Plan(f"HJ2021-{i:03d}", kind, "none") for i, kind in enumerate(kinds, start=1)]
     plans[0], plans[28] = plans[28], plans[0]  # HJ2021-001 (鹤龙) is a 2021 new start
@@ -324,8 +237,12 @@ def build(seed: int) -> dict[str, dict[str, dict[str, Any]]]:
         data["key_years"] = [YEAR]
         p.data = data
         projects[p.pid] = data
+    demo.plans, demo.completed_ids, demo.projects = plans, completed_ids, projects
 
-    # --- money and dates ------------------------------------------------------------------------
+
+def money_and_dates(demo: Demo) -> None:
+    """Money and dates: plans, starts, completions, monthly progress that adds up to the article's total."""
+    rng, plans, completed_ids, projects = demo.rng, demo.plans, demo.completed_ids, demo.projects
     for p in plans:
         d = p.data
         big = rng.random() < 0.08
@@ -479,7 +396,10 @@ def build(seed: int) -> dict[str, dict[str, dict[str, Any]]]:
             approvals.append(entry)
         d["approvals"] = approvals
 
-    # --- 2022: continuing projects plus new ones, 189 in all ----------------------------------
+
+def plan_2022(demo: Demo) -> None:
+    """2022: the continuing projects plus new ones, 189 in all, with the article's totals by investment type."""
+    rng, names, leaders, projects = demo.rng, demo.names, demo.leaders, demo.projects
     carried = [
         d
         for d in projects.values()
@@ -526,7 +446,10 @@ def build(seed: int) -> dict[str, dict[str, dict[str, Any]]]:
             d["remarks"] = "2022年谋划项目"
             projects[pid] = d
 
-    # --- meetings ------------------------------------------------------------------------------
+
+def meetings_of_the_year(demo: Demo) -> None:
+    """调度会, 集中开工 and 集中观摩 of 2021."""
+    rng, leaders, projects = demo.rng, demo.leaders, demo.projects
     meetings: dict[str, dict[str, Any]] = {}
     chairs = [leaders[0], leaders[1], "刘某某（市长）", "郭某某（市委书记）"]
     day, dd_dates = D(2021, 1, 12), []
@@ -579,8 +502,12 @@ def build(seed: int) -> dict[str, dict[str, dict[str, Any]]]:
             "projects": sorted(rng.sample(pool, k=min(12, len(pool)))),
             "decisions": ["观摩中发现的问题由推进中心建立台账、限期办结"],
         }
+    demo.meetings = meetings
 
-    # --- problems -----------------------------------------------------------------------------
+
+def problems(demo: Demo) -> None:
+    """The problems: raised at meetings and on site, most resolved, a few overdue."""
+    rng, plans, projects, meetings = demo.rng, demo.plans, demo.projects, demo.meetings
     issues: dict[str, dict[str, Any]] = {}
     categories = ["用地", "资金", "手续", "水电气路", "征地拆迁", "其他"]
     descriptions = {
@@ -667,7 +594,15 @@ def build(seed: int) -> dict[str, dict[str, dict[str, Any]]]:
             and projects[issue["project"]]["actual_start"] > issue["raised_on"]
         ):
             issue["raised_on"] = projects[issue["project"]]["actual_start"]
-    return {"projects": projects, "issues": issues, "meetings": meetings}
+    demo.issues = issues
+
+
+def build(seed: int) -> dict[str, dict[str, dict[str, Any]]]:
+    """Every record of the demo, phase by phase; each phase draws from the same random source in turn."""
+    demo = cast(seed)
+    for phase in (outcomes, money_and_dates, plan_2022, meetings_of_the_year, problems):
+        phase(demo)
+    return {"projects": demo.projects, "issues": demo.issues, "meetings": demo.meetings}
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -712,13 +647,6 @@ def write(root: Path, seed: int) -> None:
     levels = "\n".join(f"  - {flow(level)}" for level in LEVELS)
     (root / "xmtj.yaml").write_text(CONFIG % (branches, levels), encoding="utf-8")
     write_letters(root, seed)
-
-
-FEEDBACK_TEXTS = [
-    "已召开专题会议研究整改措施，倒排工期，增加施工力量，确保按期完成年度计划",
-    "已落实开工条件，完成施工许可办理，项目已进场施工",
-    "已协调解决资金问题，加快工程款拨付，施工进度明显加快",
-]
 
 
 def write_letters(root: Path, seed: int) -> None:
