@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -64,15 +63,6 @@ def group(name: str) -> typer.Typer:
 def _group() -> None:
     # a callback keeps ``app`` a group even when only one command's module is loaded (``xmtj.cli.main``)
     pass
-
-
-class GroupBy(StrEnum):
-    branch = "branch"
-    investment_type = "investment_type"
-    level = "level"
-    sector = "sector"
-    liaison_leader = "liaison_leader"
-    responsible_unit = "responsible_unit"
 
 
 LedgerOption = Annotated[
