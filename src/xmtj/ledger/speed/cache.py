@@ -171,9 +171,9 @@ def _read_private(path: Path) -> bytes:
         st = os.fstat(fd)
         if hasattr(os, "geteuid") and (st.st_uid != os.geteuid() or st.st_mode & 0o022):
             raise PermissionError(f"{path} is not private")
-        chunks = []
-        while chunk := os.read(fd, 1 << 20):
-            chunks.append(chunk)
+        chunks = [os.read(fd, st.st_size + 1)]  # the whole shard in one read, as a rule
+        while chunks[-1]:
+            chunks.append(os.read(fd, 1 << 20))
         return b"".join(chunks)
     finally:
         os.close(fd)
