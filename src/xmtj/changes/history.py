@@ -19,7 +19,7 @@ from typing import Any
 from xmtj.figures.fmt import show
 from xmtj.ledger import gitio, yamlio
 from xmtj.ledger.records import to_plain
-from xmtj.ledger.registry import MODELS
+from xmtj.ledger.registry import MODELS, word
 from xmtj.problems import XmtjError
 
 LEDGER_PATHS = ("xmtj.yaml", "data")
@@ -75,9 +75,20 @@ class FileChange:
 class LogEntry:
     commit: gitio.Commit
     files: tuple[FileChange, ...]
+    bulk: dict[str, dict[str, list[str]]] | None = None  # a mass commit: 新增/删除 → kind → record ids
+
+    def bulk_words(self) -> str | None:
+        """``新增项目 10000 个、问题 50040 个；删除…``: what a mass commit added and removed, per kind."""
+        if not self.bulk:
+            return None
+        parts = []
+        for status, kinds in self.bulk.items():
+            counts = "、".join(f"{word(kind)} {len(ids)} 个" for kind, ids in kinds.items())
+            parts.append(f"{status}{counts}")
+        return "；".join(parts)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "commit": self.commit.id,
             "author": self.commit.author,
             "date": self.commit.date,
@@ -85,6 +96,9 @@ class LogEntry:
             "body": self.commit.body,
             "files": [f.as_dict() for f in self.files],
         }
+        if self.bulk:
+            data["bulk"] = self.bulk
+        return data
 
 
 def parse(data: bytes | None) -> dict[str, Any] | None:
@@ -135,8 +149,11 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def field_changes(old: bytes | None, new: bytes | None) -> list[FieldChange]:
-    before = flatten(parse(old) or {})
-    after = flatten(parse(new) or {})
+    return changed_fields(flatten(parse(old) or {}), flatten(parse(new) or {}))
+
+
+def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[FieldChange]:
+    """The fields that differ between two flattened files (``flatten``), in the new file's order."""
     keys = list(after) + [k for k in before if k not in after]
     return [
         FieldChange(k, before.get(k), after.get(k))
@@ -248,11 +265,11 @@ def record_history(root: Path, tip: str, path: str) -> list[tuple[gitio.Commit, 
         oldest, files = part[-1]
         if not any(f.status == "A" and f.path == current for f in files):
             break
-        old = gitio.renamed_from(root, oldest.id, current)
-        if old is None or not _id_changed(root, oldest.id, old, current):
+        renamed = gitio.renamed_from(root, oldest.id, current)
+        if renamed is None or renamed.old_path is None or not _id_changed(root, oldest.id, renamed.old_path, current):
             break
-        entries[-1] = (oldest, [gitio.NameStatus("R", current, old), *(f for f in files if f.path != current)])
-        current, rev = old, f"{oldest.id}^"
+        entries[-1] = (oldest, [renamed, *(f for f in files if f.path != current)])
+        current, rev = renamed.old_path, f"{oldest.id}^"
     return entries
 
 
@@ -284,27 +301,67 @@ def log(
     else:
         history = gitio.log_with_files(root, [tip, "--", *LEDGER_PATHS])
     entries = [e for e in history if since_at is None or dt.datetime.fromisoformat(e[0].date) >= since_at]
-    specs = []
-    for commit, files in entries:
-        for f in files:
-            if f.status != "D":
-                specs.append(f"{commit.id}:./{f.path}")
-            if f.status != "A":
-                specs.append(f"{commit.id}^:./{f.old_path or f.path}")
-    blobs = gitio.read_objects(root, specs)
+    blobs = _Blobs(root)
+    for _, files in entries:
+        mass = _is_mass(files)
+        blobs.want(f for f in _ledger_files(files) if not (mass and f.status in "AD"))
     briefings = Briefings.read(root, tip.split("..")[-1])
     out = []
     for commit, files in entries:
+        mass = _is_mass(files)
         changes = []
-        for f in files:
-            if not (f.path.startswith("data/") or f.path == "xmtj.yaml"):
-                continue
-            new = blobs.get(f"{commit.id}:./{f.path}")
-            old = blobs.get(f"{commit.id}^:./{f.old_path or f.path}")
-            fields = _flag(field_changes(old, new), briefings, commit.id)
+        for f in _ledger_files(files):
+            if mass and f.status in "AD":
+                continue  # summarised per kind, never parsed file by file
+            fields = _flag(changed_fields(blobs.flat(f.old_id), blobs.flat(f.new_id)), briefings, commit.id)
             changes.append(FileChange(f.path, f.status, f.old_path, fields))
-        out.append(LogEntry(commit, tuple(changes)))
+        out.append(LogEntry(commit, tuple(changes), _bulk(files) if mass else None))
     return out
+
+
+MASS = 50  # a commit adding or removing more records than this (an import) is summarised per kind
+
+
+def _ledger_files(files: Sequence[gitio.NameStatus]) -> list[gitio.NameStatus]:
+    return [f for f in files if f.path.startswith("data/") or f.path == "xmtj.yaml"]
+
+
+def _is_mass(files: Sequence[gitio.NameStatus]) -> bool:
+    return sum(1 for f in files if f.status in "AD") > MASS
+
+
+def _bulk(files: Sequence[gitio.NameStatus]) -> dict[str, dict[str, list[str]]]:
+    """新增/删除 → kind → ids of a mass commit's added and removed records."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for f in files:
+        parts = f.path.split("/")
+        if f.status in "AD" and len(parts) == 3 and parts[0] == "data" and parts[1] in MODELS:
+            status = _STATUS_WORDS[f.status]
+            out.setdefault(status, {}).setdefault(parts[1], []).append(Path(parts[2]).stem)
+    return out
+
+
+class _Blobs:
+    """Blobs fetched by id in one ``git cat-file --batch``, each parsed and flattened once."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.wanted: set[str] = set()
+        self.data: dict[str, bytes] | None = None
+        self.flats: dict[str, dict[str, Any]] = {}
+
+    def want(self, files: Iterable[gitio.NameStatus]) -> None:
+        for f in files:
+            self.wanted.update(i for i in (f.old_id, f.new_id) if i)
+
+    def flat(self, oid: str | None) -> dict[str, Any]:
+        if oid is None:
+            return {}
+        if oid not in self.flats:
+            if self.data is None:
+                self.data = gitio.read_objects(self.root, sorted(self.wanted))
+            self.flats[oid] = flatten(parse(self.data.get(oid)) or {})
+        return self.flats[oid]
 
 
 # --- xmtj diff -------------------------------------------------------------------------------
@@ -316,30 +373,28 @@ def diff(root: Path, rev: str | None = None, rev2: str | None = None) -> list[Fi
         raise XmtjError(f"{root} 不是有提交记录的 git 仓库，无法比较")
     base = gitio.resolve(root, rev or "HEAD")
     target = gitio.resolve(root, rev2) if rev2 else None
-    args = ["diff", "--name-status", "-M", base] + ([target] if target else []) + ["--", *LEDGER_PATHS]
+    args = ["diff", "--raw", "--no-abbrev", "-M", base] + ([target] if target else []) + ["--", *LEDGER_PATHS]
     entries = gitio.parse_name_status(gitio.text(root, args))
     if target is None:
         untracked = gitio.text(root, ["ls-files", "--others", "--exclude-standard", "--", *LEDGER_PATHS])
         entries += [gitio.NameStatus("A", p) for p in untracked.splitlines() if p.endswith((".yaml", ".yml"))]
-    specs = [f"{base}:./{e.old_path or e.path}" for e in entries if e.status != "A"]
-    if target:
-        specs += [f"{target}:./{e.path}" for e in entries if e.status != "D"]
-    blobs = gitio.read_objects(root, specs)
+    blobs = _Blobs(root)
+    blobs.want(entries)
     briefings = Briefings.read(root, base)
     out = []
     for e in entries:
-        old = blobs.get(f"{base}:./{e.old_path or e.path}")
         if target:
-            new = blobs.get(f"{target}:./{e.path}")
+            after = blobs.flat(e.new_id)
         else:
             path = root / e.path
             if path.is_symlink():  # never followed: its target is outside what the ledger holds
                 note = FieldChange("（符号链接）", None, "未读取")
                 out.append(FileChange(e.path, e.status, e.old_path, (note,)))
                 continue
-            new = path.read_bytes() if e.status != "D" and path.is_file() else None
+            data = path.read_bytes() if e.status != "D" and path.is_file() else None
+            after = flatten(parse(data) or {})
         # a change is retroactive if a briefing reachable from the base went out before it
-        fields = _flag(field_changes(old, new), briefings, None)
+        fields = _flag(changed_fields(blobs.flat(e.old_id), after), briefings, None)
         out.append(FileChange(e.path, e.status, e.old_path, fields))
     return sorted(out, key=lambda f: f.path)
 

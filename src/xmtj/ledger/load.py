@@ -15,7 +15,7 @@ from xmtj.ledger import limits
 from xmtj.ledger.ledger import DATA_DIR, Ledger
 from xmtj.ledger.reading import limits_of, linked_folder_problems, load_config, load_record
 from xmtj.ledger.registry import MODELS
-from xmtj.ledger.sources import Source, source_for
+from xmtj.ledger.sources import GitRevision, Source, source_for
 from xmtj.ledger.speed.bulk import DEFAULT, Progress, Tuning
 
 
@@ -23,6 +23,8 @@ def read_ledger(source: Source) -> Ledger:
     """Every record of ``source`` and every problem found reading it; a broken file is left out and
     reported, never fatal (only a broken xmtj.yaml stops the load: ``LedgerInvalid``)."""
     limits.configure(limits_of(source))  # before any file is parsed
+    if isinstance(source, GitRevision):
+        source.fetch(source.blob_ids)  # every blob in one batch, not one git process a file
     ledger = Ledger(root=source.root, config=load_config(source)[0], source=source)
     for kind, model in MODELS.items():
         records = getattr(ledger, kind)
@@ -45,19 +47,22 @@ def load_ledger(
 ) -> Ledger:
     """The whole ledger as it is on disk, or at git revision ``at`` (read straight from git).
 
-    The working tree goes through the speed path, which caches validated records per file unless
-    ``cache`` is false or ``XMTJ_NO_CACHE`` is set; a revision is read plainly.
+    Both go through the speed path: the working tree with the per-file record cache, a revision with the
+    blob cache (records keyed by git blob id), unless ``cache`` is false or ``XMTJ_NO_CACHE`` is set.
     """
-    source = source_for(root, at)
-    if at is not None:
-        return read_ledger(source)
     from xmtj.ledger.speed import bulk
+    from xmtj.ledger.speed.cache import cache_home
 
+    source = source_for(root, at)
     limits.configure(limits_of(source))
-    store = None
-    if cache and not os.environ.get("XMTJ_NO_CACHE"):
-        from xmtj.ledger.speed.cache import RecordCache, cache_home
+    use_cache = cache and not os.environ.get("XMTJ_NO_CACHE")
+    top, folder = cache_home(root)
+    salt = f"lim{limits.LIMITS.max_file_kb}.{limits.LIMITS.max_depth}"  # records parsed under these limits
+    if isinstance(source, GitRevision):
+        from xmtj.ledger.speed.blobs import BlobCache
+        from xmtj.ledger.speed.revision import load_revision
 
-        top, folder = cache_home(root)
-        store = RecordCache(folder, top, salt=f"lim{limits.LIMITS.max_file_kb}.{limits.LIMITS.max_depth}")
-    return bulk.load(source, store, progress, tuning)
+        return load_revision(source, BlobCache(folder, top, salt) if use_cache else None, progress, tuning)
+    from xmtj.ledger.speed.cache import RecordCache
+
+    return bulk.load(source, RecordCache(folder, top, salt=salt) if use_cache else None, progress, tuning)

@@ -6,7 +6,7 @@ import builtins
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 YAML_SUFFIXES = (".yaml", ".yml")
 TEMP_SUFFIXES = (".xmtj-tmp", ".tmp")  # ``.<name>.<random>.xmtj-tmp`` (xmtj.changes.writer); ``.tmp`` from before 0.x
@@ -81,7 +81,10 @@ class WorkingTree:
 
 
 class GitRevision:
-    """The files as they were at a commit, read straight from git (the working tree is not touched)."""
+    """The files as they were at a commit, read straight from git by object id (the working tree is not
+    touched). The revision is listed once (``git ls-tree -r``: path, mode, blob id); blobs are fetched by
+    id through one ``git cat-file --batch``, on first need — never path by path, which would walk a tree
+    of 50,000 entries for every file. Symlinks (mode 120000) and submodules are listed, never read."""
 
     def __init__(self, root: Path, revision: str) -> None:
         from xmtj.ledger import gitio
@@ -89,35 +92,69 @@ class GitRevision:
         self.root = root
         self.revision: str | None = gitio.resolve(root, revision)
         self.label = revision
-        commit = self.revision or ""
-        entries = gitio.list_tree(root, commit, ["xmtj.yaml", "data", "templates"])
-        # a symlink's blob is the path it points to, not a record: listed (so it is reported), never read
-        self._links = {e.path for e in entries if e.mode == "120000"}
-        self._blobs = gitio.read_blobs(root, commit, [e.path for e in entries if e.is_file])
+        # listed in a child process, read when first needed (a cache can be loaded meanwhile)
+        self._listing: Any = gitio.start_list_tree(root, self.revision or "", ["xmtj.yaml", "data", "templates"])
+        self._blob_ids: dict[str, str] | None = None
+        self._links: set[str] = set()  # symlinks and submodules
+        self._folders: dict[str, builtins.list[str]] = {}  # folder → its YAML files (symlinks included)
+        self._data: dict[str, bytes] = {}  # blob id → bytes, fetched so far
 
-    def list(self, folder: str) -> list[str]:
-        prefix = folder.rstrip("/") + "/"
-        return sorted(
-            p
-            for p in (*self._blobs, *self._links)
-            if p.startswith(prefix) and "/" not in p[len(prefix) :] and p.endswith(YAML_SUFFIXES)
-        )
+    @property
+    def blob_ids(self) -> dict[str, str]:
+        """Path → blob id of every file (not symlink, not submodule) of the revision."""
+        if self._blob_ids is None:
+            from xmtj.ledger import gitio
+
+            out, err = self._listing.communicate()
+            if self._listing.returncode != 0:
+                raise gitio.GitError(f"git ls-tree 失败：{err.decode('utf-8', 'replace').strip()}")
+            entries = gitio.parse_tree(out)  # sorted by path, as git keeps trees
+            self._blob_ids = {e.path: e.object_id for e in entries if e.is_file}
+            self._links = {e.path for e in entries if not e.is_file}
+            for e in entries:
+                folder, _, name = e.path.rpartition("/")
+                if name.endswith(YAML_SUFFIXES):
+                    self._folders.setdefault(folder, []).append(e.path)
+        return self._blob_ids
+
+    def fetch(self, rels: Iterable[str]) -> None:
+        """Fetch the blobs of ``rels`` (those not fetched yet) in one ``git cat-file --batch``."""
+        from xmtj.ledger import gitio
+
+        wanted = sorted({self.blob_ids[r] for r in rels if r in self.blob_ids} - self._data.keys())
+        if wanted:
+            self._data.update(gitio.read_objects(self.root, wanted))
+
+    def list(self, folder: str) -> builtins.list[str]:
+        self.blob_ids  # noqa: B018  (listed)
+        return sorted(self._folders.get(folder.rstrip("/"), []))
 
     def read(self, rel: str) -> bytes:
+        if self._blob_ids is None and "/" not in rel:  # xmtj.yaml while the listing runs: the root tree only
+            from xmtj.ledger import gitio
+
+            found = gitio.read_objects(self.root, [f"{self.revision}:{rel}"]).get(f"{self.revision}:{rel}")
+            if found is not None:
+                return found
+        oid = self.blob_ids.get(rel)
         if rel in self._links:
             import errno
 
-            raise OSError(errno.ELOOP, "符号链接", rel)
-        try:
-            return self._blobs[rel]
-        except KeyError:
-            raise FileNotFoundError(2, f"{rel} 在版本 {self.label} 中不存在", rel) from None
+            raise OSError(errno.ELOOP, "符号链接或子模块", rel)
+        if oid is None:
+            raise FileNotFoundError(2, f"{rel} 在版本 {self.label} 中不存在", rel)
+        if oid not in self._data:
+            self.fetch([rel])  # one file (``read_ledger`` fetches a whole revision at once first)
+        return self._data[oid]
 
     def read_or_none(self, rel: str) -> bytes | None:
-        return self._blobs.get(rel)
+        try:
+            return self.read(rel)
+        except OSError:
+            return None
 
     def template(self, name: str) -> str | None:
-        data = self._blobs.get(f"templates/{name}")
+        data = self.read_or_none(f"templates/{name}")
         return data.decode("utf-8") if data is not None else None
 
 

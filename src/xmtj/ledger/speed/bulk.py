@@ -22,7 +22,7 @@ import gc
 import itertools
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -290,10 +290,7 @@ def _from_cache(store: RecordCache, scanned: Scan) -> tuple[Jobs, list[Parsed | 
 def load(source: Source, store: RecordCache | None, progress: Progress | None, tuning: Tuning = DEFAULT) -> Ledger:
     """The ledger of ``source`` — the same as ``read_ledger(source)`` — from the cache and workers."""
     forked = store is not None and store.size() > tuning.scan_in_child_bytes and ForkedScan.possible()
-    jobs: Jobs = []
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # a load allocates many objects and frees none: collecting would only cost time
-    try:
+    with quiet_gc() as counted:
         with ForkedScan(source) if forked else contextlib.nullcontext() as scanning:
             if store is None or store.empty():  # a first run need not stat: every file is read
                 jobs = todo = _jobs(source)
@@ -302,16 +299,29 @@ def load(source: Source, store: RecordCache | None, progress: Progress | None, t
                     store.misses += len(jobs)
             else:
                 jobs, slots, todo = _from_cache(store, scanning.result() if scanning else scan(source))
+        counted.append(len(jobs))
         ledger = _parse_and_assemble(source, store, progress, tuning, jobs, slots, todo)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-            if len(jobs) > tuning.parallel_min:
-                gc.freeze()  # the records live as long as the process: keep them out of later collections
     if store is not None:
         store.forget_missing({rel for _, rel in jobs} | {CONFIG_FILE})
         store.flush()
     return ledger
+
+
+@contextlib.contextmanager
+def quiet_gc(tuning: Tuning = DEFAULT) -> Iterator[list[int]]:
+    """The garbage collector off while a load builds records (it allocates many objects and frees none);
+    afterwards, a large load's records are frozen out of later collections (they live as long as the
+    process). Append the number of files loaded to the yielded list."""
+    counted: list[int] = []
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield counted
+    finally:
+        if was_enabled:
+            if sum(counted) > tuning.parallel_min:
+                gc.freeze()  # first: then enabling it starts no collection over the new records
+            gc.enable()
 
 
 def _parse_and_assemble(
@@ -331,13 +341,7 @@ def _parse_and_assemble(
     for rel, result in _parse_all(source, _groups(todo, store), store, counter, meanwhile, tuning):
         parsed[rel] = result
     done: list[Parsed] = [slot if slot is not None else parsed[job[1]] for job, slot in zip(jobs, slots, strict=True)]
-    ledger = Ledger(root=source.root, config=configs[0], source=source)
-    for kind, group in itertools.groupby(zip(jobs, done, strict=True), key=_kind_of):
-        getattr(ledger, kind).extend(slot[1] for _, slot in group if slot[1] is not None)
-    ledger.problems.extend(problem for slot in done if slot[2] for problem in slot[2])
-    ledger.problems.extend(linked_folder_problems(source))
-    ledger.letters.sort(key=lambda letter: (letter.year, letter.number, letter.path))
-    return ledger
+    return _assemble(source, configs[0], jobs, done)
 
 
 def _cached_config(source: Source, store: RecordCache | None) -> Config:
@@ -356,3 +360,14 @@ def _cached_config(source: Source, store: RecordCache | None) -> Config:
     config = load_config(source)[0]
     store.put(CONFIG_FILE, key, config, ())
     return config
+
+
+def _assemble(source: Source, config: Config, jobs: Jobs, done: list[Parsed]) -> Ledger:
+    """The ``Ledger`` of every file's (key, record, problems), in the ledger's order."""
+    ledger = Ledger(root=source.root, config=config, source=source)
+    for kind, group in itertools.groupby(zip(jobs, done, strict=True), key=_kind_of):
+        getattr(ledger, kind).extend(slot[1] for _, slot in group if slot[1] is not None)
+    ledger.problems.extend(problem for slot in done if slot[2] for problem in slot[2])
+    ledger.problems.extend(linked_folder_problems(source))
+    ledger.letters.sort(key=lambda letter: (letter.year, letter.number, letter.path))
+    return ledger

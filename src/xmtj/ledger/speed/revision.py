@@ -1,0 +1,118 @@
+"""A git revision through the blob cache: ``status --at REV`` parses only blobs it has not seen.
+
+The same ``Ledger`` as ``read_ledger(GitRevision(...))``; records whose blob was parsed before (in any
+revision) come from ``xmtj.ledger.speed.blobs``, the rest are fetched by id and parsed — in worker
+processes, each with its own ``git cat-file --batch``, when there are many.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from xmtj.ledger import limits
+from xmtj.ledger.ledger import CONFIG_FILE, Ledger
+from xmtj.ledger.reading import Parsed, load_config, record_from_bytes, unreadable
+from xmtj.ledger.records import Config
+from xmtj.ledger.registry import MODELS
+from xmtj.ledger.speed.bulk import DEFAULT, Progress, Tuning, _assemble, _jobs, quiet_gc
+
+if TYPE_CHECKING:
+    from xmtj.ledger.sources import GitRevision
+    from xmtj.ledger.speed.blobs import BlobCache
+
+
+def _parse_blobs(root: str, group: list[tuple[str, str, str]]) -> bytes:
+    """Parse blobs in a worker process (its own ``git cat-file --batch``): ``{rel: (oid, record, problems)}``."""
+    import pickle
+    from pathlib import Path
+
+    from xmtj.ledger import gitio
+
+    data = gitio.read_objects(Path(root), [oid for _, _, oid in group])
+    out = {}
+    for kind, rel, oid in group:
+        record, problems = record_from_bytes(data.get(oid), MODELS[kind], rel)
+        out[rel] = (oid, record, tuple(problems))
+    return pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def load_revision(
+    source: GitRevision, store: BlobCache | None, progress: Progress | None, tuning: Tuning = DEFAULT
+) -> Ledger:
+    """The ledger at a git revision — the same as ``read_ledger(source)`` — with records taken from the
+    blob cache where the blob was parsed before, and the rest parsed (in workers when there are many)."""
+    with quiet_gc() as counted:
+        ledger = _load(source, store, tuning)
+        counted.append(len(ledger.projects) + len(ledger.issues) + len(ledger.meetings) + len(ledger.letters))
+    if progress is not None:
+        progress(1, 1)
+    if store is not None:
+        store.flush()
+    return ledger
+
+
+def _load(source: GitRevision, store: BlobCache | None, tuning: Tuning) -> Ledger:
+    if store is not None:
+        store.load_all(MODELS)  # while git lists the revision in its own process
+    jobs = _jobs(source)
+    slots: list[Parsed | None] = []
+    todo: list[tuple[str, str, str]] = []
+    for kind, rel in jobs:
+        oid = source.blob_ids.get(rel)
+        cached = store.get(kind, oid, rel) if store is not None and oid is not None else None
+        if oid is not None and cached is None:
+            todo.append((kind, rel, oid))
+        slots.append((oid, *cached) if cached is not None else None)
+    parsed = dict(_parse_revision(source, todo, tuning))
+    done: list[Parsed] = []
+    for (kind, rel), slot in zip(jobs, slots, strict=True):
+        if slot is None:
+            slot = parsed.get(rel) or (None, None, (unreadable(rel, _link_error(rel)),))
+            if store is not None and slot[0] is not None:
+                store.put(kind, slot[0], slot[1], slot[2])
+        done.append(slot)
+    return _assemble(source, _config(source, store), jobs, done)
+
+
+def _config(source: GitRevision, store: BlobCache | None) -> Config:
+    """xmtj.yaml of the revision, validated — from the blob cache when seen before (no pydantic then)."""
+    oid = source.blob_ids.get(CONFIG_FILE)
+    cached = store.get("config", oid, CONFIG_FILE) if store is not None and oid is not None else None
+    if cached is not None and isinstance(cached[0], Config):
+        return cached[0]
+    config = load_config(source)[0]
+    if store is not None and oid is not None:
+        store.put("config", oid, config, ())
+    return config
+
+
+def _link_error(rel: str) -> OSError:
+    import errno
+
+    return OSError(errno.ELOOP, "符号链接或子模块", rel)
+
+
+def _parse_revision(
+    source: GitRevision, todo: list[tuple[str, str, str]], tuning: Tuning
+) -> Iterable[tuple[str, Parsed]]:
+    workers = min(os.cpu_count() or 1, tuning.max_workers)
+    if len(todo) < tuning.parallel_min or workers < 2:
+        source.fetch(rel for _, rel, _ in todo)
+        for kind, rel, oid in todo:
+            record, problems = record_from_bytes(source.read(rel), MODELS[kind], rel)
+            yield rel, (oid, record, tuple(problems))
+        return
+    import pickle
+    from concurrent.futures import ProcessPoolExecutor
+
+    from xmtj.ledger.validation import adapter
+
+    for model in {MODELS[kind] for kind, _, _ in todo}:
+        adapter(model)  # built once here, inherited by every worker
+    size = max(200, len(todo) // (4 * workers))
+    groups = [todo[i : i + size] for i in range(0, len(todo), size)]
+    with ProcessPoolExecutor(max_workers=workers, initializer=limits.configure, initargs=(limits.LIMITS,)) as pool:
+        for blob in pool.map(_parse_blobs, [str(source.root)] * len(groups), groups):
+            yield from pickle.loads(blob).items()

@@ -1,0 +1,128 @@
+"""A git revision read by object id, through the blob cache (issue #15)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SMALL, LedgerDir, Run, git, project_yaml
+from xmtj.ledger.checks import check_ledger
+from xmtj.ledger.load import load_ledger, read_ledger
+from xmtj.ledger.sources import GitRevision
+from xmtj.ledger.speed import blobs
+
+
+@pytest.fixture
+def repo(tmp_path: Path, git_env: None) -> Path:
+    root = tmp_path / "ledger"
+    shutil.copytree(SMALL, root)
+    (root / "data/issues/W9.yaml").write_text("id: W9\ncategory: 钱\n", encoding="utf-8")  # broken on purpose
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "初始台账")
+    return root
+
+
+def outputs(run: Run, root: Path, rev: str) -> tuple[str, ...]:
+    return (
+        run("check", "--at", rev, "--format", "json", ledger=root).stdout,
+        run("status", "--at", rev, "--as-of", "2021-11-30", "--format", "json", ledger=root).stdout,
+        run("report", "--month", "2021-11", "--at", rev, ledger=root).stdout,
+    )
+
+
+def test_the_blob_cache_gives_what_a_cold_read_gives(run: Run, repo: Path) -> None:
+    os.environ["XMTJ_NO_CACHE"] = "1"
+    try:
+        cold = outputs(run, repo, "HEAD")
+    finally:
+        del os.environ["XMTJ_NO_CACHE"]
+    first = outputs(run, repo, "HEAD")  # fills the blob cache
+    warm = outputs(run, repo, "HEAD")  # served from it
+    assert cold == first == warm
+    assert "应为以下之一" in cold[0]  # the broken file's problem survives the cache
+
+
+def test_a_second_revision_parses_only_the_blobs_it_has_not_seen(repo: Path) -> None:
+    load_ledger(repo, "HEAD")
+    path = repo / "data/projects/P1.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name: ", "name: 新", 1), encoding="utf-8")
+    git(repo, "commit", "-qam", "改名")
+    counts = {}
+    original = blobs.BlobCache.flush
+
+    def spy(self: blobs.BlobCache) -> None:
+        counts["hits"], counts["misses"] = self.hits, self.misses
+        original(self)
+
+    blobs.BlobCache.flush = spy  # type: ignore[method-assign]
+    try:
+        ledger = load_ledger(repo, "HEAD")
+    finally:
+        blobs.BlobCache.flush = original  # type: ignore[method-assign]
+    assert counts["misses"] == 1  # only the changed project; every other blob (xmtj.yaml too) was seen
+    assert ledger.project_by_id["P1"].name.startswith("新")
+    plain = read_ledger(GitRevision(repo, "HEAD"))
+    assert ledger.projects == plain.projects and ledger.issues == plain.issues
+    assert [str(p) for p in check_ledger(ledger)] == [str(p) for p in check_ledger(plain)]
+
+
+def test_an_older_record_format_is_never_served(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    load_ledger(repo, "HEAD")
+    from xmtj.ledger.speed import cache
+
+    monkeypatch.setattr(cache, "FORMAT", cache.FORMAT + 1)  # a newer xmtj reads the same cache folder
+    counts = {}
+    original = blobs.BlobCache.flush
+
+    def spy(self: blobs.BlobCache) -> None:
+        counts["hits"] = self.hits
+        original(self)
+
+    monkeypatch.setattr(blobs.BlobCache, "flush", spy)
+    load_ledger(repo, "HEAD")
+    assert counts["hits"] == 0
+
+
+@pytest.mark.slow
+def test_symlinks_submodules_and_a_large_folder_are_read_by_id(tmp_path: Path, git_env: None, run: Run) -> None:
+    ledger = LedgerDir(tmp_path / "ledger")
+    for i in range(10_000):
+        ledger.write(f"data/issues/W{i}.yaml", f"id: W{i}\n")  # a 10,000-entry folder (broken, quickly)
+    ledger.project("P1")
+    root = ledger.root
+    (root / "data/projects/L.yaml").symlink_to("/etc/passwd")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "大目录")
+    commit = git(root, "rev-parse", "HEAD").strip()
+    git(root, "update-index", "--add", "--cacheinfo", f"160000,{commit},data/meetings/M.yaml")  # a submodule entry
+    git(root, "commit", "-q", "-m", "子模块")
+    loaded = load_ledger(root, "HEAD")
+    assert [p.id for p in loaded.projects] == ["P1"]
+    messages = {p.path: p.message for p in loaded.problems}
+    assert "符号链接" in messages["data/projects/L.yaml"]
+    assert "符号链接" in messages["data/meetings/M.yaml"]  # a submodule entry: listed, reported, never read
+    assert len([p for p in loaded.problems if p.path.startswith("data/issues/")]) >= 10_000
+    assert "/etc/passwd" not in run("check", "--at", "HEAD", ledger=root).output
+
+
+def test_log_of_a_mass_import_is_summarised_and_its_json_lists_the_ids(tmp_path: Path, git_env: None, run: Run) -> None:
+    ledger = LedgerDir(tmp_path / "ledger")
+    git(ledger.root, "init", "-q", "-b", "main")
+    git(ledger.root, "add", "-A")
+    git(ledger.root, "commit", "-q", "-m", "设置")
+    for i in range(60):
+        ledger.write(f"data/projects/P{i:02d}.yaml", project_yaml(f"P{i:02d}"))
+    git(ledger.root, "add", "-A")
+    git(ledger.root, "commit", "-q", "-m", "导入60个项目")
+    data = json.loads(run("log", "--format", "json", ledger=ledger).stdout)
+    mass = data["entries"][0]
+    assert mass["bulk"] == {"新增": {"projects": [f"P{i:02d}" for i in range(60)]}}
+    assert mass["files"] == []
+    table = run("log", ledger=ledger).stdout
+    assert "新增项目 60 个" in table
