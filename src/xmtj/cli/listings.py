@@ -181,7 +181,8 @@ def plan(summary: PlanSummary, year: int) -> Listing:
 def log(entries: Sequence[LogEntry], record_id: str | None) -> Listing:
     rows = []
     for entry in entries:
-        lines = [entry.bulk_words()] if entry.bulk else []
+        bulk = entry.bulk_words()
+        lines = [bulk] if bulk else []
         for f in entry.files:
             if record_id is None or f.status != "M":
                 lines.append(f.words())
