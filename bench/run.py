@@ -129,6 +129,9 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--out", type=Path, default=Path("/tmp/xmtj-bench"), help="outside any git repository")
+    parser.add_argument(
+        "--history", action="store_true", help="also the history targets (a 10,000-project ledger in git)"
+    )
     args = parser.parse_args()
     xmtj = shutil.which("xmtj") or sys.exit("xmtj is not installed (pip install -e .)")
     env = dict(os.environ)
@@ -159,16 +162,27 @@ def main() -> int:
 
     for size in args.sizes:
         rows += bench_ledger(args.out / f"ledger-{size}", size, xmtj, env, args.repeat)
+    if args.history:
+        from history import bench_history
+
+        source = args.out / "ledger-10000"
+        if not (source / "xmtj.yaml").is_file():
+            generate(source, 10000, seed=1)
+        rows += bench_history(source, args.out / "history-10000", xmtj, env, args.repeat, against, measure)
 
     print()
     print(f"{'what':42} {'median':>9} {'peak MB':>8}  {'ratio':>6}  {'target':>7}  vs")
     for name, seconds, rss, base_name, ratio, target in rows:
         # the issue sets the ledger targets for 10,000 projects; smaller ledgers are shown for scale
         applies = not name[:1].isdigit() or name.startswith("10000:")
+        if base_name == "seconds":  # an absolute bound
+            mark = "ok" if seconds <= target else "MISSED"
+            print(f"{name:42} {seconds:8.3f}s {rss / 1024:8.0f}  {'':>6}  ≤{target:<4}s  [{mark}]")
+            continue
         mark = ("ok" if ratio <= target else "MISSED") if applies else "for scale"
         bound = f"≤{target:<5}" if applies else "—     "
         print(f"{name:42} {seconds:8.3f}s {rss / 1024:8.0f}  {ratio:6.2f}  {bound}  {base_name} [{mark}]")
-    over = [r for r in rows if "10000" in r[0] and r[2] / 1024 > 300]
+    over = [r for r in rows if ("10000" in r[0] or r[0].startswith("history")) and r[2] / 1024 > 300]
     if over:
         print("peak memory over 300 MB:", ", ".join(r[0] for r in over))
     return 0

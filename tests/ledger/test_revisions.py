@@ -126,3 +126,25 @@ def test_log_of_a_mass_import_is_summarised_and_its_json_lists_the_ids(tmp_path:
     assert mass["files"] == []
     table = run("log", ledger=ledger).stdout
     assert "新增项目 60 个" in table
+
+
+def test_a_fresh_clone_takes_its_first_run_from_the_blob_cache(repo: Path, tmp_path: Path, run: Run) -> None:
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(repo), str(clone))
+    cold = run("status", "--as-of", "2021-11-30", "--format", "json", "--no-cache", ledger=clone).stdout
+    load_ledger(clone, "HEAD")  # an --at run warms the blob cache
+    counts = {}
+    original = blobs.BlobCache.get
+
+    def spy(self: blobs.BlobCache, kind: str, oid: str, rel: str) -> object:
+        found = original(self, kind, oid, rel)
+        counts[rel] = found is not None
+        return found
+
+    blobs.BlobCache.get = spy  # type: ignore[method-assign]
+    try:
+        first = run("status", "--as-of", "2021-11-30", "--format", "json", ledger=clone).stdout
+    finally:
+        blobs.BlobCache.get = original  # type: ignore[method-assign]
+    assert first == cold
+    assert counts and all(counts.values())  # every file of the fresh clone came from the blob cache

@@ -311,3 +311,19 @@ def renamed_from(root: Path, commit: str, path: str) -> NameStatus | None:
         if entry.status == "R" and entry.path == path and entry.old_path:
             return entry
     return None
+
+
+_INDEX_LINE = re.compile(rb"\d{6} ([0-9a-f]+) 0\t([^\0]*)\0")
+
+
+def unchanged_blobs(root: Path, folders: Sequence[str]) -> dict[str, str]:
+    """Path → blob id of the files under ``folders`` that git's index says are unchanged in the working
+    tree (their stat matches the index entry, as ``git status`` decides); empty outside git."""
+    if not is_repository(root):
+        return {}
+    listed = git(root, ["ls-files", "-s", "-z", "--", *folders]).stdout
+    changed = git(root, ["diff-files", "-z", "--name-only", "--relative", "--", *folders]).stdout
+    gone = set(changed.decode("utf-8").split("\0"))
+    return {
+        path.decode("utf-8"): oid.decode() for oid, path in _INDEX_LINE.findall(listed) if path.decode() not in gone
+    }

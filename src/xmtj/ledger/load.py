@@ -58,11 +58,13 @@ def load_ledger(
     use_cache = cache and not os.environ.get("XMTJ_NO_CACHE")
     top, folder = cache_home(root)
     salt = f"lim{limits.LIMITS.max_file_kb}.{limits.LIMITS.max_depth}"  # records parsed under these limits
+    from xmtj.ledger.speed.blobs import BlobCache
+
+    blobs = BlobCache(folder, top, salt) if use_cache else None
     if isinstance(source, GitRevision):
-        from xmtj.ledger.speed.blobs import BlobCache
         from xmtj.ledger.speed.revision import load_revision
 
-        return load_revision(source, BlobCache(folder, top, salt) if use_cache else None, progress, tuning)
+        return load_revision(source, blobs, progress, tuning)
     from xmtj.ledger.speed.cache import RecordCache
 
-    return bulk.load(source, RecordCache(folder, top, salt=salt) if use_cache else None, progress, tuning)
+    return bulk.load(source, RecordCache(folder, top, salt=salt) if use_cache else None, progress, tuning, blobs)

@@ -6,10 +6,11 @@ changed between them. Entries are keyed by (kind, blob id) — the kind decides 
 folder named after the record format, xmtj, Python and pydantic (``cache._namespace``) and the parser
 limits: a blob cached by an older format is never used.
 
-The cache lives beside the record cache and is trusted the same way (``xmtj.ledger.speed.cache``):
-private folders and files only, unpickled by the allow-list unpickler. It is bounded: past
-``MAX_ENTRIES`` the entries least recently written back are dropped first (an approximate LRU: an entry
-is stamped with the time its shard was last written, which every new entry in the shard refreshes).
+The cache is a set of segments: each run that parsed new blobs writes one new segment holding just
+those, so a run that adds 600 blobs to a cache of 60,000 writes 600 entries, not 60,000. Past
+``MAX_SEGMENTS`` the segments are merged into one; past ``MAX_ENTRIES`` the entries least recently
+written are dropped then (an approximate LRU). It is trusted as the record cache is
+(``xmtj.ledger.speed.cache``): private folders and files only, the allow-list unpickler.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import pickle
+import secrets
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -25,106 +27,96 @@ from typing import Any
 from xmtj.ledger.records import _make, with_path
 from xmtj.ledger.speed.cache import _namespace, _read_private, private_chain, safe_loads
 
-SHARDS = "0123456789abcdef"  # by the blob id's first hex digit, per kind
 MAX_ENTRIES = 400_000  # a province's ledger (60,000 files) in about six different revisions
+MAX_SEGMENTS = 8  # then merged into one
 
-Entry = tuple[Any, tuple[Any, ...], int]  # (record or None, problems, last written, epoch seconds)
+Entry = tuple[Any, tuple[Any, ...], int]  # (record or None, problems, written at, epoch seconds)
+Table = dict[str, dict[str, Entry]]  # kind → blob id → entry
 
 
 class BlobCache:
-    """(kind, blob id) → (record, problems), read shard by shard as needed, written back when changed."""
+    """(kind, blob id) → (record, problems): every segment read at the first lookup, new entries
+    written as one new segment."""
 
     def __init__(self, folder: Path, top: Path, salt: str = "") -> None:
         self.folder = folder / "blobs" / (_namespace() + (f"-{salt}" if salt else ""))
         self.top = top
-        self._shards: dict[str, dict[str, Entry]] = {}
-        self._tables: dict[str, dict[str, Entry]] = {}  # every shard of a kind merged (``load_all``)
-        self._dirty: set[str] = set()
+        self._table: Table | None = None
+        self._segments: list[Path] = []
+        self._new: Table = {}
         self.hits = 0
         self.misses = 0
 
-    def _shard(self, kind: str, oid: str) -> dict[str, Entry]:
-        return self._load(f"{kind}-{oid[:1]}")
-
-    def _load(self, name: str) -> dict[str, Entry]:
-        shard = self._shards.get(name)
-        if shard is None:
-            shard = {}
+    def load_all(self, kinds: Iterable[str] = ()) -> Table:
+        """Read every segment now (while git lists a revision in its own process)."""
+        if self._table is None:
+            self._table = {}
             if private_chain(self.top, self.folder):
+                self._segments = sorted(self.folder.glob("seg-*.pickle"))
+            for path in self._segments:
                 try:
-                    loaded = safe_loads(_read_private(self.folder / f"{name}.pickle"))
-                    if isinstance(loaded, dict):
-                        shard = loaded
-                except Exception:  # missing, truncated, someone else's, or not records: start afresh
-                    pass
-            self._shards[name] = shard
-        return shard
-
-    def load_all(self, kinds: Iterable[str]) -> None:
-        """Read every shard of ``kinds`` now (while a revision is being listed), into one table a kind."""
-        for kind in kinds:
-            table = self._tables.setdefault(kind, {})
-            for digit in SHARDS:
-                table.update(self._load(f"{kind}-{digit}"))
+                    segment = safe_loads(_read_private(path))
+                except Exception:  # truncated, someone else's, or not records: left out
+                    continue
+                if isinstance(segment, dict):
+                    for kind, entries in segment.items():
+                        self._table.setdefault(kind, {}).update(entries)
+        return self._table
 
     def get(self, kind: str, oid: str, rel: str) -> tuple[Any, tuple[Any, ...]] | None:
         """The record (stamped with ``rel``) and problems of blob ``oid``, or None if not cached."""
-        table = self._tables.get(kind)
-        entry = table.get(oid) if table is not None else self._shard(kind, oid).get(oid)
+        entry = self.load_all().get(kind, {}).get(oid)
         if entry is None:
             self.misses += 1
             return None
         self.hits += 1
-        record, problems, _ = entry
-        return _restamp(record, problems, rel)
+        return _restamp(entry[0], entry[1], rel)
 
     def put(self, kind: str, oid: str, record: Any, problems: tuple[Any, ...]) -> None:
-        self._shard(kind, oid)[oid] = entry = (record, problems, 0)
-        if kind in self._tables:
-            self._tables[kind][oid] = entry
-        self._dirty.add(f"{kind}-{oid[:1]}")
+        entry = (record, problems, int(time.time()))
+        self._new.setdefault(kind, {})[oid] = entry
+        self.load_all().setdefault(kind, {})[oid] = entry
 
     def flush(self) -> None:
-        """Write the changed shards (atomically, privately); prune past ``MAX_ENTRIES``; never fail."""
-        if not self._dirty:
+        """Write this run's new entries as one segment (merging all past ``MAX_SEGMENTS``); never fail."""
+        if not self._new:
             return
-        import tempfile
-
-        now = int(time.time())
         try:
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             if not private_chain(self.top, self.folder):
                 return
-            for name in self._dirty:
-                shard = self._shards[name]
-                self._shards[name] = {oid: (r, p, now) for oid, (r, p, _) in shard.items()}
-            self._prune()
-            for name in sorted(self._dirty):
-                fd, temp = tempfile.mkstemp(dir=self.folder, prefix=f".{name}.", suffix=".tmp")
-                with os.fdopen(fd, "wb") as handle:
-                    pickle.dump(self._shards[name], handle, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(temp, self.folder / f"{name}.pickle")
+            if len(self._segments) + 1 > MAX_SEGMENTS:
+                self._write(_pruned(self.load_all()), merged=True)
+            else:
+                self._write(self._new, merged=False)
         except OSError:
             pass
         finally:
-            self._dirty.clear()
+            self._new = {}
 
-    def _prune(self) -> None:
-        for path in self.folder.glob("*.pickle"):  # every shard counts towards the bound
-            name = path.stem
-            if name not in self._shards:
-                kind, _, digit = name.rpartition("-")
-                self._shard(kind, digit)
-        total = sum(len(shard) for shard in self._shards.values())
-        if total <= MAX_ENTRIES:
-            return
-        stamps = sorted(entry[2] for shard in self._shards.values() for entry in shard.values())
-        cut = stamps[total - MAX_ENTRIES]
-        for name, shard in self._shards.items():
-            kept = {oid: entry for oid, entry in shard.items() if entry[2] >= cut}
-            if len(kept) != len(shard):
-                self._shards[name] = kept
-                self._dirty.add(name)
+    def _write(self, table: Table, merged: bool) -> None:
+        import tempfile
+
+        name = f"seg-{time.time_ns():020d}-{secrets.token_hex(3)}.pickle"
+        fd, temp = tempfile.mkstemp(dir=self.folder, prefix=f".{name}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(table, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temp, self.folder / name)
+        if merged:
+            for old in self._segments:
+                old.unlink(missing_ok=True)
+            self._segments = [self.folder / name]
+        else:
+            self._segments.append(self.folder / name)
+
+
+def _pruned(table: Table) -> Table:
+    """``table`` without the entries least recently written, beyond ``MAX_ENTRIES``."""
+    total = sum(len(entries) for entries in table.values())
+    if total <= MAX_ENTRIES:
+        return table
+    cut = sorted(entry[2] for entries in table.values() for entry in entries.values())[total - MAX_ENTRIES]
+    return {kind: {oid: e for oid, e in entries.items() if e[2] >= cut} for kind, entries in table.items()}
 
 
 def _restamp(record: Any, problems: tuple[Any, ...], rel: str) -> tuple[Any, tuple[Any, ...]]:

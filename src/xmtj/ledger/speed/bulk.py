@@ -34,6 +34,7 @@ from xmtj.ledger.registry import MODELS
 
 if TYPE_CHECKING:
     from xmtj.ledger.sources import Source
+    from xmtj.ledger.speed.blobs import BlobCache
     from xmtj.ledger.speed.cache import RecordCache
 
 Progress = Callable[[int, int], None]
@@ -287,16 +288,27 @@ def _from_cache(store: RecordCache, scanned: Scan) -> tuple[Jobs, list[Parsed | 
     return jobs, slots, todo
 
 
-def load(source: Source, store: RecordCache | None, progress: Progress | None, tuning: Tuning = DEFAULT) -> Ledger:
-    """The ledger of ``source`` — the same as ``read_ledger(source)`` — from the cache and workers."""
+def load(
+    source: Source,
+    store: RecordCache | None,
+    progress: Progress | None,
+    tuning: Tuning = DEFAULT,
+    blobs: BlobCache | None = None,
+) -> Ledger:
+    """The ledger of ``source`` — the same as ``read_ledger(source)`` — from the cache and workers.
+
+    A first run (the per-file cache empty, as after a fresh clone) takes what it can from the blob cache
+    (``blobs``): files git's index says are unchanged have a known blob id."""
     forked = store is not None and store.size() > tuning.scan_in_child_bytes and ForkedScan.possible()
     with quiet_gc() as counted:
         with ForkedScan(source) if forked else contextlib.nullcontext() as scanning:
             if store is None or store.empty():  # a first run need not stat: every file is read
                 jobs = todo = _jobs(source)
                 slots: list[Parsed | None] = [None] * len(jobs)
+                if store is not None and blobs is not None:
+                    slots, todo = _from_blobs(source, store, blobs, jobs)
                 if store is not None:
-                    store.misses += len(jobs)
+                    store.misses += len(todo)
             else:
                 jobs, slots, todo = _from_cache(store, scanning.result() if scanning else scan(source))
         counted.append(len(jobs))
@@ -322,6 +334,29 @@ def quiet_gc(tuning: Tuning = DEFAULT) -> Iterator[list[int]]:
             if sum(counted) > tuning.parallel_min:
                 gc.freeze()  # first: then enabling it starts no collection over the new records
             gc.enable()
+
+
+def _from_blobs(source: Source, store: RecordCache, blobs: BlobCache, jobs: Jobs) -> tuple[list[Parsed | None], Jobs]:
+    """The records of files unchanged since git last saw them, from the blob cache (and put in the
+    per-file cache, keyed by their stat now); the rest to parse."""
+    from xmtj.ledger import gitio
+    from xmtj.ledger.speed.cache import key_of
+
+    known = gitio.unchanged_blobs(source.root, [DATA_DIR]) if blobs.load_all() else {}
+    slots: list[Parsed | None] = []
+    todo: Jobs = []
+    prefix = f"{source.root}/"
+    for kind, rel in jobs:
+        oid = known.get(rel)
+        hit = blobs.get(kind, oid, rel) if oid is not None else None
+        if hit is None:
+            todo.append((kind, rel))
+            slots.append(None)
+            continue
+        key = key_of(prefix + rel)
+        store.put(rel, key, *hit)
+        slots.append((key, *hit))
+    return slots, todo
 
 
 def _parse_and_assemble(
