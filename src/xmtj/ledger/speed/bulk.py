@@ -342,7 +342,10 @@ def _from_blobs(source: Source, store: RecordCache, blobs: BlobCache, jobs: Jobs
     from xmtj.ledger import gitio
     from xmtj.ledger.speed.cache import key_of
 
-    known = gitio.unchanged_blobs(source.root, [DATA_DIR]) if blobs.load_all() else {}
+    try:
+        known = gitio.unchanged_blobs(source.root, [DATA_DIR]) if blobs.load_all() else {}
+    except gitio.GitError:  # git unusable here (a dubious repository, no git): parse as on any first run
+        known = {}
     slots: list[Parsed | None] = []
     todo: Jobs = []
     prefix = f"{source.root}/"
