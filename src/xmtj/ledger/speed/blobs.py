@@ -16,7 +16,6 @@ written are dropped then (an approximate LRU). It is trusted as the record cache
 from __future__ import annotations
 
 import dataclasses
-import os
 import pickle
 import secrets
 import time
@@ -25,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from xmtj.ledger.records import _make, with_path
-from xmtj.ledger.speed.cache import _namespace, _read_private, private_chain, safe_loads
+from xmtj.ledger.speed.cache import _namespace, _read_private, private_chain, safe_loads, write_private
 
 MAX_ENTRIES = 400_000  # a province's ledger (60,000 files) in about six different revisions
 MAX_SEGMENTS = 8  # then merged into one
@@ -95,13 +94,8 @@ class BlobCache:
             self._new = {}
 
     def _write(self, table: Table, merged: bool) -> None:
-        import tempfile
-
         name = f"seg-{time.time_ns():020d}-{secrets.token_hex(3)}.pickle"
-        fd, temp = tempfile.mkstemp(dir=self.folder, prefix=f".{name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(table, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temp, self.folder / name)
+        write_private(self.folder, name, pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL))
         if merged:
             for old in self._segments:
                 old.unlink(missing_ok=True)

@@ -179,6 +179,16 @@ def _read_private(path: Path) -> bytes:
         os.close(fd)
 
 
+def write_private(folder: Path, filename: str, data: bytes) -> None:
+    """``data`` as ``folder/filename``, atomically (a temporary file, then a rename), mode 0600."""
+    import tempfile
+
+    fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{filename}.", suffix=".tmp")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.replace(temp, folder / filename)
+
+
 @functools.lru_cache(maxsize=256)
 def _shard_names(kind: str) -> tuple[str, ...]:
     return tuple(f"{kind}-{n:02d}" for n in range(SHARDS))
@@ -294,7 +304,6 @@ class RecordCache:
         """Write the changed shards (atomically); a cache that cannot be written is simply skipped."""
         if not self._dirty:
             return
-        import tempfile
 
         try:
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -302,14 +311,10 @@ class RecordCache:
                 return  # someone else could write here: cache nothing
             self._prune_other_versions()
             for name in sorted(self._dirty):
-                fd, temp = tempfile.mkstemp(dir=self.folder, prefix=f".{name}.", suffix=".tmp")
-                with os.fdopen(fd, "wb") as handle:
-                    blob = self._blobs.get(name)
-                    if blob is not None:
-                        handle.write(blob)
-                    else:
-                        pickle.dump(self._load()[name], handle, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(temp, self.folder / f"{name}.pickle")
+                blob = self._blobs.get(name)
+                if blob is None:
+                    blob = pickle.dumps(self._load()[name], protocol=pickle.HIGHEST_PROTOCOL)
+                write_private(self.folder, f"{name}.pickle", blob)
         except OSError:
             pass
         finally:
