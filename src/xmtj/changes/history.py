@@ -338,7 +338,7 @@ def _bulk(files: Sequence[gitio.NameStatus]) -> dict[str, dict[str, list[str]]]:
         if f.status in "AD" and len(parts) == 3 and parts[0] == "data" and parts[1] in MODELS:
             status = _STATUS_WORDS[f.status]
             out.setdefault(status, {}).setdefault(parts[1], []).append(Path(parts[2]).stem)
-    return out
+    return {status: {k: kinds[k] for k in MODELS if k in kinds} for status, kinds in out.items()}  # 项目 first
 
 
 class _Blobs:
