@@ -102,6 +102,10 @@ class GitRevision:
     @property
     def blob_ids(self) -> dict[str, str]:
         """Path → blob id of every file (not symlink, not submodule) of the revision."""
+        return self._listed()
+
+    def _listed(self) -> dict[str, str]:
+        """The listing, read from git's process the first time it is needed."""
         if self._blob_ids is None:
             from xmtj.ledger import gitio
 
@@ -126,7 +130,7 @@ class GitRevision:
             self._data.update(gitio.read_objects(self.root, wanted))
 
     def list(self, folder: str) -> builtins.list[str]:
-        self.blob_ids  # noqa: B018  (listed)
+        self._listed()
         return sorted(self._folders.get(folder.rstrip("/"), []))
 
     def read(self, rel: str) -> bytes:

@@ -375,7 +375,10 @@ def _parse_and_assemble(
     parsed: dict[str, Parsed] = {}
     # xmtj.yaml is read (and pydantic imported, on a first run) while the workers parse
     counter = _Counter(len(jobs) - len(todo), len(jobs), progress)
-    meanwhile = lambda: configs.append(_cached_config(source, store))  # noqa: E731
+
+    def meanwhile() -> None:
+        configs.append(_cached_config(source, store))
+
     for rel, result in _parse_all(source, _groups(todo, store), store, counter, meanwhile, tuning):
         parsed[rel] = result
     done: list[Parsed] = [slot if slot is not None else parsed[job[1]] for job, slot in zip(jobs, slots, strict=True)]
