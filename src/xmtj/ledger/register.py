@@ -28,13 +28,15 @@ def issued_in_history(ledger: Ledger) -> dict[int, set[int]]:
     the revision read); empty outside git."""
     from xmtj.ledger import gitio
 
-    root = ledger.root
-    if not gitio.is_repository(root) or not gitio.has_commits(root):
-        return {}
     rev = ledger.files.revision or "HEAD"
-    names = gitio.text(root, ["log", "--format=", "--name-only", "--diff-filter=A", rev, "--", REGISTER_DIR])
+    # one git call: outside a repository, or before the first commit, it fails and there is no history
+    done = gitio.git(
+        ledger.root, ["log", "--format=", "--name-only", "--diff-filter=A", rev, "--", REGISTER_DIR], check=False
+    )
+    if done.returncode != 0:
+        return {}
     found: dict[int, set[int]] = {}
-    for name in names.splitlines():
+    for name in done.stdout.decode("utf-8").splitlines():
         match = _REGISTER_NAME.match(name.strip())
         if match:
             found.setdefault(int(match[1]), set()).add(int(match[2]))
