@@ -148,10 +148,6 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def field_changes(old: bytes | None, new: bytes | None) -> list[FieldChange]:
-    return changed_fields(flatten(parse(old) or {}), flatten(parse(new) or {}))
-
-
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[FieldChange]:
     """The fields that differ between two flattened files (``flatten``), in the new file's order."""
     keys = list(after) + [k for k in before if k not in after]

@@ -117,11 +117,6 @@ def parse_tree(out: bytes) -> list[TreeEntry]:
     return [TreeEntry(path.decode("utf-8"), mode.decode(), oid.decode()) for mode, oid, path in _TREE_LINE.findall(out)]
 
 
-def list_files(root: Path, commit: str, folders: Iterable[str]) -> list[str]:
-    """Files (relative to the ledger) under ``folders`` at ``commit``."""
-    return [entry.path for entry in list_tree(root, commit, folders)]
-
-
 def read_objects(root: Path, specs: Sequence[str]) -> dict[str, bytes]:
     """Blobs by id (or named ``rev:./path``), in one ``git cat-file --batch`` call; missing ones are left out."""
     if not specs:
@@ -140,12 +135,6 @@ def read_objects(root: Path, specs: Sequence[str]) -> dict[str, bytes]:
         blobs[spec] = out[pos : pos + size]
         pos += size + 1
     return blobs
-
-
-def read_blobs(root: Path, commit: str, paths: Sequence[str]) -> dict[str, bytes]:
-    """The contents of ``paths`` at ``commit``."""
-    found = read_objects(root, [f"{commit}:./{p}" for p in paths])
-    return {p: found[f"{commit}:./{p}"] for p in paths if f"{commit}:./{p}" in found}
 
 
 def dirty(root: Path, paths: Sequence[str]) -> list[str]:

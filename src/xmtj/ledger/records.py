@@ -278,10 +278,8 @@ def field_names(cls: type[Any]) -> list[str]:
     return [f.name for f in dataclasses.fields(cls) if f.init]
 
 
-def as_dict(record: Any, json: bool = False) -> Any:
-    """A record as plain values; with ``json``, as ``to_plain`` gives them."""
-    if json:
-        return to_plain(record)
+def as_dict(record: Any) -> Any:
+    """A record as plain values (for JSON, ``to_plain``)."""
     if dataclasses.is_dataclass(record) and not isinstance(record, type):
         return {name: as_dict(getattr(record, name)) for name in field_names(type(record))}
     if isinstance(record, dict):
