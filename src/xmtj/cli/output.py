@@ -114,31 +114,30 @@ def to_json(data: Any) -> str:
     """JSON text, strict and exact: Decimals are written as their digits (never through float), no NaN
     or Infinity, and no control character left raw (C1, U+2028/2029, U+FFFE/FFFF escaped as ``\\u0085``;
     json escapes C0 itself). Laid out as ``json.dumps(indent=2)`` lays it out."""
-    return CONTROL_RE.sub(lambda m: f"\\u{ord(m[0]):04x}", _json(data, 0))
-
-
-def _json(value: Any, level: int) -> str:
     import json
     from decimal import Decimal
 
-    if isinstance(value, Decimal):
-        from xmtj.ledger.records import plain_decimal
+    from xmtj.ledger.records import plain_decimal
 
-        if not value.is_finite():
-            raise ValueError(f"{value} is not a JSON number")
-        return plain_decimal(value)
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        pad = "  " * (level + 1)
-        items = [f"{pad}{json.dumps(str(k), ensure_ascii=False)}: {_json(v, level + 1)}" for k, v in value.items()]
-        return "{\n" + ",\n".join(items) + "\n" + "  " * level + "}"
-    if isinstance(value, (list, tuple)):
-        if not value:
-            return "[]"
-        pad = "  " * (level + 1)
-        return "[\n" + ",\n".join(pad + _json(v, level + 1) for v in value) + "\n" + "  " * level + "]"
-    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+    def encode(value: Any, level: int) -> str:
+        if isinstance(value, Decimal):
+            if not value.is_finite():
+                raise ValueError(f"{value} is not a JSON number")
+            return plain_decimal(value)
+        if isinstance(value, dict):
+            if not value:
+                return "{}"
+            pad = "  " * (level + 1)
+            items = [f"{pad}{json.dumps(str(k), ensure_ascii=False)}: {encode(v, level + 1)}" for k, v in value.items()]
+            return "{\n" + ",\n".join(items) + "\n" + "  " * level + "}"
+        if isinstance(value, (list, tuple)):
+            if not value:
+                return "[]"
+            pad = "  " * (level + 1)
+            return "[\n" + ",\n".join(pad + encode(v, level + 1) for v in value) + "\n" + "  " * level + "]"
+        return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+    return CONTROL_RE.sub(lambda m: f"\\u{ord(m[0]):04x}", encode(data, 0))
 
 
 _CSV_NUMBER = re.compile(r"^[-+]?[0-9][0-9,]*(\.[0-9]+)?%?$")
