@@ -16,10 +16,12 @@ ID_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_-]*$"
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 YEARS = (1990, 2100)
 OFFSET_PATTERN = r"^[+-](0[0-9]|1[0-4]):[0-5][0-9]$"
+PREFIX_PATTERN = r"^[A-Z]{1,8}$"
 # what a failed pattern or bound means, in the office's words (the loader turns pydantic's errors into these)
 PATTERN_WORDS = {
     ID_PATTERN: "编号只能由字母、数字、“-”和“_”组成，且不能以“-”开头",
     MONTH_PATTERN: "月份应写作 YYYY-MM，例如 2021-03",
+    PREFIX_PATTERN: "编号前缀应为 1—8 个大写字母，例如 JS",
     OFFSET_PATTERN: '时区应写作与 UTC 的时差，例如 "+08:00"（北京时间）',
 }
 YEAR_WORDS = "年份应为四位数字，例如 2021"

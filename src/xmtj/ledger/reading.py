@@ -6,6 +6,7 @@ The fast reader (``xmtj.ledger.speed.fastyaml``) is tried first; whatever it lea
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -98,13 +99,51 @@ def record_from_bytes(data: bytes | None, model: type[S], rel: str) -> tuple[S |
 
 
 def load_config(source: Source) -> tuple[Config, list[Problem]]:
-    value, node, problems = read_mapping(source, CONFIG_FILE)
-    if value is not None:
-        config, invalid = validate(Config, value, node, CONFIG_FILE)
-        problems.extend(invalid)
-        if config is not None and not problems:
+    try:
+        data = source.read(CONFIG_FILE)
+    except OSError as exc:
+        problems = [unreadable(CONFIG_FILE, exc)]
+    else:
+        config, problems = config_from_bytes(data)
+        if config is not None:
             return config, []
     raise LedgerInvalid("台账设置文件有错误，无法继续：\n" + "\n".join(str(p) for p in problems))
+
+
+def config_from_bytes(data: bytes) -> tuple[Config | None, list[Problem]]:
+    """``xmtj.yaml``'s bytes as the ledger's settings, or None and every problem found."""
+    value, node, problems = parse_mapping(data, CONFIG_FILE)
+    if value is None or problems:
+        return None, problems
+    if node is None and any(key in value for key in _KEYWORD_KEYS):  # the fast reader keeps no tree
+        from xmtj.ledger import yamlio
+
+        node = yamlio.compose(encoding.decode(data))
+    value, node = _keyword_keys(value, node)
+    config, invalid = validate(Config, value, node, CONFIG_FILE)
+    return config, [dataclasses.replace(p, field=_shown_key(p.field)) for p in invalid]
+
+
+# xmtj.yaml keys that are Python keywords, and the field each is read into
+_KEYWORD_KEYS = {"import": "import_"}
+
+
+def _keyword_keys(value: dict[str, Any], node: Any) -> tuple[dict[str, Any], Any]:
+    """``import:`` read into the field ``import_`` (the key's node renamed too, so errors find its line)."""
+    if not any(key in value for key in _KEYWORD_KEYS) or any(f in value for f in _KEYWORD_KEYS.values()):
+        return value, node  # a literal ``import_`` key stays, and is refused as unknown
+    value = {_KEYWORD_KEYS.get(k, k): v for k, v in value.items()}
+    for key_node, _ in getattr(node, "value", None) or ():
+        if getattr(key_node, "value", None) in _KEYWORD_KEYS:
+            key_node.value = _KEYWORD_KEYS[key_node.value]
+    return value, node
+
+
+def _shown_key(field: str) -> str:
+    for key, name in _KEYWORD_KEYS.items():
+        if field == name or field.startswith(name + "."):
+            return key + field[len(name) :]
+    return field
 
 
 def limits_of(source: Source) -> Limits:

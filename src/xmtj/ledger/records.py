@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 from xmtj.ledger.fields import (
     CONFIG,
     OFFSET_PATTERN,
+    PREFIX_PATTERN,
     After,
     AtLeastOne,
     Between,
@@ -243,6 +244,23 @@ class GitSettings(Part):
     verify: bool = True  # run the repository's commit hooks; false passes --no-verify to git
 
 
+@frozen
+class ImportSettings(Part):
+    """``import`` in xmtj.yaml: how the office's own spreadsheets are read (``xmtj import``).
+
+    ``columns`` maps a column heading as the office writes it to a known heading or a field name
+    (``项目责任单位: 责任单位`` or ``项目责任单位: responsible_unit``); ``issue_category`` is the 问题类别
+    a 存在问题 cell becomes with ``import progress --issues`` (and ``issue_source`` its 来源).
+    """
+
+    columns: dict[Text, Text] = field(default_factory=dict)
+    issue_category: IssueCategory = "其他"
+    issue_source: IssueSource = "调度会"  # the monthly 调度: where a 月报's 存在问题 was raised
+
+
+PlaceLevel = Literal["县", "市", "区"]
+
+
 LIMIT_BOUNDS = {"max_file_kb": (1, 100_000), "max_depth": (5, 200)}
 
 
@@ -259,8 +277,10 @@ class Config(Part):
     """The ledger's settings, `xmtj.yaml`."""
 
     office: Text
-    city: Text
+    city: Text  # the place: 河津市, 稷山县 (its documents say 全市, 全县)
     letter_prefix: Text
+    place_level: PlaceLevel | None = None  # 县, 市 or 区; by default the place name's last character
+    id_prefix: Annotated[str, Pattern(PREFIX_PATTERN)] | None = None  # new project ids: JS2022-001
     contact: Contact = field(default_factory=Contact)
     branches: list[Text] = field(default_factory=list)
     levels: list[Text] = field(default_factory=list)
@@ -271,6 +291,15 @@ class Config(Part):
     git: GitSettings = field(default_factory=GitSettings)
     limits: Limits = field(default_factory=Limits)
     timezone: Annotated[str, Pattern(OFFSET_PATTERN)] = "+08:00"  # UTC offset for dates
+    import_: ImportSettings = field(default_factory=ImportSettings)  # written `import:` in xmtj.yaml
+
+    @property
+    def level(self) -> str:
+        """县, 市 or 区: what the place is, for 全县/全市/全区."""
+        if self.place_level is not None:
+            return self.place_level
+        last = self.city[-1:] if self.city else ""
+        return last if last in ("县", "市", "区") else "市"
 
 
 def field_names(cls: type[Any]) -> list[str]:
