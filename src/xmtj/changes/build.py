@@ -49,12 +49,16 @@ class Change:
 
 
 def find_record(ledger: Ledger, kind: str, rid: str) -> Record:
+    """The record of ``kind`` with id ``rid``, typed in any case (``js2022-001`` finds ``JS2022-001``)."""
+    from xmtj.ledger.checks import did_you_mean
+
     records: list[Record] = getattr(ledger, kind)
+    folded = rid.strip().casefold()
     for record in records:
-        if record.id == rid:
+        if record.id == rid or record.id.casefold() == folded:
             return record
-    broken = [p for p in ledger.problems if p.path == f"data/{kind}/{rid}.yaml"]
-    hint = "（该文件有错误，请先运行 xmtj check 改正）" if broken else ""
+    broken = [p for p in ledger.problems if p.path.casefold() == f"data/{kind}/{folded}.yaml"]
+    hint = "（该文件有错误，请先运行 xmtj check 改正）" if broken else did_you_mean(rid, [r.id for r in records])
     raise RecordNotFound(f"{word(kind)} {rid} 不存在{hint}")
 
 
@@ -76,7 +80,7 @@ class Framing:
         return ("\ufeff" if self.bom else "") + text
 
 
-def _text_of(ledger: Ledger, record: Sourced) -> tuple[str, Framing]:
+def text_of(ledger: Ledger, record: Sourced) -> tuple[str, Framing]:
     """A record file's text as the editor works on it (no BOM), and how to put it back byte for byte."""
     from xmtj.changes.writer import no_symlink
     from xmtj.ledger.encoding import decode
@@ -100,30 +104,76 @@ def _money(raw: str, option: str) -> Decimal:
 
 
 def progress_change(
-    ledger: Ledger, project_id: str, month: str, amount: Decimal | str, text: str | None, command: Sequence[str]
+    ledger: Ledger,
+    project_id: str,
+    month: str,
+    amount: Decimal | str,
+    text: str | None,
+    command: Sequence[str],
+    future: bool = False,
+    strict: bool = False,
 ) -> Change:
-    """Record (or correct) a month's completed investment: ``progress.<month>`` (万元, as typed or a Decimal)."""
+    """Record (or correct) a month's completed investment: ``progress.<month>`` (万元, as typed or a Decimal).
+
+    A month not yet begun or past the next one is refused unless ``future``; a figure above the plan or
+    the total is a warning, or refused when ``strict``."""
     if isinstance(amount, str):
         amount = _money(amount, "--amount")
     if not _MONTH_RE.match(month):
         raise XmtjError(f"--month 应为 YYYY-MM，例如 2021-11，现为“{month}”")
     if amount < 0:
         raise XmtjError("--amount 不能为负数")
+    if not future:
+        month_guard(ledger, month)
     project = find_record(ledger, "projects", project_id)
     assert isinstance(project, Project)
-    source, framing = _text_of(ledger, project)
+    warnings = progress_warnings(project, month, amount)
+    if strict and warnings:
+        raise XmtjError("；".join(warnings) + "（--strict：未保存）")
+    source, framing = text_of(ledger, project)
     old = project.progress.get(month)
+    new = progress_edit(source, month, amount, text)
+    figure = f"{show(old.amount)}→{show(amount)}万元" if old is not None else f"+{show(amount)}万元"
+    change = Change({project.path: framing.apply(new)}, f"进度: {project.id} {month} {figure}", command)
+    change.warnings.extend(Problem(project.path, None, None, f"progress.{month}", w, "warning") for w in warnings)
+    return change
+
+
+def month_guard(ledger: Ledger, month: str) -> None:
+    """A month not yet begun, or past the latest reported month + 1, is almost always a typo (``--future``
+    lets it through)."""
+    latest = max((m for p in ledger.projects for m in p.progress), default=None)
+    start = dt.date(int(month[:4]), int(month[5:]), 1)
+    if start > ledger.today:
+        raise XmtjError(f"{month} 还没有到（今天是 {ledger.today}）；确需填报请加 --future")
+    if latest is not None:
+        year, mon = int(latest[:4]), int(latest[5:])
+        following = f"{year + mon // 12}-{mon % 12 + 1:02d}"
+        if month > following:
+            raise XmtjError(f"台账中最近的进度是 {latest}，{month} 跳过了中间的月份；确需填报请加 --future")
+
+
+def progress_warnings(project: Project, month: str, amount: Decimal) -> list[str]:
+    """A month above the year's plan, or a total above the total investment (warnings; errors with --strict)."""
+    found = []
+    year = int(month[:4])
+    planned = project.annual_plan.get(year)
+    if planned is not None and amount > planned:
+        found.append(f"{project.id} {month} 当月{show(amount)}万元超过{year}年计划投资{show(planned)}万元")
+    total = sum((e.amount for m, e in project.progress.items() if m != month), Decimal(0)) + amount
+    if total > project.total_investment:
+        found.append(f"{project.id} 累计完成{show(total)}万元超过总投资{show(project.total_investment)}万元")
+    return found
+
+
+def progress_edit(source: str, month: str, amount: Decimal, text: str | None) -> str:
+    """A project file's text with ``progress.<month>`` set (inside ``{amount: …, text: …}`` if it is one)."""
     node = yamledit.get_node(source, ["progress", month])
-    order = field_names(Project)
     if isinstance(node, yamlio.MappingNode):  # {amount: …, text: …} or a block mapping: set inside
         new = yamledit.set_value(source, ["progress", month, "amount"], amount)
-        if text is not None:
-            new = yamledit.set_value(new, ["progress", month, "text"], text)
-    else:
-        value: Any = amount if text is None else {"amount": amount, "text": text}
-        new = yamledit.set_value(source, ["progress", month], value, order)
-    figure = f"{show(old.amount)}→{show(amount)}万元" if old is not None else f"+{show(amount)}万元"
-    return Change({project.path: framing.apply(new)}, f"进度: {project.id} {month} {figure}", command)
+        return yamledit.set_value(new, ["progress", month, "text"], text) if text is not None else new
+    value: Any = amount if text is None else {"amount": amount, "text": text}
+    return yamledit.set_value(source, ["progress", month], value, field_names(Project))
 
 
 def _path(field: str) -> list[Any]:
@@ -152,7 +202,7 @@ def set_change(ledger: Ledger, kind: str, rid: str, field_path: str, raw: str, c
 
         close = difflib.get_close_matches(top, field_names(model), n=1)
         raise XmtjError(f"未知字段 {top}" + (f"，是否应为 {close[0]}？" if close else ""))
-    source, framing = _text_of(ledger, record)
+    source, framing = text_of(ledger, record)
     path = _path(field_path)
     old = _lookup(as_dict(record), path)
     try:
@@ -189,7 +239,7 @@ def resolve_change(ledger: Ledger, issue_id: str, day: dt.date, text: str, comma
     assert isinstance(issue, Issue)
     if issue.status == "已办结":
         raise XmtjError(f"问题 {issue_id} 已于 {issue.resolved_on} 办结")
-    source, framing = _text_of(ledger, issue)
+    source, framing = text_of(ledger, issue)
     order = field_names(Issue)
     new = yamledit.set_value(source, ["status"], "已办结", order)
     new = yamledit.set_value(new, ["resolved_on"], day, order)
@@ -204,6 +254,16 @@ def next_id(existing: Sequence[str], prefix: str) -> str:
     return f"{prefix}{max(numbers, default=0) + 1:0{width}d}"
 
 
+def id_prefix(ledger: Ledger, kind: str, year: int, values: dict[str, Any]) -> str:
+    """How a new record's id of ``year`` starts: the ledger's own ``id_prefix`` for projects (JS2022-),
+    else the registry's rule for the kind."""
+    if kind == "projects" and ledger.config.id_prefix:
+        return f"{ledger.config.id_prefix}{year}-"
+    prefix = KINDS[kind].id_prefix
+    assert prefix is not None, kind
+    return prefix(year, values, [r.id for r in getattr(ledger, kind)])
+
+
 def new_record_change(
     ledger: Ledger, kind: str, values: dict[str, Any], year: int, command: Sequence[str], rid: str | None = None
 ) -> Change:
@@ -212,9 +272,7 @@ def new_record_change(
     from xmtj.changes.yamlout import record_yaml
 
     existing = [r.id for r in getattr(ledger, kind)]
-    prefix = KINDS[kind].id_prefix
-    assert prefix is not None, kind
-    record = {"id": rid or next_id(existing, prefix(year, values, existing)), **values}
+    record = {"id": rid or next_id(existing, id_prefix(ledger, kind, year, values)), **values}
     rel = f"data/{kind}/{record['id']}.yaml"
     if (ledger.root / rel).exists() or record["id"] in existing:
         raise XmtjError(f"编号 {record['id']} 已存在（{rel}）")
