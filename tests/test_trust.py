@@ -577,11 +577,12 @@ def test_an_edit_keeps_crlf_bom_and_the_file_mode(repo: LedgerDir, run: Run) -> 
     path.chmod(0o664)
     git(repo.root, "commit", "-qam", "CRLF")
     assert run("project", "set", "P2", "name", "新名称", ledger=repo).exit_code == 0
-    assert run("progress", "P2", "--month", "2021-03", "--amount", "7", ledger=repo).exit_code == 0
+    r = run("progress", "P2", "--month", "2021-02", "--amount", "7", ledger=repo)
+    assert r.exit_code == 0, r.output
     data = path.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     assert data.count(b"\n") == data.count(b"\r\n")
-    expected = original.replace("name: 项目P2", "name: 新名称") + "progress:\n  2021-03: 7\n"
+    expected = original.replace("name: 项目P2", "name: 新名称") + "progress:\n  2021-02: 7\n"
     assert data.decode("utf-8") == expected.replace("\n", "\r\n") or data.decode("utf-8").replace("\r\n", "\n").count(
         "\n"
     ) == expected.count("\n")

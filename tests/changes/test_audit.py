@@ -155,7 +155,7 @@ def test_an_invalid_change_writes_and_commits_nothing(run: Run, repo: Path) -> N
         (("progress", "P9", "--month", "2021-11", "--amount", "5"), "项目 P9 不存在"),
         (
             ("issue", "new", "-p", "P9", "-d", "x", "--category", "资金", "--source", "现场督查", "--unit", "甲"),
-            "project: 项目 P9 不存在",
+            "项目 P9 不存在",
         ),
         (
             ("issue", "new", "-d", "x", "--category", "钱", "--source", "现场督查", "--unit", "甲"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -11,6 +12,7 @@ from xmtj.documents.letters import Draft, Reminders, render_letter
 from xmtj.figures import fmt
 from xmtj.figures.metrics import LIGHT_WORDS
 from xmtj.ledger.ledger import Ledger
+from xmtj.ledger.records import Letter
 
 
 def _rounded(value: Any, places: int) -> Decimal | None:
@@ -76,3 +78,49 @@ def remind_command(planned: Reminders, project_ids: Sequence[str], min_light: st
     command = ["xmtj", "remind", "--as-of", planned.as_of.isoformat(), "--date", planned.date.isoformat()]
     command += [f"--project={p}" for p in project_ids] + (["--min-light=red"] if min_light == "red" else [])
     return command + (["--force"] if force else [])
+
+
+def find_letter(ledger: Ledger, key: str) -> Letter:
+    """A registered letter by its 发文字号 (``稷重指办督〔2022〕3号``, brackets typed any way) or its register
+    key (``2022-3``)."""
+    import re
+
+    from xmtj.changes.build import RecordNotFound
+
+    wanted = key.strip()
+    plain = re.sub(r"[〔\[【（(]\s*(\d{4})\s*[〕\]】）)]", r"〔\1〕", wanted)
+    plain = plain if plain.endswith("号") or not plain[-1:].isdigit() else plain + "号"
+    for letter in ledger.letters:
+        if wanted == letter.register_name or plain == letter.doc_no:
+            return letter
+    known = [x.doc_no for x in ledger.letters]
+    from xmtj.ledger.checks import did_you_mean
+
+    raise RecordNotFound(f"没有登记文号或编号为“{key}”的督办提醒函{did_you_mean(plain, known)}")
+
+
+def reply_change(ledger: Ledger, key: str, day: dt.date, text: str, command: Sequence[str]) -> Change:
+    """``xmtj letter reply``: the unit's written feedback (``feedback.received_on`` and ``text``)."""
+    from xmtj.changes import yamledit
+    from xmtj.changes.build import text_of
+    from xmtj.ledger.records import field_names
+    from xmtj.problems import XmtjError
+
+    letter = find_letter(ledger, key)
+    if letter.feedback.received_on is not None:
+        raise XmtjError(
+            f"{letter.doc_no} 已于 {letter.feedback.received_on} 收到反馈；如需更正，请直接编辑 {letter.path}"
+        )
+    if day < letter.date:
+        raise XmtjError(f"反馈日期 {day} 早于发函日期 {letter.date}")
+    if day > ledger.today:
+        raise XmtjError(f"反馈日期 {day} 晚于今天（{ledger.today}）")
+    if not text.strip():
+        raise XmtjError("--text 不能为空：请填写反馈的主要内容")
+    source, framing = text_of(ledger, letter)
+    order = field_names(Letter)
+    source = yamledit.set_value(source, ["feedback", "received_on"], day, order)
+    source = yamledit.set_value(source, ["feedback", "text"], text.strip(), order)
+    late = "（逾期）" if day > letter.feedback_due else ""
+    subject = f"函件反馈: {letter.doc_no} {letter.project} {day.isoformat()}{late}"
+    return Change({letter.path: framing.apply(source)}, subject, command)

@@ -1,4 +1,4 @@
-"""Stage 5, the command line: parse options, call the core once, show the result. The only code that
+"""Stage 6, the command line: parse options, call the core once, show the result. The only code that
 prints or exits.
 
 | module | what it is for |
@@ -8,7 +8,8 @@ prints or exits.
 | ``output`` | ``Listing`` and the formats (table, Markdown, JSON, CSV); safe text on the terminal |
 | ``listings``, ``views`` | each listing's rows and JSON (``views``: the status report and its headline) |
 | ``terminal`` | the status table laid out for a terminal |
-| ``check``, ``status``, ``issue``, ``meeting``, ``letter``, ``report``, ``project``, ``history`` | command groups |
+| ``init``, ``intake`` (``import``), ``check``, ``status``, ``issue``, ``meeting``, ``letter``, | command groups |
+| ``report``, ``project``, ``history`` | |
 
 Heavy imports (the validation library, rich, tabulate, jinja2) happen inside the commands, and a
 command's module is imported only when it is the one run (``main``): typer builds every registered
@@ -24,8 +25,10 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
-MODULES = ("check", "status", "issue", "meeting", "letter", "report", "project", "history")
+MODULES = ("init", "intake", "check", "status", "issue", "meeting", "letter", "report", "project", "history")
 COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "init": ("init",),
+    "import": ("intake",),
     "check": ("check",),
     "status": ("status",),
     "issue": ("issue",),
@@ -44,6 +47,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
 # Each command's summary (its docstring's first paragraph), in the order ``xmtj --help`` lists them, so
 # that the top-level help needs no command built. tests/test_cli.py checks it against the commands.
 SUMMARIES: dict[str, str] = {
+    "init": "新建台账：写出带注释的 xmtj.yaml 和目录，初始化 git 并提交。",
     "check": "检查台账中每个文件的每处错误，一次全部列出（文件:行:列: 字段: 说明）。",
     "status": "年度重点项目投资完成、开工投产和亮灯情况。",
     "remind": "给进展缓慢（亮黄灯、红灯）的项目起草督办提醒函，逐份编号登记。",
@@ -52,6 +56,7 @@ SUMMARIES: dict[str, str] = {
     "progress": "填报（或更正）项目某月的当月完成投资，并自动提交到 git。",
     "log": "修改历史：谁在什么时候改了哪条记录的哪个字段，从什么改成什么。",
     "diff": "两个版本之间台账的逐字段差异：新增、删除的记录和改动的字段。",
+    "import": "从 Excel/WPS/CSV 表格导入项目台账或月报，全部检查无误后一次提交。",
     "issue": "问题台账：查看问题清单和单个问题。",
     "meeting": "活动台账：调度会、集中开工、集中观摩。",
     "letter": "督办提醒函登记簿。",

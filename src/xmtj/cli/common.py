@@ -87,6 +87,27 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
     return None  # pragma: no cover
 
 
+def today_said(today: dt.date, what: str) -> dt.date:
+    """Today, as the default of a date option, said aloud so that the clerk sees which day was recorded."""
+    say(f"{what}未指定，按今天（{today.isoformat()}）记")
+    return today
+
+
+def parse_money(value: str | None, option: str) -> Any:
+    """An amount typed on the command line (万元, a plain number), as a Decimal; None stays None."""
+    if value is None:
+        return None
+    from xmtj.ledger.fields import NotANumber, parse_number
+
+    try:
+        number = parse_number(value)
+    except NotANumber as exc:
+        fail(f"{option} {exc}")
+    if number < 0:
+        fail(f"{option} 不能为负数")
+    return number
+
+
 # Records loaded by this run. They are kept until the process ends, which frees them all at once
 # (see ``xmtj.cli.main``): freeing a province's 60,000 records one by one takes a tenth of a second.
 LOADED: list[Ledger] = []

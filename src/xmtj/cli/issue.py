@@ -17,11 +17,11 @@ from xmtj.cli.common import (
     OutputFormat,
     YearOption,
     changing,
-    fail,
     group,
     open_ledger,
     parse_date,
     run_change,
+    today_said,
 )
 from xmtj.cli.output import show
 from xmtj.ledger.registry import ISSUE_CATEGORIES, ISSUE_SOURCES
@@ -65,11 +65,12 @@ def issue_show(
 
     示例：xmtj issue show WT2021-017
     """
+    from xmtj.changes.build import find_record
+    from xmtj.ledger.records import Issue
+
     data = open_ledger(ledger, at)
-    found = data.issue_by_id.get(issue_id)
-    if found is None:
-        fail(f"问题 {issue_id} 不存在")
-        return
+    found = find_record(data, "issues", issue_id)
+    assert isinstance(found, Issue)
     show(listings.issue(data, found, parse_date(as_of, "--as-of") or data.today), output)
 
 
@@ -93,12 +94,12 @@ def issue_new(
     示例：xmtj issue new -p HJ2021-038 -d 施工用电未接通 --category 水电气路 --source 现场督查
     --unit 市供电公司 --deadline 2021-12-20
     """
-    from xmtj.changes.build import new_record_change
+    from xmtj.changes.build import find_record, new_record_change
 
     with changing(ledger) as data:
-        day = parse_date(raised_on, "--raised-on") or data.today
+        day = parse_date(raised_on, "--raised-on") or today_said(data.today, "提出日期")
         values = {
-            "project": project,
+            "project": find_record(data, "projects", project).id if project else None,
             "description": description,
             "category": category,
             "source": source,
@@ -128,6 +129,6 @@ def issue_resolve(
     from xmtj.changes.build import resolve_change
 
     with changing(ledger) as data:
-        day = parse_date(date, "--date") or data.today
+        day = parse_date(date, "--date") or today_said(data.today, "办结日期")
         command = ["xmtj", "issue", "resolve", issue_id, "--date", day.isoformat(), "--text", text]
         run_change(data, resolve_change(data, issue_id, day, text, command), message, no_commit)

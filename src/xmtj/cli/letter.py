@@ -96,3 +96,27 @@ def letter_list(
 
     data = open_ledger(ledger, at)
     show(listings.letters(data, select_letters(data, year, pending)), output)
+
+
+@letter_app.command("reply")
+def letter_reply(
+    key: Annotated[
+        str, typer.Argument(metavar="DOC_NO", help="发文字号（如 河重指办督〔2021〕3号）或登记编号（如 2021-3）")
+    ],
+    date: Annotated[str, typer.Option("--date", help="收到书面反馈的日期 YYYY-MM-DD")],
+    text: Annotated[str, typer.Option("--text", help="反馈的主要内容")],
+    ledger: LedgerOption = None,
+    message: MessageOption = None,
+    no_commit: NoCommitOption = False,
+) -> None:
+    """登记责任单位对督办提醒函的书面反馈（收到日期和内容），检查后自动提交。
+
+    示例：xmtj letter reply 2021-3 --date 2021-05-20 --text 已召开专题会议，倒排工期
+    """
+    from xmtj.changes.letters import reply_change
+
+    with changing(ledger) as data:
+        day = parse_date(date, "--date")
+        assert day is not None
+        command = ["xmtj", "letter", "reply", key, "--date", date, "--text", text]
+        run_change(data, reply_change(data, key, day, text, command), message, no_commit)

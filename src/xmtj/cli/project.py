@@ -32,6 +32,8 @@ def progress(
     month: Annotated[str, typer.Option("--month", help="月份 YYYY-MM")],
     amount: Annotated[str, typer.Option("--amount", help="当月完成投资（万元）")],
     text: Annotated[str | None, typer.Option("--text", help="形象进度")] = None,
+    future: Annotated[bool, typer.Option("--future", help="允许填报尚未到来或跳过了月份的进度")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="超过年度计划或总投资时不保存")] = False,
     ledger: LedgerOption = None,
     message: MessageOption = None,
     no_commit: NoCommitOption = False,
@@ -44,7 +46,9 @@ def progress(
     with changing(ledger) as data:
         command = ["xmtj", "progress", project_id, "--month", month, "--amount", amount]
         command += ["--text", text] if text is not None else []
-        run_change(data, progress_change(data, project_id, month, amount, text, command), message, no_commit)
+        command += ["--future"] if future else []
+        change = progress_change(data, project_id, month, amount, text, command, future=future, strict=strict)
+        run_change(data, change, message, no_commit)
 
 
 @project_app.command("set")

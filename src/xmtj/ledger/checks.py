@@ -52,7 +52,8 @@ def id_matches_file_name(ledger: Ledger) -> Iterator[Problem]:
             yield _error(record, "id", f"编号 {rid} 与文件名 {stem} 不一致")
 
 
-def _did_you_mean(value: str, choices: Iterable[str]) -> str:
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """``，是否应为“…”？`` naming the closest choice, or nothing."""
     close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.5)
     return f"，是否应为“{close[0]}”？" if close else ""
 
@@ -62,13 +63,13 @@ def references(ledger: Ledger) -> Iterator[Problem]:
     projects, meetings = ledger.project_by_id, ledger.meeting_by_id
     for issue in ledger.issues:
         if issue.project and issue.project not in projects:
-            yield _error(issue, "project", f"项目 {issue.project} 不存在{_did_you_mean(issue.project, projects)}")
+            yield _error(issue, "project", f"项目 {issue.project} 不存在{did_you_mean(issue.project, projects)}")
         if issue.meeting and issue.meeting not in meetings:
-            yield _error(issue, "meeting", f"活动 {issue.meeting} 不存在{_did_you_mean(issue.meeting, meetings)}")
+            yield _error(issue, "meeting", f"活动 {issue.meeting} 不存在{did_you_mean(issue.meeting, meetings)}")
     for meeting in ledger.meetings:
         for i, pid in enumerate(meeting.projects):
             if pid not in projects:
-                yield _error(meeting, f"projects[{i}]", f"项目 {pid} 不存在{_did_you_mean(pid, projects)}")
+                yield _error(meeting, f"projects[{i}]", f"项目 {pid} 不存在{did_you_mean(pid, projects)}")
 
 
 def vocabularies(ledger: Ledger) -> Iterator[Problem]:
@@ -83,7 +84,7 @@ def vocabularies(ledger: Ledger) -> Iterator[Problem]:
             for i, item in values:
                 if allowed and item not in allowed:
                     field = name if i is None else f"{name}[{i}]"
-                    hint = _did_you_mean(item, allowed)
+                    hint = did_you_mean(item, allowed)
                     yield _error(project, field, f"{label}“{item}”不在 xmtj.yaml 的 {setting} 中{hint}")
 
 
@@ -163,7 +164,7 @@ def letter_register(ledger: Ledger) -> Iterator[Problem]:
         else:
             numbers[letter.number] = letter
         if letter.project not in projects:
-            yield _error(letter, "project", f"项目 {letter.project} 不存在{_did_you_mean(letter.project, projects)}")
+            yield _error(letter, "project", f"项目 {letter.project} 不存在{did_you_mean(letter.project, projects)}")
         if letter.feedback_overdue_on(ledger.today):
             late = (ledger.today - letter.feedback_due).days
             yield _warning(letter, "feedback", f"书面反馈已逾期{late}天（期限 {letter.feedback_due}），尚未收到")

@@ -1,0 +1,123 @@
+"""One cell's value as the ledger needs it: an amount, a date, a text, a list.
+
+Offices type figures every way a sheet allows, so the readers here are generous where the meaning is
+certain and strict where it is not: ``５０００``, ``1,234.5`` and ``"5000"`` are 5000; ``约5000`` is refused
+(``CellError``), never guessed. Dates come as Excel dates, serial numbers, ``2022-03-15``, ``2022/3/15``,
+``2022.3.15``, ``2022年3月15日`` or a month only (``2022年3月``: the first day, reported as such).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－／：　", "0123456789.,-/: ")
+_NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)")
+_THOUSANDS = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_SERIALS = (25000, 80000)  # 1968–2119: a number in a date column outside this is not a date
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_MONTH = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(份|底|末)?")
+_LIST = re.compile(r"\s*[、，,；;/\n]\s*")
+
+
+class CellError(ValueError):
+    """The cell cannot be read as what its column holds; the message says why, in Chinese."""
+
+
+def blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def text(value: Any) -> str | None:
+    """A text cell: numbers as typed (a phone number 13800000000, not 1.38E10), dates ISO; None if empty."""
+    if blank(value):
+        return None
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, (dt.datetime, dt.date)):
+        return (value.date() if isinstance(value, dt.datetime) else value).isoformat()
+    return " ".join(str(value).split()) if "\n" not in str(value) else str(value).strip()
+
+
+def number(value: Any) -> Decimal | None:
+    """An amount: a number cell, or text holding a plain number (full-width digits and thousands
+    separators accepted, a trailing 万元 too); None if empty."""
+    if blank(value):
+        return None
+    if isinstance(value, bool):
+        raise CellError(f"应为数字，现为“{text(value)}”")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise CellError("应为数字")
+        return Decimal(repr(value))
+    if isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)):
+        raise CellError(f"应为数字，现为日期或时间“{value}”（单元格格式可能设成了日期）")
+    raw = str(value).strip()
+    plain = raw.translate(_FULL_WIDTH).replace(" ", "").removesuffix("万元")
+    if _THOUSANDS.fullmatch(plain):
+        plain = plain.replace(",", "")
+    if not _NUMBER.fullmatch(plain):
+        raise CellError(f"应为数字，现为“{raw}”")
+    try:
+        return Decimal(plain)
+    except InvalidOperation:  # pragma: no cover - the pattern admits only what Decimal reads
+        raise CellError(f"应为数字，现为“{raw}”") from None
+
+
+def money(value: Any, factor: Decimal = Decimal(1)) -> Decimal | None:
+    """An amount in 万元 (``factor`` 10000 when the sheet is in 亿元); never negative, at most 4 decimals."""
+    amount = number(value)
+    if amount is None:
+        return None
+    if amount < 0:
+        raise CellError(f"不能为负数，现为“{text(value)}”")
+    amount = amount * factor
+    if amount != amount.quantize(Decimal("0.0001")):
+        if isinstance(value, float):  # a float's last digits are noise from binary, not the office's
+            amount = amount.quantize(Decimal("0.0001"))
+        else:
+            raise CellError(f"金额最多四位小数（万元），现为“{text(value)}”")
+    return amount.normalize() if amount != amount.to_integral_value() else amount.quantize(Decimal(1))
+
+
+def date(value: Any) -> tuple[dt.date | None, bool]:
+    """A date, and whether the cell gave only a month (then the date is that month's first day)."""
+    if blank(value):
+        return None, False
+    if isinstance(value, dt.datetime):
+        return value.date(), False
+    if isinstance(value, dt.date):
+        return value, False
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if float(value).is_integer() and _SERIALS[0] <= value <= _SERIALS[1]:
+            return _EXCEL_EPOCH + dt.timedelta(days=int(value)), False
+        raise CellError(f"应为日期，现为数字“{text(value)}”")
+    raw = str(value).strip()
+    plain = raw.translate(_FULL_WIDTH)
+    found = _DATE.fullmatch(plain)
+    if found:
+        year, month, day = (int(x) for x in found.groups())
+        try:
+            return dt.date(year, month, day), False
+        except ValueError:
+            raise CellError(f"日期不存在：“{raw}”") from None
+    found = _MONTH.fullmatch(plain)
+    if found:
+        year, month = int(found[1]), int(found[2])
+        if not 1 <= month <= 12:
+            raise CellError(f"日期不存在：“{raw}”")
+        return dt.date(year, month, 1), True
+    raise CellError(f"应为日期（如 2022-03-15、2022/3/15、2022年3月15日），现为“{raw}”")
+
+
+def items(value: Any) -> list[str]:
+    """A list cell: items separated by 、，, ；; / or line breaks."""
+    written = text(value)
+    return [item for item in _LIST.split(written) if item] if written else []

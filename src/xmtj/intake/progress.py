@@ -1,0 +1,268 @@
+"""``xmtj import progress``: the units' monthly 月报 into each project's ``progress.<month>``.
+
+A row names its project (编号 or exact name) and gives either the month's figure (当月完成投资, 本月…,
+3月完成投资) or the year's cumulative one (1—3月完成投资, 累计完成投资): then the month is the cumulative
+minus what is recorded for the earlier months of the year, and a cumulative below that is an error.
+A figure already recorded with another value is a correction, applied only when asked (``correct``), so
+a sheet sent twice never silently overwrites. 形象进度 goes with the figure; 存在问题 becomes a new
+problem record when asked (``issues``). Everything is one ``Change``: one commit for the sheet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from xmtj.changes.build import Change, id_prefix, month_guard, next_id
+from xmtj.figures.fmt import show
+from xmtj.intake import cells
+from xmtj.intake.columns import PROGRESS_HEADINGS
+from xmtj.intake.rows import Plan, Sheet, find_project, open_sheet
+from xmtj.ledger.ledger import Ledger
+from xmtj.ledger.records import Project
+from xmtj.problems import XmtjError
+
+
+@dataclass(frozen=True)
+class Options:
+    month: str  # YYYY-MM
+    correct: bool = False  # apply figures that differ from those recorded
+    issues: bool = False  # 存在问题 → new problem records
+    future: bool = False  # allow a month after the latest reported month + 1, or after today
+    strict: bool = False  # warnings (figure above the plan or the total) stop the import
+
+
+@dataclass
+class Figure:
+    project: Project
+    row: int
+    amount: Decimal
+    text: str | None
+    issue: str | None
+    dates: dict[str, dt.date]  # 实际开工/竣工/投产 given in the sheet and not yet recorded
+
+
+def plan_progress(ledger: Ledger, path: Path, sheet_name: str | None, options: Options, command: list[str]) -> Plan:
+    """Everything ``import progress`` would do with the file at ``path``."""
+    import re
+
+    from xmtj.ledger.fields import MONTH_PATTERN
+
+    month = options.month
+    if not re.match(MONTH_PATTERN, month):
+        raise XmtjError(f"--month 应为 YYYY-MM，例如 2022-03，现为“{month}”")
+    if not options.future:
+        month_guard(ledger, month)
+    sheet, notes = open_sheet(path, sheet_name, PROGRESS_HEADINGS, ledger.config.import_.columns, "月报")
+    plan = Plan(notes=notes, verbs=("登记", "更正"))
+    columns = sheet.header.columns
+    if "amount" not in columns and "cumulative" not in columns:
+        raise XmtjError(f"{sheet.table.file}!{sheet.table.sheet}：找不到“当月完成投资”或“1—N月累计完成投资”一列")
+    for key in ("amount", "cumulative"):
+        column = columns.get(key)
+        if column is not None and column.month is not None and column.month != int(month[5:]):
+            plan.problems.append(
+                sheet.problem(sheet.header.row, key, f"这一列是{column.month}月的数，与 --month {month} 不符")
+            )
+    figures = _read_figures(ledger, sheet, month, options, plan)
+    if plan.errors:
+        return plan
+    texts = {f.project.path: _edit(ledger, f, month) for f in figures}
+    created = _new_issues(ledger, figures, month, texts, plan) if options.issues else set()
+    if texts:
+        count = len({f.project.id for f in figures})
+        subject = f"进度: {month} {count}个项目（{sheet.table.file}）" + (
+            f"，新增问题{len(created)}个" if created else ""
+        )
+        plan.change = Change(texts, subject, command, created=created)
+    return plan
+
+
+def _read_figures(ledger: Ledger, sheet: Sheet, month: str, options: Options, plan: Plan) -> list[Figure]:
+    figures: list[Figure] = []
+    seen: dict[str, int] = {}
+    skipped = 0
+    for row in sheet.rows:
+        errors = len(plan.problems)
+        project = find_project(ledger, sheet, row, plan.problems)
+        if project is None:
+            continue
+        if project.id in seen:
+            first = sheet.table.first_row + seen[project.id]
+            plan.problems.append(
+                sheet.problem(
+                    row,
+                    "name" if "name" in sheet.header.columns else "id",
+                    f"与第{first}行是同一个项目（{project.id}）",
+                )
+            )
+            continue
+        seen[project.id] = row
+        amount = _amount(sheet, row, project, month, plan)
+        dates = _dates(sheet, row, project, plan)
+        if amount is None:
+            skipped += len(plan.problems) == errors
+            continue
+        text, issue = cells.text(sheet.cell(row, "text")), cells.text(sheet.cell(row, "issue"))
+        figure = Figure(project, row, amount, text, issue, dates)
+        if _compare(sheet, figure, month, options, plan):
+            figures.append(figure)
+        _plausible(sheet, figure, month, options, plan)
+    if skipped:
+        plan.notes.append(f"{skipped} 行没有填写完成投资，未导入")
+    return figures
+
+
+DATES = {"actual_start": "实际开工", "actual_completion": "实际竣工", "actual_production": "实际投产"}
+
+
+def _dates(sheet: Sheet, row: int, project: Project, plan: Plan) -> dict[str, dt.date]:
+    """实际开工/竣工/投产 dates the row gives: new ones are recorded; one that differs from the record is
+    an error (a recorded milestone is corrected with ``project set``, on purpose, not by a sheet)."""
+    found = {}
+    for key in DATES:
+        try:
+            day, partial = cells.date(sheet.cell(row, key))
+        except cells.CellError as exc:
+            plan.problems.append(sheet.problem(row, key, str(exc)))
+            continue
+        if day is None:
+            continue
+        if partial:
+            plan.notes.append(f"{sheet.where(row, key)} 只写了月份，按 {day} 记")
+        recorded = getattr(project, key)
+        if recorded is None:
+            found[key] = day
+        elif recorded != day:
+            plan.problems.append(
+                sheet.problem(
+                    row,
+                    key,
+                    f"{project.id} 已登记{DATES[key]}日期 {recorded}，表中为 {day}；如需更正请用 xmtj project set",
+                )
+            )
+    return found
+
+
+def _edit(ledger: Ledger, figure: Figure, month: str) -> str:
+    """The project's file with the month's figure (and any new milestone dates) set, surgically."""
+    from xmtj.changes import yamledit
+    from xmtj.changes.build import progress_edit, text_of
+    from xmtj.ledger.records import field_names
+
+    source, framing = text_of(ledger, figure.project)
+    source = progress_edit(source, month, figure.amount, figure.text)
+    for key, day in figure.dates.items():
+        source = yamledit.set_value(source, [key], day, field_names(Project))
+    return framing.apply(source)
+
+
+def _amount(sheet: Sheet, row: int, project: Project, month: str, plan: Plan) -> Decimal | None:
+    factor = sheet.header.factor
+    try:
+        amount = cells.money(sheet.cell(row, "amount"), _unit(sheet, "amount", factor))
+        if amount is not None:
+            return amount
+        cumulative = cells.money(sheet.cell(row, "cumulative"), _unit(sheet, "cumulative", factor))
+    except cells.CellError as exc:
+        key = "amount" if "amount" in sheet.header.columns else "cumulative"
+        plan.problems.append(sheet.problem(row, key, str(exc)))
+        return None
+    if cumulative is None:
+        return None
+    earlier = sum((e.amount for m, e in project.progress.items() if m[:4] == month[:4] and m < month), Decimal(0))
+    if cumulative < earlier:
+        plan.problems.append(
+            sheet.problem(
+                row,
+                "cumulative",
+                f"累计{show(cumulative)}万元小于已登记的{month[:4]}年此前各月合计{show(earlier)}万元（{project.id}）",
+            )
+        )
+        return None
+    return cumulative - earlier
+
+
+def _unit(sheet: Sheet, key: str, factor: Decimal) -> Decimal:
+    from xmtj.intake.columns import FACTORS
+
+    column = sheet.header.columns.get(key)
+    return FACTORS[column.unit] if column is not None and column.unit else factor
+
+
+def _compare(sheet: Sheet, figure: Figure, month: str, options: Options, plan: Plan) -> bool:
+    """Whether the row changes anything; a different recorded figure is a correction (only with ``correct``)."""
+    old = figure.project.progress.get(month)
+    dates = "".join(f"，{DATES[k]} {d}" for k, d in figure.dates.items())
+    if old is None:
+        plan.created.append(f"{figure.project.id} {figure.project.name} {month} {show(figure.amount)}万元{dates}")
+        return True
+    same_text = figure.text is None or figure.text == old.text
+    if old.amount == figure.amount and same_text:
+        if dates:
+            plan.created.append(f"{figure.project.id} {figure.project.name}{dates}")
+            return True
+        plan.unchanged += 1
+        return bool(options.issues and figure.issue)
+    if old.amount != figure.amount and not options.correct:
+        plan.problems.append(
+            sheet.problem(
+                figure.row,
+                "amount" if "amount" in sheet.header.columns else "cumulative",
+                f"{figure.project.id} {month} 已登记{show(old.amount)}万元，表中为{show(figure.amount)}万元；"
+                "这是更正，确认无误请加 --correct 重新导入",
+            )
+        )
+        return False
+    plan.updated.append(
+        f"{figure.project.id} {figure.project.name} {month} {show(old.amount)}→{show(figure.amount)}万元"
+    )
+    return True
+
+
+def _plausible(sheet: Sheet, figure: Figure, month: str, options: Options, plan: Plan) -> None:
+    """A month above the year's plan, or a total above the total investment: warnings (errors if strict)."""
+    from xmtj.changes.build import progress_warnings
+
+    key = "amount" if "amount" in sheet.header.columns else "cumulative"
+    for message in progress_warnings(figure.project, month, figure.amount):
+        plan.problems.append(sheet.problem(figure.row, key, message, "error" if options.strict else "warning"))
+
+
+def _new_issues(ledger: Ledger, figures: list[Figure], month: str, texts: dict[str, str], plan: Plan) -> set[str]:
+    """Each non-empty 存在问题 as a new problem, unless the project has that problem open already."""
+    from xmtj.changes.yamlout import record_yaml
+    from xmtj.figures.periods import month_end
+
+    settings = ledger.config.import_
+    raised = min(month_end(int(month[:4]), int(month[5:])), ledger.today)
+    taken = [i.id for i in ledger.issues]
+    created: set[str] = set()
+    for figure in figures:
+        if not figure.issue:
+            continue
+        known = any(
+            i.project == figure.project.id and i.description == figure.issue and i.status != "已办结"
+            for i in ledger.issues
+        )
+        if known:
+            continue
+        values: dict[str, Any] = {
+            "project": figure.project.id,
+            "description": figure.issue,
+            "category": settings.issue_category,
+            "source": settings.issue_source,
+            "raised_on": raised,
+            "responsible_unit": figure.project.responsible_unit,
+            "status": "新增",
+        }
+        rid = next_id(taken, id_prefix(ledger, "issues", raised.year, values))
+        taken.append(rid)
+        rel = f"data/issues/{rid}.yaml"
+        texts[rel] = record_yaml("issues", {"id": rid, **values})
+        created.add(rel)
+        plan.created.append(f"新问题 {rid}（{figure.project.id}）：{figure.issue}")
+    return created

@@ -1,0 +1,125 @@
+"""What the importers share: the sheet opened and its header found, problems at cells, the import's plan.
+
+A ``Plan`` is everything an import would do — the ``Change`` (every file, one commit), what is created and
+updated, notes for the clerk — or the problems that stop it. The command prints it; ``--dry-run`` stops
+there; otherwise ``xmtj.changes.apply`` validates and writes it like any other change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from xmtj.changes.build import Change
+from xmtj.intake.columns import Header, find_header
+from xmtj.intake.sheets import Table, read_table
+from xmtj.ledger.checks import did_you_mean
+from xmtj.ledger.ledger import Ledger
+from xmtj.problems import Problem, XmtjError
+
+
+@dataclass
+class Plan:
+    """What an import would do, or why it cannot."""
+
+    change: Change | None = None
+    created: list[str] = field(default_factory=list)  # one line per new record
+    updated: list[str] = field(default_factory=list)  # one line per changed record, with what changed
+    notes: list[str] = field(default_factory=list)  # said before the summary (encoding, month-only dates …)
+    problems: list[Problem] = field(default_factory=list)  # errors stop the import; warnings are shown
+    unchanged: int = 0
+    verbs: tuple[str, str] = ("新建", "更新")  # how ``created`` and ``updated`` lines are introduced
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+@dataclass
+class Sheet:
+    """An opened sheet, its header, and the data rows (index into ``table.rows``)."""
+
+    table: Table
+    header: Header
+    rows: list[int]
+
+    def cell(self, row: int, key: str) -> Any:
+        column = self.header.columns.get(key)
+        if column is None:
+            return None
+        values = self.table.rows[row]
+        return values[column.index] if column.index < len(values) else None
+
+    def where(self, row: int, key: str | None = None) -> str:
+        column = self.header.columns.get(key) if key else None
+        return self.table.where(row, column.index if column is not None else None)
+
+    def label(self, key: str) -> str:
+        column = self.header.columns.get(key)
+        return column.heading if column is not None else key
+
+    def problem(self, row: int, key: str | None, message: str, severity: str = "error") -> Problem:
+        """``台账.xlsx!Sheet1!F12: 总投资: 应为数字…`` (the whole row when the column is missing)."""
+        label = self.label(key) if key else ""
+        return Problem(self.where(row, key), None, None, label, message, severity)  # type: ignore[arg-type]
+
+
+def open_sheet(
+    path: Path, sheet: str | None, headings: Mapping[str, Sequence[str]], extra: Mapping[str, str], what: str
+) -> tuple[Sheet, list[str]]:
+    """The sheet with its header and data rows, and notes for the clerk (encoding, unknown columns)."""
+    from xmtj.intake.columns import skipped
+
+    table = read_table(path, sheet)
+    header = find_header(table.rows, headings, extra)
+    if header is None:
+        raise XmtjError(
+            f"{table.file}!{table.sheet}：前50行中找不到{what}的表头（至少要有三个认得的列名，如 项目名称、总投资、"
+            "责任单位）；如果本单位的列名不同，请在 xmtj.yaml 的 import.columns 中写明对应关系"
+        )
+    notes = []
+    if table.encoding:
+        notes.append(f"{table.file} 按 {table.encoding} 编码读取")
+    if header.unknown:
+        notes.append(
+            f"以下列不认识，未导入：{'、'.join(header.unknown)}（如需导入，请在 xmtj.yaml 的 import.columns 中写明）"
+        )
+    rows = [i for i in range(header.row + 1, len(table.rows)) if not skipped(table.rows[i], header)]
+    return Sheet(table, header, rows), notes
+
+
+def find_project(ledger: Ledger, sheet: Sheet, row: int, problems: list[Problem]) -> Any:
+    """The project a row names, by 项目编号 (any case) or else by its exact name; None (and a problem)
+    when it names none, or a name that two projects share."""
+    from xmtj.intake.cells import text
+
+    rid, name = text(sheet.cell(row, "id")), text(sheet.cell(row, "name"))
+    if rid:
+        found = find_by_id(ledger, rid)
+        if found is None:
+            problems.append(sheet.problem(row, "id", f"项目 {rid} 不存在{did_you_mean(rid, ledger.project_by_id)}"))
+        return found
+    if name:
+        named = [p for p in ledger.projects if p.name == name]
+        if len(named) > 1:
+            ids = "、".join(p.id for p in named)
+            problems.append(sheet.problem(row, "name", f"有{len(named)}个项目同名（{ids}），请在表中填写项目编号"))
+            return None
+        if not named:
+            hint = did_you_mean(name, [p.name for p in ledger.projects])
+            problems.append(sheet.problem(row, "name", f"没有名为“{name}”的项目{hint}"))
+            return None
+        return named[0]
+    problems.append(sheet.problem(row, None, "这一行既没有项目编号也没有项目名称"))
+    return None
+
+
+def find_by_id(ledger: Ledger, rid: str) -> Any:
+    """The project with id ``rid`` in any case (``js2022-001`` finds ``JS2022-001``)."""
+    found = ledger.project_by_id.get(rid)
+    if found is None:
+        folded = {key.casefold(): p for key, p in ledger.project_by_id.items()}
+        found = folded.get(rid.casefold())
+    return found
