@@ -101,6 +101,8 @@ def date(value: Any) -> tuple[dt.date | None, bool]:
         raise CellError(f"应为日期，现为数字“{text(value)}”")
     raw = str(value).strip()
     plain = raw.translate(_FULL_WIDTH)
+    if plain.isdigit() and _SERIALS[0] <= int(plain) <= _SERIALS[1]:  # a serial written out (a CSV from Excel)
+        return _EXCEL_EPOCH + dt.timedelta(days=int(plain)), False
     found = _DATE.fullmatch(plain)
     if found:
         year, month, day = (int(x) for x in found.groups())
