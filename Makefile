@@ -16,5 +16,6 @@ typecheck:
 
 check: lint typecheck test
 
-demo:
-	python scripts/make_demo.py
+demo:  # generated outside git (letter numbers come from the register's history), then copied in
+	rm -rf /tmp/xmtj-demo && mkdir /tmp/xmtj-demo && python scripts/make_demo.py --root /tmp/xmtj-demo
+	rm -rf data && cp -r /tmp/xmtj-demo/data /tmp/xmtj-demo/xmtj.yaml .

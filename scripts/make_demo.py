@@ -1,8 +1,10 @@
 """Write the demo ledger (河津市, 2021) that reproduces the source article's figures.
 
-Deterministic: the same seed gives the same files byte for byte. Run from the repository
-root (``python scripts/make_demo.py``); it rewrites ``xmtj.yaml`` and ``data/`` and then
-checks the figures with xmtj's own core, failing loudly if any target is missed.
+Deterministic: the same seed gives the same files byte for byte. Run it into a folder outside git
+(``python scripts/make_demo.py --root /tmp/demo``) and copy ``xmtj.yaml`` and ``data/`` back: the letter
+numbers come from the register's git history, so generating inside this repository would number the
+letters after the ones already issued. It checks the figures with xmtj's own core, failing loudly if
+any target is missed.
 
 Everything except the 鹤龙 project's published figures is invented; every person is fictional.
 """
@@ -414,6 +416,10 @@ def plan_2022(demo: Demo) -> None:
             d["total_investment"] - sum(d["annual_plan"].values()),
         )
     on_2022 = [d for d in projects.values() if 2022 in d["key_years"]]
+    for d in on_2022:  # a key project of 2022 has its 2022 plan (check warns otherwise); no draw from rng
+        if 2022 not in d["annual_plan"]:
+            left = d["total_investment"] - sum(d["annual_plan"].values())
+            d["annual_plan"][2022] = min(d["total_investment"] * 3 // 10 // 100 * 100, left)
     want = {"政府投资": (105, PLAN_2022_GOV), "社会投资": (84, PLAN_2022_SOCIAL)}
     next_id = 1
     for kind, (count, total) in want.items():
@@ -694,11 +700,12 @@ def write_letters(root: Path, seed: int) -> None:
 def verify(root: Path) -> list[str]:
     """The article's figures, counted by xmtj's own core; returns what is off."""
     from xmtj.figures.metrics import status_report
-    from xmtj.ledger.checks import check_ledger
+    from xmtj.ledger.checks import CHECKS, check_ledger, problems_overdue
     from xmtj.ledger.load import load_ledger
 
     ledger = load_ledger(root)
-    off = [f"check: {p}" for p in check_ledger(ledger)]
+    # every check but the overdue problems: the demo has some by design (issue list --overdue shows them)
+    off = [f"check: {p}" for p in check_ledger(ledger, [c for c in CHECKS if c is not problems_overdue])]
     report = status_report(
         ledger.projects, ledger.issues, YEAR, AS_OF, ledger.config.lights, ledger.config.targets[YEAR]
     )

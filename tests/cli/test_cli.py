@@ -12,12 +12,17 @@ import pytest
 from tests.conftest import REPO, LedgerDir, Run
 
 
-def test_check_on_the_demo_prints_one_summary_line(run: Run) -> None:
-    result = run("check", ledger=REPO)
+def test_check_on_the_demo_judges_deadlines_as_of_the_day_asked(run: Run) -> None:
+    result = run("check", "--as-of", "2021-11-30", ledger=REPO)
     assert result.exit_code == 0
-    assert result.stdout.splitlines() == [
-        "已检查：项目245个、问题82个、活动53个、督办提醒函18份（有效文件398个）；错误0处，警告0处。"
-    ]
+    lines = result.stdout.splitlines()
+    assert (
+        result.stderr == "已检查：项目245个、问题82个、活动53个、督办提醒函18份（有效文件398个）；错误0处，警告7处。\n"
+    )
+    assert len(lines) == 7 and all("办结时限" in line and "问题仍未办结" in line for line in lines)
+    assert "data/issues/WT2021-006.yaml:8:1: deadline: [警告] 办结时限 2021-08-05 已过117天，问题仍未办结" in lines
+    early = run("check", "--as-of", "2021-06-30", ledger=REPO)
+    assert early.stdout.endswith("错误0处，警告0处。\n")
 
 
 BAD_INPUTS = {
@@ -73,18 +78,20 @@ def test_gbk_and_empty_files_in_the_demo(run: Run, demo_copy: Path) -> None:
 
 
 def test_check_strict_fails_on_warnings(run: Run, ledger: LedgerDir) -> None:
-    ledger.project("P1", "annual_plan: {2021: 100}\nprogress:\n  2021-01: 50\n")
+    ledger.project("P1", "annual_plan: {2021: 100}\nplanned_start: 2021-01-01\nprogress:\n  2021-01: 50\n")
     result = run("check", ledger=ledger)
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
-        "data/projects/P1.yaml:13:3: progress.2021-01: [警告] 项目尚未开工（无 actual_start），却填报了完成投资"
+        "data/projects/P1.yaml:14:3: progress.2021-01: [警告] 项目尚未开工（无 actual_start），却填报了完成投资"
     ]
     assert run("check", "--strict", ledger=ledger).exit_code == 1
 
 
 def test_check_csv_and_markdown(run: Run, ledger: LedgerDir) -> None:
-    ledger.project("P1", "foo: 1\n")
-    rows = list(csv.reader(io.StringIO(run("check", "--format", "csv", ledger=ledger).stdout)))
+    ledger.project("P1", "foo: 1\nannual_plan: {2021: 100}\nplanned_start: 2021-01-01\n")
+    text = run("check", "--format", "csv", ledger=ledger).stdout
+    assert text.startswith("\ufeff")  # a BOM: Excel/WPS read the file as UTF-8
+    rows = list(csv.reader(io.StringIO(text[1:])))
     assert rows == [
         ["文件", "行", "列", "字段", "说明", "级别"],
         ["data/projects/P1.yaml", "11", "1", "foo", "未知字段 foo", "错误"],
@@ -167,7 +174,7 @@ def test_status_markdown_and_csv(run: Run) -> None:
     assert len(tables) == 2  # projects and slow projects
     rows = [t for t in tokens if t.type == "tr_open"]
     assert len(rows) == (100 + 1) + (18 + 1)
-    text = run("status", "--format", "csv", ledger=REPO).stdout
+    text = run("status", "--format", "csv", ledger=REPO).stdout.removeprefix("\ufeff")
     parsed = list(csv.reader(io.StringIO(text)))
     assert parsed[0][:3] == ["项目编号", "项目名称", "分指挥部"]
     assert len(parsed) == 101
@@ -272,7 +279,16 @@ def test_the_console_entry_point_runs_a_command(tmp_path: Path) -> None:
     import sys
 
     done = subprocess.run(
-        [sys.executable, "-m", "xmtj", "check", "--ledger", str(REPO / "tests" / "fixtures" / "small")],
+        [
+            sys.executable,
+            "-m",
+            "xmtj",
+            "check",
+            "--as-of",
+            "2021-11-01",
+            "--ledger",
+            str(REPO / "tests/fixtures/small"),
+        ],
         capture_output=True,
         text=True,
         check=False,

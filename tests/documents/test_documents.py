@@ -339,7 +339,7 @@ def test_issue_and_meeting_lists(run: Run, small: Path) -> None:
         ("W1", "甲化工新材料项目", 20, "第10次调度会")
     ]
     rows = run("issue", "list", "--project", "P3", "--format", "csv", ledger=small).stdout.splitlines()
-    assert rows[0].startswith("编号,所属项目,存在问题")
+    assert rows[0].startswith("\ufeff编号,所属项目,存在问题")
     assert rows[1].startswith("W2,P3 丙供水管网项目,管材供应不及时")
     shown = run("issue", "show", "W1", "--as-of", "2021-11-30", ledger=small).stdout
     assert "推进中（逾期20天）" in shown and "M1 第10次调度会（2021-10-12）" in shown

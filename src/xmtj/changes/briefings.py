@@ -1,5 +1,6 @@
 """A briefing saved with ``report --out``: written (never through a symlink) and, inside the ledger,
-committed with the trailer ``Xmtj-Report: <period>`` that lets ``log`` and ``diff`` flag later changes."""
+committed with the trailer ``Xmtj-Report: <period>`` that lets ``log`` and ``diff`` flag later changes;
+and a listing exported with ``--out`` (written, never committed)."""
 
 from __future__ import annotations
 
@@ -45,3 +46,18 @@ def save_briefing(ledger: Ledger, out: Path, text: str, period: str, commit: boo
         transaction.rollback()
         gitio.unstage(root, [rel])
         raise gitio.GitError(f"{exc}；已撤销写入的通报文件") from None
+
+
+def write_export(out: Path, data: bytes) -> None:
+    """A listing saved with ``--out`` (a read command's export: written where asked, never committed),
+    all at once and never through a symlink."""
+    from xmtj.changes.writer import FileTransaction, no_symlink
+
+    target = Path(os.path.abspath(out))
+    transaction = FileTransaction(target.parent)
+    no_symlink(transaction.root, target)
+    if target.exists():
+        transaction.replace(target, data, target.read_bytes())
+    else:
+        transaction.create(target, data)
+    transaction.commit()

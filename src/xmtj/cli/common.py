@@ -74,7 +74,11 @@ LedgerOption = Annotated[
         show_default=False,
     ),
 ]
-FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="输出格式：table、markdown、json、csv")]
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", help="输出格式：table、markdown、json、csv（带BOM）、xlsx"),
+]
+OutOption = Annotated[Path | None, typer.Option("--out", "-o", help="写入文件（xlsx 必须指定），如 --out 清单.xlsx")]
 
 
 def parse_date(value: str | None, option: str) -> dt.date | None:

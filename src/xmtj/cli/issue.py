@@ -14,6 +14,7 @@ from xmtj.cli.common import (
     LedgerOption,
     MessageOption,
     NoCommitOption,
+    OutOption,
     OutputFormat,
     YearOption,
     changing,
@@ -40,6 +41,7 @@ def issue_list(
     year: YearOption = None,
     as_of: AsOfOption = None,
     output: FormatOption = OutputFormat.table,
+    out: OutOption = None,
 ) -> None:
     """列出问题台账：所属项目、来源活动、办结时限和逾期天数。
 
@@ -50,7 +52,7 @@ def issue_list(
     data = open_ledger(ledger, at)
     day = parse_date(as_of, "--as-of") or data.today
     chosen = select_issues(data, IssueFilter(day, open_only, overdue, project, unit, year))
-    show(listings.issues(data, chosen, day), output)
+    show(listings.issues(data, chosen, day), output, out)
 
 
 @issue_app.command("show")
@@ -60,6 +62,7 @@ def issue_show(
     at: AtOption = None,
     as_of: AsOfOption = None,
     output: FormatOption = OutputFormat.table,
+    out: OutOption = None,
 ) -> None:
     """显示一个问题的全部内容。
 
@@ -71,7 +74,7 @@ def issue_show(
     data = open_ledger(ledger, at)
     found = find_record(data, "issues", issue_id)
     assert isinstance(found, Issue)
-    show(listings.issue(data, found, parse_date(as_of, "--as-of") or data.today), output)
+    show(listings.issue(data, found, parse_date(as_of, "--as-of") or data.today), output, out)
 
 
 @issue_app.command("new")

@@ -14,6 +14,7 @@ from xmtj.cli.common import (
     LedgerOption,
     MessageOption,
     NoCommitOption,
+    OutOption,
     OutputFormat,
     YearOption,
     changing,
@@ -87,6 +88,7 @@ def letter_list(
     year: YearOption = None,
     pending: Annotated[bool, typer.Option("--pending", help="只列尚未收到书面反馈的函")] = False,
     output: FormatOption = OutputFormat.table,
+    out: OutOption = None,
 ) -> None:
     """列出已发的督办提醒函及反馈情况。
 
@@ -95,7 +97,7 @@ def letter_list(
     from xmtj.figures.queries import select_letters
 
     data = open_ledger(ledger, at)
-    show(listings.letters(data, select_letters(data, year, pending)), output)
+    show(listings.letters(data, select_letters(data, year, pending)), output, out)
 
 
 @letter_app.command("reply")

@@ -14,6 +14,7 @@ from xmtj.cli.common import (
     LedgerOption,
     MessageOption,
     NoCommitOption,
+    OutOption,
     OutputFormat,
     YearOption,
     changing,
@@ -37,6 +38,7 @@ def meeting_list(
     year: YearOption = None,
     kind: Annotated[EventKind | None, typer.Option("--kind", help="、".join(EVENT_KINDS))] = None,
     output: FormatOption = OutputFormat.table,
+    out: OutOption = None,
 ) -> None:
     """列出调度会、集中开工、集中观摩活动，以及每次活动涉及的项目和提出的问题数。
 
@@ -46,7 +48,7 @@ def meeting_list(
 
     data = open_ledger(ledger, at)
     chosen = select_meetings(data, year, kind.value if kind else None)
-    show(listings.meetings(chosen, issues_raised(data)), output)
+    show(listings.meetings(chosen, issues_raised(data)), output, out)
 
 
 @meeting_app.command("new")

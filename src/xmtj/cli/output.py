@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -69,18 +70,43 @@ class OutputFormat(StrEnum):
     markdown = "markdown"
     json = "json"
     csv = "csv"
+    xlsx = "xlsx"
 
     def to_format(self) -> Callable[[Listing], None]:
+        if self == OutputFormat.table:
+            return _show_table
+        if self == OutputFormat.xlsx:
+            return lambda x: fail("--format xlsx 需要用 --out 指定文件，例如 --out 清单.xlsx")
+        return lambda x: echo(self.to_text(x), nl=False)
+
+    def to_text(self, listing: Listing) -> str:
+        """The listing as Markdown, JSON or CSV text."""
+        x = listing
         return {
-            OutputFormat.table: _show_table,
-            OutputFormat.markdown: lambda x: echo((f"{x.headline}\n\n" if x.headline else "") + to_markdown(x)),
-            OutputFormat.json: lambda x: echo(to_json(x.data)),
-            OutputFormat.csv: lambda x: echo(to_csv(x.headers, x.rows), nl=False),
-        }[self]
+            OutputFormat.markdown: lambda: (f"{x.headline}\n\n" if x.headline else "") + to_markdown(x) + "\n",
+            OutputFormat.json: lambda: to_json(x.data) + "\n",
+            OutputFormat.csv: lambda: to_csv(x.headers, x.rows),
+        }[self]()
 
 
-def show(listing: Listing, output: OutputFormat = OutputFormat.table) -> None:
-    output.to_format()(listing)
+def show(listing: Listing, output: OutputFormat = OutputFormat.table, out: Path | None = None) -> None:
+    """The listing in ``output`` format, on the screen or, with ``out``, in that file."""
+    if out is None:
+        output.to_format()(listing)
+        return
+    from xmtj.changes.briefings import write_export
+
+    if output == OutputFormat.xlsx:
+        from xmtj.cli.xlsx import workbook
+
+        data = workbook(listing)
+    elif output == OutputFormat.table:
+        fail("--out 需要同时指定 --format（xlsx、csv、json 或 markdown）")
+        return
+    else:
+        data = output.to_text(listing).encode("utf-8")
+    write_export(out, data)
+    say(f"已写入 {out}")
 
 
 def _show_table(listing: Listing) -> None:
@@ -158,6 +184,7 @@ def to_csv(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     import io
 
     out = io.StringIO()
+    out.write("\ufeff")  # a BOM: Excel and WPS on a Chinese Windows then read UTF-8, not GBK
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([csv_cell(h) for h in headers])
     writer.writerows([csv_cell(c) for c in row] for row in rows)

@@ -13,6 +13,7 @@ from xmtj.cli.common import (
     FormatOption,
     LedgerOption,
     NoCommitOption,
+    OutOption,
     OutputFormat,
     command,
     echo,
@@ -63,10 +64,11 @@ def plan(
     ledger: LedgerOption = None,
     at: AtOption = None,
     output: FormatOption = OutputFormat.table,
+    out: OutOption = None,
 ) -> None:
     """示例：xmtj plan --year 2022　　xmtj plan --year 2022 --format json"""
     from xmtj.documents.briefing import plan_summary
 
     data = open_ledger(ledger, at)
     warn_broken_files(data)
-    show(listings.plan(plan_summary(data.projects, year), year), output)
+    show(listings.plan(plan_summary(data.projects, year), year), output, out)

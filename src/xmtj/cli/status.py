@@ -12,6 +12,7 @@ from xmtj.cli.common import (
     FormatOption,
     LedgerOption,
     NoCacheOption,
+    OutOption,
     OutputFormat,
     command,
     echo,
@@ -46,6 +47,7 @@ def status(
         typer.Option("--by", help="分组汇总：branch、investment_type、level、sector、liaison_leader、responsible_unit"),
     ] = None,
     output: FormatOption = OutputFormat.table,
+    out: OutOption = None,
 ) -> None:
     """完成投资按“1—N月累计”计（截至日期所在月及以前的月度进展）；
     亮灯规则见 README。
@@ -58,15 +60,15 @@ def status(
     data = open_ledger(ledger, at, cache=not no_cache)
     report, chosen = ledger_status(data, year, parse_date(as_of, "--as-of"), by.value if by else None)
     warn_broken_files(data)
-    if output is OutputFormat.table:
+    if output is OutputFormat.table and out is None:
         import sys
 
         from xmtj.cli.terminal import output_for, print_status
 
         print_status(output_for(sys.stdout), report, chosen)
-    elif output is OutputFormat.markdown:
+    elif output is OutputFormat.markdown and out is None:
         echo(views.status_markdown(report))
     else:
         from xmtj.cli.output import Listing, show
 
-        show(Listing(*views.table(report), views.status_json(report)), output)
+        show(Listing(*views.table(report), views.status_json(report)), output, out)

@@ -145,6 +145,25 @@ def progress_plausible(ledger: Ledger) -> Iterator[Problem]:
             )
 
 
+def key_project_basics(ledger: Ledger) -> Iterator[Problem]:
+    """A key project of year Y is counted against its plan for Y and its planned start: warn when either
+    is missing (the roll-up would count it with a plan of nothing, and never light it for a late start)."""
+    for project in ledger.projects:
+        for year in project.key_years:
+            if year not in project.annual_plan:
+                yield _warning(project, "annual_plan", f"列为{year}年重点项目，但没有{year}年的年度计划投资")
+        if project.planned_start is None and project.actual_start is None:
+            yield _warning(project, "planned_start", "重点项目没有计划开工日期：无法判断是否按期开工")
+
+
+def problems_overdue(ledger: Ledger) -> Iterator[Problem]:
+    """Problems still open past their 办结时限 on the day checked (``check --as-of``; default today)."""
+    for issue in ledger.issues:
+        days = issue.days_overdue(ledger.today)
+        if days:
+            yield _warning(issue, "deadline", f"办结时限 {issue.deadline} 已过{days}天，问题仍未办结")
+
+
 def letter_register(ledger: Ledger) -> Iterator[Problem]:
     """The 督办提醒函 register: file names, duplicate numbers, gaps, unknown projects, late feedback."""
     projects = ledger.project_by_id
@@ -226,6 +245,8 @@ CHECKS: list[Check] = [
     date_order,
     resolved_issues_have_dates,
     progress_plausible,
+    key_project_basics,
+    problems_overdue,
     letter_register,
     removed_letters,
     leftover_temp_files,
