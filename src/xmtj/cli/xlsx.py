@@ -41,6 +41,22 @@ def cell_value(text: str, figure: bool) -> tuple[Any, str | None]:
     return text, None
 
 
+FIGURE_WORDS = ("万元", "亿元", "率", "序时", "投资", "金额", "数", "天", "个")
+
+
+def figure_columns(listing: Any) -> set[str]:
+    """The columns that hold figures: the listing's ``right`` ones, else those whose heading names a
+    figure (万元, 率, 天数 …) and whose every cell reads as a number (an id or a phone number never does)."""
+    found = set(listing.right)
+    for i, header in enumerate(listing.headers):
+        if header in found or not any(word in header for word in FIGURE_WORDS):
+            continue
+        cells = [row[i].strip() for row in listing.rows if i < len(row)]
+        if all(c in ("", "—", "-") or _NUMBER.match(c) or _PERCENT.match(c) for c in cells):
+            found.add(header)
+    return found
+
+
 def _width(texts: list[str]) -> float:
     from wcwidth import wcswidth
 
@@ -67,9 +83,10 @@ def workbook(listing: Any) -> bytes:
         cell = sheet.cell(top, column, header)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    figures = figure_columns(listing)
     for r, row in enumerate(listing.rows, start=top + 1):
         for column, (header, text) in enumerate(zip(listing.headers, row, strict=False), start=1):
-            value, number_format = cell_value(text, header in listing.right)
+            value, number_format = cell_value(text, header in figures)
             cell = sheet.cell(r, column, value)
             if number_format:
                 cell.number_format = number_format
