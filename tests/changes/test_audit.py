@@ -423,22 +423,31 @@ def test_project_new_asks_on_a_terminal(run: Run, repo: Path, monkeypatch: pytes
     import xmtj.cli.project
 
     monkeypatch.setattr(xmtj.cli.project, "stdin_is_terminal", lambda: True)
-    answers = "\n".join(["戊项目", "戊公司", "2", "1", "2", "市某局", "王某（虚构）", "8000", "2", "2022"]) + "\n"
-    result = run("project", "new", input=answers, ledger=repo)
+    answers = [
+        *("戊项目", "戊公司", "新建厂房3万平方米", "2", "1", "2"),
+        *("", "市某局"),  # 责任单位 left blank: asked again, not failed at the end
+        *("王某（虚构）", "8000", "1、2", "2022", "3000", "2022-13-01", "2022-04-01", "2023-10-31"),
+    ]
+    result = run("project", "new", input="\n".join(answers) + "\n", ledger=repo)
     assert result.exit_code == 0, result.output
     text = (repo / "data/projects/P2022-001.yaml").read_text(encoding="utf-8")
     for line in (
         "name: 戊项目",
         "owner: 戊公司",
+        "content: 新建厂房3万平方米",
         "investment_type: 社会投资",
         "sector: 产业",
         "branch: 乙分指挥部",
-        "levels: [市级重点项目]",
+        "levels: [省级重点项目, 市级重点项目]",
         "key_years: [2022]",
         "total_investment: 8000",
+        "  2022: 3000",
+        "planned_start: 2022-04-01",
+        "planned_completion: 2023-10-31",
     ):
         assert line in text, line
     assert "  1. 甲分指挥部" in result.stderr  # the vocabulary offered as choices
+    assert "责任单位是必填项" in result.stderr and "“2022-13-01”不是日期" in result.stderr
 
 
 def test_project_new_without_a_terminal_names_what_is_missing(run: Run, repo: Path) -> None:

@@ -281,3 +281,24 @@ def test_dates_in_every_form() -> None:
     with pytest.raises(cells.CellError, match="不能为负数"):
         cells.money(-1)
     assert cells.text(13800000000.0) == "13800000000"
+
+
+def test_editing_gaps_lists_nested_values_any_case_ids(tmp_path: Path, run: Run) -> None:
+    root = imported(tmp_path, run)
+    result = run("project", "set", "js2022-003", "levels", "省级重点项目", "稷山县重点项目", ledger=root)
+    assert result.exit_code == 0, result.output
+    assert commits(root)[0] == "项目: JS2022-003 levels [稷山县重点项目]→[省级重点项目, 稷山县重点项目]"
+    assert run("project", "set", "JS2022-003", "contact.phone", "0359-5550001", ledger=root).exit_code == 0
+    assert run("project", "set", "JS2022-003", "annual_plan.2023", "900", ledger=root).exit_code == 0
+    text = (root / "data/projects/JS2022-003.yaml").read_text(encoding="utf-8")
+    assert "levels: [省级重点项目, 稷山县重点项目]" in text and "phone: 0359-5550001" in text and "2023: 900" in text
+    refused = run("project", "set", "JS2022-003", "name", "甲", "乙", ledger=root)
+    assert refused.exit_code == 1 and "只能有一个值" in refused.stderr
+    unknown = run("progress", "JS2022-030", "--month", "2022-03", "--amount", "1", ledger=root)
+    assert unknown.exit_code == 1 and "项目 JS2022-030 不存在，是否应为“JS2022-003”？" in unknown.stderr
+    early = run("progress", "JS2022-003", "--month", "2099-01", "--amount", "1", ledger=root)
+    assert early.exit_code == 1 and "--future" in early.stderr
+    over = run("progress", "JS2022-003", "--month", "2022-03", "--amount", "9000", "--strict", ledger=root)
+    assert over.exit_code == 1 and "超过2022年计划投资1500万元" in over.stderr
+    warned = run("progress", "JS2022-003", "--month", "2022-03", "--amount", "1600", ledger=root)
+    assert warned.exit_code == 0 and "超过2022年计划投资1500万元" in warned.stderr

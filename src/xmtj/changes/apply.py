@@ -92,7 +92,7 @@ def apply(ledger: Ledger, change: Change, why: str | None = None, commit: bool =
     """
     from xmtj.changes.writer import FileTransaction, no_symlink, remove_orphans
 
-    change.warnings = validate_change(ledger, change)
+    change.warnings = [*change.warnings, *validate_change(ledger, change)]  # the builder's own, then the checks'
     root = ledger.root
     paths = sorted(change.texts)
     note = _why_not_commit(ledger, paths, commit)

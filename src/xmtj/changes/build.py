@@ -183,12 +183,14 @@ def _path(field: str) -> list[Any]:
     return parts
 
 
-def set_change(ledger: Ledger, kind: str, rid: str, field_path: str, raw: str, command: Sequence[str]) -> Change:
+def set_change(
+    ledger: Ledger, kind: str, rid: str, field_path: str, raw: str | Sequence[str], command: Sequence[str]
+) -> Change:
     """``xmtj project set ID FIELD VALUE``: one field, the value read as that field's type.
 
     A text field takes the text exactly as given (quoted in the file where YAML needs it: ``说明: 已开工``,
     ``a #b``, ``@x``, ``123``); numbers only in plain form; dates as YYYY-MM-DD; lists as items
-    separated by commas or 、; "" empties the field.
+    separated by commas or 、, or as several values (``raw`` a sequence); "" empties the field.
     """
     from xmtj.changes.fieldtypes import FieldTypeError, parse_for_field
 
@@ -205,13 +207,17 @@ def set_change(ledger: Ledger, kind: str, rid: str, field_path: str, raw: str, c
     source, framing = text_of(ledger, record)
     path = _path(field_path)
     old = _lookup(as_dict(record), path)
+    several = not isinstance(raw, str)
+    text = raw if isinstance(raw, str) else "、".join(raw)
     try:
-        value = parse_for_field(model, path, raw)
+        value = parse_for_field(model, path, text)
+        if several and not isinstance(value, list):
+            raise FieldTypeError("只能有一个值（只有列表字段，如 levels、key_years，可以给多个值）")
     except FieldTypeError as exc:
         raise XmtjError(f"{field_path}：{exc}") from None
     new = yamledit.set_value(source, path, value, field_names(model))
     _reads_back(new, path, value, field_path)
-    subject = f"{word(kind)}: {rid} {field_path} {show(old)}→{show(value)}"
+    subject = f"{word(kind)}: {record.id} {field_path} {show(old)}→{show(value)}"
     return Change({record.path: framing.apply(new)}, subject, command)
 
 
@@ -300,6 +306,7 @@ class Question:
 PROJECT_QUESTIONS = (
     Question("name", "项目名称"),
     Question("owner", "建设单位", required=False),
+    Question("content", "建设内容", required=False),
     Question("investment_type", "投资类型", choices="investment_type"),
     Question("sector", "行业", choices="sectors"),
     Question("branch", "分指挥部", choices="branches"),
@@ -310,7 +317,12 @@ PROJECT_QUESTIONS = (
 
 
 def project_values(
-    given: dict[str, Any], levels: Sequence[str], years: Sequence[int], plan: str | None, planned_start: dt.date | None
+    given: dict[str, Any],
+    levels: Sequence[str],
+    years: Sequence[int],
+    plan: str | None,
+    planned_start: dt.date | None,
+    planned_completion: dt.date | None = None,
 ) -> tuple[dict[str, Any], int]:
     """A new project's fields from what ``project new`` was given, and its first key year (its id's year).
 
@@ -330,5 +342,6 @@ def project_values(
         "total_investment": _money(str(given["total_investment"]), "--total"),
         "annual_plan": {first_year: _money(plan, "--plan")} if plan else {},
         "planned_start": planned_start,
+        "planned_completion": planned_completion,
     }
     return values, first_year

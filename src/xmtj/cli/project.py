@@ -6,6 +6,7 @@ Each validates before writing, writes atomically, and commits exactly the files 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from typing import Annotated, Any
 
@@ -21,6 +22,7 @@ from xmtj.cli.common import (
     group,
     parse_date,
     run_change,
+    say,
 )
 
 project_app = group("project")
@@ -57,7 +59,9 @@ def project_set(
     field: Annotated[
         str, typer.Argument(metavar="FIELD", help="字段，如 actual_start、annual_plan.2022、contact.phone")
     ],
-    value: Annotated[str, typer.Argument(metavar="VALUE", help='新值；空字符串 "" 表示清空')],
+    values: Annotated[
+        list[str], typer.Argument(metavar="VALUE...", help='新值；列表可给多个值或用、分隔；空字符串 "" 表示清空')
+    ],
     ledger: LedgerOption = None,
     message: MessageOption = None,
     no_commit: NoCommitOption = False,
@@ -65,11 +69,13 @@ def project_set(
     """修改项目的一个字段（只改这一处，文件其余内容和注释原样保留）。
 
     示例：xmtj project set HJ2021-001 actual_start 2021-05-06　　xmtj project set HJ2021-001 annual_plan.2022 30000
+    xmtj project set HJ2021-001 levels 省级重点项目 河津市重点项目
     """
     from xmtj.changes.build import set_change
 
+    value = values[0] if len(values) == 1 else values  # several values: a list field's items (else refused)
     with changing(ledger) as data:
-        command = ["xmtj", "project", "set", project_id, field, value]
+        command = ["xmtj", "project", "set", project_id, field, *values]
         run_change(data, set_change(data, "projects", project_id, field, value, command), message, no_commit)
 
 
@@ -77,13 +83,41 @@ def stdin_is_terminal() -> bool:
     return sys.stdin.isatty()
 
 
-def _ask(label: str, choices: list[str] | None = None, default: str | None = None) -> str:
+def _ask(label: str, choices: list[str] | None = None, default: str | None = None, many: bool = False) -> str:
+    """One answer; with ``choices``, a number or a name (several, separated by 、 or commas, if ``many``)."""
     if choices:
         for i, choice in enumerate(choices, start=1):
             echo(f"  {i}. {choice}", err=True)
-        answer = typer.prompt(f"{label}（填序号或名称）", default=default or "", show_default=bool(default), err=True)
-        return choices[int(answer) - 1] if answer.isdigit() and 0 < int(answer) <= len(choices) else answer
-    return str(typer.prompt(label, default=default or "", show_default=bool(default), err=True))
+        hint = "（填序号或名称，多个用、分隔）" if many else "（填序号或名称）"
+        answer = typer.prompt(f"{label}{hint}", default=default or "", show_default=bool(default), err=True)
+        picked = [_choice(part, choices) for part in re.split(r"\s*[、，,]\s*", answer) if part] if many else []
+        return "、".join(picked) if many else _choice(answer, choices)
+    return str(typer.prompt(label, default=default or "", show_default=bool(default), err=True)).strip()
+
+
+def _choice(answer: str, choices: list[str]) -> str:
+    return choices[int(answer) - 1] if answer.isdigit() and 0 < int(answer) <= len(choices) else answer
+
+
+def _ask_required(label: str, choices: list[str] | None = None, default: str | None = None) -> str:
+    """Asked again until answered: a required field is never left for the end to fail on."""
+    while True:
+        answer = _ask(label, choices, default)
+        if answer:
+            return answer
+        say(f"{label}是必填项，请填写", "yellow")
+
+
+def _ask_date(label: str) -> dt.date | None:
+    """A date (YYYY-MM-DD), asked again until it is one; empty skips it."""
+    while True:
+        answer = _ask(f"{label}（YYYY-MM-DD，可留空）")
+        if not answer:
+            return None
+        try:
+            return dt.date.fromisoformat(answer)
+        except ValueError:
+            say(f"“{answer}”不是日期，请写作 2022-03-15", "yellow")
 
 
 @project_app.command("new")
@@ -102,6 +136,8 @@ def project_new(
     total: Annotated[str | None, typer.Option("--total", help="总投资（万元）")] = None,
     plan: Annotated[str | None, typer.Option("--plan", help="首个重点年度的计划投资（万元）")] = None,
     planned_start: Annotated[str | None, typer.Option("--planned-start", help="计划开工日期")] = None,
+    planned_completion: Annotated[str | None, typer.Option("--planned-completion", help="计划竣工日期")] = None,
+    content: Annotated[str | None, typer.Option("--content", help="建设内容")] = None,
     message: MessageOption = None,
     no_commit: NoCommitOption = False,
 ) -> None:
@@ -115,18 +151,21 @@ def project_new(
     with changing(ledger) as data:
         given: dict[str, Any] = {"name": name, "owner": owner, "investment_type": investment_type, "sector": sector}
         given |= {"branch": branch, "responsible_unit": unit, "liaison_leader": leader, "total_investment": total}
+        given |= {"content": content, "plan": plan}
+        dates = [parse_date(planned_start, "--planned-start"), parse_date(planned_completion, "--planned-completion")]
         levels, years = list(level or []), list(key_year or [])
         if stdin_is_terminal():
-            levels, years = _ask_missing(given, levels, years, data.config)
-        values, year = project_values(given, levels, years, plan, parse_date(planned_start, "--planned-start"))
+            levels, years = _ask_missing(given, levels, years, data.config, dates)
+        values, year = project_values(given, levels, years, given.pop("plan"), *dates)
         change = new_record_change(data, "projects", values, year, ["xmtj", "project", "new"], project_id)
         run_change(data, change, message, no_commit)
 
 
 def _ask_missing(
-    given: dict[str, Any], levels: list[str], years: list[int], config: Any
+    given: dict[str, Any], levels: list[str], years: list[int], config: Any, dates: list[dt.date | None]
 ) -> tuple[list[str], list[int]]:
-    """On a terminal: ask for each field not given (choices from xmtj.yaml), the level and the key year."""
+    """On a terminal: every field a project needs to be counted, each not given asked for (choices from
+    xmtj.yaml); a required one is asked again until answered."""
     from xmtj.changes.build import PROJECT_QUESTIONS
     from xmtj.ledger.registry import INVESTMENT_TYPES
 
@@ -134,9 +173,14 @@ def _ask_missing(
         if given.get(question.field) is None:
             source = question.choices
             choices = list(INVESTMENT_TYPES) if source == "investment_type" else getattr(config, source or "", None)
-            given[question.field] = _ask(question.label, choices or None) or None
+            ask = _ask_required if question.required else _ask
+            given[question.field] = ask(question.label, choices or None) or None
     if not levels and config.levels:
-        levels = [_ask("项目级别", config.levels)]
+        levels = [x for x in _ask("项目级别", config.levels, many=True).split("、") if x]
     if not years:
-        years = [int(_ask("列入哪一年的重点项目", default=str(dt.date.today().year + 1)))]
+        years = [int(_ask_required("列入哪一年的重点项目", default=str(dt.date.today().year + 1)))]
+    if given.get("plan") is None:
+        given["plan"] = _ask(f"{min(years)}年计划投资（万元，可留空）") or None
+    for i, label in enumerate(("计划开工日期", "计划竣工日期")):
+        dates[i] = dates[i] or _ask_date(label)
     return levels, years

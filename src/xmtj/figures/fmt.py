@@ -124,4 +124,8 @@ def show(value: object) -> str:
         return format(value.normalize(), "f")
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(show(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{show(k)}: {show(v)}" for k, v in value.items()) + "}"
     return str(value)
