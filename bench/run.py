@@ -1,6 +1,6 @@
 """Benchmark xmtj as whole processes and print medians, peak memory and each target's ratio.
 
-    python bench/run.py [--sizes 100 1000 10000] [--repeat 5] [--out /tmp/xmtj-bench]
+    python bench/run.py [--sizes 100 1000 10000] [--repeat 5] [--out /tmp/xmtj-bench] [--history] [--intake]
 
 Ledgers are generated with ``bench/generate.py`` (deterministic) and kept in ``--out`` between runs.
 Baselines are measured in the same run: ``cat`` of every ledger file (warm page cache) and
@@ -126,12 +126,13 @@ def bench_ledger(root: Path, size: int, xmtj: str, env: dict[str, str], repeat: 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[100, 1000, 10000])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--out", type=Path, default=Path("/tmp/xmtj-bench"), help="outside any git repository")
     parser.add_argument(
         "--history", action="store_true", help="also the history targets (a 10,000-project ledger in git)"
     )
+    parser.add_argument("--intake", action="store_true", help="also the import targets (1,000-row sheets)")
     args = parser.parse_args()
     xmtj = shutil.which("xmtj") or sys.exit("xmtj is not installed (pip install -e .)")
     env = dict(os.environ)
@@ -169,6 +170,11 @@ def main() -> int:
         if not (source / "xmtj.yaml").is_file():
             generate(source, 10000, seed=1)
         rows += bench_history(source, args.out / "history-10000", xmtj, env, args.repeat, against, measure)
+
+    if args.intake:
+        from intake import bench_intake
+
+        rows += bench_intake(args.out / "intake", xmtj, env, args.repeat, against)
 
     print()
     print(f"{'what':42} {'median':>9} {'peak MB':>8}  {'ratio':>6}  {'target':>7}  vs")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -132,7 +132,7 @@ def progress_change(
         raise XmtjError("；".join(warnings) + "（--strict：未保存）")
     source, framing = text_of(ledger, project)
     old = project.progress.get(month)
-    new = progress_edit(source, month, amount, text)
+    new = progress_edit(source, month, amount, text, recorded=old is not None)
     figure = f"{show(old.amount)}→{show(amount)}万元" if old is not None else f"+{show(amount)}万元"
     change = Change({project.path: framing.apply(new)}, f"进度: {project.id} {month} {figure}", command)
     change.warnings.extend(Problem(project.path, None, None, f"progress.{month}", w, "warning") for w in warnings)
@@ -166,9 +166,10 @@ def progress_warnings(project: Project, month: str, amount: Decimal) -> list[str
     return found
 
 
-def progress_edit(source: str, month: str, amount: Decimal, text: str | None) -> str:
-    """A project file's text with ``progress.<month>`` set (inside ``{amount: …, text: …}`` if it is one)."""
-    node = yamledit.get_node(source, ["progress", month])
+def progress_edit(source: str, month: str, amount: Decimal, text: str | None, recorded: bool = True) -> str:
+    """A project file's text with ``progress.<month>`` set (inside ``{amount: …, text: …}`` if it is one).
+    ``recorded`` false: the month is known not to be in the file yet (one parse of the file fewer)."""
+    node = yamledit.get_node(source, ["progress", month]) if recorded else None
     if isinstance(node, yamlio.MappingNode):  # {amount: …, text: …} or a block mapping: set inside
         new = yamledit.set_value(source, ["progress", month, "amount"], amount)
         return yamledit.set_value(new, ["progress", month, "text"], text) if text is not None else new
@@ -258,6 +259,16 @@ def next_id(existing: Sequence[str], prefix: str) -> str:
     numbers = [int(m[1]) for rid in existing if (m := re.fullmatch(re.escape(prefix) + r"(\d+)", rid))]
     width = max((len(rid) - len(prefix) for rid in existing if rid.startswith(prefix)), default=3)
     return f"{prefix}{max(numbers, default=0) + 1:0{width}d}"
+
+
+def new_ids(existing: Sequence[str], prefix: str) -> Iterator[str]:
+    """``next_id`` again and again, without reading ``existing`` each time (an import numbers hundreds)."""
+    first = next_id(existing, prefix)
+    width = len(first) - len(prefix)
+    number = int(first[len(prefix) :])
+    while True:
+        yield f"{prefix}{number:0{width}d}"
+        number += 1
 
 
 def id_prefix(ledger: Ledger, kind: str, year: int, values: dict[str, Any]) -> str:

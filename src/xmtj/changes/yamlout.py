@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -25,8 +27,38 @@ def _decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNode:
 _Dumper.add_representer(Decimal, _decimal)
 
 
+# Text that YAML reads back as itself when written plain: CJK, full-width forms, letters and digits, and a
+# few harmless marks, starting with a CJK character or a letter. Anything else goes through PyYAML's
+# emitter (which quotes it where needed); this path only spares it the common case (an import writes
+# thousands of values).
+_CJK = "\u4e00-\u9fff\u3400-\u4dbf"
+_MARKS = "\u3001-\u3003\u3008-\u3011\u3014-\u301b\uff01-\uff5e"  # 、。〃 《》【】〔〕 and full-width forms
+_PLAIN_TEXT = re.compile(f"[{_CJK}A-Za-z][{_CJK}{_MARKS}A-Za-z0-9_.()/-]*")
+_YAML11_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
+
+
+def _plain(value: Any) -> str | None:
+    """``value`` written plain, when that is certainly right; else None (PyYAML decides)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        return value if _PLAIN_TEXT.fullmatch(value) and value.lower() not in _YAML11_WORDS else None
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Decimal):
+        return plain_decimal(value) if value.is_finite() else None
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    return None
+
+
 def flow(value: Any) -> str:
     """One value in YAML flow style, quoted only where YAML needs it; reads back as exactly ``value``."""
+    fast = _plain(value)
+    if fast is not None:
+        return fast
+    if isinstance(value, list) and value and all(_plain(v) is not None for v in value):
+        return "[" + ", ".join(str(_plain(v)) for v in value) + "]"
     text = yaml.dump(
         value, Dumper=_Dumper, default_flow_style=True, allow_unicode=True, width=1_000_000, sort_keys=False
     )

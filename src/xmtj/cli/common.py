@@ -200,15 +200,22 @@ AsOfOption = Annotated[str | None, typer.Option("--as-of", help="按哪一天判
 __all__ = ["OutputFormat", "echo", "fail", "say"]  # re-exported: the commands' usual output calls
 
 
+SHOWN = 20  # warnings and written files listed one by one; an import's thousand are counted instead
+
+
 def run_change(ledger: Ledger, change: Change, why: str | None, no_commit: bool) -> None:
     """Apply a change and tell the clerk what was written and committed."""
     from xmtj.changes.apply import apply
 
     outcome = apply(ledger, change, why, commit=not no_commit)
-    for warning in change.warnings:
+    for warning in change.warnings[:SHOWN]:
         say(f"注意：{warning}", "yellow")
-    for path in outcome.paths:
+    if len(change.warnings) > SHOWN:
+        say(f"另有 {len(change.warnings) - SHOWN} 条警告未列出，运行 xmtj check 可查看全部", "yellow")
+    for path in outcome.paths[:SHOWN]:
         echo(f"已写入 {path}")
+    if len(outcome.paths) > SHOWN:
+        echo(f"……共写入 {len(outcome.paths)} 个文件")
     if outcome.commit is not None:
         echo(f"已提交 {outcome.commit.id[:8]}：{outcome.commit.subject}")
     elif outcome.note:

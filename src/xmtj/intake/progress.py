@@ -16,11 +16,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from xmtj.changes.build import Change, id_prefix, month_guard, next_id
+from xmtj.changes.build import Change, id_prefix, month_guard, new_ids
 from xmtj.figures.fmt import show
 from xmtj.intake import cells
 from xmtj.intake.columns import PROGRESS_HEADINGS
-from xmtj.intake.rows import Plan, Sheet, find_project, open_sheet
+from xmtj.intake.rows import Plan, Projects, Sheet, find_project, open_sheet
 from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.records import Project
 from xmtj.problems import XmtjError
@@ -85,9 +85,10 @@ def _read_figures(ledger: Ledger, sheet: Sheet, month: str, options: Options, pl
     figures: list[Figure] = []
     seen: dict[str, int] = {}
     skipped = 0
+    projects = Projects(ledger)
     for row in sheet.rows:
         errors = len(plan.problems)
-        project = find_project(ledger, sheet, row, plan.problems)
+        project = find_project(projects, sheet, row, plan.problems)
         if project is None:
             continue
         if project.id in seen:
@@ -154,7 +155,7 @@ def _edit(ledger: Ledger, figure: Figure, month: str) -> str:
     from xmtj.ledger.records import field_names
 
     source, framing = text_of(ledger, figure.project)
-    source = progress_edit(source, month, figure.amount, figure.text)
+    source = progress_edit(source, month, figure.amount, figure.text, recorded=month in figure.project.progress)
     for key, day in figure.dates.items():
         source = yamledit.set_value(source, [key], day, field_names(Project))
     return framing.apply(source)
@@ -239,7 +240,7 @@ def _new_issues(ledger: Ledger, figures: list[Figure], month: str, texts: dict[s
 
     settings = ledger.config.import_
     raised = min(month_end(int(month[:4]), int(month[5:])), ledger.today)
-    taken = [i.id for i in ledger.issues]
+    fresh = new_ids([i.id for i in ledger.issues], id_prefix(ledger, "issues", raised.year, {}))
     created: set[str] = set()
     for figure in figures:
         if not figure.issue:
@@ -259,8 +260,7 @@ def _new_issues(ledger: Ledger, figures: list[Figure], month: str, texts: dict[s
             "responsible_unit": figure.project.responsible_unit,
             "status": "新增",
         }
-        rid = next_id(taken, id_prefix(ledger, "issues", raised.year, values))
-        taken.append(rid)
+        rid = next(fresh)
         rel = f"data/issues/{rid}.yaml"
         texts[rel] = record_yaml("issues", {"id": rid, **values})
         created.add(rel)

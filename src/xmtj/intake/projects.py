@@ -14,11 +14,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from xmtj.changes.build import Change, id_prefix, next_id
+from xmtj.changes.build import Change, id_prefix, new_ids
 from xmtj.figures.fmt import show
 from xmtj.intake import cells
 from xmtj.intake.columns import PROJECT_HEADINGS
-from xmtj.intake.rows import Plan, Sheet, find_by_id, open_sheet
+from xmtj.intake.rows import Plan, Projects, Sheet, open_sheet
 from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.records import Project, as_dict, field_names
 
@@ -92,21 +92,20 @@ def _factor(unit: str) -> Any:
 
 def _match(ledger: Ledger, sheet: Sheet, rows: list[Row], plan: Plan, year: int) -> None:
     """Each row's project (by id, else by exact name) or its new id; duplicates within the sheet refused."""
-    seen: dict[str, int] = {}
-    by_name: dict[str, list[Project]] = {}
-    for project in ledger.projects:
-        by_name.setdefault(project.name, []).append(project)
+    seen: dict[tuple[str, str], int] = {}
+    projects = Projects(ledger)
+    by_name = projects.by_name
     taken = [p.id for p in ledger.projects]
     for row in rows:
         rid, name = row.values.get("id"), row.values.get("name")
         for key, value in (("id", rid and rid.casefold()), ("name", name)):
-            if value and (key, value) in seen:  # type: ignore[comparison-overlap]
-                first = sheet.table.first_row + seen[(key, value)]  # type: ignore[index]
+            if value and (key, value) in seen:
+                first = sheet.table.first_row + seen[(key, value)]
                 plan.problems.append(sheet.problem(row.index, key, f"与第{first}行重复"))
             elif value:
-                seen[(key, value)] = row.index  # type: ignore[index]
+                seen[(key, value)] = row.index
         if rid:
-            row.existing = find_by_id(ledger, rid)
+            row.existing = projects.get(rid)
             row.rid = row.existing.id if row.existing else rid
         elif name and len(by_name.get(name, [])) > 1:
             ids = "、".join(p.id for p in by_name[name])
@@ -118,10 +117,10 @@ def _match(ledger: Ledger, sheet: Sheet, rows: list[Row], plan: Plan, year: int)
         elif name and name in by_name:
             row.existing = by_name[name][0]
             row.rid = row.existing.id
+    fresh = new_ids([*taken, *(row.rid for row in rows if row.rid)], id_prefix(ledger, "projects", year, {}))
     for row in rows:
         if row.existing is None and not row.rid:
-            row.rid = next_id(taken, id_prefix(ledger, "projects", year, row.values))
-        taken.append(row.rid)
+            row.rid = next(fresh)
 
 
 def _record(row: Row, year: int) -> dict[str, Any]:

@@ -90,25 +90,39 @@ def open_sheet(
     return Sheet(table, header, rows), notes
 
 
-def find_project(ledger: Ledger, sheet: Sheet, row: int, problems: list[Problem]) -> Any:
+class Projects:
+    """The ledger's projects by id (any case) and by name, built once for a whole sheet."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.by_id = ledger.project_by_id
+        self.folded = {key.casefold(): p for key, p in self.by_id.items()}
+        self.by_name: dict[str, list[Any]] = {}
+        for project in ledger.projects:
+            self.by_name.setdefault(project.name, []).append(project)
+
+    def get(self, rid: str) -> Any:
+        return self.by_id.get(rid) or self.folded.get(rid.casefold())
+
+
+def find_project(projects: Projects, sheet: Sheet, row: int, problems: list[Problem]) -> Any:
     """The project a row names, by 项目编号 (any case) or else by its exact name; None (and a problem)
     when it names none, or a name that two projects share."""
     from xmtj.intake.cells import text
 
     rid, name = text(sheet.cell(row, "id")), text(sheet.cell(row, "name"))
     if rid:
-        found = find_by_id(ledger, rid)
+        found = projects.get(rid)
         if found is None:
-            problems.append(sheet.problem(row, "id", f"项目 {rid} 不存在{did_you_mean(rid, ledger.project_by_id)}"))
+            problems.append(sheet.problem(row, "id", f"项目 {rid} 不存在{did_you_mean(rid, projects.by_id)}"))
         return found
     if name:
-        named = [p for p in ledger.projects if p.name == name]
+        named = projects.by_name.get(name, [])
         if len(named) > 1:
             ids = "、".join(p.id for p in named)
             problems.append(sheet.problem(row, "name", f"有{len(named)}个项目同名（{ids}），请在表中填写项目编号"))
             return None
         if not named:
-            hint = did_you_mean(name, [p.name for p in ledger.projects])
+            hint = did_you_mean(name, list(projects.by_name))
             problems.append(sheet.problem(row, "name", f"没有名为“{name}”的项目{hint}"))
             return None
         return named[0]
@@ -118,8 +132,4 @@ def find_project(ledger: Ledger, sheet: Sheet, row: int, problems: list[Problem]
 
 def find_by_id(ledger: Ledger, rid: str) -> Any:
     """The project with id ``rid`` in any case (``js2022-001`` finds ``JS2022-001``)."""
-    found = ledger.project_by_id.get(rid)
-    if found is None:
-        folded = {key.casefold(): p for key, p in ledger.project_by_id.items()}
-        found = folded.get(rid.casefold())
-    return found
+    return Projects(ledger).get(rid)
