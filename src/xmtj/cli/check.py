@@ -46,8 +46,8 @@ def check(
     problems = check_ledger(data)
     counts = count_by_severity(problems)
     if output is OutputFormat.table:  # the editor-friendly form: one ``path:line:col: field: message`` a line
-        for problem in problems:
-            echo(str(problem))
+        if problems:
+            echo("\n".join(str(problem) for problem in problems))  # one write: a province may have thousands
         echo(summary_line(data, counts), err=bool(problems))
     else:
         show(listings.problems(problems), output, out)

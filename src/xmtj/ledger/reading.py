@@ -194,13 +194,34 @@ def linked_folder_problems(source: Source) -> list[Problem]:
     ]
 
 
+def _top_level_line(source: Source, rel: str, key: str, texts: dict[str, str | None]) -> int | None:
+    """The line of top-level ``key:`` when exactly one line starts with it (in a block mapping, only a
+    top-level key starts at column one: continuation lines are indented); else None (parse to find it)."""
+    if rel not in texts:
+        try:
+            texts[rel] = encoding.decode(source.read(rel))
+        except (OSError, encoding.TextDecodeError):
+            texts[rel] = None
+    text = texts[rel]
+    if text is None or text.startswith(("{", "%", "---")):
+        return None
+    lines = [i for i, line in enumerate(text.splitlines(), start=1) if line.startswith(f"{key}:")]
+    return lines[0] if len(lines) == 1 else None
+
+
 def locate_problems(source: Source, problems: Iterable[Problem]) -> list[Problem]:
     """Fill in the line and column of problems found by cross-record checks."""
     from xmtj.ledger import yamlio
 
     trees: dict[str, Any] = {}
+    texts: dict[str, str | None] = {}
     out = []
     for problem in problems:
+        if problem.line is None and problem.path and problem.field.isidentifier():
+            line = _top_level_line(source, problem.path, problem.field, texts)
+            if line is not None:  # a top-level key: its line found without parsing the file
+                out.append(dataclasses.replace(problem, line=line, column=1))
+                continue
         if problem.line is None and problem.path:
             if problem.path not in trees:
                 try:
