@@ -489,7 +489,18 @@ def test_two_changes_at_once_both_land_in_head(repo: LedgerDir) -> None:
         commands = [
             # --future: months are skipped on purpose here (the guard against it is tested elsewhere)
             [sys.executable, "-m", "xmtj", "progress", "P1", "--month", month, "--amount", str(1000 + i), "--future"],
-            [sys.executable, "-m", "xmtj", "progress", "P1", "--month", "2021-12", "--amount", str(2000 + i), "--future"],
+            [
+                sys.executable,
+                "-m",
+                "xmtj",
+                "progress",
+                "P1",
+                "--month",
+                "2021-12",
+                "--amount",
+                str(2000 + i),
+                "--future",
+            ],
         ]
         procs = [
             subprocess.Popen(c, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for c in commands

@@ -88,7 +88,10 @@ def test_letter_golden(run: Run, small: Path) -> None:
     ]
     positions = [letter.index(m) for m in marks]
     assert positions == sorted(positions)
-    assert '<p align="right">测重指办督〔2021〕2号</p>' in letter
+    assert "\n测重指办督〔2021〕2号\n" in letter and "<p" not in letter  # no raw HTML
+    # GB/T 9704: one attachment is not numbered; the 版记 (抄送, 印发) comes last, after the attachment
+    assert "附件：甲化工新材料项目未办结问题清单" in letter and "附件：1." not in letter
+    assert letter.index("### 甲化工新材料项目未办结问题清单") < letter.index("抄送：") < letter.index("印发")
 
 
 def test_register_entry(run: Run, small: Path) -> None:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from xmtj.documents.templates import place_words
 from xmtj.figures import fmt
 from xmtj.figures.metrics import (
     LIGHT_WORDS,
@@ -138,7 +139,7 @@ def _summary_context(s: Summary) -> dict[str, Any]:
 
 
 def monthly_context(ledger: Ledger, year: int, month: int) -> dict[str, Any]:
-    """关于Y年1—M月全市重点项目建设进展情况的通报, figures as of the month's last day."""
+    """关于Y年1—M月全市（全县）重点项目建设进展情况的通报, figures as of the month's last day."""
     as_of = month_end(year, month)
     lights = ledger.config.lights
     statuses = statuses_for(ledger.projects, ledger.issues, year, as_of, lights)
@@ -157,11 +158,12 @@ def monthly_context(ledger: Ledger, year: int, month: int) -> dict[str, Any]:
     return {
         "office": ledger.config.office,
         "city": ledger.config.city,
+        "place": place_words(ledger.config),
         "year": year,
         "month": month,
         "as_of": as_of,
         "span": fmt.months_span(as_of),
-        "title": f"关于{year}年{fmt.months_span(as_of)}全市重点项目建设进展情况的通报",
+        "title": f"关于{year}年{fmt.months_span(as_of)}{place_words(ledger.config)['whole']}重点项目建设进展情况的通报",
         "summary": _summary_context(summary),
         "by_level": _group_rows(group_summaries(statuses, "level", year, as_of, lights)),
         "by_investment_type": _group_rows(group_summaries(statuses, "investment_type", year, as_of, lights)),
@@ -280,6 +282,7 @@ def annual_context(ledger: Ledger, year: int, as_of: dt.date) -> dict[str, Any]:
     return {
         "office": ledger.config.office,
         "city": ledger.config.city,
+        "place": place_words(ledger.config),
         "year": year,
         "as_of": as_of,
         "data_through": _data_through(ledger.projects, year, as_of),

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from xmtj.documents.templates import place_words
 from xmtj.figures import fmt
 from xmtj.figures.metrics import LIGHT_WORDS, ProjectStatus, statuses_for
 from xmtj.ledger.ledger import Ledger
@@ -127,6 +128,7 @@ def letter_context(ledger: Ledger, draft: Draft) -> dict[str, Any]:
     return {
         "office": config.office,
         "city": config.city,
+        "place": place_words(config),
         "contact": config.contact,
         "doc_no": draft.doc_no,
         "date": draft.date,

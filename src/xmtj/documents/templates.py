@@ -23,6 +23,19 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
 
+def place_words(config: Any) -> dict[str, str]:
+    """How documents speak of the place, by its level (``Config.level``): 全县/全市/全区, 县级/市级/区级
+    (层面), 县委县政府/市委市政府/区委区政府, and the place's name. Every template takes them from here."""
+    level = config.level
+    return {
+        "name": config.city,
+        "level": level,
+        "whole": f"全{level}",
+        "tier": f"{level}级",
+        "leadership": f"{level}委{level}政府",
+    }
+
+
 def default_templates() -> Path:
     """The installed default templates (a wheel), or the repository's (an editable install)."""
     package = Path(__file__).resolve().parent.parent  # xmtj/
