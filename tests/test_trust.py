@@ -286,7 +286,9 @@ def test_no_raw_control_character_reaches_the_terminal(repo: LedgerDir, run: Run
 
 def test_csv_cells_never_start_a_formula_and_numbers_stay_numbers(ledger: LedgerDir, run: Run) -> None:
     for i, name in enumerate(['=HYPERLINK("http://x","点我")', "+cmd|' /C calc'!A0", "@SUM(A1:A9)", "-2+3+cmd|x"]):
-        ledger.project(f"P{i}", "annual_plan: {2021: 100}\nprogress: {2021-01: 5}\n", name=name)
+        ledger.project(
+            f"P{i}", "annual_plan: {2021: 100}\nactual_start: 2021-01-05\nprogress: {2021-01: 5}\n", name=name
+        )
     result = run("status", "--year", "2021", "--as-of", "2021-06-30", "--format", "csv", ledger=ledger)
     assert result.exit_code == 0
     import csv

@@ -414,7 +414,9 @@ def test_remind_commits_its_letters(run: Run, repo: Path) -> None:
     assert files == [
         "data/letters/2021-2.yaml",
         "data/letters/2021-3.yaml",
+        "letters/2021/2-P1.docx",
         "letters/2021/2-P1.md",
+        "letters/2021/3-P2.docx",
         "letters/2021/3-P2.md",
     ]
 

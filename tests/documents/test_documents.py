@@ -132,7 +132,7 @@ def test_report_out_writes_a_file(run: Run, small: Path, tmp_path: Path) -> None
     out = tmp_path / "通报.md"
     result = run("report", "--month", "2021-11", "--out", str(out), ledger=small)
     assert result.exit_code == 0
-    assert out.read_text(encoding="utf-8").startswith("# 关于2021年1—11月全市重点项目建设进展情况的通报")
+    assert "\n# 关于2021年1—11月全市重点项目建设进展情况的通报\n" in out.read_text(encoding="utf-8")
 
 
 def test_numbering_never_reuses_a_number(run: Run, small: Path) -> None:
@@ -184,12 +184,14 @@ def test_once_a_month_unless_forced(run: Run, small: Path) -> None:
     # P2 already had a letter dated 2021-11-03
     result = run("remind", "--as-of", "2021-11-30", "--date", "2021-11-30", ledger=small)
     assert "跳过 P2：本月已发函（测重指办督〔2021〕1号，2021年11月3日）" in result.stderr
-    assert sorted(os.listdir(small / "letters/2021")) == ["2-P1.md"]
+    assert sorted(os.listdir(small / "letters/2021")) == ["2-P1.docx", "2-P1.md"]
     again = run("remind", "--as-of", "2021-11-30", "--date", "2021-11-30", ledger=small)
     assert "跳过 P1" in again.stderr and "没有需要发函的项目" in again.stderr
     forced = run("remind", "--as-of", "2021-11-30", "--date", "2021-11-30", "--force", ledger=small)
     assert forced.exit_code == 0
-    assert sorted(os.listdir(small / "letters/2021")) == ["2-P1.md", "3-P1.md", "4-P2.md"]
+    assert sorted(os.listdir(small / "letters/2021")) == [
+        f"{n}.{x}" for n in ("2-P1", "3-P1", "4-P2") for x in ("docx", "md")
+    ]
 
 
 def test_dry_run_writes_nothing(run: Run, small: Path) -> None:
@@ -237,7 +239,7 @@ def test_a_ledger_template_overrides_the_default(run: Run, small: Path) -> None:
         encoding="utf-8"
     ) == "测重指办督〔2021〕2号｜甲化工新材料项目｜2021年12月14日\n"
     # the briefing template was not overridden and still comes from the defaults
-    assert run("report", "--month", "2021-11", ledger=small).stdout.startswith("# 关于2021年")
+    assert "\n# 关于2021年" in run("report", "--month", "2021-11", ledger=small).stdout
 
 
 def test_a_template_naming_missing_data_is_an_error(run: Run, small: Path) -> None:
@@ -301,7 +303,9 @@ def test_annual_report_on_the_demo(run: Run) -> None:
 
 def test_monthly_briefing_on_the_demo_parses(run: Run) -> None:
     out = run("report", "--month", "2021-11", ledger=REPO).stdout
-    assert out.startswith("# 关于2021年1—11月全市重点项目建设进展情况的通报")
+    assert out.startswith(
+        "**河津市重点项目总指挥部办公室**\n\n河重指办〔2021〕1号\n\n# 关于2021年1—11月全市重点项目建设进展情况的通报"
+    )
     found = assert_tables_rectangular(out)
     ranking = next(t for t in found if t[0][0] == "单位")
     assert len(ranking) == 1 + 8

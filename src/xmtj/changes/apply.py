@@ -30,10 +30,10 @@ class Outcome:
 class _Overlay:
     """The ledger's files with some replaced by new texts (for checks before writing)."""
 
-    def __init__(self, base: Source, texts: dict[str, str]) -> None:
+    def __init__(self, base: Source, texts: dict[str, str | bytes]) -> None:
         self.base, self.root = base, base.root
         self.revision: str | None = None
-        self.texts = {k: v.encode("utf-8") for k, v in texts.items()}
+        self.texts = {k: v.encode("utf-8") if isinstance(v, str) else v for k, v in texts.items()}
 
     def list(self, folder: str) -> list[str]:
         return self.base.list(folder)
@@ -59,7 +59,7 @@ def validate_change(ledger: Ledger, change: Change) -> list[Problem]:
             continue  # a document (a letter's Markdown), not a record
         kind = rel.split("/")[1]
         model = MODELS[kind]
-        record, problems = record_from_bytes(text.encode("utf-8"), model, rel)
+        record, problems = record_from_bytes(text.encode("utf-8") if isinstance(text, str) else text, model, rel)
         if problems:
             raise ChangeRefused([p for p in problems if p.severity == "error"] or problems)
         records = [r for r in getattr(new_ledger, kind) if r.path != rel] + [record]

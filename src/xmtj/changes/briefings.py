@@ -11,7 +11,9 @@ from xmtj.ledger import gitio
 from xmtj.ledger.ledger import Ledger
 
 
-def save_briefing(ledger: Ledger, out: Path, text: str, period: str, commit: bool = True) -> gitio.Commit | None:
+def save_briefing(
+    ledger: Ledger, out: Path, text: str | bytes, period: str, commit: bool = True, doc_no: str | None = None
+) -> gitio.Commit | None:
     """Write a briefing; inside the ledger's git repository, commit it marked ``Xmtj-Report: <period>``.
 
     The mark lets ``xmtj diff`` and ``xmtj log`` flag later changes to the figures it reported.
@@ -39,7 +41,9 @@ def save_briefing(ledger: Ledger, out: Path, text: str, period: str, commit: boo
     transaction.commit()
     if not can_commit:
         return None
-    message = f"通报: {period}\n\nXmtj-Report: {period}\nXmtj-Version: {__version__}\n"
+    numbered = f"Xmtj-Doc-No: {doc_no}\n" if doc_no else ""  # registers the number (ledger.register)
+    subject = f"通报: {period}" + (f" {doc_no}" if doc_no else "")
+    message = f"{subject}\n\nXmtj-Report: {period}\n{numbered}Xmtj-Version: {__version__}\n"
     try:
         return gitio.commit_files(root, [rel], message, verify=ledger.config.git.verify)
     except gitio.GitError as exc:

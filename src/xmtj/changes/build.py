@@ -39,9 +39,10 @@ class RecordNotFound(XmtjError):
 
 @dataclass
 class Change:
-    """New texts of files (relative paths), the commit subject, and the command that made them."""
+    """New texts of files (relative paths), the commit subject, and the command that made them. A file
+    that is not a record (a letter's .docx) may be bytes."""
 
-    texts: dict[str, str]
+    texts: dict[str, str | bytes]
     subject: str
     command: Sequence[str]
     created: set[str] = field(default_factory=set)

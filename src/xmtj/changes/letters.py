@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from xmtj.changes.build import Change
-from xmtj.documents.letters import Draft, Reminders, render_letter
+from xmtj.documents.letters import Draft, Reminders, letter_docx, render_letter
 from xmtj.figures import fmt
 from xmtj.figures.metrics import LIGHT_WORDS
 from xmtj.ledger.ledger import Ledger
@@ -63,9 +63,14 @@ def letters_change(ledger: Ledger, drafts: Sequence[Draft], command: Sequence[st
     from xmtj.changes.build import Change
     from xmtj.changes.yamlout import emit
 
-    texts: dict[str, str] = {}
+    formats = ledger.config.documents.formats
+    texts: dict[str, str | bytes] = {}
     for draft in drafts:
-        texts[draft.letter_path] = render_letter(ledger, draft)  # render everything before writing anything
+        markdown = render_letter(ledger, draft)  # everything rendered before anything is written
+        if "md" in formats:
+            texts[draft.letter_path] = markdown
+        if "docx" in formats:
+            texts[draft.word_path] = letter_docx(ledger, markdown)
         texts[draft.register_path] = emit(register_record(draft), REGISTER_COMMENTS, block=("reasons",))
     numbers = [d.number for d in drafts]
     span = f"{drafts[0].doc_no}" if len(drafts) == 1 else f"{drafts[0].doc_no}—{numbers[-1]}号"

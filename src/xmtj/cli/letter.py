@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -19,6 +20,7 @@ from xmtj.cli.common import (
     YearOption,
     changing,
     command,
+    fail,
     group,
     open_ledger,
     parse_date,
@@ -122,3 +124,28 @@ def letter_reply(
         assert day is not None
         command = ["xmtj", "letter", "reply", key, "--date", date, "--text", text]
         run_change(data, reply_change(data, key, day, text, command), message, no_commit)
+
+
+@letter_app.command("render")
+def letter_render(
+    key: Annotated[str, typer.Argument(metavar="DOC_NO", help="发文字号或登记编号（如 2021-3）")],
+    output: Annotated[str, typer.Option("--format", "-f", help="docx（Word 公文）或 md")] = "docx",
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="写入文件（默认 letters/ 下原文件名）")] = None,
+    ledger: LedgerOption = None,
+) -> None:
+    """按登记簿重新生成一份已发的督办提醒函（数据按发函时的截至日期计算），不改动登记簿。
+
+    示例：xmtj letter render 河重指办督〔2021〕3号 --format docx　　xmtj letter render 2021-3 --format md --out 函.md
+    """
+    from xmtj.changes.briefings import write_export
+    from xmtj.changes.letters import find_letter
+    from xmtj.documents.letters import draft_of, letter_docx, render_letter
+
+    if output not in ("docx", "md"):
+        fail(f"--format 应为 docx 或 md，现为“{output}”")
+    data = open_ledger(ledger)
+    draft = draft_of(data, find_letter(data, key))
+    markdown = render_letter(data, draft)
+    target = out or data.root / (draft.word_path if output == "docx" else draft.letter_path)
+    write_export(target, letter_docx(data, markdown) if output == "docx" else markdown.encode("utf-8"))
+    say(f"已写入 {target}（未提交；如需存档请 git add 后提交）")

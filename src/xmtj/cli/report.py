@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -26,6 +27,20 @@ from xmtj.cli.common import (
 from xmtj.cli.output import show
 
 
+def doc_no_of(data: Any, month: str | None) -> str | None:
+    """The 发文字号 a monthly briefing is registered under when it is committed."""
+    if month is None:
+        return None
+    from xmtj.ledger.register import briefing_doc_no
+
+    return briefing_doc_no(data, month, int(month[:4]))
+
+
+class DocFormat(StrEnum):
+    md = "md"
+    docx = "docx"
+
+
 @command("report")
 def report(
     ledger: LedgerOption = None,
@@ -33,28 +48,38 @@ def report(
     year: Annotated[int | None, typer.Option("--year", "-y", min=1990, max=2100, help="年度总结：年份")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="年度总结的统计截至日期（默认该年12月31日）")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="写入文件（默认输出到屏幕）")] = None,
+    output: Annotated[DocFormat, typer.Option("--format", "-f", help="md 或 docx（Word 公文）")] = DocFormat.md,
+    date: Annotated[str | None, typer.Option("--date", help="月度通报的成文日期（默认该月最后一天）")] = None,
     at: AtOption = None,
     no_commit: NoCommitOption = False,
 ) -> None:
     """模板为 templates/report.md.j2 和 templates/annual.md.j2；台账目录下的 templates/ 可逐个覆盖。
+    --format docx 按 GB/T 9704 公文格式排版（明细表为横排附件），须用 --out 指定文件。
 
     示例：xmtj report --month 2021-11 --out 通报-2021-11.md　　xmtj report --year 2021 --as-of 2021-12-14
+    xmtj report --month 2021-11 --format docx --out 通报-2021-11.docx
     """
     from xmtj.documents.briefing import render_briefing
 
     if (month is None) == (year is None):
         fail("请指定 --month YYYY-MM（月度通报）或 --year YYYY（年度总结）之一")
+    if output is DocFormat.docx and out is None:
+        fail("--format docx 需要用 --out 指定文件，例如 --out 通报.docx")
     data = open_ledger(ledger, at)
     warn_broken_files(data)
-    text = render_briefing(data, month, year, parse_date(as_of, "--as-of"))
+    text: str | bytes = render_briefing(data, month, year, parse_date(as_of, "--as-of"), parse_date(date, "--date"))
     if out is None:
-        echo(text, nl=False)
+        echo(str(text), nl=False)
         return
+    if output is DocFormat.docx:
+        from xmtj.documents.wordfile import to_docx
+
+        text = to_docx(str(text), data.config.office, letter_form=False, landscape_attachments=month is not None)
     from xmtj.changes.briefings import save_briefing
     from xmtj.changes.lock import ledger_lock
 
     with ledger_lock(data.root):  # the briefing may be committed: one change at a time
-        saved = save_briefing(data, out, text, month or str(year), commit=not no_commit and at is None)
+        saved = save_briefing(data, out, text, month or str(year), not no_commit and at is None, doc_no_of(data, month))
     say(f"已写入 {out}" + (f"，已提交 {saved.id[:8]}：{saved.subject}" if saved else ""))
 
 

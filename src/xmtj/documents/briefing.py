@@ -28,6 +28,7 @@ from xmtj.figures.metrics import (
 from xmtj.figures.periods import month_end
 from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.records import Issue, Letter, Project
+from xmtj.ledger.register import briefing_doc_no
 from xmtj.ledger.registry import EVENT_KINDS
 from xmtj.problems import XmtjError
 
@@ -138,7 +139,7 @@ def _summary_context(s: Summary) -> dict[str, Any]:
     }
 
 
-def monthly_context(ledger: Ledger, year: int, month: int) -> dict[str, Any]:
+def monthly_context(ledger: Ledger, year: int, month: int, date: dt.date | None = None) -> dict[str, Any]:
     """关于Y年1—M月全市（全县）重点项目建设进展情况的通报, figures as of the month's last day."""
     as_of = month_end(year, month)
     lights = ledger.config.lights
@@ -155,6 +156,11 @@ def monthly_context(ledger: Ledger, year: int, month: int) -> dict[str, Any]:
     def started_in_month(s: ProjectStatus) -> bool:
         return this_month(s.project.actual_start)
 
+    open_problems: dict[str, list[str]] = {}
+    for issue in sorted(ledger.issues, key=lambda i: i.id):
+        if issue.project and issue.is_open_on(as_of):
+            open_problems.setdefault(issue.project, []).append(issue.description)
+
     return {
         "office": ledger.config.office,
         "city": ledger.config.city,
@@ -162,6 +168,8 @@ def monthly_context(ledger: Ledger, year: int, month: int) -> dict[str, Any]:
         "year": year,
         "month": month,
         "as_of": as_of,
+        "date": date or as_of,  # 成文日期
+        "doc_no": briefing_doc_no(ledger, f"{year:04d}-{month:02d}", (date or as_of).year),
         "span": fmt.months_span(as_of),
         "title": f"关于{year}年{fmt.months_span(as_of)}{place_words(ledger.config)['whole']}重点项目建设进展情况的通报",
         "summary": _summary_context(summary),
@@ -189,7 +197,27 @@ def monthly_context(ledger: Ledger, year: int, month: int) -> dict[str, Any]:
         "new_starts": [_project_row(s) for s in statuses if started_in_month(s)],
         "completions": [_project_row(s) for s in statuses if this_month(s.project.actual_completion)],
         "productions": [_project_row(s) for s in statuses if this_month(s.project.actual_production)],
-        "details": [_project_row(s) for s in statuses],
+        "month_total": sum((_month_entry(s)[0] or ZERO for s in statuses), ZERO),  # 当月完成投资, 万元
+        "details": [_detail_row(s, open_problems) for s in statuses],
+    }
+
+
+ZERO = Decimal(0)
+
+
+def _month_entry(s: ProjectStatus) -> tuple[Decimal | None, str | None]:
+    """当月完成投资 and 形象进度 of the status's month (None, None when nothing is recorded for it)."""
+    entry = s.project.progress.get(f"{s.as_of.year:04d}-{s.as_of.month:02d}")
+    return (entry.amount, entry.text) if entry is not None else (None, None)
+
+
+def _detail_row(s: ProjectStatus, open_problems: dict[str, list[str]]) -> dict[str, Any]:
+    """A row of the detail table: the project's figures, the month's figure and 形象进度, its open problems."""
+    amount, text = _month_entry(s)
+    return _project_row(s) | {
+        "month_amount": amount,
+        "image": text or "—",
+        "problems": "；".join(open_problems.get(s.project.id, [])) or "—",
     }
 
 
@@ -305,7 +333,9 @@ def annual_context(ledger: Ledger, year: int, as_of: dt.date) -> dict[str, Any]:
 _MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
-def render_briefing(ledger: Ledger, month: str | None, year: int | None, as_of: dt.date | None = None) -> str:
+def render_briefing(
+    ledger: Ledger, month: str | None, year: int | None, as_of: dt.date | None = None, date: dt.date | None = None
+) -> str:
     """The monthly briefing of ``month`` (YYYY-MM), or the annual summary of ``year`` as of ``as_of``
     (the year's last day when not given), from the ledger's templates."""
     from xmtj.documents.templates import render
@@ -314,7 +344,9 @@ def render_briefing(ledger: Ledger, month: str | None, year: int | None, as_of: 
         match = _MONTH_RE.match(month)
         if not match:
             raise XmtjError(f"--month 应为 YYYY-MM，例如 2021-11，现为“{month}”")
-        context = monthly_context(ledger, int(match[1]), int(match[2]))
+        context = monthly_context(ledger, int(match[1]), int(match[2]), date)
+        if date is not None and date < context["as_of"]:
+            raise XmtjError(f"成文日期 {date} 早于数据截至日期 {context['as_of']}")
         return render(ledger.root, "report.md.j2", context, ledger.files)
     assert year is not None
     context = annual_context(ledger, year, as_of or dt.date(year, 12, 31))

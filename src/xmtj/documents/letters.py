@@ -45,6 +45,10 @@ class Draft:
     def letter_path(self) -> str:
         return f"{LETTERS_DIR}/{self.date.year}/{self.number}-{self.project_id}.md"
 
+    @property
+    def word_path(self) -> str:
+        return self.letter_path.removesuffix(".md") + ".docx"
+
 
 @dataclass(frozen=True)
 class Skipped:
@@ -162,6 +166,27 @@ def render_letter(ledger: Ledger, draft: Draft) -> str:
     from xmtj.documents.templates import render
 
     return render(ledger.root, "letter.md.j2", letter_context(ledger, draft), ledger.files)
+
+
+def letter_docx(ledger: Ledger, markdown: str) -> bytes:
+    """The letter as a Word file in the 信函格式 of GB/T 9704, laid out from its Markdown."""
+    from xmtj.documents.wordfile import to_docx
+
+    return to_docx(markdown, ledger.config.office, letter_form=True)
+
+
+def draft_of(ledger: Ledger, letter: Letter) -> Draft:
+    """A registered letter as the draft it was made from: the project's figures as of the letter's day
+    (``as_of``), its problems open then. Re-rendering gives the letter that went out, as long as the
+    project's records for that period are unchanged (``xmtj log`` shows whether they are)."""
+    as_of = letter.as_of or letter.date
+    project = ledger.project_by_id.get(letter.project)
+    if project is None:
+        raise XmtjError(f"{letter.doc_no} 的项目 {letter.project} 已不在台账中，无法重新生成")
+    statuses = statuses_for([project], ledger.issues, as_of.year, as_of, ledger.config.lights)
+    open_issues = tuple(sorted((i for i in ledger.issues if i.project == project.id and i.is_open_on(as_of)),
+                               key=lambda i: i.id))  # fmt: skip
+    return Draft(letter.number, letter.doc_no, letter.date, statuses[0], letter.feedback_due, open_issues)
 
 
 def feedback_state(letter: Letter, today: dt.date) -> str:

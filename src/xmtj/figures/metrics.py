@@ -197,6 +197,7 @@ def project_status(
         planned = project.planned_start
         if planned is None or planned > as_of:
             light = None
+            lag = None  # 未到期: not yet due to start, so not behind (— in every output, null in JSON)
         else:
             late = months_between(planned, as_of)
             red = as_of >= add_months(planned, lights.red_start_months)

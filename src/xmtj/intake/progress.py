@@ -70,7 +70,7 @@ def plan_progress(ledger: Ledger, path: Path, sheet_name: str | None, options: O
     figures = _read_figures(ledger, sheet, month, options, plan)
     if plan.errors:
         return plan
-    texts = {f.project.path: _edit(ledger, f, month) for f in figures}
+    texts: dict[str, str | bytes] = {f.project.path: _edit(ledger, f, month) for f in figures}
     created = _new_issues(ledger, figures, month, texts, plan) if options.issues else set()
     if texts:
         count = len({f.project.id for f in figures})
@@ -233,7 +233,9 @@ def _plausible(sheet: Sheet, figure: Figure, month: str, options: Options, plan:
         plan.problems.append(sheet.problem(figure.row, key, message, "error" if options.strict else "warning"))
 
 
-def _new_issues(ledger: Ledger, figures: list[Figure], month: str, texts: dict[str, str], plan: Plan) -> set[str]:
+def _new_issues(
+    ledger: Ledger, figures: list[Figure], month: str, texts: dict[str, str | bytes], plan: Plan
+) -> set[str]:
     """Each non-empty 存在问题 as a new problem, unless the project has that problem open already."""
     from xmtj.changes.yamlout import record_yaml
     from xmtj.figures.periods import month_end

@@ -181,10 +181,10 @@ def _key_of(field: str, sheet: Sheet) -> str | None:
 
 def _texts(
     ledger: Ledger, rows: list[Row], records: dict[int, Project], year: int, plan: Plan
-) -> tuple[dict[str, str], set[str]]:
+) -> tuple[dict[str, str | bytes], set[str]]:
     from xmtj.changes.yamlout import record_yaml
 
-    texts: dict[str, str] = {}
+    texts: dict[str, str | bytes] = {}
     created: set[str] = set()
     for row in rows:
         record = records[row.index]

@@ -238,6 +238,16 @@ class LetterSettings(Part):
     feedback_days: Annotated[int, Between(1, 365)] = 10  # 书面反馈期限（天）
 
 
+DocumentFormat = Literal["md", "docx"]
+
+
+@frozen
+class DocumentSettings(Part):
+    """``documents`` in xmtj.yaml: which files ``remind`` writes for each letter (Markdown, Word or both)."""
+
+    formats: Annotated[list[DocumentFormat], Check(not_empty)] = field(default_factory=lambda: ["md", "docx"])
+
+
 @frozen
 class GitSettings(Part):
     commit: bool = True  # change commands commit what they write
@@ -281,6 +291,7 @@ class Config(Part):
     letter_prefix: Text
     place_level: PlaceLevel | None = None  # 县, 市 or 区; by default the place name's last character
     id_prefix: Annotated[str, Pattern(PREFIX_PATTERN)] | None = None  # new project ids: JS2022-001
+    report_prefix: Text | None = None  # 通报 发文字号: 河重指办〔2021〕12号 (default: letter_prefix less 督)
     contact: Contact = field(default_factory=Contact)
     branches: list[Text] = field(default_factory=list)
     levels: list[Text] = field(default_factory=list)
@@ -288,10 +299,16 @@ class Config(Part):
     targets: dict[Year, Money] = field(default_factory=dict)
     lights: Annotated[Lights, After(_gaps_in_order)] = field(default_factory=Lights)
     letters: LetterSettings = field(default_factory=LetterSettings)
+    documents: DocumentSettings = field(default_factory=DocumentSettings)
     git: GitSettings = field(default_factory=GitSettings)
     limits: Limits = field(default_factory=Limits)
     timezone: Annotated[str, Pattern(OFFSET_PATTERN)] = "+08:00"  # UTC offset for dates
     import_: ImportSettings = field(default_factory=ImportSettings)  # written `import:` in xmtj.yaml
+
+    @property
+    def briefing_prefix(self) -> str:
+        """The 机关代字 of the 通报's 发文字号: ``report_prefix``, else the letters' without a final 督."""
+        return self.report_prefix or self.letter_prefix.removesuffix("督")
 
     @property
     def level(self) -> str:

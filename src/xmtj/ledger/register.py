@@ -41,3 +41,33 @@ def issued_in_history(ledger: Ledger) -> dict[int, set[int]]:
         if match:
             found.setdefault(int(match[1]), set()).add(int(match[2]))
     return found
+
+
+_DOC_TRAILERS = re.compile(r"^Xmtj-Report: (\S+)\nXmtj-Doc-No: (.+)$", re.M)
+
+
+def briefing_numbers(ledger: Ledger) -> dict[str, str]:
+    """The 发文字号 each briefing period was issued under (``report --out`` commits carry ``Xmtj-Report`` and
+    ``Xmtj-Doc-No``), up to the revision read; empty outside git. One git call."""
+    from xmtj.ledger import gitio
+
+    rev = ledger.files.revision or "HEAD"
+    done = gitio.git(ledger.root, ["log", "--format=%B", "--grep=^Xmtj-Doc-No: ", rev], check=False)
+    if done.returncode != 0:
+        return {}
+    found: dict[str, str] = {}
+    for period, doc_no in _DOC_TRAILERS.findall(done.stdout.decode("utf-8")):
+        found.setdefault(period, doc_no.strip())  # newest first: a period keeps its latest number
+    return found
+
+
+def briefing_doc_no(ledger: Ledger, period: str, year: int) -> str:
+    """The 发文字号 of the briefing of ``period``: the one it was issued under, else the next of ``year``
+    after every number ever issued with the briefing prefix (so a number is never given to two periods)."""
+    issued = briefing_numbers(ledger)
+    if period in issued:
+        return issued[period]
+    prefix = ledger.config.briefing_prefix
+    pattern = re.compile(re.escape(prefix) + f"〔{year}〕" + r"(\d+)号")
+    numbers = [int(m[1]) for doc_no in issued.values() if (m := pattern.fullmatch(doc_no))]
+    return doc_number(prefix, year, max(numbers, default=0) + 1)

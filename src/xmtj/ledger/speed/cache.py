@@ -33,8 +33,8 @@ from typing import Any
 
 from xmtj import __version__
 
-FORMAT = 5  # 2: sixteen shards per kind; 3: restricted unpickling, money bounds; 4: records in xmtj.ledger;
-# 5: Config's place_level, id_prefix and import
+FORMAT = 6  # 2: sixteen shards per kind; 3: restricted unpickling, money bounds; 4: records in xmtj.ledger;
+# 5: Config's place_level, id_prefix and import; 6: Config's documents
 SHARDS = 16  # per kind: small work units for the workers, and one changed file rewrites a sixteenth
 RACY_SECONDS = 2.0
 

@@ -1,0 +1,76 @@
+"""The 通报's 发文字号 and date, the detail table's month figures, and wording that fits the place."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, SMALL, Run, git
+
+pytestmark = pytest.mark.usefixtures("git_env")
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    root = tmp_path / "small"
+    shutil.copytree(SMALL, root)
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "台账")
+    return root
+
+
+def test_a_briefing_is_numbered_once_and_never_reuses_a_number(run: Run, small: Path) -> None:
+    shown = run("report", "--month", "2021-10", ledger=small).stdout
+    assert "\n测重指办〔2021〕1号\n" in shown  # the next number, shown before it is issued
+    out = small / "通报-10.md"
+    result = run("report", "--month", "2021-10", "--date", "2021-11-08", "--out", str(out), ledger=small)
+    assert result.exit_code == 0, result.output
+    assert git(small, "log", "-1", "--format=%s").strip() == "通报: 2021-10 测重指办〔2021〕1号"
+    assert "Xmtj-Doc-No: 测重指办〔2021〕1号" in git(small, "log", "-1", "--format=%B")
+    text = out.read_text(encoding="utf-8")
+    assert "测重指办〔2021〕1号" in text and text.rstrip().count("2021年11月8日") >= 1
+    november = run("report", "--month", "2021-11", ledger=small).stdout
+    assert "\n测重指办〔2021〕2号\n" in november  # the next month: the next number
+    again = run("report", "--month", "2021-10", ledger=small).stdout
+    assert "\n测重指办〔2021〕1号\n" in again  # the same month keeps the number it was issued under
+    early = run("report", "--month", "2021-11", "--date", "2021-11-20", ledger=small)
+    assert early.exit_code == 1 and "早于数据截至日期" in early.stderr
+
+
+def test_the_detail_table_has_the_month_and_not_yet_due_shows_a_dash(run: Run) -> None:
+    text = run("report", "--month", "2021-11", ledger=REPO).stdout
+    header = next(line for line in text.splitlines() if line.startswith("| 项目编号 |"))
+    assert "当月完成（万元）" in header and "形象进度" in header and "存在问题" in header
+    row = next(line for line in text.splitlines() if line.startswith("| HJ2021-001 |"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[5] == "2679" and cells[9] == "路面施工"
+    assert "11月当月完成投资" in text
+    not_due = next(line for line in text.splitlines() if line.startswith("| HJ2021-097 |"))
+    assert [c.strip() for c in not_due.strip("|").split("|")][8] == "—"
+    rows = json.loads(run("status", "--format", "json", ledger=REPO).stdout)["rows"]
+    assert next(r for r in rows if r["id"] == "HJ2021-097")["lag_points"] is None
+
+
+def test_a_county_ledger_says_quan_xian(tmp_path: Path, run: Run) -> None:
+    root = tmp_path / "稷山"
+    assert run("init", str(root), "--place", "稷山县", "--branch", "开发区分指挥部", "--year", "2021").exit_code == 0
+    for name in ("P1", "P2"):
+        text = (SMALL / "data/projects" / f"{name}.yaml").read_text(encoding="utf-8")
+        text = text.replace("甲分指挥部", "开发区分指挥部").replace("乙分指挥部", "开发区分指挥部")
+        text = text.replace("市级重点项目", "稷山县重点项目")
+        (root / "data/projects" / f"{name}.yaml").write_text(text, encoding="utf-8")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "项目")
+    report = run("report", "--month", "2021-11", ledger=root)
+    assert report.exit_code == 0, report.output
+    assert "关于2021年1—11月全县重点项目建设进展情况的通报" in report.stdout and "全市" not in report.stdout
+    assert run("remind", "--as-of", "2021-11-30", "--date", "2021-12-14", ledger=root).exit_code == 0
+    letter = next((root / "letters/2021").glob("*.md")).read_text(encoding="utf-8")
+    assert "县级层面协调" in letter and "全县重点项目建设进展情况通报" in letter
+    assert "市级" not in letter and "全市" not in letter
+    demo = run("report", "--month", "2021-11", ledger=REPO).stdout
+    assert "全市重点项目建设进展情况的通报" in demo and "全县" not in demo

@@ -1,0 +1,138 @@
+"""Word documents read back with python-docx: the GB/T 9704 layout, element by element."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import REPO, SMALL, Run, git
+
+pytestmark = pytest.mark.usefixtures("git_env")
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    root = tmp_path / "small"
+    shutil.copytree(SMALL, root)
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "台账")
+    return root
+
+
+def open_docx(path: Path) -> Any:
+    import docx
+
+    return docx.Document(str(path))
+
+
+def mm(length: Any) -> float:
+    return float(length.mm)
+
+
+def texts(document: Any) -> list[str]:
+    return [p.text for p in document.paragraphs if p.text.strip()]
+
+
+def east_asian_font(run: Any) -> str | None:
+    from docx.oxml.ns import qn
+
+    fonts = run._element.rPr.rFonts
+    return fonts.get(qn("w:eastAsia")) if fonts is not None else None
+
+
+def paragraph(document: Any, text: str) -> Any:
+    return next(p for p in document.paragraphs if p.text == text)
+
+
+def test_a_letter_in_the_letter_form(run: Run, small: Path) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+
+    result = run("remind", "--as-of", "2021-11-30", "--date", "2021-12-14", ledger=small)
+    assert result.exit_code == 0, result.output
+    document = open_docx(small / "letters/2021/2-P1.docx")
+    section = document.sections[0]
+    assert (round(mm(section.page_width)), round(mm(section.page_height))) == (210, 297)
+    margins = [mm(section.top_margin), mm(section.bottom_margin), mm(section.left_margin), mm(section.right_margin)]
+    assert margins == pytest.approx([37, 35, 28, 26], abs=0.5)
+
+    lines = texts(document)
+    mark = paragraph(document, "测试市重点项目总指挥部办公室")
+    assert mark.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    run_ = mark.runs[0]
+    assert str(run_.font.color.rgb) == "FF0000" and east_asian_font(run_) == "方正小标宋简体"
+    rule = mark._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
+    assert rule.get(qn("w:val")) == "thickThinSmallGap" and rule.get(qn("w:color")) == "FF0000"
+    number = paragraph(document, "测重指办督〔2021〕2号")
+    assert number.alignment == WD_ALIGN_PARAGRAPH.RIGHT and lines.index(number.text) == lines.index(mark.text) + 1
+    title = paragraph(document, "关于加快推进甲化工新材料项目")
+    assert title.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert title.runs[0].font.size.pt == 22 and east_asian_font(title.runs[0]) == "方正小标宋简体"
+    assert lines[lines.index(title.text) + 1] == "建设的督办提醒函"  # the title split between words
+    body = next(p for p in document.paragraphs if p.text.startswith("甲化工新材料项目（项目编号P1）"))
+    assert body.runs[0].font.size.pt == 16 and east_asian_font(body.runs[0]) == "仿宋_GB2312"
+    assert body.paragraph_format.first_line_indent.pt == 32  # two characters
+    assert paragraph(document, "甲开发区管委会：").alignment == WD_ALIGN_PARAGRAPH.LEFT
+
+    # one attachment, not numbered; 署名 and 成文日期; the attachment on its own page; the 版记 last
+    assert "附件：甲化工新材料项目未办结问题清单" in lines and not any(t.startswith("附件：1.") for t in lines)
+    order = ["附件：甲化工新材料项目未办结问题清单", "测试市重点项目总指挥部办公室", "2021年12月14日", "附件",
+             "甲化工新材料项目未办结问题清单", "抄送：张某（副市长，虚构）。"]  # fmt: skip
+    positions = [lines.index(t, lines.index("甲开发区管委会：")) for t in order]
+    assert positions == sorted(positions)
+    assert lines[-1] == "测试市重点项目总指挥部办公室\u3000\u30002021年12月14日印发"
+    date = paragraph(document, "2021年12月14日")
+    assert date.alignment == WD_ALIGN_PARAGRAPH.RIGHT and date.paragraph_format.right_indent.pt == 64
+    assert east_asian_font(paragraph(document, "附件").runs[0]) == "黑体"
+    assert len(document.tables) == 1 and document.tables[0].rows[0].cells[1].text == "问题编号"
+
+    # page numbers: — PAGE — right on odd pages, left on even ones, 4号
+    assert document.settings.odd_and_even_pages_header_footer
+    odd, even = section.footer.paragraphs[0], section.even_page_footer.paragraphs[0]
+    assert odd.alignment == WD_ALIGN_PARAGRAPH.RIGHT and even.alignment == WD_ALIGN_PARAGRAPH.LEFT
+    for footer in (odd, even):
+        assert footer.text.startswith("— ") and footer.text.endswith(" —")
+        assert "PAGE" in footer._p.xml and footer.runs[0].font.size.pt == 14
+
+
+def test_several_attachments_are_numbered() -> None:
+    from xmtj.documents.gongwen import Gongwen
+
+    doc = Gongwen()
+    doc.attachments(["甲清单", "乙清单"])
+    assert [p.text for p in doc.doc.paragraphs if p.text] == ["附件：1.甲清单", "\u3000\u3000\u30002.乙清单"]
+
+
+def test_the_briefing_as_a_word_file(run: Run, tmp_path: Path) -> None:
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    out = tmp_path / "通报.docx"
+    result = run("report", "--month", "2021-11", "--format", "docx", "--out", str(out), ledger=REPO)
+    assert result.exit_code == 0, result.output
+    document = open_docx(out)
+    lines = texts(document)
+    assert lines[0] == "河津市重点项目总指挥部办公室"
+    assert "关于2021年1—11月全市" in lines and "重点项目建设进展情况的通报" in lines
+    heading = paragraph(document, "一、总体情况")
+    assert east_asian_font(heading.runs[0]) == "黑体"
+    assert east_asian_font(paragraph(document, "（一）按项目级别").runs[0]) == "楷体_GB2312"
+    assert paragraph(document, "各分指挥部、各责任单位：").alignment == WD_ALIGN_PARAGRAPH.LEFT
+    # the detail table is an attachment in a landscape section, its header row repeated on every page
+    assert document.sections[-1].orientation == WD_ORIENT.LANDSCAPE
+    detail = document.tables[-1]
+    assert detail.rows[0].cells[0].text == "项目编号" and len(detail.rows) == 101
+    assert "w:tblHeader" in detail.rows[0]._tr.xml
+
+
+def test_a_registered_letter_is_made_again(run: Run, small: Path) -> None:
+    assert run("remind", "--as-of", "2021-11-30", "--date", "2021-12-14", ledger=small).exit_code == 0
+    first = texts(open_docx(small / "letters/2021/2-P1.docx"))
+    (small / "letters/2021/2-P1.docx").unlink()
+    result = run("letter", "render", "测重指办督〔2021〕2号", ledger=small)
+    assert result.exit_code == 0, result.output
+    assert texts(open_docx(small / "letters/2021/2-P1.docx")) == first
