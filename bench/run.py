@@ -1,6 +1,7 @@
 """Benchmark xmtj as whole processes and print medians, peak memory and each target's ratio.
 
-    python bench/run.py [--sizes 100 1000 10000] [--repeat 5] [--out /tmp/xmtj-bench] [--history] [--intake]
+    python bench/run.py [--sizes 100 1000 10000] [--repeat 5] [--out /tmp/xmtj-bench]
+                        [--history] [--intake] [--documents]
 
 Ledgers are generated with ``bench/generate.py`` (deterministic) and kept in ``--out`` between runs.
 Baselines are measured in the same run: ``cat`` of every ledger file (warm page cache) and
@@ -133,6 +134,7 @@ def main() -> int:
         "--history", action="store_true", help="also the history targets (a 10,000-project ledger in git)"
     )
     parser.add_argument("--intake", action="store_true", help="also the import targets (1,000-row sheets)")
+    parser.add_argument("--documents", action="store_true", help="also the document targets (Word letters, 台账)")
     args = parser.parse_args()
     xmtj = shutil.which("xmtj") or sys.exit("xmtj is not installed (pip install -e .)")
     env = dict(os.environ)
@@ -171,6 +173,10 @@ def main() -> int:
             generate(source, 10000, seed=1)
         rows += bench_history(source, args.out / "history-10000", xmtj, env, args.repeat, against, measure)
 
+    if args.documents:
+        from documents import bench_documents
+
+        rows += bench_documents(REPO, args.out, xmtj, env, args.repeat, measure)
     if args.intake:
         from intake import bench_intake
 

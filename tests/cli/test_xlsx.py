@@ -9,32 +9,59 @@ from pathlib import Path
 from tests.conftest import REPO, Run
 
 
-def test_status_as_a_workbook_holds_the_json_figures(tmp_path: Path, run: Run) -> None:
+def test_status_as_the_excel_ledger_holds_the_json_figures(tmp_path: Path, run: Run) -> None:
+    import zipfile
+
     import openpyxl
 
-    out = tmp_path / "状态.xlsx"
+    out = tmp_path / "台账.xlsx"
     result = run("status", "--format", "xlsx", "--out", str(out), ledger=REPO)
     assert result.exit_code == 0, result.output
-    rows = json.loads(run("status", "--format", "json", ledger=REPO).stdout)["rows"]
-    sheet = openpyxl.load_workbook(out).active
-    assert sheet.freeze_panes == "A2"
-    assert sheet.print_title_rows == "$1:$1"
-    headers = [c.value for c in sheet[1]]
-    assert headers[:3] == ["项目编号", "项目名称", "分指挥部"]
-    plan, done, rate, light = (headers.index(h) for h in ("年度计划(万元)", "累计完成(万元)", "完成率", "亮灯"))
-    by_id = {r["id"]: r for r in rows}
-    body = list(sheet.iter_rows(min_row=2))
-    assert len(body) == len(rows)
+    status = json.loads(run("status", "--format", "json", ledger=REPO).stdout)
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["台账", "分指挥部", "问题清单"]
+    sheet = book["台账"]
+    assert sheet["A1"].value == "2021年河津市重点项目建设进展情况表（1—11月）" and "A1:P1" in sheet.merged_cells
+    assert sheet["P2"].value == "单位：万元"
+    headers = [c.value for c in sheet[3]]
+    assert headers == ["序号", "编号", "项目名称", "建设单位", "总投资", "年度计划", "当月完成", "累计完成", "完成率",
+                       "超欠序时", "形象进度", "存在问题", "责任单位", "包联领导", "分指挥部", "亮灯"]  # fmt: skip
+    assert sheet.freeze_panes == "A4" and sheet.print_title_rows == "$1:$3"
+    assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A3) and sheet.page_setup.orientation == "landscape"
+    assert sheet.page_setup.fitToWidth == 1
+    by_id = {r["id"]: r for r in status["rows"]}
+    body = list(sheet.iter_rows(min_row=4, max_row=3 + len(by_id)))
     for cells in body:
-        row = by_id[cells[0].value]
-        assert Decimal(str(cells[plan].value)) == Decimal(str(row["annual_plan"]))
-        assert Decimal(str(cells[done].value)) == Decimal(str(row["completed_ytd"]))
-        whole = cells[done].value == int(cells[done].value)
-        assert cells[done].number_format == ("#,##0" if whole else "#,##0.00")
+        row = by_id[cells[1].value]
+        assert Decimal(str(cells[5].value)) == Decimal(str(row["annual_plan"]))
+        assert Decimal(str(cells[7].value)) == Decimal(str(row["completed_ytd"]))
+        assert cells[7].number_format == "#,##0" and cells[8].number_format == "0.0%"
         if row["plan_rate"] is not None:
-            assert abs(cells[rate].value - row["plan_rate"]) <= 0.0005 + 1e-9 and cells[rate].number_format == "0.0%"
-    red = next(c for c in body if c[light].value == "红灯")[light]
+            assert abs(cells[8].value - row["plan_rate"]) < 1e-6
+        if row["lag_points"] is None:
+            assert cells[9].value is None  # not yet due: no lag
+        else:
+            assert abs(cells[9].value + row["lag_points"]) < 0.01
+    total = [c.value for c in sheet[4 + len(by_id)]]
+    assert total[0] == "合计" and Decimal(str(total[7])) == Decimal(str(status["completed_ytd"]))
+    red = next(c for c in body if c[15].value == "红灯")[15]
     assert red.fill.fgColor.rgb.endswith("FFC7CE")
+    ranking = book["分指挥部"]
+    assert ranking["A3"].value == "分指挥部" and ranking.max_row > 12
+    charts = [n for n in zipfile.ZipFile(out).namelist() if n.startswith("xl/charts/chart")]
+    assert len(charts) == 2  # native charts, not pictures
+    problems = book["问题清单"]
+    assert problems["A3"].value == "编号" and problems.max_row > 3
+
+
+def test_a_listing_as_a_workbook(tmp_path: Path, run: Run) -> None:
+    import openpyxl
+
+    out = tmp_path / "问题.xlsx"
+    assert run("issue", "list", "--format", "xlsx", "--out", str(out), ledger=REPO).exit_code == 0
+    sheet = openpyxl.load_workbook(out).active
+    header_row = 2 if sheet["A1"].value and sheet["A2"].value == "编号" else 1
+    assert sheet.cell(header_row, 1).value == "编号" and sheet.freeze_panes == f"A{header_row + 1}"
 
 
 def test_xlsx_needs_out_and_other_formats_can_be_written(tmp_path: Path, run: Run) -> None:

@@ -27,6 +27,21 @@ from xmtj.cli.common import (
 from xmtj.cli.output import show
 
 
+def month_workbook(ledger: Any, at: str | None, month: str | None, out: Path | None) -> None:
+    """``report --month M --format xlsx``: the Excel 台账 as of the month's last day."""
+    from xmtj.cli.status import save_workbook
+    from xmtj.figures.metrics import ledger_status
+    from xmtj.figures.periods import month_end
+
+    if month is None or out is None:
+        fail("--format xlsx 用于月度通报：请指定 --month YYYY-MM 和 --out 文件")
+        return
+    data = open_ledger(ledger, at)
+    year, number = int(month[:4]), int(month[5:7])
+    report, _ = ledger_status(data, year, month_end(year, number))
+    save_workbook(data, report, out)
+
+
 def doc_no_of(data: Any, month: str | None) -> str | None:
     """The 发文字号 a monthly briefing is registered under when it is committed."""
     if month is None:
@@ -39,6 +54,7 @@ def doc_no_of(data: Any, month: str | None) -> str | None:
 class DocFormat(StrEnum):
     md = "md"
     docx = "docx"
+    xlsx = "xlsx"
 
 
 @command("report")
@@ -63,8 +79,10 @@ def report(
 
     if (month is None) == (year is None):
         fail("请指定 --month YYYY-MM（月度通报）或 --year YYYY（年度总结）之一")
-    if output is DocFormat.docx and out is None:
-        fail("--format docx 需要用 --out 指定文件，例如 --out 通报.docx")
+    if output is not DocFormat.md and out is None:
+        fail(f"--format {output.value} 需要用 --out 指定文件，例如 --out 通报.{output.value}")
+    if output is DocFormat.xlsx:
+        return month_workbook(ledger, at, month, out)
     data = open_ledger(ledger, at)
     warn_broken_files(data)
     text: str | bytes = render_briefing(data, month, year, parse_date(as_of, "--as-of"), parse_date(date, "--date"))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
@@ -66,9 +67,21 @@ def status(
         from xmtj.cli.terminal import output_for, print_status
 
         print_status(output_for(sys.stdout), report, chosen)
+    elif output is OutputFormat.xlsx and out is not None:
+        save_workbook(data, report, out)
     elif output is OutputFormat.markdown and out is None:
         echo(views.status_markdown(report))
     else:
         from xmtj.cli.output import Listing, show
 
         show(Listing(*views.table(report), views.status_json(report)), output, out)
+
+
+def save_workbook(data: Any, report: Any, out: Path) -> None:
+    """The Excel 台账 (``xmtj.documents.workbook``): three sheets, the ranking's charts."""
+    from xmtj.changes.briefings import write_export
+    from xmtj.cli.output import say
+    from xmtj.documents.workbook import ledger_workbook
+
+    write_export(out, ledger_workbook(data, report))
+    say(f"已写入 {out}（台账、分指挥部排名和图表、问题清单）")
