@@ -390,8 +390,8 @@ def money_and_dates(demo: Demo) -> None:
             when = start - dt.timedelta(days=(len(items) - j) * rng.randint(12, 30))
             done = d.get("actual_start") is not None or j < 3
             entry: dict[str, Any] = {"item": item, "status": "已办结" if done else "办理中"}
+            entry["date"] = when  # 已办结: granted that day; 办理中: filed (受理) that day
             if done:
-                entry["date"] = when
                 entry["doc_no"] = (
                     f"河{['发改', '自然资源', '规划', '环审', '住建'][j]}〔{when.year}〕{rng.randint(3, 120)}号"
                 )
@@ -634,6 +634,9 @@ lights:              # 亮灯阈值: 落后时序进度的百分点, 逾期未�
   red_start_months: 3
 letters:
   feedback_days: 10  # 督办提醒函的书面反馈期限（天）
+approvals:           # 前期手续: 各项手续的审批部门; 办理中超过 remind_days 天的在督办提醒函中点名
+  departments: {立项审批: 市发展和改革局, 立项备案: 市发展和改革局, 用地预审: 市自然资源局, 规划许可: 市自然资源局, 环评批复: 运城市生态环境局河津分局, 施工许可: 市住房和城乡建设局}
+  remind_days: 30
 """
 
 
@@ -659,7 +662,7 @@ def write_letters(root: Path, seed: int) -> None:
     """The 2021 register: one letter for each project slow on 2021-11-30, dated when it was slow."""
     from xmtj.changes.letters import REGISTER_COMMENTS, register_record
     from xmtj.changes.yamlout import emit
-    from xmtj.documents.letters import plan_letters
+    from xmtj.documents.letters import approval_waits, plan_letters
     from xmtj.figures.metrics import statuses_for
     from xmtj.figures.periods import month_end
     from xmtj.ledger.load import load_ledger
@@ -689,7 +692,7 @@ def write_letters(root: Path, seed: int) -> None:
                 break
     for day, as_of, pid in sorted(chosen):
         [draft], _ = plan_letters(ledger, as_of, day, [pid])
-        record = register_record(draft)
+        record = register_record(draft, approval_waits(ledger, draft))
         received = day + dt.timedelta(days=rng.randint(4, 9))
         record["feedback"] = {"received_on": received, "text": rng.choice(FEEDBACK_TEXTS)}
         text = emit(record, REGISTER_COMMENTS, block=("reasons",))

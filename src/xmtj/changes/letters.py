@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from xmtj.changes.build import Change
-from xmtj.documents.letters import Draft, Reminders, letter_docx, render_letter
+from xmtj.documents.letters import Draft, Reminders, approval_waits, letter_docx, render_letter
 from xmtj.figures import fmt
 from xmtj.figures.metrics import LIGHT_WORDS
 from xmtj.ledger.ledger import Ledger
@@ -19,7 +19,7 @@ def _rounded(value: Any, places: int) -> Decimal | None:
     return None if value is None else fmt.to_decimal(value, places)
 
 
-def register_record(draft: Draft) -> dict[str, Any]:
+def register_record(draft: Draft, waits: Sequence[str] = ()) -> dict[str, Any]:
     """The register entry (data/letters/<year>-<n>.yaml) of a draft."""
     s = draft.status
     project = s.project
@@ -32,7 +32,7 @@ def register_record(draft: Draft) -> dict[str, Any]:
         "cc": project.liaison_leader,
         "light": LIGHT_WORDS[s.light or "yellow"],
         "as_of": s.as_of,
-        "reasons": list(s.reasons),
+        "reasons": [*s.reasons, *waits],  # the light's reasons, then approvals waiting too long
         "figures": {
             "total_investment": project.total_investment,
             "annual_plan": s.annual_plan,
@@ -71,7 +71,8 @@ def letters_change(ledger: Ledger, drafts: Sequence[Draft], command: Sequence[st
             texts[draft.letter_path] = markdown
         if "docx" in formats:
             texts[draft.word_path] = letter_docx(ledger, markdown)
-        texts[draft.register_path] = emit(register_record(draft), REGISTER_COMMENTS, block=("reasons",))
+        record = register_record(draft, approval_waits(ledger, draft))
+        texts[draft.register_path] = emit(record, REGISTER_COMMENTS, block=("reasons",))
     numbers = [d.number for d in drafts]
     span = f"{drafts[0].doc_no}" if len(drafts) == 1 else f"{drafts[0].doc_no}—{numbers[-1]}号"
     subject = f"督办: {span}（{len(drafts)}份）"

@@ -25,7 +25,19 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
-MODULES = ("init", "intake", "check", "status", "issue", "meeting", "letter", "report", "project", "history")
+MODULES = (
+    "init",
+    "intake",
+    "check",
+    "status",
+    "issue",
+    "meeting",
+    "letter",
+    "report",
+    "approvals",
+    "project",
+    "history",
+)
 COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "init": ("init",),
     "import": ("intake",),
@@ -37,6 +49,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "remind": ("letter",),
     "report": ("report",),
     "plan": ("report",),
+    "approvals": ("approvals",),
     "progress": ("project",),
     "project": ("project",),
     "log": ("history",),
@@ -53,6 +66,7 @@ SUMMARIES: dict[str, str] = {
     "remind": "给进展缓慢（亮黄灯、红灯）的项目起草督办提醒函，逐份编号登记。",
     "report": "生成月度通报（--month）或年度工作总结数据（--year），Markdown 格式。",
     "plan": "某年度重点项目（含谋划项目）的数量和总投资，按投资类型、行业、级别、“六新”类别分组。",
+    "approvals": "项目手续办理情况：哪些项目在等哪项审批、哪个部门、已等多久。",
     "progress": "填报（或更正）项目某月的当月完成投资，并自动提交到 git。",
     "log": "修改历史：谁在什么时候改了哪条记录的哪个字段，从什么改成什么。",
     "diff": "两个版本之间台账的逐字段差异：新增、删除的记录和改动的字段。",

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from xmtj.changes.history import FileChange, LogEntry
     from xmtj.documents.briefing import PlanSummary
     from xmtj.documents.letters import Draft
+    from xmtj.figures.approvals import ApprovalRow, DepartmentSummary
     from xmtj.ledger.ledger import Ledger
     from xmtj.ledger.records import Issue, Letter, Meeting
     from xmtj.problems import Problem
@@ -207,3 +208,40 @@ def diff(changes: Sequence[FileChange], counts: dict[str, int], rev: str | None,
     data = {"from": rev or "HEAD", "to": rev2 or "工作区", "summary": counts, "files": [c.as_dict() for c in changes]}
     notes = [f"注意：{counts['retroactive']}处修改涉及已发出通报的月份数据"] if counts["retroactive"] else []
     return Listing(["文件", "字段变化"], rows, data, title=title, wide=("文件", "字段变化"), notes=notes)
+
+
+def approvals(rows: Sequence[ApprovalRow], departments: Sequence[DepartmentSummary], day: dt.date) -> Listing:
+    """``xmtj approvals``: each approval with its state and wait; the pending ones by department."""
+    headers = ["项目编号", "项目名称", "手续", "状态", "日期", "文号", "审批部门", "等待天数"]
+    table = [
+        [
+            r.project.id,
+            r.project.name,
+            r.approval.item,
+            r.approval.status,
+            _d(r.approval.date),
+            r.approval.doc_no or "",
+            r.department or "",
+            str(r.days_waiting) if r.days_waiting is not None else "",
+        ]
+        for r in rows
+    ]
+    data = {
+        "as_of": day.isoformat(),
+        "approvals": [
+            {"project": r.project.id, "project_name": r.project.name}
+            | to_plain(r.approval)
+            | {"department": r.department, "days_waiting": r.days_waiting}
+            for r in rows
+        ],
+        "by_department": [to_plain(d) for d in departments],
+    }
+    notes = [
+        f"{d.department}：待办{d.pending}项（{d.projects}个项目；"
+        + "、".join(f"{item}{n}项" for item, n in d.items.items())
+        + (f"；最长已等待{d.longest}天）" if d.longest is not None else "）")
+        for d in departments
+    ]
+    title = f"项目手续办理情况（截至{day.isoformat()}，{len(rows)}项）"
+    return Listing(headers, table, data, title=title, right=("等待天数",), wide=("项目名称",),
+                   empty="没有符合条件的手续。", notes=(["按审批部门：", *notes] if notes else []))  # fmt: skip

@@ -197,12 +197,28 @@ def monthly_context(ledger: Ledger, year: int, month: int, date: dt.date | None 
         "new_starts": [_project_row(s) for s in statuses if started_in_month(s)],
         "completions": [_project_row(s) for s in statuses if this_month(s.project.actual_completion)],
         "productions": [_project_row(s) for s in statuses if this_month(s.project.actual_production)],
+        "approvals": _approval_context(ledger, statuses, as_of),
         "month_total": sum((_month_entry(s)[0] or ZERO for s in statuses), ZERO),  # 当月完成投资, 万元
         "details": [_detail_row(s, open_problems) for s in statuses],
     }
 
 
 ZERO = Decimal(0)
+
+
+def _approval_context(ledger: Ledger, statuses: list[ProjectStatus], as_of: dt.date) -> dict[str, Any]:
+    """手续办理: how many key projects wait for how many approvals, which, and how many too long."""
+    from xmtj.figures.approvals import approval_rows
+
+    rows = approval_rows(ledger, as_of, pending=True, projects=[s.project for s in statuses])
+    limit = ledger.config.approvals.remind_days
+    return {
+        "projects": len({r.project.id for r in rows}),
+        "pending": len(rows),
+        "by_item": dict(Counter(r.approval.item for r in rows)),
+        "long": sum(1 for r in rows if r.days_waiting is not None and r.days_waiting > limit),
+        "limit": limit,
+    }
 
 
 def _month_entry(s: ProjectStatus) -> tuple[Decimal | None, str | None]:

@@ -159,7 +159,15 @@ def letter_context(ledger: Ledger, draft: Draft) -> dict[str, Any]:
             for issue in draft.open_issues
         ],
         "reasons": list(s.reasons),
+        "approval_waits": approval_waits(ledger, draft),
     }
+
+
+def approval_waits(ledger: Ledger, draft: Draft) -> list[str]:
+    """The project's approvals in 办理中 longer than ``approvals.remind_days`` on the letter's day."""
+    from xmtj.figures.approvals import long_waits
+
+    return long_waits(draft.status.project, ledger.config, draft.status.as_of)
 
 
 def render_letter(ledger: Ledger, draft: Draft) -> str:

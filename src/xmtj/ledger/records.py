@@ -88,8 +88,9 @@ class Approval(Part):
 
     item: Text
     status: ApprovalStatus = "未办理"
-    date: dt.date | None = None
+    date: dt.date | None = None  # 已办结: the day it was granted; 办理中: the day it was filed (受理)
     doc_no: Text | None = None
+    department: Text | None = None  # 审批部门; default: ``approvals.departments`` of xmtj.yaml by item
 
 
 @frozen
@@ -238,6 +239,15 @@ class LetterSettings(Part):
     feedback_days: Annotated[int, Between(1, 365)] = 10  # 书面反馈期限（天）
 
 
+@frozen
+class ApprovalSettings(Part):
+    """``approvals`` in xmtj.yaml: each approval item's usual department (``立项审批: 市发展和改革局``), and
+    after how many days in 办理中 an approval is named among a slow project's reasons."""
+
+    departments: dict[Text, Text] = field(default_factory=dict)
+    remind_days: Annotated[int, Between(1, 3650)] = 30
+
+
 DocumentFormat = Literal["md", "docx"]
 
 
@@ -300,6 +310,7 @@ class Config(Part):
     lights: Annotated[Lights, After(_gaps_in_order)] = field(default_factory=Lights)
     letters: LetterSettings = field(default_factory=LetterSettings)
     documents: DocumentSettings = field(default_factory=DocumentSettings)
+    approvals: ApprovalSettings = field(default_factory=ApprovalSettings)
     git: GitSettings = field(default_factory=GitSettings)
     limits: Limits = field(default_factory=Limits)
     timezone: Annotated[str, Pattern(OFFSET_PATTERN)] = "+08:00"  # UTC offset for dates

@@ -34,7 +34,7 @@ from typing import Any
 from xmtj import __version__
 
 FORMAT = 6  # 2: sixteen shards per kind; 3: restricted unpickling, money bounds; 4: records in xmtj.ledger;
-# 5: Config's place_level, id_prefix and import; 6: Config's documents
+# 5: Config's place_level, id_prefix and import; 6: Config's documents and approvals, Approval.department
 SHARDS = 16  # per kind: small work units for the workers, and one changed file rewrites a sixteenth
 RACY_SECONDS = 2.0
 
@@ -71,7 +71,24 @@ def _namespace() -> str:
             stamp = hashlib.sha1(version_file.read_bytes()).hexdigest()[:10]
         except OSError:
             stamp = "unknown"
-    return f"v{FORMAT}-xmtj{__version__}-py{sys.version_info[0]}.{sys.version_info[1]}-pydantic{stamp}"
+    return (
+        f"v{FORMAT}-xmtj{__version__}-py{sys.version_info[0]}.{sys.version_info[1]}-pydantic{stamp}-r{_record_shape()}"
+    )
+
+
+def _record_shape() -> str:
+    """A digest of every record class's fields (names, defaults' kinds and annotations): a cached record
+    of another shape is never used, even when a change forgot to raise ``FORMAT``."""
+    import dataclasses
+
+    from xmtj.ledger import records
+
+    shape = []
+    for name in sorted(vars(records)):
+        cls = getattr(records, name)
+        if isinstance(cls, type) and dataclasses.is_dataclass(cls):
+            shape.append(name + ":" + ",".join(f"{f.name}={f.type}" for f in dataclasses.fields(cls)))
+    return hashlib.sha1("\n".join(shape).encode("utf-8")).hexdigest()[:8]
 
 
 def _mine(path: Path, folder: bool = True) -> bool:
