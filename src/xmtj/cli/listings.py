@@ -72,7 +72,9 @@ def issues(ledger: Ledger, chosen: Sequence[Issue], day: dt.date) -> Listing:
         for x in items
     ]
     title = f"问题台账（{len(items)}个，按{day.isoformat()}计）"
-    return Listing(headers, rows, {"as_of": day.isoformat(), "issues": items}, title=title, right=("逾期天数",))
+    data = {"as_of": day.isoformat(), "issues": items}
+    wide = ("所属项目", "存在问题", "来源", "责任单位")
+    return Listing(headers, rows, data, title=title, right=("逾期天数",), wide=wide)
 
 
 def issue(ledger: Ledger, found: Issue, day: dt.date) -> Listing:

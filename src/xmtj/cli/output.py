@@ -110,27 +110,84 @@ def show(listing: Listing, output: OutputFormat = OutputFormat.table, out: Path 
 
 
 def _show_table(listing: Listing) -> None:
+    """The listing as a table that fits the terminal: key columns (ids, states, dates, figures) keep their
+    whole width and are never cut; only free text (``wide``: names, descriptions) wraps. When even that
+    cannot fit, each record is shown as a block of ``字段：值`` lines instead — no column is ever dropped."""
     from rich.table import Table
     from rich.text import Text
 
     if not listing.rows and listing.empty:
         say(listing.empty)
         return
+    out = console()
     if listing.headline:
-        say(listing.headline, err=False)
-    table = Table(title=listing.title, header_style="bold", title_justify="left")
-    for header in listing.headers:
-        table.add_column(
-            header,
-            justify="right" if header in listing.right else "left",
-            overflow="fold",
-            no_wrap=header not in listing.wide,
-        )
-    for row in listing.rows:
-        table.add_row(*(Text(visible(cell)) for cell in row))  # data, never rich markup
-    console().print(table)
+        out.print(Text(visible(listing.headline)))  # wrapped at the terminal's width
+    plan = column_plan(listing, out.width)
+    if plan is None:
+        _show_blocks(listing)
+    else:
+        table = Table(title=listing.title, header_style="bold", title_justify="left")
+        for header, natural in zip(listing.headers, plan, strict=True):
+            free = header in listing.wide
+            table.add_column(
+                _stacked(header),
+                justify="right" if header in listing.right else "left",
+                overflow="fold",
+                no_wrap=not free,
+                min_width=None if free else natural,
+            )
+        for row in listing.rows:
+            table.add_row(*(Text(visible(cell)) for cell in row))  # data, never rich markup
+        out.print(table)
     for note in listing.notes:
         say(note)
+
+
+def _stacked(header: str) -> str:
+    """A heading with its unit on a second line (``总投资\n(万元)``): figures' columns stay narrow."""
+    return re.sub(r"(?<=.)([（(])", r"\n\1", header, count=1)
+
+
+FREE_MIN = 8  # the narrowest a free-text column is made (in cells) before the listing folds into blocks
+
+
+def column_plan(listing: Listing, width: int) -> list[int] | None:
+    """Each column's natural width (cells) if the table fits ``width`` with only the free-text columns
+    narrowed (to ``FREE_MIN`` at least); None if it cannot fit (then one block per record)."""
+    from rich.cells import cell_len
+
+    natural = []
+    for i, header in enumerate(listing.headers):
+        cells = [cell_len(visible(row[i])) for row in listing.rows if i < len(row)]
+        heading = max(cell_len(line) for line in _stacked(header).split("\n"))
+        natural.append(max([heading if header not in listing.wide else 2, *cells, 1]))
+    overhead = 3 * len(natural) + 1  # "│ " and " " around every cell, and the last border
+    needed = sum(
+        min(n, max(FREE_MIN, cell_len(h))) if h in listing.wide else n
+        for h, n in zip(listing.headers, natural, strict=True)
+    )
+    return natural if needed + overhead <= width else None
+
+
+def _show_blocks(listing: Listing) -> None:
+    """One block of ``字段：值`` lines per record, a rule between records (tables too wide to fit)."""
+    from rich.cells import cell_len
+
+    if listing.title:
+        say(listing.title, err=False)
+    label = max((cell_len(h) for h in listing.headers), default=0)
+    lines: list[str] = []
+    for n, row in enumerate(listing.rows):
+        lines.append("─" * 20 if n else "")
+        for header, cell in zip(listing.headers, row, strict=False):
+            pad = " " * (label - cell_len(header))
+            lines.append(f"{header}{pad}：{cell}")
+    from rich.text import Text
+
+    out = console()
+    for i, line in enumerate(lines):
+        if i or line:
+            out.print(Text(visible(line)), overflow="fold")  # wrapped at the terminal's width
 
 
 # --- the formats ---------------------------------------------------------------------------------
