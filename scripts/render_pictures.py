@@ -1,0 +1,68 @@
+"""Render the README's pictures from the real output on the demo ledger: the first page of a 督办提醒函 and of
+the 通报 (Word), and the chart sheet of the Excel 台账.
+
+A developer's tool, not needed by the tests or CI. It needs LibreOffice, the CJK fonts and poppler:
+
+    apt-get install -y libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk poppler-utils
+    python scripts/render_pictures.py            # writes docs/pictures/*.png
+
+The office's fonts (仿宋_GB2312, 方正小标宋简体 …) are not on a Linux machine: LibreOffice substitutes Noto
+CJK, so the pictures show the layout, not the office's typefaces.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PICTURES = REPO / "docs" / "pictures"
+
+
+def run(*args: str, cwd: Path | None = None) -> str:
+    done = subprocess.run(list(args), cwd=cwd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+def page_with(pdf: Path, words: str) -> int:
+    """The first page of ``pdf`` whose text contains ``words``."""
+    pages = run("pdftotext", "-layout", str(pdf), "-").split("\f")
+    return next((n for n, text in enumerate(pages, start=1) if words in text.replace(" ", "")), 1)
+
+
+def picture(document: Path, out: Path, words: str | None = None, dpi: int = 80) -> None:
+    folder = document.parent
+    run("soffice", "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(document))
+    pdf = document.with_suffix(".pdf")
+    page = page_with(pdf, words) if words else 1
+    stem = folder / out.stem
+    run("pdftoppm", "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile", str(pdf), str(stem))
+    shutil.copy(stem.with_suffix(".png"), out)
+    print(f"{out.relative_to(REPO)}  ← {document.name}, page {page}")
+
+
+def main() -> None:
+    for tool in ("soffice", "pdftoppm", "pdftotext"):
+        if shutil.which(tool) is None:
+            sys.exit(f"{tool} is missing: see this script's docstring")
+    xmtj = shutil.which("xmtj") or sys.exit("xmtj is not installed (pip install -e .)")
+    PICTURES.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        letter, briefing, book = work / "letter.docx", work / "briefing.docx", work / "ledger.xlsx"
+        ledger = ["--ledger", str(REPO)]
+        run(xmtj, "letter", "render", "2021-18", "--format", "docx", "--out", str(letter), *ledger)
+        run(xmtj, "report", "--month", "2021-11", "--format", "docx", "--out", str(briefing), *ledger)
+        run(xmtj, "status", "--format", "xlsx", "--out", str(book), *ledger)
+        picture(letter, PICTURES / "letter.png")
+        picture(briefing, PICTURES / "briefing.png")
+        picture(book, PICTURES / "workbook-charts.png", words="各分指挥部年度计划完成率", dpi=70)
+
+
+if __name__ == "__main__":
+    main()
