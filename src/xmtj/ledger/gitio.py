@@ -234,6 +234,7 @@ LOG_FORMAT = "%x1c%H%x1f%an%x1f%aI%x1f%s%x1f%b%x1d"
 
 
 NO_OBJECT = "0" * 40
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # what a first commit is compared with
 
 
 @dataclass(frozen=True)

@@ -248,6 +248,21 @@ class ApprovalSettings(Part):
     remind_days: Annotated[int, Between(1, 3650)] = 30
 
 
+@frozen
+class UnitSettings(Part):
+    """``units`` in xmtj.yaml: who may change what (``check --authors``, the pre-receive hook).
+
+    ``office``: the e-mail addresses of the office's staff, who may change anything; ``members``: each
+    责任单位's staff, who may change only their own projects' progress and dates, their own problems'
+    resolutions and their own letters' feedback; ``keys``: SSH signing keys by e-mail address
+    (``ssh-ed25519 AAAA…``); ``require_signed``: every commit signed by a key listed for its author."""
+
+    office: list[Text] = field(default_factory=list)
+    members: dict[Text, list[Text]] = field(default_factory=dict)
+    keys: dict[Text, Text] = field(default_factory=dict)
+    require_signed: bool = False
+
+
 DocumentFormat = Literal["md", "docx"]
 
 
@@ -311,6 +326,7 @@ class Config(Part):
     letters: LetterSettings = field(default_factory=LetterSettings)
     documents: DocumentSettings = field(default_factory=DocumentSettings)
     approvals: ApprovalSettings = field(default_factory=ApprovalSettings)
+    units: UnitSettings = field(default_factory=UnitSettings)
     git: GitSettings = field(default_factory=GitSettings)
     limits: Limits = field(default_factory=Limits)
     timezone: Annotated[str, Pattern(OFFSET_PATTERN)] = "+08:00"  # UTC offset for dates
