@@ -79,7 +79,8 @@ def commit_message(change: Change, why: str | None) -> str:
     parts = [change.subject]
     if why:
         parts.append(why.strip())
-    parts.append(f"Xmtj-Command: {shlex.join(change.command)}\nXmtj-Version: {__version__}")
+    extra = "".join(f"{key}: {value}\n" for key, value in change.trailers.items())
+    parts.append(f"{extra}Xmtj-Command: {shlex.join(change.command)}\nXmtj-Version: {__version__}")
     return "\n\n".join(parts) + "\n"
 
 

@@ -47,6 +47,7 @@ class Change:
     command: Sequence[str]
     created: set[str] = field(default_factory=set)
     warnings: list[Problem] = field(default_factory=list)
+    trailers: dict[str, str] = field(default_factory=dict)  # more git trailers (``Xmtj-Dispatch: …``)
 
 
 def find_record(ledger: Ledger, kind: str, rid: str) -> Record:

@@ -35,6 +35,7 @@ MODULES = (
     "letter",
     "report",
     "approvals",
+    "dispatch",
     "project",
     "history",
 )
@@ -50,6 +51,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "report": ("report",),
     "plan": ("report",),
     "approvals": ("approvals",),
+    "dispatch": ("dispatch",),
     "progress": ("project",),
     "project": ("project",),
     "log": ("history",),
@@ -74,6 +76,7 @@ SUMMARIES: dict[str, str] = {
     "issue": "问题台账：查看问题清单和单个问题。",
     "meeting": "活动台账：调度会、集中开工、集中观摩。",
     "letter": "督办提醒函登记簿。",
+    "dispatch": "调度任务下发：给各责任单位生成本月月报表（Excel），并查看交回情况。",
     "project": "项目：新建项目文件、修改单个字段。",
 }
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from xmtj.documents.briefing import PlanSummary
     from xmtj.documents.letters import Draft
     from xmtj.figures.approvals import ApprovalRow, DepartmentSummary
+    from xmtj.intake.dispatch import UnitState
     from xmtj.ledger.ledger import Ledger
     from xmtj.ledger.records import Issue, Letter, Meeting
     from xmtj.problems import Problem
@@ -247,3 +248,17 @@ def approvals(rows: Sequence[ApprovalRow], departments: Sequence[DepartmentSumma
     title = f"项目手续办理情况（截至{day.isoformat()}，{len(rows)}项）"
     return Listing(headers, table, data, title=title, right=("等待天数",), wide=("项目名称",),
                    empty="没有符合条件的手续。", notes=(["按审批部门：", *notes] if notes else []))  # fmt: skip
+
+
+def dispatch(month: str, due: dt.date, states: Sequence[UnitState]) -> Listing:
+    """``dispatch status``: each unit's sheet of the month, sent and (when) returned."""
+    headers = ["责任单位", "项目数", "状态", "交回日期", "提交"]
+    rows = [[s.unit, str(s.projects), s.state, _d(s.returned_on), (s.commit or "")[:8]] for s in states]
+    data = {"month": month, "due": due.isoformat(), "units": [
+        {"unit": s.unit, "projects": s.projects, "state": s.state, "returned_on": _d(s.returned_on) or None,
+         "commit": s.commit, "late": s.late} for s in states]}  # fmt: skip
+    owing = [s.unit for s in states if s.returned_on is None]
+    title = (
+        f"{month} 调度表交回情况（交回期限 {due.isoformat()}；已交{len(states) - len(owing)}个，未交{len(owing)}个）"
+    )
+    return Listing(headers, rows, data, title=title, right=("项目数",), wide=("责任单位",))

@@ -198,12 +198,24 @@ def monthly_context(ledger: Ledger, year: int, month: int, date: dt.date | None 
         "completions": [_project_row(s) for s in statuses if this_month(s.project.actual_completion)],
         "productions": [_project_row(s) for s in statuses if this_month(s.project.actual_production)],
         "approvals": _approval_context(ledger, statuses, as_of),
+        "dispatch": _dispatch_context(ledger, f"{year:04d}-{month:02d}"),
         "month_total": sum((_month_entry(s)[0] or ZERO for s in statuses), ZERO),  # 当月完成投资, 万元
         "details": [_detail_row(s, open_problems) for s in statuses],
     }
 
 
 ZERO = Decimal(0)
+
+
+def _dispatch_context(ledger: Ledger, month: str) -> dict[str, Any] | None:
+    """The month's 调度表: how many units returned theirs, and which have not (None when none was sent)."""
+    from xmtj.ledger.register import dispatch_returns, dispatched
+
+    sent = dispatched(ledger, month)
+    if sent is None:
+        return None
+    returned = dispatch_returns(ledger, month)
+    return {"due": sent[0], "sent": len(sent[1]), "missing": [u for u, _ in sent[1] if u not in returned]}
 
 
 def _approval_context(ledger: Ledger, statuses: list[ProjectStatus], as_of: dt.date) -> dict[str, Any]:

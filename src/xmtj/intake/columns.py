@@ -55,6 +55,9 @@ PROGRESS_HEADINGS: dict[str, tuple[str, ...]] = {
     "actual_completion": ("实际竣工时间", "实际竣工日期", "竣工时间", "竣工日期"),
     "actual_production": ("实际投产时间", "实际投产日期", "投产时间", "投产日期"),
     "remarks": ("备注",),
+    "branch": ("分指挥部",),  # these three are read from a returned dispatch sheet, to check its locked cells
+    "plan": ("年度计划", "年度计划投资"),
+    "base": ("上月末累计",),
 }
 # headings read but not stored: counted as known, so that they are not listed as unknown
 IGNORED = ("年度计划投资完成率", "完成率", "超欠序时", "亮灯", "累计完成占年度计划", "占年度计划", "时序进度")

@@ -56,6 +56,10 @@ def plan_progress(ledger: Ledger, path: Path, sheet_name: str | None, options: O
         raise XmtjError(f"--month 应为 YYYY-MM，例如 2022-03，现为“{month}”")
     if not options.future:
         month_guard(ledger, month)
+    from xmtj.intake.dispatch import read_marker, verify_marker
+
+    marker = read_marker(path)
+    then = verify_marker(ledger, marker, month, path.name) if marker is not None else None
     sheet, notes = open_sheet(path, sheet_name, PROGRESS_HEADINGS, ledger.config.import_.columns, "月报")
     plan = Plan(notes=notes, verbs=("登记", "更正"))
     columns = sheet.header.columns
@@ -68,16 +72,21 @@ def plan_progress(ledger: Ledger, path: Path, sheet_name: str | None, options: O
                 sheet.problem(sheet.header.row, key, f"这一列是{column.month}月的数，与 --month {month} 不符")
             )
     figures = _read_figures(ledger, sheet, month, options, plan)
+    if marker is not None and then is not None:
+        from xmtj.intake.dispatch import check_returned
+
+        figures = check_returned(ledger, then, marker, sheet, figures, plan)
     if plan.errors:
         return plan
     texts: dict[str, str | bytes] = {f.project.path: _edit(ledger, f, month) for f in figures}
     created = _new_issues(ledger, figures, month, texts, plan) if options.issues else set()
     if texts:
         count = len({f.project.id for f in figures})
-        subject = f"进度: {month} {count}个项目（{sheet.table.file}）" + (
-            f"，新增问题{len(created)}个" if created else ""
-        )
+        source = f"{marker.unit}调度表" if marker is not None else sheet.table.file
+        subject = f"进度: {month} {count}个项目（{source}）" + (f"，新增问题{len(created)}个" if created else "")
         plan.change = Change(texts, subject, command, created=created)
+        if marker is not None:
+            plan.change.trailers["Xmtj-Dispatch"] = f"{month}/{marker.unit}"
     return plan
 
 

@@ -7,7 +7,7 @@ git history counts (``issued_in_history``).
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from xmtj.ledger.ledger import Ledger
@@ -71,3 +71,49 @@ def briefing_doc_no(ledger: Ledger, period: str, year: int) -> str:
     pattern = re.compile(re.escape(prefix) + f"〔{year}〕" + r"(\d+)号")
     numbers = [int(m[1]) for doc_no in issued.values() if (m := pattern.fullmatch(doc_no))]
     return doc_number(prefix, year, max(numbers, default=0) + 1)
+
+
+DISPATCH_DIR = "dispatch"
+
+
+def dispatched(ledger: Ledger, month: str) -> tuple[Any, list[tuple[str, int]]] | None:
+    """The 调度表 register of ``month`` (``dispatch/<month>/index.yaml`` at the revision read): its due
+    date and (unit, number of projects) for each unit; None when none was sent; raises when unreadable."""
+    import datetime as dt
+
+    from xmtj.ledger import gitio
+    from xmtj.ledger.reading import parse_mapping
+    from xmtj.problems import XmtjError
+
+    rev = ledger.files.revision or "HEAD"
+    rel = f"{DISPATCH_DIR}/{month}/index.yaml"
+    data = (
+        gitio.read_objects(ledger.root, [f"{rev}:{rel}"]).get(f"{rev}:{rel}")
+        if gitio.has_commits(ledger.root)
+        else None
+    )
+    if data is None:
+        return None
+    index, _, problems = parse_mapping(data, rel)
+    if index is None or problems or not isinstance(index.get("due"), dt.date):
+        raise XmtjError(f"{rel} 已损坏，无法读取")
+    units = [(str(e.get("unit")), int(e.get("projects") or 0)) for e in index.get("units") or [] if isinstance(e, dict)]
+    return index["due"], units
+
+
+def dispatch_returns(ledger: Ledger, month: str) -> dict[str, tuple[Any, str]]:
+    """Each unit's first return of ``month``'s sheet: (day, commit), from the commits of imported sheets
+    (``Xmtj-Dispatch: <month>/<unit>``) up to the revision read."""
+    import datetime as dt
+
+    from xmtj.ledger import gitio
+
+    rev = ledger.files.revision or "HEAD"
+    done = gitio.git(ledger.root, ["log", "--format=%H%x1f%aI%x1f%(trailers:key=Xmtj-Dispatch,valueonly)",
+                                   f"--grep=^Xmtj-Dispatch: {month}/", rev], check=False)  # fmt: skip
+    returned: dict[str, tuple[Any, str]] = {}
+    for line in done.stdout.decode("utf-8").splitlines():  # newest first: the first return is seen last
+        parts = line.split("\x1f")
+        if len(parts) == 3 and parts[2].strip().startswith(f"{month}/"):
+            returned[parts[2].strip().split("/", 1)[1]] = (dt.date.fromisoformat(parts[1][:10]), parts[0])
+    return returned

@@ -1,0 +1,323 @@
+"""调度任务下发与回收: each 责任单位's monthly sheet, sent out as .xlsx and read back by ``import progress``.
+
+A dispatch sheet holds the unit's key projects, prefilled (编号, 名称, 分指挥部, 年度计划, 上月末累计) and
+locked, with input cells for the month (当月完成投资, 形象进度, 存在问题, and the 实际开工/竣工/投产 dates still
+empty) validated by Excel itself; the sheet is protected. A very hidden sheet ``xmtj`` carries a marker:
+the ledger (its first commit), the unit, the month, the revision the sheet was made from, and a digest of
+all of these and of every prefilled value — so a returned sheet is checked against the ledger at that
+revision: a marker that does not verify, a locked value changed (protection removed), another month or
+another unit's project are refused row by row, and a sheet made before the base figures changed is
+accepted only for the rows whose figures are unchanged.
+
+What was sent is registered: ``dispatch/<month>/index.yaml`` beside the sheets, committed with them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from xmtj.changes.build import Change
+from xmtj.figures import fmt
+from xmtj.figures.metrics import key_projects
+from xmtj.ledger import gitio
+from xmtj.ledger.ledger import Ledger
+from xmtj.ledger.records import Project
+from xmtj.problems import XmtjError
+
+DISPATCH_DIR = "dispatch"
+MARKER_SHEET = "xmtj"
+HEADINGS = ["编号", "项目名称", "分指挥部", "年度计划（万元）", "上月末累计（万元）", "当月完成投资（万元）"]
+HEADINGS += ["形象进度", "存在问题", "实际开工日期", "实际竣工日期", "实际投产日期"]
+INPUT = {"当月完成投资（万元）", "形象进度", "存在问题"}
+DATE_FIELDS = {"实际开工日期": "actual_start", "实际竣工日期": "actual_completion", "实际投产日期": "actual_production"}
+STAGES = ["前期准备", "场地平整", "基础施工", "主体施工", "设备安装", "调试运行", "竣工验收", "已投产"]
+
+
+@dataclass(frozen=True)
+class Marker:
+    """What a dispatch sheet says about itself (the hidden sheet)."""
+
+    ledger: str  # the ledger repository's first commit
+    unit: str
+    month: str
+    revision: str
+    digest: str
+
+
+def ledger_identity(root: Path) -> str:
+    """The first commit of the ledger's history: the same in every clone, different for every ledger."""
+    done = gitio.git(root, ["rev-list", "--max-parents=0", "HEAD"], check=False)
+    first = done.stdout.decode().split()
+    if done.returncode != 0 or not first:
+        raise XmtjError("调度表要记录台账的版本：台账须在 git 中并至少有一次提交")
+    return first[-1]
+
+
+def base_figures(project: Project, month: str) -> tuple[Decimal, Decimal]:
+    """年度计划 and 上月末累计 (the year's months before ``month``) of a project."""
+    year = int(month[:4])
+    earlier = sum((e.amount for m, e in project.progress.items() if m[:4] == month[:4] and m < month), Decimal(0))
+    return project.annual_plan.get(year, Decimal(0)), earlier
+
+
+def unit_projects(ledger: Ledger, unit: str, month: str) -> list[Project]:
+    return [p for p in key_projects(ledger.projects, int(month[:4])) if p.responsible_unit == unit]
+
+
+def digest(ledger_id: str, unit: str, month: str, revision: str, projects: Sequence[Project]) -> str:
+    """A digest of the marker's fields and every prefilled value, in a fixed text form."""
+    lines = [ledger_id, unit, month, revision]
+    for p in projects:
+        plan, earlier = base_figures(p, month)
+        lines.append("\t".join([p.id, p.name, p.branch, fmt.wan(plan), fmt.wan(earlier)]))
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+# --- sending ---------------------------------------------------------------------------------
+
+
+def dispatch_change(
+    ledger: Ledger, month: str, units: Sequence[str], due: dt.date, command: Sequence[str]
+) -> tuple[Change, list[tuple[str, int]]]:
+    """Every unit's sheet and the register, as one change; and (unit, number of projects) for each."""
+    import re
+
+    from xmtj.changes.yamlout import emit
+    from xmtj.ledger.fields import MONTH_PATTERN
+
+    if not re.match(MONTH_PATTERN, month):
+        raise XmtjError(f"--month 应为 YYYY-MM，例如 2022-03，现为“{month}”")
+    ledger_id = ledger_identity(ledger.root)
+    revision = gitio.resolve(ledger.root, "HEAD")
+    year = int(month[:4])
+    all_units = sorted({p.responsible_unit for p in key_projects(ledger.projects, year)})
+    unknown = [u for u in units if u not in all_units]
+    if unknown:
+        raise XmtjError(f"{year}年重点项目中没有这些责任单位：{'、'.join(unknown)}")
+    texts: dict[str, str | bytes] = {}
+    sent = []
+    for unit in units or all_units:
+        projects = unit_projects(ledger, unit, month)
+        marker = Marker(ledger_id, unit, month, revision, digest(ledger_id, unit, month, revision, projects))
+        texts[f"{DISPATCH_DIR}/{month}/{_file_name(unit)}"] = _workbook(ledger, projects, marker, due)
+        sent.append((unit, len(projects)))
+    index = {
+        "month": month,
+        "due": due,
+        "revision": revision,
+        "made_on": ledger.today,
+        "units": [{"unit": u, "file": _file_name(u), "projects": n} for u, n in sent],
+    }
+    texts[f"{DISPATCH_DIR}/{month}/index.yaml"] = emit(index, {"due": "交回期限", "revision": "据以生成的版本"})
+    subject = f"调度: {month} 下发{len(sent)}个单位（{fmt.date_cn(due)}前交回）"
+    return Change(texts, subject, command, created=set(texts)), sent
+
+
+def default_due(month: str) -> dt.date:
+    """The 5th of the month after ``month``: when units usually owe their figures."""
+    year, number = int(month[:4]), int(month[5:7])
+    return dt.date(year + number // 12, number % 12 + 1, 5)
+
+
+def _file_name(unit: str) -> str:
+    return "".join(ch for ch in unit if ch not in '\\/:*?"<>|') + ".xlsx"
+
+
+def _workbook(ledger: Ledger, projects: Sequence[Project], marker: Marker, due: dt.date) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "调度任务"
+    year, number = marker.month[:4], int(marker.month[5:])
+    sheet.cell(1, 1, f"{year}年{number}月重点项目调度任务（{marker.unit}）").font = Font(name="黑体", size=16)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADINGS))
+    sheet.cell(
+        2, 1, f"请于{fmt.date_cn(due)}前填写白底单元格并交回{ledger.config.office}；灰底单元格为台账数据，不能修改。"
+    )
+    for column, heading in enumerate(HEADINGS, start=1):
+        cell = sheet.cell(3, column, heading)
+        cell.font, cell.alignment = Font(bold=True), Alignment(horizontal="center", wrap_text=True)
+        sheet.column_dimensions[get_column_letter(column)].width = 30 if heading in ("项目名称", "存在问题") else 14
+    grey = PatternFill("solid", start_color="E7E6E6", end_color="E7E6E6")
+    money = DataValidation(
+        type="decimal",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        allow_blank=True,
+        error="请填写不小于0的数字（万元）",
+        errorTitle="当月完成投资",
+        showErrorMessage=True,
+    )
+    dates = DataValidation(
+        type="date",
+        operator="between",
+        formula1="DATE(2000,1,1)",
+        formula2="DATE(2100,12,31)",
+        allow_blank=True,
+        error="请填写日期，例如 2022-03-15",
+        errorTitle="日期",
+        showErrorMessage=True,
+    )
+    stages = DataValidation(type="list", formula1='"' + ",".join(STAGES) + '"', allow_blank=True,
+                            errorStyle="information", showErrorMessage=False)  # fmt: skip
+    for validation in (money, dates, stages):
+        sheet.add_data_validation(validation)
+    for row, project in enumerate(projects, start=4):
+        plan, earlier = base_figures(project, marker.month)
+        values: list[Any] = [project.id, project.name, project.branch, plan, earlier, None, None, None]
+        values += [getattr(project, field) for field in DATE_FIELDS.values()]
+        for column, (heading, value) in enumerate(zip(HEADINGS, values, strict=True), start=1):
+            cell = sheet.cell(row, column, value)
+            open_date = heading in DATE_FIELDS and value is None
+            if heading in INPUT or open_date:
+                cell.protection = Protection(locked=False)  # validated by the ranges below
+            else:
+                cell.fill = grey
+            if isinstance(value, Decimal):
+                cell.number_format = "#,##0.####"
+            if heading in DATE_FIELDS:
+                cell.number_format = "yyyy-mm-dd"
+        letter = {h: get_column_letter(i) for i, h in enumerate(HEADINGS, start=1)}
+        money.add(f"{letter['当月完成投资（万元）']}{row}")
+        stages.add(f"{letter['形象进度']}{row}")
+        for heading, field in DATE_FIELDS.items():
+            if getattr(project, field) is None:
+                dates.add(f"{letter[heading]}{row}")
+    sheet.freeze_panes = "C4"
+    sheet.protection.sheet = True
+    sheet.protection.formatColumns = False  # widths may still be changed
+    hidden = book.create_sheet(MARKER_SHEET)
+    for row, (key, value) in enumerate(
+        (("xmtj-dispatch", "1"), ("ledger", marker.ledger), ("unit", marker.unit), ("month", marker.month),
+         ("revision", marker.revision), ("digest", marker.digest)), start=1):  # fmt: skip
+        hidden.cell(row, 1, key)
+        hidden.cell(row, 2, value)
+    hidden.sheet_state = "veryHidden"
+    hidden.protection.sheet = True
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# --- reading back ----------------------------------------------------------------------------
+
+
+def read_marker(path: Path) -> Marker | None:
+    """The marker of a dispatch sheet, or None when the file is not one (any other sheet)."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return None
+    import python_calamine
+
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        if MARKER_SHEET not in book.sheet_names:
+            return None
+        rows = book.get_sheet_by_name(MARKER_SHEET).to_python(skip_empty_area=False)
+    except Exception:  # the importer reports an unreadable file itself
+        return None
+    values = {str(r[0]): str(r[1]) for r in rows if len(r) >= 2 and r[0] != ""}
+    if values.get("xmtj-dispatch") != "1":
+        return None
+    return Marker(values.get("ledger", ""), values.get("unit", ""), values.get("month", ""),
+                  values.get("revision", ""), values.get("digest", ""))  # fmt: skip
+
+
+def verify_marker(ledger: Ledger, marker: Marker, month: str, label: str) -> Ledger:
+    """The ledger as it was when the sheet was made; raises when the marker does not hold."""
+    from xmtj.ledger.load import load_ledger
+
+    if marker.ledger != ledger_identity(ledger.root):
+        raise XmtjError(f"{label} 不是本台账下发的调度表（台账标识不符）")
+    if marker.month != month:
+        raise XmtjError(f"{label} 是 {marker.month} 的调度表，与 --month {month} 不符")
+    try:
+        then = load_ledger(ledger.root, marker.revision)
+    except XmtjError:
+        raise XmtjError(f"{label} 据以生成的版本 {marker.revision[:8]} 不在本台账的历史中") from None
+    projects = unit_projects(then, marker.unit, month)
+    if digest(marker.ledger, marker.unit, month, marker.revision, projects) != marker.digest:
+        raise XmtjError(f"{label} 的调度表标记无法验证（标记被改动，或不是 xmtj 生成的表）")
+    return then
+
+
+def check_returned(
+    ledger: Ledger, then: Ledger, marker: Marker, sheet: Any, figures: list[Any], plan: Any
+) -> list[Any]:
+    """The rows of a returned sheet that may be recorded; a problem for every other: a project that is not
+    the unit's, a locked value changed, or base figures changed since the sheet was made."""
+    from xmtj.intake import cells
+
+    before = {p.id: p for p in then.projects}
+    kept = []
+    for figure in figures:
+        project, row = figure.project, figure.row
+        if project.responsible_unit != marker.unit or project.id not in before:
+            plan.problems.append(sheet.problem(row, "id", f"{project.id} 不是{marker.unit}的项目，不能由此表填报"))
+            continue
+        old = before[project.id]
+        was = dict(zip(("plan", "base"), base_figures(old, marker.month), strict=True))
+        shown = {"name": old.name, "branch": old.branch, **{k: fmt.wan(v) for k, v in was.items()}}
+        for key, expected in shown.items():
+            raw = sheet.cell(row, key)
+            value = fmt.wan(cells.number(raw)) if key in was and not cells.blank(raw) else cells.text(raw)
+            if key in sheet.header.columns and value != expected:
+                plan.problems.append(sheet.problem(row, key, f"锁定的单元格被改动：应为“{expected}”，表中为“{value}”"))
+                break
+        else:
+            now = dict(zip(("plan", "base"), base_figures(project, marker.month), strict=True))
+            changed = [f"{label}{fmt.wan(was[k])}→{fmt.wan(now[k])}" for k, label in (("plan", "年度计划"),
+                       ("base", "上月末累计")) if was[k] != now[k]]  # fmt: skip
+            if changed:
+                message = (
+                    f"{project.id} 的数据在此表下发后已改动（{'；'.join(changed)}），请按新数据重新下发或核对后手工登记"
+                )
+                plan.problems.append(sheet.problem(row, None, message))
+                continue
+            kept.append(figure)
+    return kept
+
+
+@dataclass(frozen=True)
+class UnitState:
+    """One unit's dispatch of a month: sent, returned (when), late."""
+
+    unit: str
+    projects: int
+    returned_on: dt.date | None
+    commit: str | None
+    late: bool
+
+    @property
+    def state(self) -> str:
+        if self.returned_on is None:
+            return "逾期未报送" if self.late else "未报送"
+        return "逾期报送" if self.late else "已报送"
+
+
+def dispatch_status(ledger: Ledger, month: str) -> tuple[dt.date, list[UnitState]]:
+    """What was sent for ``month`` (the committed register) and what came back (the commits of imported
+    sheets): the due date and each unit's state on ``ledger.today``."""
+    from xmtj.ledger.register import dispatch_returns, dispatched
+
+    sent = dispatched(ledger, month)
+    if sent is None:
+        raise XmtjError(f"{month} 没有下发过调度表；先运行 xmtj dispatch --month {month}")
+    due, units = sent
+    returned = dispatch_returns(ledger, month)
+    states = []
+    for unit, projects in units:
+        got = returned.get(unit)
+        late = (got[0] > due) if got else ledger.today > due
+        states.append(UnitState(unit, projects, got[0] if got else None, got[1] if got else None, late))
+    return due, states
