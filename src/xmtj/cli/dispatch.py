@@ -73,10 +73,10 @@ def dispatch_status(
 
 def register() -> None:
     """``xmtj dispatch`` sends; ``xmtj dispatch status`` shows what came back."""
+    import inspect
+
     from xmtj.cli import SUMMARIES
     from xmtj.cli.common import app
-
-    import inspect
 
     text = SUMMARIES["dispatch"] + "\n\n" + inspect.cleandoc(dispatch.__doc__ or "")
     sub = typer.Typer(invoke_without_command=True, no_args_is_help=False, rich_markup_mode=None)
