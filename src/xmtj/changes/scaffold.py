@@ -41,6 +41,7 @@ class Settings:
     sectors: Sequence[str] = DEFAULT_SECTORS
     year: int = field(default_factory=lambda: dt.date.today().year)
     target: Decimal | None = None
+    rollup: bool = False  # a prefecture's (or province's) ledger over its members
 
 
 def settings_for(place: str, given: dict[str, Any]) -> Settings:
@@ -61,6 +62,7 @@ def settings_for(place: str, given: dict[str, Any]) -> Settings:
         sectors=list(given.get("sectors") or DEFAULT_SECTORS),
         year=given.get("year") or dt.date.today().year,
         target=given.get("target"),
+        rollup=bool(given.get("rollup")),
     )
 
 
@@ -103,7 +105,14 @@ def config_text(s: Settings) -> str:
         "  columns: {}  # 表头的其他叫法，例如 {项目责任单位: 责任单位}",
         "  issue_category: 其他  # import progress --issues 把“存在问题”登记为问题时的类别",
         "  issue_source: 调度会  # 以及问题的来源",
+        "reporting:  # 向上级报送（xmtj submit）",
+        "  tag: 报送/{month}  # 报送标签的名称",
+        "  remote: origin  # --push 推送到的远程仓库",
     ]
+    if s.rollup:
+        lines += [
+            "members: []  # 汇总台账的成员（县市区）：用 xmtj member add 名称 --code 编码 --url 仓库地址 添加",
+        ]
     if not s.branches:
         lines[lines.index("branches:  # 分指挥部（项目的 branch 只能从这里选）")] = (
             "branches: []  # 分指挥部（项目的 branch 只能从这里选），例如 [开发区分指挥部, 城建分指挥部]"
@@ -115,6 +124,8 @@ def config_text(s: Settings) -> str:
 
 
 GITIGNORE = """\
+# 汇总台账获取的成员仓库镜像（xmtj fetch），每次都可重新获取
+/.xmtj/
 # 打开中的 Excel/WPS、LibreOffice 文件留下的锁文件
 ~$*
 .~lock.*#

@@ -36,6 +36,7 @@ MODULES = (
     "report",
     "approvals",
     "dispatch",
+    "rollup",
     "project",
     "history",
 )
@@ -52,6 +53,9 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "plan": ("report",),
     "approvals": ("approvals",),
     "dispatch": ("dispatch",),
+    "submit": ("rollup",),
+    "fetch": ("rollup",),
+    "member": ("rollup",),
     "progress": ("project",),
     "project": ("project",),
     "log": ("history",),
@@ -69,6 +73,8 @@ SUMMARIES: dict[str, str] = {
     "report": "生成月度通报（--month）或年度工作总结数据（--year），Markdown 格式。",
     "plan": "某年度重点项目（含谋划项目）的数量和总投资，按投资类型、行业、级别、“六新”类别分组。",
     "approvals": "项目手续办理情况：哪些项目在等哪项审批、哪个部门、已等多久。",
+    "submit": "报送：给某月的数据打上报送标签（可推送给上级）。",
+    "fetch": "汇总台账：获取各成员（县市区）的仓库和报送情况。",
     "progress": "填报（或更正）项目某月的当月完成投资，并自动提交到 git。",
     "log": "修改历史：谁在什么时候改了哪条记录的哪个字段，从什么改成什么。",
     "diff": "两个版本之间台账的逐字段差异：新增、删除的记录和改动的字段。",
@@ -77,6 +83,7 @@ SUMMARIES: dict[str, str] = {
     "meeting": "活动台账：调度会、集中开工、集中观摩。",
     "letter": "督办提醒函登记簿。",
     "dispatch": "调度任务下发：给各责任单位生成本月月报表（Excel），并查看交回情况。",
+    "member": "汇总台账的成员（县市区）：添加、移除、列出。",
     "project": "项目：新建项目文件、修改单个字段。",
 }
 

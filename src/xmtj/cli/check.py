@@ -53,6 +53,10 @@ def check(
     from xmtj.ledger.checks import check_ledger, count_by_severity, summary_line
 
     data = open_ledger(ledger, at, cache=not no_cache)
+    if data.config.members:  # a roll-up ledger: every member's submission
+        from xmtj.cli.rollup import check_rollup
+
+        return check_rollup(data, parse_date(as_of, "--as-of"), False)
     data.today = parse_date(as_of, "--as-of") or data.today  # deadlines (feedback, problems) judged on this day
     problems = check_ledger(data)
     counts = count_by_severity(problems)

@@ -34,9 +34,12 @@ def init(
     sector: Annotated[list[str] | None, typer.Option("--sector", help="行业（可重复）")] = None,
     year: Annotated[int | None, typer.Option("--year", min=1990, max=2100, help="首个年度（默认今年）")] = None,
     target: Annotated[str | None, typer.Option("--target", help="该年度目标任务（万元）")] = None,
+    rollup: Annotated[bool, typer.Option("--rollup", help="汇总台账（市、省）：成员为各县市区的台账仓库")] = False,
 ) -> None:
     """写出带注释的 xmtj.yaml、数据目录、.gitignore 和 templates/README.md；需要时运行 git init，并做第一次提交。
     已有台账的目录不会被覆盖。在终端上缺少的名称会逐项询问。
+
+    --rollup 新建汇总台账（市级汇总各县，省级汇总各市），之后用 xmtj member add 添加成员、xmtj fetch 获取。
 
     示例：xmtj init 稷山台账 --place 稷山县 --office 稷山县重点项目总指挥部办公室 --prefix JS
     --letter-prefix 稷重指办督 --branch 开发区分指挥部 --target 450000
@@ -47,7 +50,7 @@ def init(
     given: dict[str, Any] = {"office": office, "id_prefix": prefix, "letter_prefix": letter_prefix}
     given["place_level"] = place_level
     given |= {"contact_name": contact, "contact_phone": phone, "branches": branch, "levels": level, "sectors": sector}
-    given |= {"year": year, "target": parse_money(target, "--target")}
+    given |= {"year": year, "target": parse_money(target, "--target"), "rollup": rollup}
     if place is None and sys.stdin.isatty():
         place = _ask("本地名称（如 稷山县）", "")
     if not place:

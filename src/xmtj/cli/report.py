@@ -85,19 +85,29 @@ def report(
         return month_workbook(ledger, at, month, out)
     data = open_ledger(ledger, at)
     warn_broken_files(data)
-    text: str | bytes = render_briefing(data, month, year, parse_date(as_of, "--as-of"), parse_date(date, "--date"))
-    if out is None:
-        echo(str(text), nl=False)
-        return
-    if output is DocFormat.docx:
-        from xmtj.documents.wordfile import to_docx
+    if data.config.members and month is not None:  # a roll-up ledger: its members' submissions of the month
+        from xmtj.cli.rollup import rollup_briefing
 
-        text = to_docx(str(text), data.config.office, letter_form=False, landscape_attachments=month is not None)
+        return rollup_briefing(data, month, parse_date(date, "--date"), output, out)
+    text = render_briefing(data, month, year, parse_date(as_of, "--as-of"), parse_date(date, "--date"))
+    if out is None:
+        echo(text, nl=False)
+        return
+    save(data, text, month, year, output, out, not no_commit and at is None)
+
+
+def save(data: Any, text: str, month: str | None, year: int | None, output: DocFormat, out: Path, commit: bool) -> None:
+    """The briefing written (as Markdown or a Word 公文) and, inside the ledger, committed and numbered."""
     from xmtj.changes.briefings import save_briefing
     from xmtj.changes.lock import ledger_lock
 
+    content: str | bytes = text
+    if output is DocFormat.docx:
+        from xmtj.documents.wordfile import to_docx
+
+        content = to_docx(text, data.config.office, letter_form=False, landscape_attachments=month is not None)
     with ledger_lock(data.root):  # the briefing may be committed: one change at a time
-        saved = save_briefing(data, out, text, month or str(year), not no_commit and at is None, doc_no_of(data, month))
+        saved = save_briefing(data, out, content, month or str(year), commit, doc_no_of(data, month))
     say(f"已写入 {out}" + (f"，已提交 {saved.id[:8]}：{saved.subject}" if saved else ""))
 
 

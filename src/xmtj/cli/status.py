@@ -30,6 +30,7 @@ class GroupBy(StrEnum):
     sector = "sector"
     liaison_leader = "liaison_leader"
     responsible_unit = "responsible_unit"
+    member = "member"  # a roll-up ledger: its counties
 
 
 @command("status")
@@ -45,10 +46,13 @@ def status(
     ] = None,
     by: Annotated[
         GroupBy | None,
-        typer.Option("--by", help="分组汇总：branch、investment_type、level、sector、liaison_leader、responsible_unit"),
+        typer.Option(
+            "--by", help="分组汇总：branch、investment_type、level、sector、liaison_leader、responsible_unit、member"
+        ),
     ] = None,
     output: FormatOption = OutputFormat.table,
     out: OutOption = None,
+    head: Annotated[bool, typer.Option("--head", help="汇总台账：按各成员分支最新数据（未报送数据）")] = False,
 ) -> None:
     """完成投资按“1—N月累计”计（截至日期所在月及以前的月度进展）；
     亮灯规则见 README。
@@ -59,6 +63,8 @@ def status(
     from xmtj.figures.metrics import ledger_status
 
     data = open_ledger(ledger, at, cache=not no_cache)
+    if data.config.members or by is GroupBy.member:  # a roll-up ledger: its members as they submitted
+        return rollup_status(data, parse_date(as_of, "--as-of"), head, output, out)
     report, chosen = ledger_status(data, year, parse_date(as_of, "--as-of"), by.value if by else None)
     warn_broken_files(data)
     if output is OutputFormat.table and out is None:
@@ -85,3 +91,12 @@ def save_workbook(data: Any, report: Any, out: Path) -> None:
 
     write_export(out, ledger_workbook(data, report))
     say(f"已写入 {out}（台账、分指挥部排名和图表、问题清单）")
+
+
+def rollup_status(data: Any, day: Any, head: bool, output: OutputFormat, out: Path | None) -> None:
+    from xmtj.cli.output import fail
+    from xmtj.cli.rollup import show_rollup
+
+    if not data.config.members:
+        fail("只有汇总台账（xmtj.yaml 中有 members）可以按成员分组（--by member）")
+    show_rollup(data, day, head, output, out)

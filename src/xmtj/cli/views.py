@@ -201,3 +201,48 @@ def status_markdown(report: StatusReport) -> str:
         ).splitlines()
         parts.append("")
     return "\n".join(parts)
+
+
+def rollup_listing(config: Any, report: Any) -> Any:
+    """A roll-up's figures: the headline, each member ranked (县（市、区）排名), 未报送 and 报送有误."""
+    from xmtj.cli.output import Listing
+
+    t = report.total
+    headers = ["县（市、区）", "编码", "项目数", "年度计划(万元)", "累计完成(万元)", "完成率", "超欠序时", "开工率",
+               "红/黄/绿", "名次", "报送"]  # fmt: skip
+    rows = [
+        [m.read.member.name, m.read.member.code, str(m.summary.projects), fmt.wan(m.summary.annual_plan),
+         fmt.wan(m.summary.completed_ytd), fmt.pct(m.summary.plan_rate), fmt.points(m.summary.ahead),
+         fmt.pct(m.summary.start_resume.rate),
+         f"{m.summary.lights['red']}/{m.summary.lights['yellow']}/{m.summary.lights['green']}", str(m.rank),
+         m.read.tag or m.read.state]
+        for m in report.members
+    ]  # fmt: skip
+    rows += [[r.member.name, r.member.code, "", "", "", "", "", "", "", "", r.state] for r in report.missing]
+    rows += [[r.member.name, r.member.code, "", "", "", "", "", "", "", "", "报送有误"] for r in report.invalid]
+    headline = (
+        f"{report.year}年{fmt.months_span(report.as_of)}{config.city}重点项目汇总：成员{len(config.members)}个，"
+        f"已报送{len(report.members)}个，未报送{len(report.missing)}个，报送有误{len(report.invalid)}个。"
+        f"重点项目{t.projects}个，年度计划投资{fmt.yi(t.annual_plan)}亿元，累计完成{fmt.yi(t.completed_ytd)}亿元，"
+        f"完成年度计划的{fmt.pct(t.plan_rate)}"
+        + (f"，占年度目标任务（{report.target_source}）{fmt.yi(t.annual_target)}亿元的{fmt.pct(t.target_rate)}"
+           if t.annual_target else "")
+        + ("。（按各成员分支最新数据，未报送数据）" if report.head else "。")
+    )  # fmt: skip
+
+    def figures(s: Any) -> dict[str, Any]:
+        found = summary_json(s)  # the very figures each member's own ``status --format json`` gives
+        found.pop("key")
+        return found
+
+    data = {
+        "month": report.month, "as_of": report.as_of.isoformat(), "head": report.head,
+        "target_source": report.target_source, "total": figures(t),
+        "members": [{"name": m.read.member.name, "code": m.read.member.code, "tag": m.read.tag,
+                     "revision": m.read.revision, "rank": m.rank} | figures(m.summary) for m in report.members],
+        "not_submitted": [{"name": r.member.name, "code": r.member.code, "state": r.state} for r in report.missing],
+        "invalid": [{"name": r.member.name, "code": r.member.code, "tag": r.tag,
+                     "problems": [p.as_dict() for p in r.problems]} for r in report.invalid],
+    }  # fmt: skip
+    right = ("项目数", "年度计划(万元)", "累计完成(万元)", "完成率", "超欠序时", "开工率", "名次")
+    return Listing(headers, rows, data, title="县（市、区）排名", right=right, headline=headline)

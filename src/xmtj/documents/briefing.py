@@ -379,3 +379,33 @@ def render_briefing(
     assert year is not None
     context = annual_context(ledger, year, as_of or dt.date(year, 12, 31))
     return render(ledger.root, "annual.md.j2", context, ledger.files)
+
+
+def rollup_context(ledger: Ledger, report: Any, date: dt.date | None = None) -> dict[str, Any]:
+    """The context of ``rollup.md.j2``: a roll-up's totals, its members ranked, 未报送 and 报送有误."""
+    as_of = report.as_of
+    words = place_words(ledger.config)
+    return {
+        "office": ledger.config.office,
+        "place": words,
+        "year": report.year,
+        "span": fmt.months_span(as_of),
+        "month_cn": f"{report.year}年{fmt.months_span(as_of)}",
+        "date": date or as_of,
+        "doc_no": briefing_doc_no(ledger, report.month, (date or as_of).year),
+        "title": f"关于{report.year}年{fmt.months_span(as_of)}{words['whole']}重点项目建设进展情况的通报",
+        "total": _summary_context(report.total),
+        "target_source": report.target_source,
+        "head": report.head,
+        "members": [
+            {"name": m.read.member.name, "s": _summary_context(m.summary), "rank": m.rank} for m in report.members
+        ],
+        "missing": [r.member.name for r in report.missing],
+        "invalid": [{"name": r.member.name, "problems": [str(p) for p in r.problems[:5]]} for r in report.invalid],
+    }
+
+
+def render_rollup(ledger: Ledger, report: Any, date: dt.date | None = None) -> str:
+    from xmtj.documents.templates import render
+
+    return render(ledger.root, "rollup.md.j2", rollup_context(ledger, report, date), ledger.files)

@@ -73,6 +73,12 @@ def is_repository(root: Path) -> bool:
     return done.returncode == 0 and done.stdout.strip() == b"true"
 
 
+def is_bare(root: Path) -> bool:
+    """A bare repository (a mirror of a member's ledger, a server's copy): revisions only, no files."""
+    done = git(root, ["rev-parse", "--is-bare-repository"], check=False)
+    return done.returncode == 0 and done.stdout.strip() == b"true"
+
+
 def has_commits(root: Path) -> bool:
     return git(root, ["rev-parse", "--verify", "--quiet", "HEAD"], check=False).returncode == 0
 

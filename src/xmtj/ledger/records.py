@@ -263,6 +263,26 @@ class UnitSettings(Part):
     require_signed: bool = False
 
 
+@frozen
+class Member(Part):
+    """One member of a roll-up ledger (a county of a prefecture): where its repository is and how its
+    monthly submissions are tagged."""
+
+    name: Text  # 稷山县
+    code: Annotated[str, Pattern(PREFIX_PATTERN)]  # JS: namespaces its records (JS:JS2022-001)
+    url: Text  # any git remote: https://…, ssh://…, git://…, a path
+    branch: Text = "main"
+    tag: Text = "报送/{month}"
+
+
+@frozen
+class ReportingSettings(Part):
+    """``reporting`` in xmtj.yaml (a county): how ``submit`` tags a month and where it pushes the tag."""
+
+    tag: Text = "报送/{month}"
+    remote: Text = "origin"
+
+
 DocumentFormat = Literal["md", "docx"]
 
 
@@ -327,6 +347,8 @@ class Config(Part):
     documents: DocumentSettings = field(default_factory=DocumentSettings)
     approvals: ApprovalSettings = field(default_factory=ApprovalSettings)
     units: UnitSettings = field(default_factory=UnitSettings)
+    reporting: ReportingSettings = field(default_factory=ReportingSettings)
+    members: list[Member] = field(default_factory=list)  # a roll-up ledger (prefecture): its counties
     git: GitSettings = field(default_factory=GitSettings)
     limits: Limits = field(default_factory=Limits)
     timezone: Annotated[str, Pattern(OFFSET_PATTERN)] = "+08:00"  # UTC offset for dates

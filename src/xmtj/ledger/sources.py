@@ -167,7 +167,7 @@ def source_for(root: Path, at: str | None) -> Source:
         return WorkingTree(root)
     from xmtj.ledger import gitio
 
-    if not gitio.is_repository(root):
+    if not gitio.is_repository(root) and not gitio.is_bare(root):
         from xmtj.problems import XmtjError
 
         raise XmtjError(f"{root} 不是 git 仓库，不能使用 --at")

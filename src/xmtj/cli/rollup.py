@@ -1,0 +1,206 @@
+"""县→市→省: `xmtj submit` (a county tags its month), `xmtj fetch` and `xmtj member` (a prefecture mirrors
+its counties), and the roll-up views that `status`, `check` and `report` show at a roll-up ledger."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from xmtj.cli.common import (
+    LedgerOption,
+    MessageOption,
+    NoCommitOption,
+    OutputFormat,
+    changing,
+    command,
+    echo,
+    fail,
+    group,
+    open_ledger,
+    run_change,
+    say,
+)
+
+member_app = group("member")
+
+
+@command("submit")
+def submit(
+    month: Annotated[str, typer.Option("--month", help="报送的月份 YYYY-MM")],
+    again: Annotated[bool, typer.Option("--again", help="该月已报送时重新报送（报送/月份-2 …），并列出改动")] = False,
+    push: Annotated[
+        bool, typer.Option("--push", help="把报送标签推送到 xmtj.yaml 中 reporting.remote（默认 origin）")
+    ] = False,
+    ledger: LedgerOption = None,
+    message: MessageOption = None,
+) -> None:
+    """报送：检查无误后，给当前提交打上“报送/月份”标签（说明中带主要数字），可推送给上级。
+
+    示例：xmtj submit --month 2021-11 --push　　xmtj submit --month 2021-11 --again -m 更正9月数据 --push
+    """
+    from xmtj.changes.reporting import submit as make
+
+    with changing(ledger) as data:
+        done = make(data, month, message, again, push)
+    for line in done.diff:
+        say(f"改动：{line}")
+    echo(f"已报送 {done.tag}（提交 {done.commit[:8]}）" + ("，已推送" if done.pushed else "；推送请加 --push"))
+    echo(done.figures)
+
+
+@command("fetch")
+def fetch(
+    ledger: LedgerOption = None,
+    timeout: Annotated[int, typer.Option("--timeout", min=5, max=3600, help="每个成员的时限（秒）")] = 120,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=32, help="同时获取的成员数")] = 8,
+) -> None:
+    """汇总台账：获取每个成员（县市区）的仓库到 .xmtj/members/<编码>.git，报告新的报送、未报送和无法连接的成员。
+
+    示例：xmtj fetch　　xmtj fetch --timeout 60
+    """
+    from xmtj.changes.reporting import fetch_all
+    from xmtj.figures.rollup import latest_month
+    from xmtj.ledger.members import read_member
+
+    data = open_ledger(ledger)
+    if not data.config.members:
+        fail("这不是汇总台账：xmtj.yaml 中没有 members（用 xmtj member add 添加成员）")
+    results = fetch_all(data.root, data.config.members, workers, timeout, _bar())
+    for r in results:
+        news = f"新报送 {'、'.join(r.new_tags)}" if r.new_tags else "无新报送"
+        say(
+            f"{r.member.name}（{r.member.code}）：" + (news if r.ok else f"无法获取：{r.reason}"), "" if r.ok else "red"
+        )
+    month = latest_month(data.root, data.config)
+    if month is not None:
+        owing = [m.name for m in data.config.members if read_member(data.root, m, month).state in ("未报送", "未获取")]
+        say(f"{month} 未报送：{'、'.join(owing)}" if owing else f"{month} 全部成员均已报送")
+    if not all(r.ok for r in results):
+        raise typer.Exit(1)
+
+
+def _bar() -> Any:
+    import sys
+
+    if not sys.stderr.isatty():
+        return None
+    from xmtj.cli.common import LoadProgress
+
+    return LoadProgress()
+
+
+@member_app.command("add")
+def member_add(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="成员名称，如 稷山县")],
+    code: Annotated[str, typer.Option("--code", help="编码（大写字母），用于区分各成员的编号，如 JS")],
+    url: Annotated[str, typer.Option("--url", help="成员台账仓库的地址（https、ssh、git:// 或本地路径）")],
+    branch: Annotated[str, typer.Option("--branch", help="分支")] = "main",
+    ledger: LedgerOption = None,
+    message: MessageOption = None,
+    no_commit: NoCommitOption = False,
+) -> None:
+    """添加一个成员（县市区）到汇总台账的 xmtj.yaml，并提交。
+
+    示例：xmtj member add 稷山县 --code JS --url https://git.example.gov.cn/jishan/xmtj.git
+    """
+    from xmtj.changes.reporting import members_change, new_member
+
+    with changing(ledger) as data:
+        if any(m.code == code or m.name == name for m in data.config.members):
+            fail(f"已有名称为 {name} 或编码为 {code} 的成员")
+        members = [*data.config.members, new_member(name, code, url, branch)]
+        command_ = ["xmtj", "member", "add", name, "--code", code, "--url", url, "--branch", branch]
+        run_change(data, members_change(data, members, f"成员: 添加 {name}（{code}）", command_), message, no_commit)
+
+
+@member_app.command("remove")
+def member_remove(
+    code: Annotated[str, typer.Argument(metavar="CODE", help="成员编码")],
+    ledger: LedgerOption = None,
+    message: MessageOption = None,
+    no_commit: NoCommitOption = False,
+) -> None:
+    """从汇总台账中移除一个成员（其镜像 .xmtj/members/<编码>.git 保留，可手工删除）。
+
+    示例：xmtj member remove JS
+    """
+    from xmtj.changes.reporting import members_change
+
+    with changing(ledger) as data:
+        kept = [m for m in data.config.members if m.code != code]
+        if len(kept) == len(data.config.members):
+            fail(f"没有编码为 {code} 的成员")
+        change = members_change(data, kept, f"成员: 移除 {code}", ["xmtj", "member", "remove", code])
+        run_change(data, change, message, no_commit)
+
+
+@member_app.command("list")
+def member_list(ledger: LedgerOption = None) -> None:
+    """列出汇总台账的成员、仓库地址和是否已获取。
+
+    示例：xmtj member list
+    """
+    from xmtj.cli.output import Listing, show
+    from xmtj.ledger.members import mirror_of
+
+    data = open_ledger(ledger)
+    rows = [[m.name, m.code, m.url, m.branch, "已获取" if mirror_of(data.root, m).is_dir() else "未获取"]
+            for m in data.config.members]  # fmt: skip
+    show(Listing(["成员", "编码", "仓库", "分支", "镜像"], rows, None, wide=("仓库",), empty="尚无成员"))
+
+
+# --- what status, check and report show at a roll-up ledger --------------------------------------
+
+
+def rollup_for(data: Any, as_of: Any, head: bool) -> Any:
+    from xmtj.figures.rollup import latest_month, rollup_report
+
+    month = f"{as_of.year:04d}-{as_of.month:02d}" if as_of else latest_month(data.root, data.config)
+    if month is None:
+        fail("还没有任何成员报送（先运行 xmtj fetch）")
+        return None
+    return rollup_report(data.root, data.config, month, head)
+
+
+def show_rollup(data: Any, as_of: Any, head: bool, output: OutputFormat, out: Path | None) -> None:
+    """``status`` at a roll-up ledger: the totals, each member ranked, 未报送 and 报送有误."""
+    from xmtj.cli.output import show
+    from xmtj.cli.views import rollup_listing
+
+    report = rollup_for(data, as_of, head)
+    show(rollup_listing(data.config, report), output, out)
+
+
+def check_rollup(data: Any, as_of: Any, head: bool) -> None:
+    """``check`` at a roll-up ledger: every member's submission checked; exit 1 when one has errors."""
+    report = rollup_for(data, as_of, head)
+    for read in report.invalid:
+        for problem in read.problems:
+            echo(f"{read.member.name}：{problem}")
+    counted, missing = len(report.members), len(report.missing)
+    say(f"{report.month}：已报送且无误{counted}个，未报送{missing}个，报送有误{len(report.invalid)}个")
+    if report.invalid:
+        raise typer.Exit(1)
+
+
+def rollup_briefing(data: Any, month: str, date: Any, output: Any, out: Path | None) -> None:
+    """``report --month`` at a roll-up ledger: the members ranked, 未报送 and 报送有误 (Markdown or Word)."""
+    from xmtj.documents.briefing import render_rollup
+    from xmtj.figures.periods import month_end
+
+    report = rollup_for(data, month_end(int(month[:4]), int(month[5:7])), False)
+    text = render_rollup(data, report, date)
+    if out is None:
+        echo(text, nl=False)
+        return
+    from xmtj.changes.briefings import write_export
+
+    if output.value == "docx":
+        from xmtj.documents.wordfile import to_docx
+
+        write_export(out, to_docx(text, data.config.office, letter_form=False))
+    else:
+        write_export(out, text.encode("utf-8"))
+    say(f"已写入 {out}")
