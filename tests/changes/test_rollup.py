@@ -152,3 +152,11 @@ def test_an_unreachable_member_never_stops_the_others(tmp_path: Path, run: Run) 
     assert result.exit_code == 1
     assert "乙县（YX）：无法获取：地址上没有 git 仓库" in result.stderr or "乙县（YX）：无法获取：" in result.stderr
     assert "甲县（JX）：新报送 报送/2021-11" in result.stderr
+
+
+def test_log_marks_the_commit_a_month_was_submitted_at(tmp_path: Path, run: Run) -> None:
+    a = county(tmp_path / "甲县", rename="A", submit=False)
+    assert run("submit", "--month", "2021-11", ledger=a).exit_code == 0
+    entries = json.loads(run("log", "--format", "json", ledger=a).stdout)["entries"]
+    assert entries[0]["submitted"] == ["报送/2021-11"]
+    assert "〔报送/2021-11〕" in run("log", ledger=a).stdout

@@ -39,14 +39,16 @@ def log_command(
     示例：xmtj log HJ2021-001　　xmtj log --since 2021-11-01　　xmtj log --format json
     """
     from xmtj.changes.history import log
+    from xmtj.ledger.gitio import tags_by_commit
     from xmtj.ledger.ledger import find_ledger
     from xmtj.ledger.reading import load_config
     from xmtj.ledger.sources import WorkingTree
 
     root = find_ledger(explicit=ledger)
-    offset = load_config(WorkingTree(root))[0].timezone
-    entries = log(root, record_id, since, at, offset)
-    show(listings.log(entries, record_id), OutputFormat(output.value))
+    config = load_config(WorkingTree(root))[0]
+    entries = log(root, record_id, since, at, config.timezone)
+    submitted = tags_by_commit(root, config.reporting.tag.replace("{month}", "*"))
+    show(listings.log(entries, record_id, submitted), OutputFormat(output.value))
 
 
 @command("diff")

@@ -182,8 +182,10 @@ def plan(summary: PlanSummary, year: int) -> Listing:
     return Listing(headers, rows, data, headline=headline, right=tuple(headers[2:]), wide=("类别",), empty=empty)
 
 
-def log(entries: Sequence[LogEntry], record_id: str | None) -> Listing:
+def log(entries: Sequence[LogEntry], record_id: str | None, tags: dict[str, list[str]] | None = None) -> Listing:
+    """The history; a commit that a month was submitted at (``报送/2021-11``) is marked so."""
     rows = []
+    tags = tags or {}
     for entry in entries:
         bulk = entry.bulk_words()
         lines = [bulk] if bulk else []
@@ -194,11 +196,16 @@ def log(entries: Sequence[LogEntry], record_id: str | None) -> Listing:
                 lines += [("  " if record_id is None else "") + c.words() for c in f.changes]
         commit = entry.commit
         rows.append(
-            [commit.date[:16].replace("T", " "), commit.author, commit.id[:8], commit.subject]
+            [
+                commit.date[:16].replace("T", " "),
+                commit.author,
+                commit.id[:8],
+                commit.subject + "".join(f"〔{t}〕" for t in tags.get(commit.id, [])),
+            ]
             + ["\n".join(lines) or "（无字段变化）"]
         )
     title = f"{record_id or '整个台账'}的修改历史（{len(entries)}次提交）"
-    data = {"record": record_id, "entries": [e.as_dict() for e in entries]}
+    data = {"record": record_id, "entries": [e.as_dict() | {"submitted": tags.get(e.commit.id, [])} for e in entries]}
     return Listing(["时间", "作者", "提交", "说明", "变更"], rows, data, title=title, wide=("说明", "变更"))
 
 

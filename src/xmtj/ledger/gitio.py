@@ -292,6 +292,19 @@ def log_with_files(root: Path, args: Sequence[str], renames: bool = True) -> lis
     return out
 
 
+def tags_by_commit(root: Path, pattern: str) -> dict[str, list[str]]:
+    """The tags matching ``pattern`` (``报送/*``) by the commit they point to (annotated tags peeled)."""
+    done = git(
+        root, ["tag", "--list", pattern, "--format=%(objectname)%(*objectname)\x1f%(refname:short)"], check=False
+    )
+    found: dict[str, list[str]] = {}
+    for line in done.stdout.decode("utf-8").splitlines():
+        ids, _, name = line.partition("\x1f")
+        commit = ids[40:] or ids[:40]  # an annotated tag: the commit it points to
+        found.setdefault(commit, []).append(name)
+    return found
+
+
 def last_commit(root: Path) -> Commit:
     return log_with_files(root, ["-1"])[0][0]
 
