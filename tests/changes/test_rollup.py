@@ -84,6 +84,8 @@ def test_counties_submit_and_the_prefecture_adds_them_up(tmp_path: Path, run: Ru
     assert (pref / ".xmtj/members/YX.git").is_dir() and ".xmtj/" in (pref / ".gitignore").read_text(encoding="utf-8")
 
     status = json.loads(run("status", "--by", "member", "--format", "json", ledger=pref).stdout)
+    again = json.loads(run("status", "--by", "member", "--format", "json", ledger=pref).stdout)
+    assert again == status  # the second read comes from the figures kept by tree id: the same
     members = {m["code"]: m for m in status["members"]}
     assert set(members) == {"JX", "YX"}
     for code, root in (("JX", a), ("YX", b)):

@@ -12,7 +12,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 from xmtj.figures.metrics import ProjectStatus, Summary, statuses_for, summarize
 from xmtj.figures.periods import month_end
@@ -57,29 +59,83 @@ def latest_month(root: Path, config: Config) -> str | None:
 
 
 def rollup_report(root: Path, config: Config, month: str, head: bool = False) -> RollupReport:
+    """Every member of ``config`` for ``month``: each submission is read once and its figures kept by
+    the submission's tree id (content-addressed, so never stale): a repeat read lists each mirror's tags
+    and reads nothing else."""
+    from xmtj.figures.rollcache import SummaryCache
+
     year, number = int(month[:4]), int(month[5:7])
     as_of = month_end(year, number)
-    counted: list[tuple[MemberRead, Summary, list[ProjectStatus]]] = []
+    cache = SummaryCache(root)
+    counted: list[tuple[MemberRead, Summary]] = []
     missing, invalid = [], []
     for member in config.members:
-        read = read_member(root, member, month, head)
+        read, summary = _member(root, member, month, head, cache, as_of)
         if read.state in ("未报送", "未获取"):
             missing.append(read)
-        elif read.problems or read.ledger is None:
+        elif read.problems or summary is None:
             invalid.append(read)
         else:
-            own = read.ledger
-            statuses = statuses_for(own.projects, own.issues, year, as_of, own.config.lights)
-            summary = summarize(statuses, year, as_of, own.config.lights, own.config.targets.get(year), member.name)
-            counted.append((read, summary, statuses))
-    targets = [s.annual_target for _, s, _ in counted]
+            counted.append((read, summary))
+    cache.save()
+    targets = [s.annual_target for _, s in counted]
     own_target = config.targets.get(year)
     target: Decimal | None = own_target
     source = "本级目标"
     if own_target is None:
         target, source = (sum((t for t in targets if t), Decimal(0)) or None), "成员目标之和"
-    everything = [s for _, _, statuses in counted for s in statuses]
-    total = summarize(everything, year, as_of, config.lights, target, "合计")
+    total = combine([s for _, s in counted], year, as_of, target, "合计")
     ranked = sorted(counted, key=lambda c: (-(c[1].plan_rate or 0), c[0].member.code))
-    members = [MemberFigures(r, s, tuple(st), rank) for rank, (r, s, st) in enumerate(ranked, start=1)]
+    members = [MemberFigures(r, s, (), rank) for rank, (r, s) in enumerate(ranked, start=1)]
     return RollupReport(month, year, as_of, total, source, members, missing, invalid, head)
+
+
+def _member(
+    root: Path, member: Any, month: str, head: bool, cache: Any, as_of: dt.date
+) -> tuple[MemberRead, Summary | None]:
+    """One member's read and figures: from the cache when its submission's tree was read before."""
+    from xmtj.ledger.members import submissions
+
+    mirror = mirror_of(root, member)
+    found = submissions(mirror, member.tag, month) if mirror.is_dir() and not head else []
+    if found:
+        tag, tree = found[-1]
+        hit = cache.get(member.code, tree, month)
+        if hit is not None:
+            state, summary, problems = hit
+            return MemberRead(member, state, tag, tag, None, problems), summary
+    read = read_member(root, member, month, head)
+    summary = None
+    if read.ledger is not None and not read.problems:
+        own = read.ledger
+        statuses = statuses_for(own.projects, own.issues, as_of.year, as_of, own.config.lights)
+        target = own.config.targets.get(as_of.year)
+        summary = summarize(statuses, as_of.year, as_of, own.config.lights, target, member.name)
+    if found and read.state in ("已报送", "报送有误"):
+        cache.put(member.code, found[-1][1], month, read.state, summary, read.problems)
+    return read, summary
+
+
+def combine(parts: list[Summary], year: int, as_of: dt.date, target: Decimal | None, key: str) -> Summary:
+    """The members' figures added up: counts, money and each rate's numerator and denominator."""
+    from xmtj.figures.metrics import HUNDRED, Rate, ratio
+    from xmtj.figures.periods import time_progress
+
+    def total(name: str) -> Decimal:
+        return sum((getattr(p, name) for p in parts), Decimal(0))
+
+    def rate(name: str) -> Rate:
+        return Rate(sum(getattr(p, name).done for p in parts), sum(getattr(p, name).planned for p in parts))
+
+    done, plan = total("completed_ytd"), total("annual_plan")
+    tp = time_progress(as_of) if as_of.year == year else Fraction(1)
+    plan_rate = ratio(done, plan)
+    lights = {c: sum(p.lights.get(c, 0) for p in parts) for c in ("green", "yellow", "red")}
+    return Summary(
+        key=key, year=year, as_of=as_of, time_progress=tp, projects=sum(p.projects for p in parts),
+        total_investment=total("total_investment"), annual_plan=plan, completed_ytd=done, annual_target=target,
+        target_rate=ratio(done, target) if target else None, plan_rate=plan_rate,
+        ahead=(plan_rate - tp) * HUNDRED if plan_rate is not None else None, lights=lights,
+        new_start=rate("new_start"), start_resume=rate("start_resume"), scheduled_start=rate("scheduled_start"),
+        completion=rate("completion"), production=rate("production"), progress_rate=rate("progress_rate"),
+    )  # fmt: skip

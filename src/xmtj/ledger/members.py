@@ -29,6 +29,20 @@ def tag_for(pattern: str, month: str) -> str:
     return pattern.replace("{month}", month)
 
 
+def submissions(mirror: Path, pattern: str, month: str) -> list[tuple[str, str]]:
+    """(tag, tree id) of ``month``'s submissions in a mirror, first first — one git call."""
+    base = tag_for(pattern, month)
+    done = gitio.git(mirror, ["for-each-ref", "--format=%(refname:short)\x1f%(*tree)%(tree)",
+                              f"refs/tags/{base}", f"refs/tags/{base}-*"], check=False)  # fmt: skip
+    suffix = re.compile(re.escape(base) + r"(?:-(\d+))?$")
+    found = []
+    for line in done.stdout.decode("utf-8").splitlines():
+        name, _, tree = line.partition("\x1f")
+        if m := suffix.match(name):
+            found.append((int(m[1] or 1), name, tree[:40]))
+    return [(name, tree) for _, name, tree in sorted(found)]
+
+
 def submission_tags(mirror: Path, pattern: str, month: str) -> list[str]:
     """The tags of ``month`` in a mirror, first submission first (``报送/2021-11``, ``报送/2021-11-2`` …)."""
     base = tag_for(pattern, month)
@@ -59,7 +73,7 @@ def read_member(root: Path, member: Member, month: str, head: bool = False) -> M
     mirror = mirror_of(root, member)
     if not mirror.is_dir():
         return MemberRead(member, "未获取")
-    tags = submission_tags(mirror, member.tag, month)
+    tags = [name for name, _ in submissions(mirror, member.tag, month)]
     if head:
         revision, tag, state = member.branch, None, "未报送数据"
     elif not tags:
