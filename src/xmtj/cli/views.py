@@ -233,6 +233,7 @@ def rollup_listing(config: Any, report: Any) -> Any:
     def figures(s: Any) -> dict[str, Any]:
         found = summary_json(s)  # the very figures each member's own ``status --format json`` gives
         found.pop("key")
+        found.pop("lagging", None)  # a member's slow projects: in its own status (the roll-up keeps figures)
         return found
 
     data = {
