@@ -99,6 +99,13 @@ def test_counties_submit_and_the_prefecture_adds_them_up(tmp_path: Path, run: Ru
     assert bad["code"] == "BX" and any(p["path"] == "BX:data/projects/P1.yaml" and p["line"] for p in bad["problems"])
     assert status["target_source"] == "成员目标之和"
 
+    issues = json.loads(run("issue", "list", "--format", "json", ledger=pref).stdout)["issues"]
+    ids = {i["id"] for i in issues}
+    assert {"JX:W1", "YX:W1"} <= ids and not any(i.startswith(("BX:", "DX:")) for i in ids)  # equal ids, apart
+    assert next(i for i in issues if i["id"] == "YX:W1")["project"] == "YX:P1"
+    plan = json.loads(run("plan", "--year", "2021", "--format", "json", ledger=pref).stdout)
+    assert plan["projects"] == own_status(run, a)["projects"] + own_status(run, b)["projects"]
+
     check = run("check", ledger=pref)
     assert check.exit_code == 1 and "丙县：BX:data/projects/P1.yaml:" in check.stdout and "应为数字" in check.stdout
     report = run("report", "--month", "2021-11", ledger=pref).stdout

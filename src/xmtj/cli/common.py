@@ -134,6 +134,17 @@ def open_ledger(ledger_dir: Path | None, at: str | None = None, cache: bool = Tr
     return ledger
 
 
+def open_records(ledger_dir: Path | None, at: str | None = None) -> Ledger:
+    """The ledger whose records a listing shows: a roll-up's are its members' as they submitted the
+    latest month (namespaced ``JS:JS2022-001``); any other ledger's are its own."""
+    data = open_ledger(ledger_dir, at)
+    if not data.config.members:
+        return data
+    from xmtj.ledger.members import merged
+
+    return merged(data.root, data, None)
+
+
 @contextlib.contextmanager
 def changing(ledger_dir: Path | None) -> Iterator[Ledger]:
     """The ledger, read under its lock: every change command reads, validates, writes and commits

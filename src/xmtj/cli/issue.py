@@ -19,7 +19,7 @@ from xmtj.cli.common import (
     YearOption,
     changing,
     group,
-    open_ledger,
+    open_records,
     parse_date,
     run_change,
     today_said,
@@ -49,7 +49,7 @@ def issue_list(
     """
     from xmtj.figures.queries import IssueFilter, select_issues
 
-    data = open_ledger(ledger, at)
+    data = open_records(ledger, at)
     day = parse_date(as_of, "--as-of") or data.today
     chosen = select_issues(data, IssueFilter(day, open_only, overdue, project, unit, year))
     show(listings.issues(data, chosen, day), output, out)
@@ -71,7 +71,7 @@ def issue_show(
     from xmtj.changes.build import find_record
     from xmtj.ledger.records import Issue
 
-    data = open_ledger(ledger, at)
+    data = open_records(ledger, at)
     found = find_record(data, "issues", issue_id)
     assert isinstance(found, Issue)
     show(listings.issue(data, found, parse_date(as_of, "--as-of") or data.today), output, out)

@@ -23,6 +23,7 @@ from xmtj.cli.common import (
     fail,
     group,
     open_ledger,
+    open_records,
     parse_date,
     run_change,
     say,
@@ -98,7 +99,7 @@ def letter_list(
     """
     from xmtj.figures.queries import select_letters
 
-    data = open_ledger(ledger, at)
+    data = open_records(ledger, at)
     show(listings.letters(data, select_letters(data, year, pending)), output, out)
 
 

@@ -19,7 +19,7 @@ from xmtj.cli.common import (
     YearOption,
     changing,
     group,
-    open_ledger,
+    open_records,
     parse_date,
     run_change,
 )
@@ -46,7 +46,7 @@ def meeting_list(
     """
     from xmtj.figures.queries import issues_raised, select_meetings
 
-    data = open_ledger(ledger, at)
+    data = open_records(ledger, at)
     chosen = select_meetings(data, year, kind.value if kind else None)
     show(listings.meetings(chosen, issues_raised(data)), output, out)
 

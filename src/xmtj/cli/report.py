@@ -20,6 +20,7 @@ from xmtj.cli.common import (
     echo,
     fail,
     open_ledger,
+    open_records,
     parse_date,
     say,
     warn_broken_files,
@@ -122,6 +123,6 @@ def plan(
     """示例：xmtj plan --year 2022　　xmtj plan --year 2022 --format json"""
     from xmtj.documents.briefing import plan_summary
 
-    data = open_ledger(ledger, at)
+    data = open_records(ledger, at)
     warn_broken_files(data)
     show(listings.plan(plan_summary(data.projects, year), year), output, out)

@@ -9,7 +9,6 @@ A member whose submission fails its own ``check`` is listed with its problems an
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -18,7 +17,7 @@ from typing import Any
 
 from xmtj.figures.metrics import ProjectStatus, Summary, statuses_for, summarize
 from xmtj.figures.periods import month_end
-from xmtj.ledger.members import MemberRead, mirror_of, read_member, tag_for
+from xmtj.ledger.members import MemberRead, mirror_of, read_member
 from xmtj.ledger.records import Config
 
 
@@ -45,17 +44,9 @@ class RollupReport:
 
 def latest_month(root: Path, config: Config) -> str | None:
     """The latest month any member has submitted (from the tags in the mirrors)."""
-    from xmtj.ledger import gitio
+    from xmtj.ledger.members import _latest
 
-    months = []
-    for member in config.members:
-        mirror = mirror_of(root, member)
-        if not mirror.is_dir():
-            continue
-        prefix = tag_for(member.tag, "")
-        names = gitio.git(mirror, ["tag", "--list", f"{prefix}*"], check=False).stdout.decode("utf-8").split()
-        months += [m[1] for name in names if (m := re.match(re.escape(prefix) + r"(\d{4}-\d{2})(-\d+)?$", name))]
-    return max(months, default=None)
+    return max((m for m in (_latest(root, member) for member in config.members) if m), default=None)
 
 
 def rollup_report(root: Path, config: Config, month: str, head: bool = False) -> RollupReport:

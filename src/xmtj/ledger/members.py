@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from xmtj.ledger import gitio
 from xmtj.ledger.ledger import Ledger
@@ -100,3 +101,63 @@ def read_member(root: Path, member: Member, month: str, head: bool = False) -> M
 
 def _problem(member: Member, message: str) -> Problem:
     return Problem(f"{member.code}:", None, None, "", message)
+
+
+def namespaced(ledger: Ledger, code: str) -> Ledger:
+    """A member's records with every id and every reference prefixed by its code (``JS:JS2022-001``), and
+    every path too (``JS:data/projects/…``): equal ids in two members never clash in a roll-up's lists."""
+    import dataclasses
+
+    from xmtj.ledger.records import _make, with_path
+
+    def renamed(record: Any, **changes: Any) -> Any:
+        values = dict(record.__dict__)
+        values.update(changes)
+        copy = _make(type(record), values)
+        return with_path(copy, f"{code}:{record.path}")
+
+    def ref(rid: str | None) -> str | None:
+        return f"{code}:{rid}" if rid else rid
+
+    return dataclasses.replace(
+        ledger,
+        projects=[renamed(p, id=f"{code}:{p.id}") for p in ledger.projects],
+        issues=[renamed(i, id=f"{code}:{i.id}", project=ref(i.project), meeting=ref(i.meeting)) for i in ledger.issues],
+        meetings=[
+            renamed(m, id=f"{code}:{m.id}", projects=[f"{code}:{p}" for p in m.projects]) for m in ledger.meetings
+        ],
+        letters=[renamed(x, project=f"{code}:{x.project}", doc_no=f"{code}:{x.doc_no}") for x in ledger.letters],
+        problems=[],
+    )
+
+
+def merged(root: Path, rollup: Ledger, month: str | None, head: bool = False) -> Ledger:
+    """The roll-up's members' records as one ledger (namespaced), each as submitted for ``month`` (the
+    latest month any member submitted when not given): what ``issue list``, ``letter list`` and ``plan``
+    list at a roll-up. Members not submitted or with errors are left out (``status``/``check`` name them)."""
+    import dataclasses
+
+    if month is None:
+        months = [_latest(root, m) for m in rollup.config.members]
+        month = max((m for m in months if m), default=None)
+        if month is None:
+            raise XmtjError("还没有任何成员报送（先运行 xmtj fetch）")
+    parts = [read_member(root, m, month, head) for m in rollup.config.members]
+    found = [namespaced(r.ledger, r.member.code) for r in parts if r.ledger is not None and not r.problems]
+    return dataclasses.replace(
+        rollup,
+        projects=[p for x in found for p in x.projects],
+        issues=[i for x in found for i in x.issues],
+        meetings=[m for x in found for m in x.meetings],
+        letters=[x for y in found for x in y.letters],
+    )
+
+
+def _latest(root: Path, member: Member) -> str | None:
+    mirror = mirror_of(root, member)
+    if not mirror.is_dir():
+        return None
+    prefix = tag_for(member.tag, "")
+    names = gitio.git(mirror, ["tag", "--list", f"{prefix}*"], check=False).stdout.decode("utf-8").split()
+    months = [m[1] for name in names if (m := re.match(re.escape(prefix) + r"(\d{4}-\d{2})(-\d+)?$", name))]
+    return max(months, default=None)
