@@ -62,7 +62,7 @@ def fetch(
     """
     from xmtj.changes.reporting import fetch_all
     from xmtj.figures.rollup import latest_month
-    from xmtj.ledger.members import read_member
+    from xmtj.ledger.members import mirror_of, submissions
 
     data = open_ledger(ledger)
     if not data.config.members:
@@ -75,7 +75,8 @@ def fetch(
         )
     month = latest_month(data.root, data.config)
     if month is not None:
-        owing = [m.name for m in data.config.members if read_member(data.root, m, month).state in ("未报送", "未获取")]
+        mirrors = [(m, mirror_of(data.root, m)) for m in data.config.members]  # tags only: nothing is read
+        owing = [m.name for m, at in mirrors if not at.is_dir() or not submissions(at, m.tag, month)]
         say(f"{month} 未报送：{'、'.join(owing)}" if owing else f"{month} 全部成员均已报送")
     if not all(r.ok for r in results):
         raise typer.Exit(1)
