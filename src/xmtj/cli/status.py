@@ -63,8 +63,13 @@ def status(
     from xmtj.figures.metrics import ledger_status
 
     data = open_ledger(ledger, at, cache=not no_cache)
-    if data.config.members or by is GroupBy.member:  # a roll-up ledger: its members as they submitted
+    if by is GroupBy.member or (data.config.members and by is None):  # a roll-up: its members as submitted
         return rollup_status(data, parse_date(as_of, "--as-of"), head, output, out)
+    if data.config.members:  # any other grouping runs across the members' projects (namespaced)
+        from xmtj.ledger.members import merged
+
+        day = parse_date(as_of, "--as-of")
+        data = merged(data.root, data, f"{day.year:04d}-{day.month:02d}" if day else None, head)
     report, chosen = ledger_status(data, year, parse_date(as_of, "--as-of"), by.value if by else None)
     warn_broken_files(data)
     if output is OutputFormat.table and out is None:
