@@ -66,10 +66,7 @@ def status(
     if by is GroupBy.member or (data.config.members and by is None):  # a roll-up: its members as submitted
         return rollup_status(data, parse_date(as_of, "--as-of"), head, output, out)
     if data.config.members:  # any other grouping runs across the members' projects (namespaced)
-        from xmtj.ledger.members import merged
-
-        day = parse_date(as_of, "--as-of")
-        data = merged(data.root, data, f"{day.year:04d}-{day.month:02d}" if day else None, head)
+        data = across_members(data, parse_date(as_of, "--as-of"), head)
     report, chosen = ledger_status(data, year, parse_date(as_of, "--as-of"), by.value if by else None)
     warn_broken_files(data)
     if output is OutputFormat.table and out is None:
@@ -105,3 +102,10 @@ def rollup_status(data: Any, day: Any, head: bool, output: OutputFormat, out: Pa
     if not data.config.members:
         fail("只有汇总台账（xmtj.yaml 中有 members）可以按成员分组（--by member）")
     show_rollup(data, day, head, output, out)
+
+
+def across_members(data: Any, day: Any, head: bool) -> Any:
+    """A roll-up's members' projects as one ledger (namespaced), for grouping across members."""
+    from xmtj.ledger.members import merged
+
+    return merged(data.root, data, f"{day.year:04d}-{day.month:02d}" if day else None, head)
