@@ -117,6 +117,17 @@ def ledger(tmp_path: Path) -> LedgerDir:
 
 
 @pytest.fixture
+def small_git(tmp_path: Path, git_env: None) -> Path:
+    """A copy of the small ledger, committed to git."""
+    root = tmp_path / "small"
+    shutil.copytree(SMALL, root)
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "台账")
+    return root
+
+
+@pytest.fixture
 def demo_copy(tmp_path: Path) -> Path:
     """A copy of the shipped demo ledger that a test may break."""
     root = tmp_path / "demo"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,13 +13,8 @@ pytestmark = pytest.mark.usefixtures("git_env")
 
 
 @pytest.fixture
-def small(tmp_path: Path) -> Path:
-    root = tmp_path / "small"
-    shutil.copytree(SMALL, root)
-    git(root, "init", "-q")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "台账")
-    return root
+def small(small_git: Path) -> Path:
+    return small_git
 
 
 def test_a_briefing_is_numbered_once_and_never_reuses_a_number(run: Run, small: Path) -> None:

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import REPO, SMALL, Run, git
+from tests.conftest import REPO, Run
 
 pytestmark = pytest.mark.usefixtures("git_env")
 
 
 @pytest.fixture
-def small(tmp_path: Path) -> Path:
-    root = tmp_path / "small"
-    shutil.copytree(SMALL, root)
-    git(root, "init", "-q")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "台账")
-    return root
+def small(small_git: Path) -> Path:
+    return small_git
 
 
 def open_docx(path: Path) -> Any:
