@@ -118,6 +118,15 @@ def start_list_tree(root: Path, commit: str, folders: Iterable[str]) -> subproce
     return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
 
 
+FILE_MODES = ("100644", "100755")
+_TREE_TEXT = re.compile(r"(\d{6}) \w+ ([0-9a-f]+)\t([^\0]*)\0")
+
+
+def tree_lines(out: bytes) -> list[tuple[str, str, str]]:
+    """``ls-tree -r -z`` output as (mode, object id, path) — decoded once, split by one regex in C."""
+    return _TREE_TEXT.findall(out.decode("utf-8"))
+
+
 def parse_tree(out: bytes) -> list[TreeEntry]:
     """``ls-tree -r -z`` output as entries (one regex over the whole output: 60,000 lines in C)."""
     return [TreeEntry(path.decode("utf-8"), mode.decode(), oid.decode()) for mode, oid, path in _TREE_LINE.findall(out)]

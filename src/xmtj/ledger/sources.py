@@ -112,13 +112,21 @@ class GitRevision:
             out, err = self._listing.communicate()
             if self._listing.returncode != 0:
                 raise gitio.GitError(f"git ls-tree 失败：{err.decode('utf-8', 'replace').strip()}")
-            entries = gitio.parse_tree(out)  # sorted by path, as git keeps trees
-            self._blob_ids = {e.path: e.object_id for e in entries if e.is_file}
-            self._links = {e.path for e in entries if not e.is_file}
-            for e in entries:
-                folder, _, name = e.path.rpartition("/")
+            # sorted by path, as git keeps trees; tuples, not objects (a province lists 60,000 files)
+            blob_ids: dict[str, str] = {}
+            folders = self._folders
+            for mode, oid, path in gitio.tree_lines(out):
+                if mode in gitio.FILE_MODES:
+                    blob_ids[path] = oid
+                else:
+                    self._links.add(path)
+                folder, _, name = path.rpartition("/")
                 if name.endswith(YAML_SUFFIXES):
-                    self._folders.setdefault(folder, []).append(e.path)
+                    if folder in folders:
+                        folders[folder].append(path)
+                    else:
+                        folders[folder] = [path]
+            self._blob_ids = blob_ids
         return self._blob_ids
 
     def fetch(self, rels: Iterable[str]) -> None:

@@ -71,6 +71,24 @@ class BlobCache:
         self.hits += 1
         return _restamp(entry[0], entry[1], rel)
 
+    def lookup(self) -> Any:
+        """``get`` for many lookups in a row: the table read once, the counters added up at the end of
+        each call cheaply (a revision of a province looks up 60,000 blobs)."""
+        table = self.load_all()
+
+        def get(kind: str, oid: str, rel: str) -> tuple[Any, tuple[Any, ...]] | None:
+            entry = table.get(kind, {}).get(oid)
+            if entry is None:
+                self.misses += 1
+                return None
+            self.hits += 1
+            record, problems = entry[0], entry[1]
+            if (record is None or record.path == rel) and (not problems or problems[0].path == rel):
+                return record, problems  # the usual case: the same path as when it was cached
+            return _restamp(record, problems, rel)
+
+        return get
+
     def put(self, kind: str, oid: str, record: Any, problems: tuple[Any, ...]) -> None:
         entry = (record, problems, int(time.time()))
         self._new.setdefault(kind, {})[oid] = entry

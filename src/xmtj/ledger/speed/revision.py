@@ -59,9 +59,11 @@ def _load(source: GitRevision, store: BlobCache | None, tuning: Tuning) -> Ledge
     jobs = _jobs(source)
     slots: list[Parsed | None] = []
     todo: list[tuple[str, str, str]] = []
+    ids = source.blob_ids
+    lookup = store.lookup() if store is not None else None  # one bound method, not 60,000 attribute walks
     for kind, rel in jobs:
-        oid = source.blob_ids.get(rel)
-        cached = store.get(kind, oid, rel) if store is not None and oid is not None else None
+        oid = ids.get(rel)
+        cached = lookup(kind, oid, rel) if lookup is not None and oid is not None else None
         if oid is not None and cached is None:
             todo.append((kind, rel, oid))
         slots.append((oid, *cached) if cached is not None else None)
