@@ -28,6 +28,7 @@ from xmtj.ledger.speed.cache import _namespace, _read_private, private_chain, sa
 
 MAX_ENTRIES = 400_000  # a province's ledger (60,000 files) in about six different revisions
 MAX_SEGMENTS = 8  # then merged into one
+KNOWN = "known.txt"  # kind:oid of every entry: which blobs a revision will need parsed, guessed cheaply
 
 Entry = tuple[Any, tuple[Any, ...], int]  # (record or None, problems, written at, epoch seconds)
 Table = dict[str, dict[str, Entry]]  # kind → blob id → entry
@@ -89,6 +90,19 @@ class BlobCache:
 
         return get
 
+    def has_known(self) -> bool:
+        return (self.folder / KNOWN).is_file()
+
+    def known(self) -> set[str] | None:
+        """``kind:oid`` of every entry as of the last write (``known.txt``), read without unpickling
+        anything; None when there is no such list. It may be out of date: a guess, never an answer."""
+        if not private_chain(self.top, self.folder):
+            return None
+        try:
+            return set(_read_private(self.folder / KNOWN).decode("ascii").split())
+        except (OSError, UnicodeDecodeError):
+            return None
+
     def put(self, kind: str, oid: str, record: Any, problems: tuple[Any, ...]) -> None:
         entry = (record, problems, int(time.time()))
         self._new.setdefault(kind, {})[oid] = entry
@@ -106,6 +120,8 @@ class BlobCache:
                 self._write(_pruned(self.load_all()), merged=True)
             else:
                 self._write(self._new, merged=False)
+            listing = "\n".join(f"{kind}:{oid}" for kind, entries in self.load_all().items() for oid in entries)
+            write_private(self.folder, KNOWN, listing.encode("ascii"))
         except OSError:
             pass
         finally:
