@@ -302,3 +302,17 @@ def test_editing_gaps_lists_nested_values_any_case_ids(tmp_path: Path, run: Run)
     assert over.exit_code == 1 and "超过2022年计划投资1500万元" in over.stderr
     warned = run("progress", "JS2022-003", "--month", "2022-03", "--amount", "1600", ledger=root)
     assert warned.exit_code == 0 and "超过2022年计划投资1500万元" in warned.stderr
+
+
+@pytest.mark.parametrize("name", ["ledger.ods", "ledger.xls"])
+def test_ods_and_xls_read_as_the_xlsx_does(tmp_path: Path, run: Run, name: str) -> None:
+    """The same 台账 saved by LibreOffice as .ods and as Excel 97 .xls (tests/fixtures/sheets, made from
+    project_workbook): the same three project files as the .xlsx gives."""
+    from tests.conftest import REPO
+
+    expected = imported(tmp_path / "from-xlsx", run)
+    root = new_office(tmp_path / "from-other", run)
+    result = run("import", "projects", str(REPO / "tests/fixtures/sheets" / name), ledger=root)
+    assert result.exit_code == 0, result.output
+    for path in sorted((expected / "data/projects").glob("*.yaml")):
+        assert (root / "data/projects" / path.name).read_text(encoding="utf-8") == path.read_text(encoding="utf-8")
