@@ -59,6 +59,7 @@ def test_a_letter_in_the_letter_form(run: Run, small: Path) -> None:
     assert mark.alignment == WD_ALIGN_PARAGRAPH.CENTER
     run_ = mark.runs[0]
     assert str(run_.font.color.rgb) == "FF0000" and east_asian_font(run_) == "方正小标宋简体"
+    assert run_.font.size.pt == 26 and run_.font.name == "方正小标宋简体"  # Latin and East-Asian named alike
     rule = mark._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
     assert rule.get(qn("w:val")) == "thickThinSmallGap" and rule.get(qn("w:color")) == "FF0000"
     number = paragraph(document, "测重指办督〔2021〕2号")
