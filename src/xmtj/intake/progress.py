@@ -126,6 +126,11 @@ def _read_figures(ledger: Ledger, sheet: Sheet, month: str, options: Options, pl
     return figures
 
 
+def _figure_column(sheet: Sheet) -> str:
+    """The column a row's figure came from: the month's own, else the cumulative one."""
+    return "amount" if "amount" in sheet.header.columns else "cumulative"
+
+
 DATES = {"actual_start": "实际开工", "actual_completion": "实际竣工", "actual_production": "实际投产"}
 
 
@@ -171,15 +176,13 @@ def _edit(ledger: Ledger, figure: Figure, month: str) -> str:
 
 
 def _amount(sheet: Sheet, row: int, project: Project, month: str, plan: Plan) -> Decimal | None:
-    factor = sheet.header.factor
     try:
-        amount = cells.money(sheet.cell(row, "amount"), _unit(sheet, "amount", factor))
+        amount = cells.money(sheet.cell(row, "amount"), sheet.factor("amount"))
         if amount is not None:
             return amount
-        cumulative = cells.money(sheet.cell(row, "cumulative"), _unit(sheet, "cumulative", factor))
+        cumulative = cells.money(sheet.cell(row, "cumulative"), sheet.factor("cumulative"))
     except cells.CellError as exc:
-        key = "amount" if "amount" in sheet.header.columns else "cumulative"
-        plan.problems.append(sheet.problem(row, key, str(exc)))
+        plan.problems.append(sheet.problem(row, _figure_column(sheet), str(exc)))
         return None
     if cumulative is None:
         return None
@@ -194,13 +197,6 @@ def _amount(sheet: Sheet, row: int, project: Project, month: str, plan: Plan) ->
         )
         return None
     return cumulative - earlier
-
-
-def _unit(sheet: Sheet, key: str, factor: Decimal) -> Decimal:
-    from xmtj.intake.columns import FACTORS
-
-    column = sheet.header.columns.get(key)
-    return FACTORS[column.unit] if column is not None and column.unit else factor
 
 
 def _compare(sheet: Sheet, figure: Figure, month: str, options: Options, plan: Plan) -> bool:
@@ -221,7 +217,7 @@ def _compare(sheet: Sheet, figure: Figure, month: str, options: Options, plan: P
         plan.problems.append(
             sheet.problem(
                 figure.row,
-                "amount" if "amount" in sheet.header.columns else "cumulative",
+                _figure_column(sheet),
                 f"{figure.project.id} {month} 已登记{show(old.amount)}万元，表中为{show(figure.amount)}万元；"
                 "这是更正，确认无误请加 --correct 重新导入",
             )
@@ -237,9 +233,10 @@ def _plausible(sheet: Sheet, figure: Figure, month: str, options: Options, plan:
     """A month above the year's plan, or a total above the total investment: warnings (errors if strict)."""
     from xmtj.changes.build import progress_warnings
 
-    key = "amount" if "amount" in sheet.header.columns else "cumulative"
     for message in progress_warnings(figure.project, month, figure.amount):
-        plan.problems.append(sheet.problem(figure.row, key, message, "error" if options.strict else "warning"))
+        plan.problems.append(
+            sheet.problem(figure.row, _figure_column(sheet), message, "error" if options.strict else "warning")
+        )
 
 
 def _new_issues(

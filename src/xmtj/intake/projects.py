@@ -61,11 +61,11 @@ def plan_projects(ledger: Ledger, path: Path, sheet_name: str | None, year: int 
 def _read_row(sheet: Sheet, index: int, plan: Plan) -> Row | None:
     values: dict[str, Any] = {}
     month_only = []
-    for key, column in sheet.header.columns.items():
+    for key in sheet.header.columns:
         raw = sheet.cell(index, key)
         try:
             if key in MONEY:
-                value: Any = cells.money(raw, sheet.header.factor if column.unit is None else _factor(column.unit))
+                value: Any = cells.money(raw, sheet.factor(key))
             elif key in DATES:
                 value, partial = cells.date(raw)
                 if partial:
@@ -82,12 +82,6 @@ def _read_row(sheet: Sheet, index: int, plan: Plan) -> Row | None:
     if month_only:
         plan.notes.append("只写了月份的日期按当月1日记：" + "；".join(month_only))
     return Row(index, values)
-
-
-def _factor(unit: str) -> Any:
-    from xmtj.intake.columns import FACTORS
-
-    return FACTORS[unit]
 
 
 def _match(ledger: Ledger, sheet: Sheet, rows: list[Row], plan: Plan, year: int) -> None:

@@ -56,6 +56,14 @@ class Sheet:
         column = self.header.columns.get(key) if key else None
         return self.table.where(row, column.index if column is not None else None)
 
+    def factor(self, key: str) -> Any:
+        """What an amount in column ``key`` is multiplied by to be 万元: its heading's own unit
+        (总投资（亿元）), else the sheet's unit row, else 1."""
+        from xmtj.intake.columns import FACTORS
+
+        column = self.header.columns.get(key)
+        return FACTORS[column.unit] if column is not None and column.unit else self.header.factor
+
     def label(self, key: str) -> str:
         column = self.header.columns.get(key)
         return column.heading if column is not None else key
@@ -128,8 +136,3 @@ def find_project(projects: Projects, sheet: Sheet, row: int, problems: list[Prob
         return named[0]
     problems.append(sheet.problem(row, None, "这一行既没有项目编号也没有项目名称"))
     return None
-
-
-def find_by_id(ledger: Ledger, rid: str) -> Any:
-    """The project with id ``rid`` in any case (``js2022-001`` finds ``JS2022-001``)."""
-    return Projects(ledger).get(rid)
