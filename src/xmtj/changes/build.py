@@ -95,7 +95,7 @@ def text_of(ledger: Ledger, record: Sourced) -> tuple[str, Framing]:
     return decode(data), framing
 
 
-def _money(raw: str, option: str) -> Decimal:
+def money_option(raw: str, option: str) -> Decimal:
     """An amount typed on the command line: a plain number only (``xmtj.ledger.fields.parse_number``)."""
     from xmtj.ledger.fields import NotANumber, parse_number
 
@@ -120,7 +120,7 @@ def progress_change(
     A month not yet begun or past the next one is refused unless ``future``; a figure above the plan or
     the total is a warning, or refused when ``strict``."""
     if isinstance(amount, str):
-        amount = _money(amount, "--amount")
+        amount = money_option(amount, "--amount")
     if not _MONTH_RE.match(month):
         raise XmtjError(f"--month 应为 YYYY-MM，例如 2021-11，现为“{month}”")
     if amount < 0:
@@ -149,8 +149,9 @@ def month_guard(ledger: Ledger, month: str) -> None:
     if start > ledger.today:
         raise XmtjError(f"{month} 还没有到（今天是 {ledger.today}）；确需填报请加 --future")
     if latest is not None:
-        year, mon = int(latest[:4]), int(latest[5:])
-        following = f"{year + mon // 12}-{mon % 12 + 1:02d}"
+        from xmtj.figures.periods import add_months
+
+        following = add_months(dt.date(int(latest[:4]), int(latest[5:]), 1), 1).strftime("%Y-%m")
         if month > following:
             raise XmtjError(f"台账中最近的进度是 {latest}，{month} 跳过了中间的月份；确需填报请加 --future")
 
@@ -352,8 +353,8 @@ def project_values(
     values |= {
         "levels": list(levels),
         "key_years": sorted(years),
-        "total_investment": _money(str(given["total_investment"]), "--total"),
-        "annual_plan": {first_year: _money(plan, "--plan")} if plan else {},
+        "total_investment": money_option(str(given["total_investment"]), "--total"),
+        "annual_plan": {first_year: money_option(plan, "--plan")} if plan else {},
         "planned_start": planned_start,
         "planned_completion": planned_completion,
     }

@@ -101,12 +101,9 @@ def parse_money(value: str | None, option: str) -> Any:
     """An amount typed on the command line (万元, a plain number), as a Decimal; None stays None."""
     if value is None:
         return None
-    from xmtj.ledger.fields import NotANumber, parse_number
+    from xmtj.changes.build import money_option
 
-    try:
-        number = parse_number(value)
-    except NotANumber as exc:
-        fail(f"{option} {exc}")
+    number = money_option(value, option)
     if number < 0:
         fail(f"{option} 不能为负数")
     return number

@@ -14,10 +14,14 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from xmtj.documents.workbook import FILLS
+from xmtj.figures.metrics import LIGHT_WORDS
+
 _NUMBER = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?$")
 _PERCENT = re.compile(r"^[-+]?\d+(\.\d+)?%$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-LIGHT_FILLS = {"红灯": "FFC7CE", "黄灯": "FFEB9C", "绿灯": "C6EFCE", "红": "FFC7CE", "黄": "FFEB9C", "绿": "C6EFCE"}
+# the 台账's own fills (xmtj.documents.workbook), by the word a listing shows: 红灯 (or 红 in 红/黄/绿)
+LIGHT_FILLS = {word[:n]: FILLS[light] for light, word in LIGHT_WORDS.items() for n in (1, 2)}
 MONEY_FORMAT, DECIMAL_FORMAT, RATE_FORMAT, DATE_FORMAT = "#,##0", "#,##0.00", "0.0%", "yyyy-mm-dd"
 
 

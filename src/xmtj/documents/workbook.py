@@ -57,7 +57,6 @@ def _styles(book: Any) -> dict[str, Any]:
         "bold": Font(name="黑体", size=11),
         "body": Font(name="仿宋_GB2312", size=11),
         "center": Alignment(horizontal="center", vertical="center", wrap_text=True),
-        "wrap": Alignment(vertical="center", wrap_text=True),
         "border": border,
         "fills": {light: PatternFill("solid", start_color=c, end_color=c) for light, c in FILLS.items()},
     }

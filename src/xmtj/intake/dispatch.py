@@ -29,9 +29,9 @@ from xmtj.figures.metrics import key_projects
 from xmtj.ledger import gitio
 from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.records import Project
+from xmtj.ledger.register import DISPATCH_DIR
 from xmtj.problems import XmtjError
 
-DISPATCH_DIR = "dispatch"
 MARKER_SHEET = "xmtj"
 HEADINGS = ["编号", "项目名称", "分指挥部", "年度计划（万元）", "上月末累计（万元）", "当月完成投资（万元）"]
 HEADINGS += ["形象进度", "存在问题", "实际开工日期", "实际竣工日期", "实际投产日期"]
@@ -122,8 +122,9 @@ def dispatch_change(
 
 def default_due(month: str) -> dt.date:
     """The 5th of the month after ``month``: when units usually owe their figures."""
-    year, number = int(month[:4]), int(month[5:7])
-    return dt.date(year + number // 12, number % 12 + 1, 5)
+    from xmtj.figures.periods import add_months
+
+    return add_months(dt.date(int(month[:4]), int(month[5:7]), 5), 1)
 
 
 def _file_name(unit: str) -> str:

@@ -46,12 +46,7 @@ def submissions(mirror: Path, pattern: str, month: str) -> list[tuple[str, str]]
 
 def submission_tags(mirror: Path, pattern: str, month: str) -> list[str]:
     """The tags of ``month`` in a mirror, first submission first (``报送/2021-11``, ``报送/2021-11-2`` …)."""
-    base = tag_for(pattern, month)
-    done = gitio.git(mirror, ["tag", "--list", base, f"{base}-*"], check=False)
-    names = done.stdout.decode("utf-8").split()
-    suffix = re.compile(re.escape(base) + r"(?:-(\d+))?$")
-    found = [(int(m[1] or 1), name) for name in names if (m := suffix.match(name))]
-    return [name for _, name in sorted(found)]
+    return [name for name, _ in submissions(mirror, pattern, month)]
 
 
 @dataclass
