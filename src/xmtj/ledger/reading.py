@@ -194,16 +194,20 @@ def linked_folder_problems(source: Source) -> list[Problem]:
     ]
 
 
-def _top_level_line(source: Source, rel: str, key: str, texts: dict[str, str | None]) -> int | None:
-    """The line of top-level ``key:`` when exactly one line starts with it (in a block mapping, only a
-    top-level key starts at column one: continuation lines are indented); else None (parse to find it)."""
+def _text(source: Source, rel: str, texts: dict[str, str | None]) -> str | None:
+    """A file's decoded text, read once however many problems point into it (None if unreadable)."""
     if rel not in texts:
         try:
             texts[rel] = encoding.decode(source.read(rel))
         except (OSError, encoding.TextDecodeError):
             texts[rel] = None
-    text = texts[rel]
-    if text is None or text.startswith(("{", "%", "---")):
+    return texts[rel]
+
+
+def _top_level_line(text: str, key: str) -> int | None:
+    """The line of top-level ``key:`` when exactly one line starts with it (in a block mapping, only a
+    top-level key starts at column one: continuation lines are indented); else None (parse to find it)."""
+    if text.startswith(("{", "%", "---")):
         return None
     lines = [i for i, line in enumerate(text.splitlines(), start=1) if line.startswith(f"{key}:")]
     return lines[0] if len(lines) == 1 else None
@@ -217,27 +221,22 @@ def locate_problems(source: Source, problems: Iterable[Problem]) -> list[Problem
     texts: dict[str, str | None] = {}
     out = []
     for problem in problems:
-        if problem.line is None and problem.path and problem.field.isidentifier():
-            line = _top_level_line(source, problem.path, problem.field, texts)
-            if line is not None:  # a top-level key: its line found without parsing the file
-                out.append(dataclasses.replace(problem, line=line, column=1))
-                continue
-        if problem.line is None and problem.path:
-            if problem.path not in trees:
-                try:
-                    trees[problem.path] = yamlio.compose(yamlio.decode(source.read(problem.path)))
-                except (OSError, yamlio.YamlSyntaxError, yamlio.TextDecodeError):
-                    trees[problem.path] = None
-            tree = trees[problem.path]
-            if tree is not None:
-                position, _ = yamlio.locate(tree, problem.field)
-                problem = Problem(
-                    problem.path,
-                    position.line,
-                    position.column,
-                    problem.field,
-                    problem.message,
-                    problem.severity,
-                )
+        if problem.line is not None or not problem.path:
+            out.append(problem)
+            continue
+        text = _text(source, problem.path, texts)
+        line = _top_level_line(text, problem.field) if text is not None and problem.field.isidentifier() else None
+        if line is not None:  # a top-level key: its line found without parsing the file
+            out.append(dataclasses.replace(problem, line=line, column=1))
+            continue
+        if problem.path not in trees:
+            try:
+                trees[problem.path] = yamlio.compose(text) if text is not None else None
+            except yamlio.YamlSyntaxError:
+                trees[problem.path] = None
+        tree = trees[problem.path]
+        if tree is not None:
+            position, _ = yamlio.locate(tree, problem.field)
+            problem = dataclasses.replace(problem, line=position.line, column=position.column)
         out.append(problem)
     return out

@@ -76,6 +76,7 @@ def _namespace() -> str:
     )
 
 
+@functools.cache
 def _record_shape() -> str:
     """A digest of every record class's fields (names, defaults' kinds and annotations): a cached record
     of another shape is never used, even when a change forgot to raise ``FORMAT``."""
