@@ -3,25 +3,20 @@ unit should not), and read back by `import progress`."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import SMALL, Run, git
+from tests.conftest import Run, git
 
 pytestmark = pytest.mark.usefixtures("git_env")
 JIA, EDU = "甲开发区管委会", "市教育局"
 
 
 @pytest.fixture
-def ledger(tmp_path: Path, run: Run) -> Path:
-    root = tmp_path / "small"
-    shutil.copytree(SMALL, root)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "台账")
+def ledger(small_git: Path, run: Run) -> Path:
+    root = small_git
     result = run("dispatch", "--month", "2021-12", "--unit", JIA, "--unit", EDU, "--due", "2022-01-05", ledger=root)
     assert result.exit_code == 0, result.output
     return root

@@ -40,6 +40,7 @@ def log_command(
     """
     from xmtj.changes.history import log
     from xmtj.ledger.gitio import tags_by_commit
+    from xmtj.ledger.members import tag_for
     from xmtj.ledger.ledger import find_ledger
     from xmtj.ledger.reading import load_config
     from xmtj.ledger.sources import WorkingTree
@@ -47,7 +48,7 @@ def log_command(
     root = find_ledger(explicit=ledger)
     config = load_config(WorkingTree(root))[0]
     entries = log(root, record_id, since, at, config.timezone)
-    submitted = tags_by_commit(root, config.reporting.tag.replace("{month}", "*"))
+    submitted = tags_by_commit(root, tag_for(config.reporting.tag, "*"))
     show(listings.log(entries, record_id, submitted), OutputFormat(output.value))
 
 
