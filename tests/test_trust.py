@@ -67,8 +67,8 @@ class Planted:
 
 def test_a_planted_cache_shard_runs_nothing(repo: LedgerDir, run: Run, tmp_path: Path) -> None:
     assert run("status", "--year", "2021", ledger=repo).exit_code == 0
-    folder = cache.RecordCache(cache.cache_folder(repo.root)).folder
-    shards = [p for p in cache.cache_folder(repo.root).rglob("*.pickle")] or [folder / "projects-00.pickle"]
+    folder = cache.FileIndex(cache.cache_folder(repo.root)).folder
+    shards = [p for p in cache.cache_folder(repo.root).rglob("*.pickle")] or [folder / cache.FileIndex.NAME]
     marker = tmp_path / "pwned"
     for shard in shards:
         shard.parent.mkdir(parents=True, exist_ok=True)
@@ -86,8 +86,10 @@ def test_a_cache_someone_else_can_write_is_not_read(repo: LedgerDir) -> None:
     assert top == (repo.root / ".git").resolve()
     folder.mkdir(parents=True, exist_ok=True)
     folder.chmod(0o777)
-    store = cache.RecordCache(folder, top)
-    assert store.empty()  # a folder others may write is never read
+    index = cache.FileIndex(folder, top)
+    index.folder.mkdir(parents=True, exist_ok=True)
+    (index.folder / index.NAME).write_bytes(pickle.dumps({"data/projects/P1.yaml": ((1, 2, 3, 4), "0" * 40)}))
+    assert index.read() == {}  # a folder others may write is never read
     assert not cache.private_chain(top, folder)
 
 

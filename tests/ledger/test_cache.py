@@ -1,4 +1,5 @@
-"""The record cache: same figures and messages with or without it, and never a stale record."""
+"""The record cache (records by blob id, the working tree's files by stat key): same figures and messages
+with or without it, and never a stale record."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import SMALL, Run
-from xmtj.ledger.load import load_ledger
+from xmtj.ledger.load import caches, load_ledger
 from xmtj.ledger.speed import cache
 
 HOUR_AGO = time.time() - 3600
@@ -28,17 +29,17 @@ def age(root: Path, seconds_ago: float = 3600) -> None:
 def loaded(root: Path, use_cache: bool = True, tuning: Any = None) -> tuple[int, int]:
     store_hits = {}
 
-    original = cache.RecordCache.flush
+    original = cache.FileIndex.flush
 
-    def spy(self: cache.RecordCache) -> None:
+    def spy(self: cache.FileIndex) -> None:
         store_hits["hits"], store_hits["misses"] = self.hits, self.misses
         original(self)
 
-    cache.RecordCache.flush = spy  # type: ignore[method-assign]
+    cache.FileIndex.flush = spy  # type: ignore[method-assign]
     try:
         load_ledger(root, cache=use_cache, **({"tuning": tuning} if tuning else {}))
     finally:
-        cache.RecordCache.flush = original  # type: ignore[method-assign]
+        cache.FileIndex.flush = original  # type: ignore[method-assign]
     return store_hits.get("hits", 0), store_hits.get("misses", 0)
 
 
@@ -73,7 +74,9 @@ def test_a_fresh_file_is_not_trusted_and_an_edit_is_seen(ledger_copy: Path) -> N
     for file in ledger_copy.rglob("*.yaml"):
         os.utime(file)  # written just now
     assert loaded(ledger_copy) == (0, 8)
-    assert loaded(ledger_copy) == (0, 8)  # too fresh to be cached: its mtime could repeat
+    # too fresh to be indexed (its mtime could repeat): read again, and found by its bytes, not parsed
+    assert loaded(ledger_copy) == (8, 0)
+    assert caches(ledger_copy)[0].read() == {}
     age(ledger_copy)
     loaded(ledger_copy)
     assert loaded(ledger_copy) == (8, 0)
@@ -141,8 +144,11 @@ def test_a_new_xmtj_version_starts_afresh(ledger_copy: Path, monkeypatch: pytest
     monkeypatch.setattr(cache, "__version__", "99.0")
     assert loaded(ledger_copy) == (0, 8)
     folder = cache.cache_folder(ledger_copy)
-    names = [p.name for p in folder.iterdir()]
-    assert len(names) == 1 and names[0].startswith(cache.RecordCache(folder).folder.name)  # the old one pruned
+    names = sorted(p.name for p in folder.iterdir())
+    assert len(names) == 2 and names[0] == "blobs"
+    assert names[1].startswith(cache.FileIndex(folder).folder.name)  # the old index pruned
+    blobs = [p.name for p in (folder / "blobs").iterdir()]
+    assert len(blobs) == 1 and blobs[0].startswith(cache.FileIndex(folder).folder.name)  # the old records too
 
 
 def test_no_cache_writes_nothing(ledger_copy: Path, run: Run) -> None:
@@ -187,28 +193,28 @@ def test_parallel_parsing_gives_the_same_ledger_as_the_plain_loader(demo_copy: P
 def test_keys_stat_in_a_forked_process_see_an_edit(demo_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A large ledger's repeat run stats its files in a forked process while the cache is unpickled."""
     from xmtj.ledger.sources import WorkingTree
-    from xmtj.ledger.speed import bulk
+    from xmtj.ledger.speed import bulk, scan
 
     age(demo_copy)
     leftover = "data/issues/.WT2021-001.yaml.0badf00d.xmtj-tmp"
     (demo_copy / leftover).write_text("半", encoding="utf-8")
     source = WorkingTree(demo_copy)
-    assert bulk.ForkedScan.possible()  # Linux, no threads: the fork is used
-    with bulk.ForkedScan(source) as scanning:
-        jobs, keys, leftovers = scanning.result()
+    assert scan.ForkedScan.possible()  # Linux, no threads: the fork is used
+    with scan.ForkedScan(source) as scanning:
+        jobs, keys, oids, leftovers, same = scanning.result()
     assert scanning.pid == 0  # the child was reaped
     assert leftovers == [leftover] and source.leftovers == [leftover]  # seen by the child, handed back
-    assert (jobs, keys, leftovers) == bulk.scan(WorkingTree(demo_copy))
+    assert (jobs, keys, oids, leftovers, same) == scan.scan(WorkingTree(demo_copy))
     (demo_copy / leftover).unlink()
     assert len(jobs) == 398 and all(key is not None for key in keys)
-    with bulk.ForkedScan(source) as unused:
+    with scan.ForkedScan(source) as unused:
         pass
     assert unused.pid == 0  # reaped even when its answer was never asked for
     small = bulk.Tuning(scan_in_child_bytes=1000)
     load_ledger(demo_copy, tuning=small)
     forked = []
-    enter = bulk.ForkedScan.__enter__
-    monkeypatch.setattr(bulk.ForkedScan, "__enter__", lambda self: forked.append(1) or enter(self))  # a spy
+    enter = scan.ForkedScan.__enter__
+    monkeypatch.setattr(scan.ForkedScan, "__enter__", lambda self: forked.append(1) or enter(self))  # a spy
     assert loaded(demo_copy, tuning=small) == (399, 0)
     path = demo_copy / "data/projects/HJ2021-001.yaml"
     stat = path.stat()
@@ -221,15 +227,23 @@ def test_keys_stat_in_a_forked_process_see_an_edit(demo_copy: Path, monkeypatch:
     assert forked == [1, 1]  # both repeat runs scanned in a child
 
 
-def test_worker_groups_are_the_cache_shards(demo_copy: Path) -> None:
-    from xmtj.ledger.sources import WorkingTree
-    from xmtj.ledger.speed import bulk
-
-    store = cache.RecordCache(cache.cache_folder(demo_copy))
-    jobs = bulk.scan(WorkingTree(demo_copy))[0]
-    groups = bulk._groups(jobs, store)
-    assert sum(len(g) for g in groups.values()) == len(jobs) == 398
-    assert all(store.shard_of(rel) == name for name, group in groups.items() for _, rel in group)
+def test_the_index_names_each_file_by_the_blob_id_git_gives_it(demo_copy: Path, git_env: None) -> None:
+    """The working tree's records are found by git's own blob ids: the same entries ``--at`` fills."""
+    age(demo_copy)
+    load_ledger(demo_copy)
+    index = caches(demo_copy)[0].read()
+    assert len(index) == 398
+    rel = "data/projects/HJ2021-001.yaml"
+    hashed = subprocess.run(["git", "hash-object", str(demo_copy / rel)], capture_output=True, text=True, check=True)
+    assert index[rel][1] == hashed.stdout.strip()
+    assert index[rel][0] == cache.key_of(str(demo_copy / rel))
+    # a file changed back to bytes seen before is not parsed again: the blob cache has them
+    path = demo_copy / rel
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "# 备注\n", encoding="utf-8")
+    assert loaded(demo_copy) == (398, 1)
+    path.write_text(text, encoding="utf-8")
+    assert loaded(demo_copy) == (399, 0)
 
 
 @pytest.mark.slow

@@ -163,25 +163,27 @@ def test_bad_config_stops_with_a_clear_error(ledger: LedgerDir) -> None:
 
 
 def test_parse_file_reads_whole_files_and_keys_them(tmp_path: object) -> None:
-    """The workers' reader: the whole file (however large), its cache key, or a problem if unreadable."""
+    """The workers' reader: the whole file (however large), its cache key and blob id, or a problem."""
     import os
     from pathlib import Path
 
     from xmtj.ledger.speed.bulk import parse_file
-    from xmtj.ledger.speed.cache import key_of
+    from xmtj.ledger.speed.cache import blob_id, key_of
 
     root = Path(str(tmp_path))
     (root / "data/projects").mkdir(parents=True)
     long_remarks = "很长的备注" * 30_000  # 450 KB: several reads
     path = root / "data/projects/P1.yaml"
     path.write_text(project_yaml("P1") + f"remarks: {long_remarks}\n", encoding="utf-8")
-    key, record, problems = parse_file(str(root), "projects", "data/projects/P1.yaml")
+    key, oid, record, problems = parse_file(str(root), "projects", "data/projects/P1.yaml")
     assert problems == () and record is not None
     assert record.remarks == long_remarks and key == key_of(str(path))
+    assert oid == blob_id(path.read_bytes()) and len(oid) == 40
+    assert blob_id(b"") == "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"  # git's id of the empty blob
     (root / "data/projects/P2.yaml").write_bytes(b"")
-    assert parse_file(str(root), "projects", "data/projects/P2.yaml")[2][0].message == "文件为空"
-    key, record, problems = parse_file(str(root), "projects", "data/projects/P3.yaml")
-    assert key is None and record is None and "无法读取" in problems[0].message
+    assert parse_file(str(root), "projects", "data/projects/P2.yaml")[3][0].message == "文件为空"
+    key, oid, record, problems = parse_file(str(root), "projects", "data/projects/P3.yaml")
+    assert key is None and oid is None and record is None and "无法读取" in problems[0].message
     os.chmod(path, 0)
     try:
         if os.geteuid() != 0:  # root reads anything

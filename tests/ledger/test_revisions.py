@@ -55,9 +55,9 @@ def test_a_second_revision_parses_only_the_blobs_it_has_not_seen(repo: Path) -> 
     counts = {}
     original = blobs.BlobCache.flush
 
-    def spy(self: blobs.BlobCache) -> None:
+    def spy(self: blobs.BlobCache, **kwargs: object) -> None:
         counts["hits"], counts["misses"] = self.hits, self.misses
-        original(self)
+        original(self, **kwargs)  # type: ignore[arg-type]
 
     blobs.BlobCache.flush = spy  # type: ignore[method-assign]
     try:
@@ -79,9 +79,9 @@ def test_an_older_record_format_is_never_served(repo: Path, monkeypatch: pytest.
     counts = {}
     original = blobs.BlobCache.flush
 
-    def spy(self: blobs.BlobCache) -> None:
+    def spy(self: blobs.BlobCache, **kwargs: object) -> None:
         counts["hits"] = self.hits
-        original(self)
+        original(self, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(blobs.BlobCache, "flush", spy)
     load_ledger(repo, "HEAD")
@@ -128,23 +128,31 @@ def test_log_of_a_mass_import_is_summarised_and_its_json_lists_the_ids(tmp_path:
     assert "新增项目 60 个" in table
 
 
-def test_a_fresh_clone_takes_its_first_run_from_the_blob_cache(repo: Path, tmp_path: Path, run: Run) -> None:
+def test_a_fresh_clone_takes_its_first_run_from_the_blob_cache(
+    repo: Path, tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from xmtj.ledger.speed import cache
+
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", str(repo), str(clone))
     cold = run("status", "--as-of", "2021-11-30", "--format", "json", "--no-cache", ledger=clone).stdout
     load_ledger(clone, "HEAD")  # an --at run warms the blob cache
-    counts = {}
-    original = blobs.BlobCache.get
+    counts: list[tuple[int, int]] = []
+    original = cache.FileIndex.flush
 
-    def spy(self: blobs.BlobCache, kind: str, oid: str, rel: str) -> object:
-        found = original(self, kind, oid, rel)
-        counts[rel] = found is not None
-        return found
+    def spy(self: cache.FileIndex) -> None:
+        counts.append((self.hits, self.misses))
+        original(self)
 
-    blobs.BlobCache.get = spy  # type: ignore[method-assign]
-    try:
-        first = run("status", "--as-of", "2021-11-30", "--format", "json", ledger=clone).stdout
-    finally:
-        blobs.BlobCache.get = original  # type: ignore[method-assign]
+    monkeypatch.setattr(cache.FileIndex, "flush", spy)
+    first = run("status", "--as-of", "2021-11-30", "--format", "json", ledger=clone).stdout
     assert first == cold
-    assert counts and all(counts.values())  # every file of the fresh clone came from the blob cache
+    assert counts == [(9, 0)]  # every file of the fresh clone (8 and xmtj.yaml) came from the blob cache
+    # an edit made after the clone is seen: git's index says the file changed
+    path = clone / "data/projects/P1.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name: ", "name: 改", 1), encoding="utf-8")
+    shutil.rmtree(cache.cache_folder(clone))
+    load_ledger(clone, "HEAD")
+    counts.clear()
+    assert load_ledger(clone).project_by_id["P1"].name.startswith("改")
+    assert counts == [(8, 1)]

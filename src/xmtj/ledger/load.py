@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from xmtj.ledger import limits
 from xmtj.ledger.ledger import DATA_DIR, Ledger
@@ -17,6 +18,10 @@ from xmtj.ledger.reading import limits_of, linked_folder_problems, load_config, 
 from xmtj.ledger.registry import MODELS
 from xmtj.ledger.sources import GitRevision, Source, source_for
 from xmtj.ledger.speed.bulk import DEFAULT, Progress, Tuning
+
+if TYPE_CHECKING:
+    from xmtj.ledger.speed.blobs import BlobCache
+    from xmtj.ledger.speed.cache import FileIndex
 
 
 def read_ledger(source: Source) -> Ledger:
@@ -47,24 +52,27 @@ def load_ledger(
 ) -> Ledger:
     """The whole ledger as it is on disk, or at git revision ``at`` (read straight from git).
 
-    Both go through the speed path: the working tree with the per-file record cache, a revision with the
-    blob cache (records keyed by git blob id), unless ``cache`` is false or ``XMTJ_NO_CACHE`` is set.
+    Both go through the speed path and its one record cache, keyed by git blob id: a revision looks its
+    blobs up directly, the working tree through its file index (stat key → blob id); unless ``cache``
+    is false or ``XMTJ_NO_CACHE`` is set.
     """
     from xmtj.ledger.speed import bulk
-    from xmtj.ledger.speed.cache import cache_home
 
     source = source_for(root, at)
     limits.configure(limits_of(source))
-    use_cache = cache and not os.environ.get("XMTJ_NO_CACHE")
-    top, folder = cache_home(root)
-    salt = f"lim{limits.LIMITS.max_file_kb}.{limits.LIMITS.max_depth}"  # records parsed under these limits
-    from xmtj.ledger.speed.blobs import BlobCache
-
-    blobs = BlobCache(folder, top, salt) if use_cache else None
+    index, blobs = caches(root) if cache and not os.environ.get("XMTJ_NO_CACHE") else (None, None)
     if isinstance(source, GitRevision):
         from xmtj.ledger.speed.revision import load_revision
 
         return load_revision(source, blobs, progress, tuning)
-    from xmtj.ledger.speed.cache import RecordCache
+    return bulk.load(source, index, progress, tuning, blobs)
 
-    return bulk.load(source, RecordCache(folder, top, salt=salt) if use_cache else None, progress, tuning, blobs)
+
+def caches(root: Path) -> tuple[FileIndex, BlobCache]:
+    """The ledger's file index and blob cache, for records parsed under the limits now configured."""
+    from xmtj.ledger.speed.blobs import BlobCache
+    from xmtj.ledger.speed.cache import FileIndex, cache_home
+
+    top, folder = cache_home(root)
+    salt = f"lim{limits.LIMITS.max_file_kb}.{limits.LIMITS.max_depth}"  # records parsed under these limits
+    return FileIndex(folder, top, salt), BlobCache(folder, top, salt)

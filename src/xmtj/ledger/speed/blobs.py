@@ -1,16 +1,19 @@
-"""Validated records keyed by git blob id: a cache that is never stale and needs no stat.
+"""Validated records keyed by git blob id: the one record cache, never stale, needing no stat.
 
 A file's blob id names its content, so a record parsed from a blob is the record of every file, in any
-revision, that has that blob — ``status --at HEAD~1`` after ``--at HEAD`` parses only the blobs that
-changed between them. Entries are keyed by (kind, blob id) — the kind decides the record class — under a
-folder named after the record format, xmtj, Python and pydantic (``cache._namespace``) and the parser
-limits: a blob cached by an older format is never used.
+revision or in the working tree, that has that blob — ``status --at HEAD~1`` after ``--at HEAD`` parses
+only the blobs that changed between them, and the working tree finds its records here through its file
+index (``xmtj.ledger.speed.cache.FileIndex``). Entries are keyed by (kind, blob id) — the kind decides
+the record class — under a folder named after the record format, xmtj, Python and pydantic
+(``cache._namespace``) and the parser limits: a blob cached by an older format is never used.
 
-The cache is a set of segments: each run that parsed new blobs writes one new segment holding just
-those, so a run that adds 600 blobs to a cache of 60,000 writes 600 entries, not 60,000. Past
-``MAX_SEGMENTS`` the segments are merged into one; past ``MAX_ENTRIES`` the entries least recently
-written are dropped then (an approximate LRU). It is trusted as the record cache is
-(``xmtj.ledger.speed.cache``): private folders and files only, the allow-list unpickler.
+The cache is a set of segments: each run that parsed new blobs writes new segments holding just
+those, so a run that adds 600 blobs to a cache of 60,000 writes 600 entries, not 60,000; the segments
+worker processes pickled are written as they came (never pickled twice). Past ``MAX_SEGMENTS`` the
+segments are merged into one; past ``MAX_ENTRIES`` the entries least recently used are dropped then
+(the entries a run used are stamped with its time when it merges: an approximate LRU). It is trusted
+as every cache of xmtj is (``xmtj.ledger.speed.cache``): private folders and files only, the
+allow-list unpickler.
 """
 
 from __future__ import annotations
@@ -19,15 +22,22 @@ import dataclasses
 import pickle
 import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from xmtj.ledger.records import _make, with_path
-from xmtj.ledger.speed.cache import _namespace, _read_private, private_chain, safe_loads, write_private
+from xmtj.ledger.speed.cache import (
+    _namespace,
+    _read_private,
+    private_chain,
+    prune_other_versions,
+    safe_loads,
+    write_private,
+)
 
-MAX_ENTRIES = 400_000  # a province's ledger (60,000 files) in about six different revisions
-MAX_SEGMENTS = 8  # then merged into one
+MAX_ENTRIES = 300_000  # a province's ledger (60,000 files) in about five different versions
+MAX_SEGMENTS = 32  # then merged into one (a first read by worker processes writes about ten)
 KNOWN = "known.txt"  # kind:oid of every entry: which blobs a revision will need parsed, guessed cheaply
 
 Entry = tuple[Any, tuple[Any, ...], int]  # (record or None, problems, written at, epoch seconds)
@@ -44,6 +54,7 @@ class BlobCache:
         self._table: Table | None = None
         self._segments: list[Path] = []
         self._new: Table = {}
+        self._adopted: list[bytes] = []  # segments pickled by worker processes, written as they are
         self.hits = 0
         self.misses = 0
 
@@ -70,7 +81,7 @@ class BlobCache:
             self.misses += 1
             return None
         self.hits += 1
-        return _restamp(entry[0], entry[1], rel)
+        return restamp(entry[0], entry[1], rel)
 
     def lookup(self) -> Any:
         """``get`` for many lookups in a row: the table read once, the counters added up at the end of
@@ -86,9 +97,16 @@ class BlobCache:
             record, problems = entry[0], entry[1]
             if (record is None or record.path == rel) and (not problems or problems[0].path == rel):
                 return record, problems  # the usual case: the same path as when it was cached
-            return _restamp(record, problems, rel)
+            return restamp(record, problems, rel)
 
         return get
+
+    def has_segments(self) -> bool:
+        """Anything cached at all (without reading it)."""
+        try:
+            return any(self.folder.glob("seg-*.pickle"))
+        except OSError:
+            return False
 
     def has_known(self) -> bool:
         return (self.folder / KNOWN).is_file()
@@ -108,34 +126,63 @@ class BlobCache:
         self._new.setdefault(kind, {})[oid] = entry
         self.load_all().setdefault(kind, {})[oid] = entry
 
-    def flush(self) -> None:
-        """Write this run's new entries as one segment (merging all past ``MAX_SEGMENTS``); never fail."""
-        if not self._new:
+    def adopt(self, segment: bytes, table: Table) -> None:
+        """A segment a worker process pickled (``segment``) and its unpickled ``table``: looked up from
+        now on, and written at ``flush`` as it is."""
+        mine = self.load_all()
+        for kind, entries in table.items():
+            mine.setdefault(kind, {}).update(entries)
+        self._adopted.append(segment)
+
+    def flush(self, used: Callable[[], Iterable[tuple[str, str]]] = tuple) -> None:
+        """Write this run's new entries as new segments (merging all past ``MAX_SEGMENTS``, when the
+        entries ``used()`` gives, (kind, blob id), count as written now); never fail."""
+        if not self._new and not self._adopted:
             return
         try:
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             if not private_chain(self.top, self.folder):
                 return
-            if len(self._segments) + 1 > MAX_SEGMENTS:
-                self._write(_pruned(self.load_all()), merged=True)
+            prune_other_versions(self.folder)
+            if len(self._segments) + len(self._adopted) + 1 > MAX_SEGMENTS:
+                self._write(segment(_pruned(_touched(self.load_all(), used()))), merged=True)
             else:
-                self._write(self._new, merged=False)
+                for data in self._adopted:
+                    self._write(data, merged=False)
+                if self._new:
+                    self._write(segment(self._new), merged=False)
             listing = "\n".join(f"{kind}:{oid}" for kind, entries in self.load_all().items() for oid in entries)
             write_private(self.folder, KNOWN, listing.encode("ascii"))
         except OSError:
             pass
         finally:
             self._new = {}
+            self._adopted = []
 
-    def _write(self, table: Table, merged: bool) -> None:
+    def _write(self, data: bytes, merged: bool) -> None:
         name = f"seg-{time.time_ns():020d}-{secrets.token_hex(3)}.pickle"
-        write_private(self.folder, name, pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL))
+        write_private(self.folder, name, data)
         if merged:
             for old in self._segments:
                 old.unlink(missing_ok=True)
             self._segments = [self.folder / name]
         else:
             self._segments.append(self.folder / name)
+
+
+def segment(table: Table) -> bytes:
+    """A table as a segment file's bytes."""
+    return pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _touched(table: Table, used: Iterable[tuple[str, str]]) -> Table:
+    """``table`` with the entries of ``used`` stamped as written now (they stay past the next pruning)."""
+    now = int(time.time())
+    for kind, oid in used:
+        entry = table.get(kind, {}).get(oid)
+        if entry is not None and entry[2] != now:
+            table[kind][oid] = (entry[0], entry[1], now)
+    return table
 
 
 def _pruned(table: Table) -> Table:
@@ -147,7 +194,7 @@ def _pruned(table: Table) -> Table:
     return {kind: {oid: e for oid, e in entries.items() if e[2] >= cut} for kind, entries in table.items()}
 
 
-def _restamp(record: Any, problems: tuple[Any, ...], rel: str) -> tuple[Any, tuple[Any, ...]]:
+def restamp(record: Any, problems: tuple[Any, ...], rel: str) -> tuple[Any, tuple[Any, ...]]:
     """The cached record and problems as read from ``rel`` (the same blob may sit at another path)."""
     if record is not None and getattr(record, "path", rel) != rel:  # (usually the same path: no copy)
         record = with_path(_make(type(record), dict(record.__dict__)), rel)  # a copy: the cached one stays

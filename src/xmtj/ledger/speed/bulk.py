@@ -1,14 +1,16 @@
-"""The speed path: the plain loader's result, from a cache and worker processes.
+"""The speed path: the plain loader's result, from the blob cache and worker processes.
 
 ``xmtj.ledger.load.read_ledger`` reads a ledger file by file; this module gives the same ``Ledger``
 faster for a large one, and ``load_ledger`` chooses between them. What it adds, each measured (README
 §Performance):
 
-- the per-file record cache (``xmtj.ledger.speed.cache``): a repeat run parses only changed files;
-- on a repeat run, listing and stat-ing the files in a forked process (``ForkedScan``) while the cache
-  is unpickled here;
-- worker processes for a first run of many files, one cache shard each, started before xmtj.yaml is
-  read;
+- the record cache: records keyed by git blob id (``xmtj.ledger.speed.blobs``), found for the working
+  tree's files through their stat keys (``xmtj.ledger.speed.cache.FileIndex``): a repeat run parses only
+  changed files, and a file changed back, or a fresh clone after ``--at``, parses nothing git has seen;
+- on a repeat run, listing and stat-ing the files in a forked process
+  (``xmtj.ledger.speed.scan.ForkedScan``) while the blob cache is unpickled here;
+- worker processes for a first run of many files, each pickling its records once, as a segment of the
+  blob cache;
 - the garbage collector off while records are built, and the built records frozen out of later
   collections.
 
@@ -21,26 +23,25 @@ import contextlib
 import gc
 import itertools
 import os
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from xmtj.ledger import limits
-from xmtj.ledger.ledger import CONFIG_FILE, DATA_DIR, Ledger
+from xmtj.ledger.ledger import CONFIG_FILE, Ledger
 from xmtj.ledger.reading import READ_FLAGS, Parsed, linked_folder_problems, load_config, record_from_bytes, unreadable
 from xmtj.ledger.records import Config
 from xmtj.ledger.registry import MODELS
+from xmtj.ledger.speed.scan import ForkedScan, Jobs, _jobs, scan
+from xmtj.problems import Problem
 
 if TYPE_CHECKING:
     from xmtj.ledger.sources import Source
     from xmtj.ledger.speed.blobs import BlobCache
-    from xmtj.ledger.speed.cache import RecordCache
+    from xmtj.ledger.speed.cache import FileIndex, Key
 
 Progress = Callable[[int, int], None]
 Group = list[tuple[str, str]]  # (kind, rel)
-Jobs = list[tuple[str, str]]  # (kind, rel) of every data file, in the ledger's order
-Scan = tuple[Jobs, list[Any], list[str]]  # jobs, each file's cache key, leftover temporary files
 
 
 @dataclass(frozen=True)
@@ -49,18 +50,18 @@ class Tuning:
 
     parallel_min: int = 3000  # files to parse before a second process pays for itself
     max_workers: int = 4
-    scan_in_child_bytes: int = 1_000_000  # a cache this large (a few thousand records) is worth a forked scan
+    scan_in_child_bytes: int = 300_000  # an index this large (a few thousand files) is worth a forked scan
 
 
 DEFAULT = Tuning()
 
 
-def parse_file(root: str, kind: str, rel: str) -> Parsed:
-    """One file of the working tree: its cache key, taken before reading it (an edit made while it is
-    read then shows as a changed key next time, never as a stale record), and its record or problems."""
+def read_file(root: str, rel: str) -> tuple[Key | None, bytes | None, tuple[Problem, ...]]:
+    """One file of the working tree: its stat key, taken before reading it (an edit made while it is
+    read then shows as a changed key next time, never as a stale record), and its bytes — or the
+    problem that it cannot be read."""
     from xmtj.ledger.speed.cache import file_key
 
-    key = data = None
     try:
         fd = os.open(f"{root}/{rel}", READ_FLAGS)  # no file object: 60,000 of them
         try:
@@ -68,68 +69,96 @@ def parse_file(root: str, kind: str, rel: str) -> Parsed:
             chunks = [os.read(fd, stat.st_size + 1)]
             while chunks[-1]:  # to the end, however the file has changed since fstat
                 chunks.append(os.read(fd, 1 << 16))
-            key, data = file_key(stat), b"".join(chunks)
+            return file_key(stat), b"".join(chunks), ()
         finally:
             os.close(fd)
     except OSError as exc:
         return None, None, (unreadable(rel, exc),)
-    record, problems = record_from_bytes(data, MODELS[kind], rel)
-    return key, record, tuple(problems)
 
 
-def _parse_group(root: str, group: Group) -> tuple[bytes, bool]:
-    """Parse and validate files in a worker process.
+def parse_file(root: str, kind: str, rel: str) -> tuple[Key | None, str | None, Any, tuple[Problem, ...]]:
+    """One file of the working tree read and parsed: its stat key, blob id, record, problems."""
+    from xmtj.ledger.speed.cache import blob_id
 
-    Returns the pickled ``{rel: (key, record, problems)}`` — for a group that is one cache shard,
-    exactly the shard's file content, so the parent need not pickle it again — and whether every
-    file is old enough to be cached.
-    """
+    key, data, problems = read_file(root, rel)
+    if data is None:
+        return key, None, None, problems
+    record, found = record_from_bytes(data, MODELS[kind], rel)
+    return key, blob_id(data), record, tuple(found)
+
+
+def _parse_group(root: str, group: Group) -> tuple[bytes, bytes]:
+    """Parse and validate files in a worker process: a blob-cache segment of their records, pickled once
+    (the parent writes these very bytes), and ``[(rel, key, blob id, problems if unreadable)]``."""
     import pickle
     import time
 
-    from xmtj.ledger.speed.cache import trusted
+    from xmtj.ledger.speed.blobs import segment
 
-    entries = {rel: parse_file(root, kind, rel) for kind, rel in group}
-    now = time.time()
-    all_trusted = all(trusted(entry[0], now) for entry in entries.values())
-    return pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL), all_trusted
+    table: dict[str, dict[str, Any]] = {}
+    rows = []
+    now = int(time.time())
+    for kind, rel in group:
+        key, oid, record, problems = parse_file(root, kind, rel)
+        if oid is not None:
+            table.setdefault(kind, {})[oid] = (record, problems, now)
+        rows.append((kind, rel, key, oid, problems if oid is None else None))
+    return segment(table), pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+Parsing = Iterable[tuple[str, Any, Parsed]]  # (rel, stat key, (blob id, record, problems))
 
 
 def _parse_all(
     source: Source,
-    groups: dict[str, Group],
-    store: RecordCache | None,
+    todo: Jobs,
+    blobs: BlobCache | None,
     counter: _Counter,
     meanwhile: Callable[[], None],
     tuning: Tuning,
-) -> Iterable[tuple[str, Parsed]]:
-    """Every job parsed (and cached): in worker processes when there are many files and several cores.
-
-    ``meanwhile`` is called once the workers have their jobs (at once when parsing here).
-    """
-    jobs = sum(len(g) for g in groups.values())
+) -> Parsing:
+    """Every job parsed (and put in the blob cache): in worker processes when there are many files and
+    several cores; here, a file whose bytes the cache knows (under another name, or from a revision)
+    is not parsed again. ``meanwhile`` is called once the workers have their jobs (at once when here)."""
     workers = min(os.cpu_count() or 1, tuning.max_workers)
-    if jobs < tuning.parallel_min or workers < 2:
+    if len(todo) < tuning.parallel_min or workers < 2:
         meanwhile()
-        root = str(source.root)
-        for group in groups.values():
-            for kind, rel in group:
-                parsed = parse_file(root, kind, rel)
-                if store is not None:
-                    store.put(rel, *parsed)
-                yield rel, parsed
-                counter.add(1, every=500)
+        yield from _parse_here(str(source.root), todo, blobs, counter)
         return
-    yield from _parse_in_workers(source, groups, store, counter, meanwhile, workers)
+    yield from _parse_in_workers(source, todo, blobs, counter, meanwhile, workers)
+
+
+def _parse_here(root: str, todo: Jobs, blobs: BlobCache | None, counter: _Counter) -> Parsing:
+    from xmtj.ledger.speed.cache import blob_id
+
+    lookup = blobs.lookup() if blobs is not None else None
+    for kind, rel in todo:
+        key, data, problems = read_file(root, rel)
+        if data is None:
+            yield rel, key, (None, None, problems)
+            continue
+        oid = blob_id(data)
+        hit = lookup(kind, oid, rel) if lookup is not None else None
+        if hit is None:
+            record, found = record_from_bytes(data, MODELS[kind], rel)
+            hit = record, tuple(found)
+            if blobs is not None:
+                blobs.put(kind, oid, *hit)
+        else:
+            counter.reused += 1
+        yield rel, key, (oid, *hit)
+        counter.add(1, every=500)
 
 
 @dataclass
 class _Counter:
-    """Files done out of all, reported to a progress bar (if any)."""
+    """Files done out of all, reported to a progress bar (if any); and how many of those parsed here
+    came from the cache after all."""
 
     done: int
     total: int
     progress: Progress | None
+    reused: int = 0
 
     def add(self, n: int, every: int = 1) -> None:
         self.done += n
@@ -139,184 +168,103 @@ class _Counter:
 
 def _parse_in_workers(
     source: Source,
-    groups: dict[str, Group],
-    store: RecordCache | None,
+    todo: Jobs,
+    blobs: BlobCache | None,
     counter: _Counter,
     meanwhile: Callable[[], None],
     workers: int,
-) -> Iterable[tuple[str, Parsed]]:
+) -> Parsing:
     import pickle
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
+    from xmtj.ledger.speed.blobs import restamp
     from xmtj.ledger.validation import adapter
 
-    for model in {MODELS[kind] for group in groups.values() for kind, _ in group[:1]}:
+    for model in {MODELS[kind] for kind, _ in todo}:
         adapter(model)  # pydantic imported and the validators built once, here: every worker inherits them
+    size = max(200, len(todo) // (4 * workers))
+    groups = [todo[i : i + size] for i in range(0, len(todo), size)]
     pool = ProcessPoolExecutor(max_workers=workers, initializer=limits.configure, initargs=(limits.LIMITS,))
     try:
-        # biggest groups first, results taken as they finish: the workers never wait for the parent
-        futures = {
-            pool.submit(_parse_group, str(source.root), group): name
-            for name, group in sorted(groups.items(), key=lambda item: len(item[1]), reverse=True)
-        }
+        futures = [pool.submit(_parse_group, str(source.root), group) for group in groups]
         meanwhile()
-        for future in as_completed(futures):
-            blob, all_trusted = future.result()
-            entries = pickle.loads(blob)
-            if store is not None:
-                store.adopt(futures[future], entries, blob if all_trusted else None)
-            yield from entries.items()
-            counter.add(len(entries))
+        for future in as_completed(futures):  # taken as they finish: the workers never wait for the parent
+            data, rows = future.result()
+            table = pickle.loads(data)  # from our own worker, through a pipe: not a file anyone could plant
+            if blobs is not None:
+                blobs.adopt(data, table)
+            for kind, rel, key, oid, problems in pickle.loads(rows):
+                if oid is None:
+                    yield rel, key, (None, None, problems)
+                    continue
+                record, found, _ = table[kind][oid]
+                yield rel, key, (oid, *restamp(record, found, rel))
+            counter.add(len(rows))
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)  # an error (a broken xmtj.yaml): stop parsing
         raise
     pool.shutdown()
 
 
-def _groups(todo: list[tuple[str, str]], store: RecordCache | None) -> dict[str, Group]:
-    """Jobs for the workers: one cache shard each (so a worker's result is the shard), or chunks."""
-    if store is None:
-        size = max(200, len(todo) // 16)
-        return {str(i): todo[i : i + size] for i in range(0, len(todo), size)}
-    from xmtj.ledger.speed.cache import shard_name
-
-    shards: dict[str, Group] = {}
-    for kind, rel in todo:
-        shards.setdefault(shard_name(kind, rel), []).append((kind, rel))
-    return shards
-
-
-def _jobs(source: Source) -> Jobs:
-    return [(kind, rel) for kind in MODELS for rel in source.list(f"{DATA_DIR}/{kind}")]
-
-
-def scan(source: Source) -> Scan:
-    """Every data file and its cache key now (None if it cannot be stat-ed), and leftover temp files."""
-    from xmtj.ledger.speed.cache import key_of
-
-    jobs = _jobs(source)
-    prefix = f"{source.root}/"
-    return jobs, [key_of(prefix + rel) for _, rel in jobs], list(getattr(source, "leftovers", []))
-
-
-class ForkedScan:
-    """``scan`` in a forked process, started on entering; ``result()`` waits for its answer, and leaving
-    the block always reaps the child (also when the answer was never needed).
-
-    A repeat run over 60,000 files spends about as long listing and stat-ing them as unpickling the
-    cache: on a second core the two overlap. ``possible()`` is false where fork is unavailable or unsafe
-    (not Linux, or threads running); the result is then computed here.
-    """
-
-    def __init__(self, source: Source) -> None:
-        self.source = source
-        self.pid = 0
-        self.read_end = -1
-
-    @staticmethod
-    def possible() -> bool:
-        import threading
-
-        return hasattr(os, "fork") and sys.platform == "linux" and threading.active_count() == 1
-
-    def __enter__(self) -> ForkedScan:
-        import marshal
-
-        self.read_end, write_end = os.pipe()
-        self.pid = os.fork()
-        if self.pid == 0:  # the child: scan, send, and leave without running any clean-up
-            try:
-                os.close(self.read_end)
-                with os.fdopen(write_end, "wb") as pipe:
-                    pipe.write(marshal.dumps(scan(self.source)))
-            finally:
-                os._exit(0)
-        os.close(write_end)
-        return self
-
-    def result(self) -> Scan:
-        import marshal
-
-        data = self._collect()
-        try:
-            jobs, keys, leftovers = marshal.loads(data)
-            if isinstance(jobs, list) and isinstance(keys, list) and len(jobs) == len(keys):
-                if hasattr(self.source, "leftovers"):
-                    self.source.leftovers[:] = leftovers  # what the child saw while listing
-                return jobs, keys, leftovers
-        except (EOFError, ValueError, TypeError):
-            pass
-        return scan(self.source)  # the child failed: scan here
-
-    def _collect(self) -> bytes:
-        if self.read_end < 0:
-            return b""
-        with os.fdopen(self.read_end, "rb") as pipe:
-            data = pipe.read()
-        self.read_end = -1
-        self._reap()
-        return data
-
-    def _reap(self) -> None:
-        if self.pid:
-            os.waitpid(self.pid, 0)
-            self.pid = 0
-
-    def __exit__(self, *exc: object) -> None:
-        self._collect()
-
-
 def _kind_of(item: tuple[tuple[str, str], Any]) -> str:
     return item[0][0]
 
 
-def _from_cache(store: RecordCache, scanned: Scan) -> tuple[Jobs, list[Parsed | None], Jobs]:
-    """Each file's cached entry where its key still matches (None where it must be parsed), and the
-    files to parse."""
-    jobs, keys, _ = scanned
-    slots: list[Parsed | None] = []
-    todo: Jobs = []
-    cached = store.entries()
-    for job, key in zip(jobs, keys, strict=True):
-        entry = cached.get(job[1])
-        if entry is None or entry[0] != key:
-            todo.append(job)
-            entry = None
-        slots.append(entry)
-    store.hits += len(jobs) - len(todo)
-    store.misses += len(todo)
-    return jobs, slots, todo
-
-
 def load(
     source: Source,
-    store: RecordCache | None,
+    index: FileIndex | None,
     progress: Progress | None,
     tuning: Tuning = DEFAULT,
     blobs: BlobCache | None = None,
 ) -> Ledger:
-    """The ledger of ``source`` — the same as ``read_ledger(source)`` — from the cache and workers.
-
-    A first run (the per-file cache empty, as after a fresh clone) takes what it can from the blob cache
-    (``blobs``): files git's index says are unchanged have a known blob id."""
-    forked = store is not None and store.size() > tuning.scan_in_child_bytes and ForkedScan.possible()
+    """The ledger of ``source`` — the same as ``read_ledger(source)`` — from the caches and workers
+    (``index`` and ``blobs`` both, or neither)."""
     with quiet_gc() as counted:
-        with ForkedScan(source) if forked else contextlib.nullcontext() as scanning:
-            if store is None or store.empty():  # a first run need not stat: every file is read
-                jobs = todo = _jobs(source)
-                slots: list[Parsed | None] = [None] * len(jobs)
-                if store is not None and blobs is not None:
-                    slots, todo = _from_blobs(source, store, blobs, jobs)
-                if store is not None:
-                    store.misses += len(todo)
-            else:
-                jobs, slots, todo = _from_cache(store, scanning.result() if scanning else scan(source))
+        jobs, keys, slots, todo, same = _resolve(source, index, blobs, tuning)
         counted.append(len(jobs))
-        ledger = _parse_and_assemble(source, store, progress, tuning, jobs, slots, todo)
-    if store is not None:
-        store.forget_missing({rel for _, rel in jobs} | {CONFIG_FILE})
-        store.flush()
+        ledger, done, parsed_keys, reused = _parse_and_assemble(
+            source, index, blobs, progress, tuning, jobs, slots, todo
+        )
+    if index is not None and blobs is not None:
+        index.hits += len(jobs) - len(todo) + reused
+        index.misses += len(todo) - reused
+        if todo or not same:
+            keys = [parsed_keys.get(rel, key) for (_, rel), key in zip(jobs, keys, strict=True)]
+            index.replace(
+                {rel: (key, slot[0]) for (_, rel), key, slot in zip(jobs, keys, done, strict=True) if key and slot[0]}
+            )
+        index.flush()
+        blobs.flush(used=lambda: ((kind, slot[0]) for (kind, _), slot in zip(jobs, done, strict=True) if slot[0]))
     return ledger
+
+
+def _resolve(
+    source: Source, index: FileIndex | None, blobs: BlobCache | None, tuning: Tuning
+) -> tuple[Jobs, list[Any], list[Parsed | None], Jobs, bool]:
+    """Every job, its stat key, its (blob id, record, problems) where the caches have it, the jobs to
+    parse, and whether the file index needs no rewriting."""
+    if index is None or blobs is None:
+        jobs = _jobs(source)
+        return jobs, [None] * len(jobs), [None] * len(jobs), jobs, False
+    indexed = index.size()
+    ask_git = not indexed and blobs.has_segments()  # a fresh clone: git knows which files are as committed
+    if not indexed and not ask_git:  # nothing cached at all: every file is read (and stat-ed then)
+        jobs = _jobs(source)
+        return jobs, [None] * len(jobs), [None] * len(jobs), list(jobs), False
+    forked = (indexed > tuning.scan_in_child_bytes or ask_git) and ForkedScan.possible()
+    with ForkedScan(source, index, ask_git) if forked else contextlib.nullcontext() as scanning:
+        lookup = blobs.lookup()  # every segment unpickled here while the child lists and stats
+        jobs, keys, oids, _, same = scanning.result() if scanning else scan(source, index, ask_git)
+    slots: list[Parsed | None] = []
+    todo: Jobs = []
+    for job, oid in zip(jobs, oids, strict=True):
+        hit = lookup(job[0], oid, job[1]) if oid is not None else None
+        if hit is None:
+            todo.append(job)
+            slots.append(None)
+        else:
+            slots.append((oid, *hit))
+    return jobs, keys, slots, todo, same
 
 
 @contextlib.contextmanager
@@ -336,70 +284,53 @@ def quiet_gc(tuning: Tuning = DEFAULT) -> Iterator[list[int]]:
             gc.enable()
 
 
-def _from_blobs(source: Source, store: RecordCache, blobs: BlobCache, jobs: Jobs) -> tuple[list[Parsed | None], Jobs]:
-    """The records of files unchanged since git last saw them, from the blob cache (and put in the
-    per-file cache, keyed by their stat now); the rest to parse."""
-    from xmtj.ledger import gitio
-    from xmtj.ledger.speed.cache import key_of
-
-    try:
-        known = gitio.unchanged_blobs(source.root, [DATA_DIR]) if blobs.load_all() else {}
-    except gitio.GitError:  # git unusable here (a dubious repository, no git): parse as on any first run
-        known = {}
-    slots: list[Parsed | None] = []
-    todo: Jobs = []
-    prefix = f"{source.root}/"
-    for kind, rel in jobs:
-        oid = known.get(rel)
-        hit = blobs.get(kind, oid, rel) if oid is not None else None
-        if hit is None:
-            todo.append((kind, rel))
-            slots.append(None)
-            continue
-        key = key_of(prefix + rel)
-        store.put(rel, key, *hit)
-        slots.append((key, *hit))
-    return slots, todo
-
-
 def _parse_and_assemble(
     source: Source,
-    store: RecordCache | None,
+    index: FileIndex | None,
+    blobs: BlobCache | None,
     progress: Progress | None,
     tuning: Tuning,
     jobs: Jobs,
     slots: list[Parsed | None],
     todo: Jobs,
-) -> Ledger:
+) -> tuple[Ledger, list[Parsed], dict[str, Any], int]:
+    """The ledger, every file's (blob id, record, problems), the stat keys of the files parsed, and how
+    many of those the cache had after all."""
     configs: list[Config] = []
     parsed: dict[str, Parsed] = {}
+    keys: dict[str, Any] = {}
     # xmtj.yaml is read (and pydantic imported, on a first run) while the workers parse
     counter = _Counter(len(jobs) - len(todo), len(jobs), progress)
 
     def meanwhile() -> None:
-        configs.append(_cached_config(source, store))
+        configs.append(_cached_config(source, index, blobs))
 
-    for rel, result in _parse_all(source, _groups(todo, store), store, counter, meanwhile, tuning):
+    for rel, key, result in _parse_all(source, todo, blobs, counter, meanwhile, tuning):
         parsed[rel] = result
-    done: list[Parsed] = [slot if slot is not None else parsed[job[1]] for job, slot in zip(jobs, slots, strict=True)]
-    return _assemble(source, configs[0], jobs, done)
+        keys[rel] = key
+    done = [slot if slot is not None else parsed[job[1]] for job, slot in zip(jobs, slots, strict=True)]
+    return _assemble(source, configs[0], jobs, done), done, keys, counter.reused
 
 
-def _cached_config(source: Source, store: RecordCache | None) -> Config:
-    """xmtj.yaml, validated (from the cache when it has not changed)."""
-    if store is None:
+def _cached_config(source: Source, index: FileIndex | None, blobs: BlobCache | None) -> Config:
+    """xmtj.yaml, validated (from the blob cache when these bytes were validated before)."""
+    if blobs is None:
         return load_config(source)[0]
-    from xmtj.ledger.speed.cache import file_key
+    from xmtj.ledger.speed.cache import blob_id
 
-    try:
-        key = file_key(os.stat(source.root / CONFIG_FILE))
-    except OSError:
-        return load_config(source)[0]
-    entry = store.get(CONFIG_FILE, key)
-    if entry is not None and isinstance(entry[1], Config):
-        return entry[1]
+    data = source.read_or_none(CONFIG_FILE)
+    if data is None:
+        return load_config(source)[0]  # says why it cannot be read
+    oid = blob_id(data)
+    cached = blobs.get("config", oid, CONFIG_FILE)
+    if cached is not None and isinstance(cached[0], Config):
+        if index is not None:
+            index.hits += 1
+        return cached[0]
     config = load_config(source)[0]
-    store.put(CONFIG_FILE, key, config, ())
+    blobs.put("config", oid, config, ())
+    if index is not None:
+        index.misses += 1
     return config
 
 

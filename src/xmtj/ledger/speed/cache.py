@@ -1,25 +1,30 @@
-"""A per-file cache of validated records, so a large ledger need not be parsed again.
+"""The working tree's file index, and the trust rules every cache of xmtj follows.
 
-Each file's entry is keyed on its (mtime_ns, size, inode, ctime_ns), as beancount keys its cache, and
-holds the validated record or the problems that kept it out. Entries live in shards (a changed file
-rewrites one shard, not the whole cache) under ``.git/xmtj-cache/`` of the ledger's repository, or the
-user's cache folder: never among the ledger's tracked files. The cache can never serve a stale record:
+Records are kept once, keyed by git blob id, in the blob cache (``xmtj.ledger.speed.blobs``). The
+working tree finds its files' records there through a ``FileIndex``: each file's stat key (mtime_ns,
+size, inode, ctime_ns — as beancount keys its cache) and the blob id of the bytes it was read with. A
+file whose key still matches needs no reading; one that changed is read, hashed as git hashes a blob,
+and parsed only if no revision or earlier run has parsed those very bytes. After a fresh clone, the
+files git's index says are unchanged have their blob ids from git, so a blob cache warmed by ``--at``
+serves the working tree too. The index can never serve a stale record:
 
-- a file written in the last two seconds is not cached (its mtime could repeat within the file
+- a file written in the last two seconds gets no entry (its mtime could repeat within the file
   system's timestamp resolution: the "racy git" problem);
 - replacing a file changes its inode or ctime even when size and mtime are equal;
-- the cache's folder is named after the xmtj, Python and pydantic versions: a new version starts fresh.
+- a record is found by the hash of the file's bytes, so an entry names content, never a path's past;
+- the cache's folders are named after the record format and the xmtj, Python and pydantic versions: a
+  new version starts fresh.
 
-The cache is trusted only as far as it is private (docs/security.md): it is read only from folders
-that the current user owns and that nobody else can write, shard by shard only from files the user
-owns, and never from a ``.git`` folder that belongs to someone else. The shards are pickles, but
-they are read by an unpickler that can build nothing but the record classes, dates and Decimals:
-a planted shard can at worst be wrong, never run code.
+The caches live under ``.git/xmtj-cache/`` of the ledger's repository, or the user's cache folder:
+never among the ledger's tracked files. They are trusted only as far as they are private
+(docs/security.md): read only from folders that the current user owns and that nobody else can
+write, file by file only from files the user owns, and never from a ``.git`` folder that belongs to
+someone else. They are pickles, read by an unpickler that can build nothing but the record classes,
+dates and Decimals: a planted file can at worst be wrong, never run code.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import os
@@ -27,19 +32,17 @@ import pickle
 import stat
 import sys
 import time
-import zlib
 from pathlib import Path
 from typing import Any
 
 from xmtj import __version__
 
-FORMAT = 6  # 2: sixteen shards per kind; 3: restricted unpickling, money bounds; 4: records in xmtj.ledger;
-# 5: Config's place_level, id_prefix and import; 6: Config's documents and approvals, Approval.department
-SHARDS = 16  # per kind: small work units for the workers, and one changed file rewrites a sixteenth
+FORMAT = 7  # 2: sixteen shards per kind; 3: restricted unpickling, money bounds; 4: records in xmtj.ledger;
+# 5: Config's place_level, id_prefix and import; 6: Config's documents and approvals, Approval.department;
+# 7: records only in the blob cache, the working tree's files indexed by stat key → blob id
 RACY_SECONDS = 2.0
 
 Key = tuple[int, int, int, int]
-Entry = tuple[Key, Any, tuple[Any, ...]]  # (file key, record or None, problems)
 
 
 def file_key(stat: os.stat_result) -> Key:
@@ -147,8 +150,8 @@ def cache_home(root: Path) -> tuple[Path, Path]:
     return top, top / hashlib.sha1(str(here).encode()).hexdigest()[:16]
 
 
-# What a shard may contain: the record classes, dates, Decimals and problems. Nothing else can be
-# named in a shard, so unpickling one cannot call anything else (the ``Restricting Globals`` recipe
+# What a cache file may contain: the record classes, dates, Decimals and problems. Nothing else can be
+# named in one, so unpickling one cannot call anything else (the ``Restricting Globals`` recipe
 # of Python's pickle documentation).
 _ALLOWED = {
     ("datetime", "date"),
@@ -172,25 +175,25 @@ def _allowed(module: str, name: str) -> bool:
 class _RecordUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         if not _allowed(module, name):
-            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache shard")
+            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache file")
         return super().find_class(module, name)
 
 
 def safe_loads(data: bytes) -> Any:
-    """Unpickle a shard (or a worker's result) that may only hold records."""
+    """Unpickle a cache file (or a worker's result) that may only hold records."""
     import io
 
     return _RecordUnpickler(io.BytesIO(data)).load()
 
 
 def _read_private(path: Path) -> bytes:
-    """A shard's bytes, only if it is a regular file of the current user's that nobody else can write."""
+    """A cache file's bytes, only if it is a regular file of the current user's that nobody else can write."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
     try:
         st = os.fstat(fd)
         if hasattr(os, "geteuid") and (st.st_uid != os.geteuid() or st.st_mode & 0o022):
             raise PermissionError(f"{path} is not private")
-        chunks = [os.read(fd, st.st_size + 1)]  # the whole shard in one read, as a rule
+        chunks = [os.read(fd, st.st_size + 1)]  # the whole file in one read, as a rule
         while chunks[-1]:
             chunks.append(os.read(fd, 1 << 20))
         return b"".join(chunks)
@@ -208,141 +211,72 @@ def write_private(folder: Path, filename: str, data: bytes) -> None:
     os.replace(temp, folder / filename)
 
 
-@functools.lru_cache(maxsize=256)
-def _shard_names(kind: str) -> tuple[str, ...]:
-    return tuple(f"{kind}-{n:02d}" for n in range(SHARDS))
+def blob_id(data: bytes) -> str:
+    """git's id of a file with these bytes (``git hash-object``): the blob cache's key for it."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
-def shard_name(kind: str, rel: str) -> str:
-    """The shard holding file ``rel`` of ``kind`` (``projects``…; ``other`` for xmtj.yaml)."""
-    return _shard_names(kind)[zlib.crc32(rel.encode()) % SHARDS]
+IndexEntry = tuple[Key, str]  # (stat key, blob id)
 
 
-class RecordCache:
-    """Shards of entries, all read at the first lookup, written back only when changed."""
+class FileIndex:
+    """The working tree's files → (stat key, blob id): which blob-cache entry is each file's record.
+
+    One file (``files.pickle``): read whole, written whole when anything in it changed. A file whose stat
+    key still matches its entry has the blob id recorded; its record comes from the blob cache
+    (``xmtj.ledger.speed.blobs``), where a revision read by ``--at`` finds the same records."""
+
+    NAME = "files.pickle"
 
     def __init__(self, folder: Path, top: Path | None = None, salt: str = "") -> None:
         self.folder = folder / (_namespace() + (f"-{salt}" if salt else ""))
         self.top = top if top is not None else folder  # where the chain of private folders starts
-        self._shards: dict[str, dict[str, Entry]] | None = None
-        self._all: dict[str, Entry] = {}  # every shard's entries in one dict: one lookup per file
-        self._dirty: set[str] = set()
-        self._blobs: dict[str, bytes] = {}  # shards whose pickle a worker already made
-        self.hits = 0
-        self.misses = 0
-
-    @staticmethod
-    def shard_of(rel: str) -> str:
-        return shard_name(rel.split("/")[1] if rel.count("/") >= 2 else "other", rel)
-
-    def _load(self) -> dict[str, dict[str, Entry]]:
-        if self._shards is None:
-            self._shards = {}
-            names = []
-            if private_chain(self.top, self.folder):
-                with contextlib.suppress(OSError):
-                    names = sorted(p.name for p in os.scandir(self.folder) if p.name.endswith(".pickle"))
-            for name in names:
-                try:
-                    shard = safe_loads(_read_private(self.folder / name))
-                except Exception:  # truncated, someone else's, or not records: that shard starts afresh
-                    continue
-                if isinstance(shard, dict):
-                    self._shards[name.removesuffix(".pickle")] = shard
-                    self._all.update(shard)
-        return self._shards
-
-    def _shard(self, name: str) -> dict[str, Entry]:
-        return self._load().setdefault(name, {})
+        self._pending: dict[str, IndexEntry] | None = None
+        self.hits = 0  # files whose record came from the cache
+        self.misses = 0  # files parsed
 
     def size(self) -> int:
-        """The shard files' total size in bytes (without reading them): how large a ledger was cached."""
+        """The index file's size in bytes (without reading it): how large a ledger was indexed."""
         try:
-            return sum(e.stat().st_size for e in os.scandir(self.folder) if e.name.endswith(".pickle"))
+            return os.lstat(self.folder / self.NAME).st_size
         except OSError:
             return 0
 
-    def empty(self) -> bool:
-        """Nothing cached yet (a first run: no need to stat the files to know they must be read)."""
-        self._load()
-        return not self._all
+    def read(self) -> dict[str, IndexEntry]:
+        """Every entry, or nothing when there is no index, it is not private, or it is damaged."""
+        if not private_chain(self.top, self.folder):
+            return {}
+        try:
+            found = safe_loads(_read_private(self.folder / self.NAME))
+        except Exception:  # missing, truncated, someone else's: start afresh
+            return {}
+        return found if isinstance(found, dict) else {}
 
-    def entries(self) -> dict[str, Entry]:
-        """Every cached entry by file (look a file up, and compare its key, before trusting it)."""
-        self._load()
-        return self._all
-
-    def get(self, rel: str, key: Key | None) -> Entry | None:
-        entry = self.entries().get(rel)
-        if entry is not None and entry[0] == key:
-            self.hits += 1
-            return entry
-        self.misses += 1
-        return None
-
-    def put(self, rel: str, key: Key | None, record: Any, problems: tuple[Any, ...]) -> None:
-        if key is None or not trusted(key, time.time()):
-            return
-        name = self.shard_of(rel)
-        self._shard(name)[rel] = self._all[rel] = (key, record, problems)
-        self._dirty.add(name)
-
-    def adopt(self, name: str, entries: dict[str, Entry], blob: bytes | None) -> None:
-        """Entries parsed by a worker for shard ``name``; ``blob`` is their pickle, or None if some are racy.
-
-        A shard that held nothing before takes the blob as its file content as it is (no second
-        pickling); otherwise the entries are merged and the shard is written at ``flush``.
-        """
-        shard = self._shard(name)
-        if blob is not None and not shard:
-            self._load()[name] = entries
-            self._all.update(entries)
-            self._blobs[name] = blob
-            self._dirty.add(name)
-            return
+    def replace(self, entries: dict[str, IndexEntry]) -> None:
+        """Write ``entries`` as the index at ``flush`` (only trusted keys: see ``trusted``)."""
         now = time.time()
-        for rel, entry in entries.items():
-            if trusted(entry[0], now):
-                shard[rel] = self._all[rel] = entry
-        self._dirty.add(name)
-
-    def forget_missing(self, present: set[str]) -> None:
-        """Drop entries of files that no longer exist (from the shards already loaded)."""
-        if self._all.keys() <= present:
-            return
-        for name, shard in self._load().items():
-            gone = [rel for rel in shard if rel not in present]
-            for rel in gone:
-                del shard[rel]
-                self._all.pop(rel, None)
-            if gone:
-                self._dirty.add(name)
-                self._blobs.pop(name, None)
+        self._pending = {rel: entry for rel, entry in entries.items() if trusted(entry[0], now)}
 
     def flush(self) -> None:
-        """Write the changed shards (atomically); a cache that cannot be written is simply skipped."""
-        if not self._dirty:
+        """Write the index if it changed (atomically); a cache that cannot be written is simply skipped."""
+        if self._pending is None:
             return
-
         try:
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             if not private_chain(self.top, self.folder):
                 return  # someone else could write here: cache nothing
-            self._prune_other_versions()
-            for name in sorted(self._dirty):
-                blob = self._blobs.get(name)
-                if blob is None:
-                    blob = pickle.dumps(self._load()[name], protocol=pickle.HIGHEST_PROTOCOL)
-                write_private(self.folder, f"{name}.pickle", blob)
+            prune_other_versions(self.folder)
+            write_private(self.folder, self.NAME, pickle.dumps(self._pending, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
             pass
         finally:
-            self._dirty.clear()
-            self._blobs.clear()
+            self._pending = None
 
-    def _prune_other_versions(self) -> None:
-        import shutil
 
-        for sibling in self.folder.parent.iterdir():
-            if sibling != self.folder and sibling.is_dir() and sibling.name.startswith("v"):
-                shutil.rmtree(sibling, ignore_errors=True)
+def prune_other_versions(folder: Path) -> None:
+    """Remove the caches of other xmtj, Python or pydantic versions beside ``folder``."""
+    import shutil
+
+    for sibling in folder.parent.iterdir():
+        if sibling != folder and sibling.is_dir() and sibling.name.startswith("v"):
+            shutil.rmtree(sibling, ignore_errors=True)

@@ -16,7 +16,9 @@ from xmtj.ledger.ledger import CONFIG_FILE, Ledger
 from xmtj.ledger.reading import Parsed, load_config, record_from_bytes, unreadable
 from xmtj.ledger.records import Config
 from xmtj.ledger.registry import MODELS
-from xmtj.ledger.speed.bulk import DEFAULT, Progress, Tuning, _assemble, _jobs, quiet_gc
+from xmtj.ledger.speed.blobs import Table, restamp
+from xmtj.ledger.speed.bulk import DEFAULT, Progress, Tuning, _assemble, quiet_gc
+from xmtj.ledger.speed.scan import ForkedScan, _jobs
 
 if TYPE_CHECKING:
     from xmtj.ledger.sources import GitRevision
@@ -24,18 +26,21 @@ if TYPE_CHECKING:
 
 
 def _parse_blobs(root: str, group: list[tuple[str, str, str]]) -> bytes:
-    """Parse blobs in a worker process (its own ``git cat-file --batch``): ``{rel: (oid, record, problems)}``."""
-    import pickle
+    """Parse blobs in a worker process (its own ``git cat-file --batch``): a blob-cache segment of their
+    records, pickled once (the parent writes these very bytes)."""
+    import time
     from pathlib import Path
 
     from xmtj.ledger import gitio
+    from xmtj.ledger.speed.blobs import segment
 
     data = gitio.read_objects(Path(root), [oid for _, _, oid in group])
-    out = {}
+    table: Table = {}
+    now = int(time.time())
     for kind, rel, oid in group:
         record, problems = record_from_bytes(data.get(oid), MODELS[kind], rel)
-        out[rel] = (oid, record, tuple(problems))
-    return pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
+        table.setdefault(kind, {})[oid] = (record, tuple(problems), now)
+    return segment(table)
 
 
 def load_revision(
@@ -49,7 +54,8 @@ def load_revision(
     if progress is not None:
         progress(1, 1)
     if store is not None:
-        store.flush()
+        ids = source.blob_ids
+        store.flush(used=lambda: ((kind, ids[rel]) for kind, rel in _jobs(source) if rel in ids))
     return ledger
 
 
@@ -68,16 +74,40 @@ def _load(source: GitRevision, store: BlobCache | None, tuning: Tuning) -> Ledge
         if oid is not None and cached is None:
             todo.append((kind, rel, oid))
         slots.append((oid, *cached) if cached is not None else None)
-    parsed = early.result() if early is not None else {}
-    parsed.update(_parse_revision(source, [t for t in todo if t[1] not in parsed], tuning))
+    found: Table = {}
+    if early is not None:
+        _take(early.result(), store, found)
+    for data in _parse_revision(source, [t for t in todo if t[2] not in found.get(t[0], {})], tuning):
+        _take(data, store, found)
     done: list[Parsed] = []
     for (kind, rel), slot in zip(jobs, slots, strict=True):
         if slot is None:
-            slot = parsed.get(rel) or (None, None, (unreadable(rel, _link_error(rel)),))
-            if store is not None and slot[0] is not None:
-                store.put(kind, slot[0], slot[1], slot[2])
+            oid = ids.get(rel)
+            entry = found.get(kind, {}).get(oid) if oid is not None else None
+            if entry is None:
+                slot = (None, None, (unreadable(rel, _link_error(rel)),))
+            else:
+                slot = (oid, *restamp(entry[0], entry[1], rel))
         done.append(slot)
     return _assemble(source, _config(source, store), jobs, done)
+
+
+def _take(data: bytes, store: BlobCache | None, found: Table) -> None:
+    """A segment parsed by a worker or the early child: into ``found``, and adopted by the cache."""
+    import pickle
+
+    if not data:
+        return
+    try:
+        table = pickle.loads(data)  # from our own child, through a pipe: not a file anyone could plant
+    except Exception:  # the child failed: what it should have parsed is parsed here
+        return
+    if not isinstance(table, dict):
+        return
+    for kind, entries in table.items():
+        found.setdefault(kind, {}).update(entries)
+    if store is not None:
+        store.adopt(data, table)
 
 
 def _config(source: GitRevision, store: BlobCache | None) -> Config:
@@ -110,22 +140,15 @@ class _EarlyParse:
                 os._exit(0)
         os.close(write_end)
 
-    def result(self) -> dict[str, Parsed]:
-        import pickle
-
+    def result(self) -> bytes:
+        """The child's segment (empty when it guessed nothing to parse, or failed)."""
         with os.fdopen(self.read_end, "rb") as pipe:
             data = pipe.read()
         os.waitpid(self.pid, 0)
-        try:
-            found = pickle.loads(data)  # from our own child, through a pipe: not a file anyone could plant
-        except Exception:  # the child failed: the parent parses what it needs
-            return {}
-        return found if isinstance(found, dict) else {}
+        return data
 
 
 def _guess_and_parse(source: GitRevision, store: BlobCache, parallel_min: int) -> bytes:
-    import pickle
-
     from xmtj.ledger.sources import GitRevision as Revision
 
     known = store.known() or set()
@@ -133,13 +156,11 @@ def _guess_and_parse(source: GitRevision, store: BlobCache, parallel_min: int) -
     ids = own.blob_ids
     todo = [(kind, rel, oid) for kind, rel in _jobs(own) if (oid := ids.get(rel)) and f"{kind}:{oid}" not in known]
     if not todo or len(todo) >= parallel_min:  # nothing to do, or a first read: the workers do it
-        return pickle.dumps({})
+        return b""
     return _parse_blobs(str(source.root), todo)
 
 
 def _parse_early(source: GitRevision, store: BlobCache | None, tuning: Tuning) -> _EarlyParse | None:
-    from xmtj.ledger.speed.bulk import ForkedScan
-
     if store is None or not store.has_known() or not ForkedScan.possible():
         return None
     return _EarlyParse(source, store, tuning.parallel_min)
@@ -151,17 +172,14 @@ def _link_error(rel: str) -> OSError:
     return OSError(errno.ELOOP, "符号链接或子模块", rel)
 
 
-def _parse_revision(
-    source: GitRevision, todo: list[tuple[str, str, str]], tuning: Tuning
-) -> Iterable[tuple[str, Parsed]]:
+def _parse_revision(source: GitRevision, todo: list[tuple[str, str, str]], tuning: Tuning) -> Iterable[bytes]:
+    """Segments of the blobs of ``todo`` parsed: here when few, else in worker processes."""
     workers = min(os.cpu_count() or 1, tuning.max_workers)
-    if len(todo) < tuning.parallel_min or workers < 2:
-        source.fetch(rel for _, rel, _ in todo)
-        for kind, rel, oid in todo:
-            record, problems = record_from_bytes(source.read(rel), MODELS[kind], rel)
-            yield rel, (oid, record, tuple(problems))
+    if not todo:
         return
-    import pickle
+    if len(todo) < tuning.parallel_min or workers < 2:
+        yield _parse_blobs(str(source.root), todo)
+        return
     from concurrent.futures import ProcessPoolExecutor
 
     from xmtj.ledger.validation import adapter
@@ -171,5 +189,4 @@ def _parse_revision(
     size = max(200, len(todo) // (4 * workers))
     groups = [todo[i : i + size] for i in range(0, len(todo), size)]
     with ProcessPoolExecutor(max_workers=workers, initializer=limits.configure, initargs=(limits.LIMITS,)) as pool:
-        for blob in pool.map(_parse_blobs, [str(source.root)] * len(groups), groups):
-            yield from pickle.loads(blob).items()
+        yield from pool.map(_parse_blobs, [str(source.root)] * len(groups), groups)

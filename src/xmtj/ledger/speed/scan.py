@@ -1,0 +1,131 @@
+"""The working tree's files listed, stat-ed and looked up in the file index — in a forked process on a
+repeat run, while the parent unpickles the blob cache.
+
+After a fresh clone the index is empty: git's own index says which files are as committed, and so
+their blob ids (``git ls-files -s`` less ``git diff-files``, which decides as ``git status`` does).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING, Any
+
+from xmtj.ledger.ledger import DATA_DIR
+from xmtj.ledger.registry import MODELS
+
+if TYPE_CHECKING:
+    from xmtj.ledger.sources import Source
+    from xmtj.ledger.speed.cache import FileIndex
+
+Jobs = list[tuple[str, str]]  # (kind, rel) of every data file, in the ledger's order
+# jobs, each file's stat key now, its blob id where the index (or git's) knows it unchanged, leftover
+# temporary files, and whether the index already says all this
+Scan = tuple[Jobs, list[Any], list[Any], list[str], bool]
+
+
+def _jobs(source: Source) -> Jobs:
+    return [(kind, rel) for kind in MODELS for rel in source.list(f"{DATA_DIR}/{kind}")]
+
+
+def scan(source: Source, index: FileIndex | None = None, ask_git: bool = False) -> Scan:
+    """Every data file, its stat key now (None if it cannot be stat-ed), its blob id where ``index``
+    says the file is unchanged (or, with an empty index and ``ask_git``, where git's index does), the
+    leftover temporary files met, and whether ``index`` already holds exactly this."""
+    from xmtj.ledger.speed.cache import key_of
+
+    jobs = _jobs(source)
+    prefix = f"{source.root}/"
+    keys = [key_of(prefix + rel) for _, rel in jobs]  # before git is asked: an edit after is seen next time
+    known = index.read() if index is not None else {}
+    if known:
+        oids = []
+        for (_, rel), key in zip(jobs, keys, strict=True):
+            entry = known.get(rel)
+            oids.append(entry[1] if entry is not None and entry[0] == key else None)
+        same = len(known) == len(jobs) and None not in oids
+    else:
+        from_git = _unchanged_in_git(source) if ask_git else {}
+        oids = [from_git.get(rel) for _, rel in jobs]
+        same = False
+    return jobs, keys, oids, list(getattr(source, "leftovers", [])), same
+
+
+def _unchanged_in_git(source: Source) -> dict[str, str]:
+    """Path → blob id of the data files git's index says are unchanged (nothing when git cannot say)."""
+    from xmtj.ledger import gitio
+
+    try:
+        return gitio.unchanged_blobs(source.root, [DATA_DIR])
+    except gitio.GitError:  # git unusable here (a dubious repository, no git): parse as on any first run
+        return {}
+
+
+class ForkedScan:
+    """``scan`` in a forked process, started on entering; ``result()`` waits for its answer, and leaving
+    the block always reaps the child (also when the answer was never needed).
+
+    A repeat run over 60,000 files spends about as long listing and stat-ing them (and reading the file
+    index, or asking git after a fresh clone) as unpickling the blob cache: on a second core the two
+    overlap. ``possible()`` is false where fork is unavailable or unsafe
+    (not Linux, or threads running); the result is then computed here.
+    """
+
+    def __init__(self, source: Source, index: FileIndex | None = None, ask_git: bool = False) -> None:
+        self.source = source
+        self.index = index
+        self.ask_git = ask_git
+        self.pid = 0
+        self.read_end = -1
+
+    @staticmethod
+    def possible() -> bool:
+        import threading
+
+        return hasattr(os, "fork") and sys.platform == "linux" and threading.active_count() == 1
+
+    def __enter__(self) -> ForkedScan:
+        import marshal
+
+        self.read_end, write_end = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: scan, send, and leave without running any clean-up
+            try:
+                os.close(self.read_end)
+                with os.fdopen(write_end, "wb") as pipe:
+                    pipe.write(marshal.dumps(scan(self.source, self.index, self.ask_git)))
+            finally:
+                os._exit(0)
+        os.close(write_end)
+        return self
+
+    def result(self) -> Scan:
+        import marshal
+
+        data = self._collect()
+        try:
+            jobs, keys, oids, leftovers, same = marshal.loads(data)
+            if isinstance(jobs, list) and isinstance(keys, list) and len(jobs) == len(keys) == len(oids):
+                if hasattr(self.source, "leftovers"):
+                    self.source.leftovers[:] = leftovers  # what the child saw while listing
+                return jobs, keys, oids, leftovers, bool(same)
+        except (EOFError, ValueError, TypeError):
+            pass
+        return scan(self.source, self.index, self.ask_git)  # the child failed: scan here
+
+    def _collect(self) -> bytes:
+        if self.read_end < 0:
+            return b""
+        with os.fdopen(self.read_end, "rb") as pipe:
+            data = pipe.read()
+        self.read_end = -1
+        self._reap()
+        return data
+
+    def _reap(self) -> None:
+        if self.pid:
+            os.waitpid(self.pid, 0)
+            self.pid = 0
+
+    def __exit__(self, *exc: object) -> None:
+        self._collect()
