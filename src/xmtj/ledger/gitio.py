@@ -112,10 +112,15 @@ def list_tree(root: Path, commit: str, folders: Iterable[str]) -> list[TreeEntry
     return parse_tree(git(root, ["ls-tree", "-r", "-z", commit, "--", *folders]).stdout)
 
 
+def start(root: Path, args: Sequence[str]) -> subprocess.Popen[bytes]:
+    """``git -C root args`` started (as ``git`` runs it), to be read with ``communicate()`` later."""
+    argv = ["git", "-c", "core.quotepath=off", "-C", str(root), *args]
+    return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
+
+
 def start_list_tree(root: Path, commit: str, folders: Iterable[str]) -> subprocess.Popen[bytes]:
     """``git ls-tree`` started, to be read with ``parse_tree(process.communicate()[0])`` later."""
-    args = ["git", "-c", "core.quotepath=off", "-C", str(root), "ls-tree", "-r", "-z", commit, "--", *folders]
-    return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
+    return start(root, ["ls-tree", "-r", "-z", commit, "--", *folders])
 
 
 FILE_MODES = ("100644", "100755")
@@ -329,19 +334,3 @@ def renamed_from(root: Path, commit: str, path: str) -> NameStatus | None:
         if entry.status == "R" and entry.path == path and entry.old_path:
             return entry
     return None
-
-
-_INDEX_LINE = re.compile(rb"\d{6} ([0-9a-f]+) 0\t([^\0]*)\0")
-
-
-def unchanged_blobs(root: Path, folders: Sequence[str]) -> dict[str, str]:
-    """Path → blob id of the files under ``folders`` that git's index says are unchanged in the working
-    tree (their stat matches the index entry, as ``git status`` decides); empty outside git."""
-    if not is_repository(root):
-        return {}
-    listed = git(root, ["ls-files", "-s", "-z", "--", *folders]).stdout
-    changed = git(root, ["diff-files", "-z", "--name-only", "--relative", "--", *folders]).stdout
-    gone = set(changed.decode("utf-8").split("\0"))
-    return {
-        path.decode("utf-8"): oid.decode() for oid, path in _INDEX_LINE.findall(listed) if path.decode() not in gone
-    }

@@ -54,7 +54,7 @@ class BlobCache:
         self._table: Table | None = None
         self._segments: list[Path] = []
         self._new: Table = {}
-        self._adopted: list[bytes] = []  # segments pickled by worker processes, written as they are
+        self._adopted: list[tuple[bytes, Table]] = []  # segments pickled by worker processes, written as they are
         self.hits = 0
         self.misses = 0
 
@@ -132,7 +132,10 @@ class BlobCache:
         mine = self.load_all()
         for kind, entries in table.items():
             mine.setdefault(kind, {}).update(entries)
-        self._adopted.append(segment)
+        self._adopted.append((segment, table))
+
+    def _tables(self) -> list[Table]:
+        return [table for _, table in self._adopted]
 
     def flush(self, used: Callable[[], Iterable[tuple[str, str]]] = tuple) -> None:
         """Write this run's new entries as new segments (merging all past ``MAX_SEGMENTS``, when the
@@ -145,14 +148,18 @@ class BlobCache:
                 return
             prune_other_versions(self.folder)
             if len(self._segments) + len(self._adopted) + 1 > MAX_SEGMENTS:
-                self._write(segment(_pruned(_touched(self.load_all(), used()))), merged=True)
+                kept = _pruned(_touched(self.load_all(), used()))
+                self._write(segment(kept), merged=True)
+                write_private(self.folder, KNOWN, _listing(kept))
+                return
+            for data, _ in self._adopted:
+                self._write(data, merged=False)
+            if self._new:
+                self._write(segment(self._new), merged=False)
+            if self.has_known():  # the new entries added to the list; the whole list only when merging
+                _append_private(self.folder / KNOWN, b"".join(_listing(t) for t in (self._new, *self._tables())))
             else:
-                for data in self._adopted:
-                    self._write(data, merged=False)
-                if self._new:
-                    self._write(segment(self._new), merged=False)
-            listing = "\n".join(f"{kind}:{oid}" for kind, entries in self.load_all().items() for oid in entries)
-            write_private(self.folder, KNOWN, listing.encode("ascii"))
+                write_private(self.folder, KNOWN, _listing(self.load_all()))
         except OSError:
             pass
         finally:
@@ -168,6 +175,25 @@ class BlobCache:
             self._segments = [self.folder / name]
         else:
             self._segments.append(self.folder / name)
+
+
+def _listing(table: Table) -> bytes:
+    """``known.txt`` lines for the entries of ``table``."""
+    return "".join(f"{kind}:{oid}\n" for kind, entries in table.items() for oid in entries).encode("ascii")
+
+
+def _append_private(path: Path, data: bytes) -> None:
+    """``data`` added at the end of ``path``, a file of the current user's that nobody else can write."""
+    import os
+
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        st = os.fstat(fd)
+        if hasattr(os, "geteuid") and (st.st_uid != os.geteuid() or st.st_mode & 0o022):
+            raise PermissionError(f"{path} is not private")
+        os.write(fd, data)
+    finally:
+        os.close(fd)
 
 
 def segment(table: Table) -> bytes:

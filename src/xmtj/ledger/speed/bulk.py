@@ -219,8 +219,8 @@ def load(
 ) -> Ledger:
     """The ledger of ``source`` — the same as ``read_ledger(source)`` — from the caches and workers
     (``index`` and ``blobs`` both, or neither)."""
-    with quiet_gc() as counted:
-        jobs, keys, slots, todo, same = _resolve(source, index, blobs, tuning)
+    with quiet_gc() as counted, contextlib.ExitStack() as scanning:  # a forked scan is reaped on leaving
+        jobs, keys, slots, todo, same = _resolve(source, index, blobs, tuning, scanning)
         counted.append(len(jobs))
         ledger, done, parsed_keys, reused = _parse_and_assemble(
             source, index, blobs, progress, tuning, jobs, slots, todo
@@ -239,7 +239,7 @@ def load(
 
 
 def _resolve(
-    source: Source, index: FileIndex | None, blobs: BlobCache | None, tuning: Tuning
+    source: Source, index: FileIndex | None, blobs: BlobCache | None, tuning: Tuning, stack: contextlib.ExitStack
 ) -> tuple[Jobs, list[Any], list[Parsed | None], Jobs, bool]:
     """Every job, its stat key, its (blob id, record, problems) where the caches have it, the jobs to
     parse, and whether the file index needs no rewriting."""
@@ -252,9 +252,9 @@ def _resolve(
         jobs = _jobs(source)
         return jobs, [None] * len(jobs), [None] * len(jobs), list(jobs), False
     forked = (indexed > tuning.scan_in_child_bytes or ask_git) and ForkedScan.possible()
-    with ForkedScan(source, index, ask_git) if forked else contextlib.nullcontext() as scanning:
-        lookup = blobs.lookup()  # every segment unpickled here while the child lists and stats
-        jobs, keys, oids, _, same = scanning.result() if scanning else scan(source, index, ask_git)
+    scanning = stack.enter_context(ForkedScan(source, index, ask_git)) if forked else None
+    lookup = blobs.lookup()  # every segment unpickled here while the child lists and stats
+    jobs, keys, oids, _, same = scanning.result() if scanning else scan(source, index, ask_git)
     slots: list[Parsed | None] = []
     todo: Jobs = []
     for job, oid in zip(jobs, oids, strict=True):

@@ -32,12 +32,22 @@ def scan(source: Source, index: FileIndex | None = None, ask_git: bool = False) 
     """Every data file, its stat key now (None if it cannot be stat-ed), its blob id where ``index``
     says the file is unchanged (or, with an empty index and ``ask_git``, where git's index does), the
     leftover temporary files met, and whether ``index`` already holds exactly this."""
+    from xmtj.ledger import gitindex
     from xmtj.ledger.speed.cache import key_of
 
     jobs = _jobs(source)
+    leftovers = list(getattr(source, "leftovers", []))
+    known = index.read() if index is not None else {}
+    from_git = None
+    if not known and ask_git and gitindex.readable(source.root):  # keys: the stat git verified each file at
+        from_git = _unchanged_in_git(source)
+        if from_git:
+            found = [from_git.get(rel) for _, rel in jobs]
+            keys = [entry[0] if entry is not None else None for entry in found]
+            oids = [entry[1] if entry is not None and entry[0] is not None else None for entry in found]
+            return jobs, keys, oids, leftovers, False
     prefix = f"{source.root}/"
     keys = [key_of(prefix + rel) for _, rel in jobs]  # before git is asked: an edit after is seen next time
-    known = index.read() if index is not None else {}
     if known:
         oids = []
         for (_, rel), key in zip(jobs, keys, strict=True):
@@ -45,25 +55,29 @@ def scan(source: Source, index: FileIndex | None = None, ask_git: bool = False) 
             oids.append(entry[1] if entry is not None and entry[0] == key else None)
         same = len(known) == len(jobs) and None not in oids
     else:
-        from_git = _unchanged_in_git(source) if ask_git else {}
-        oids = [from_git.get(rel) for _, rel in jobs]
+        if from_git is None:
+            from_git = _unchanged_in_git(source) if ask_git else {}
+        oids = [from_git[rel][1] if rel in from_git else None for _, rel in jobs]
         same = False
-    return jobs, keys, oids, list(getattr(source, "leftovers", [])), same
+    return jobs, keys, oids, leftovers, same
 
 
-def _unchanged_in_git(source: Source) -> dict[str, str]:
-    """Path → blob id of the data files git's index says are unchanged (nothing when git cannot say)."""
-    from xmtj.ledger import gitio
+def _unchanged_in_git(source: Source) -> dict[str, tuple[Any, str]]:
+    """Path → (stat git verified or None, blob id) of the data files git's index says are unchanged
+    (nothing when git cannot say)."""
+    from xmtj.ledger import gitindex, gitio
 
     try:
-        return gitio.unchanged_blobs(source.root, [DATA_DIR])
+        return gitindex.unchanged_files(source.root, DATA_DIR)
     except gitio.GitError:  # git unusable here (a dubious repository, no git): parse as on any first run
         return {}
 
 
 class ForkedScan:
     """``scan`` in a forked process, started on entering; ``result()`` waits for its answer, and leaving
-    the block always reaps the child (also when the answer was never needed).
+    the block always reaps the child (also when the answer was never needed). After a fresh clone the
+    child, once it has answered, also writes the file index from git's (the parent need not: it says so
+    with ``same``); leave the block before writing the index yourself.
 
     A repeat run over 60,000 files spends about as long listing and stat-ing them (and reading the file
     index, or asking git after a fresh clone) as unpickling the blob cache: on a second core the two
@@ -92,8 +106,15 @@ class ForkedScan:
         if self.pid == 0:  # the child: scan, send, and leave without running any clean-up
             try:
                 os.close(self.read_end)
+                jobs, keys, oids, leftovers, same = scan(self.source, self.index, self.ask_git)
+                writes = self.ask_git and self.index is not None and not same
                 with os.fdopen(write_end, "wb") as pipe:
-                    pipe.write(marshal.dumps(scan(self.source, self.index, self.ask_git)))
+                    pipe.write(marshal.dumps((jobs, keys, oids, leftovers, same or writes)))
+                if writes and self.index is not None:  # the parent goes on meanwhile
+                    self.index.replace(
+                        {rel: (k, oid) for (_, rel), k, oid in zip(jobs, keys, oids, strict=True) if k and oid}
+                    )
+                    self.index.flush()
             finally:
                 os._exit(0)
         os.close(write_end)
@@ -102,7 +123,7 @@ class ForkedScan:
     def result(self) -> Scan:
         import marshal
 
-        data = self._collect()
+        data = self._collect()  # the child is reaped on leaving the block
         try:
             jobs, keys, oids, leftovers, same = marshal.loads(data)
             if isinstance(jobs, list) and isinstance(keys, list) and len(jobs) == len(keys) == len(oids):
@@ -119,7 +140,6 @@ class ForkedScan:
         with os.fdopen(self.read_end, "rb") as pipe:
             data = pipe.read()
         self.read_end = -1
-        self._reap()
         return data
 
     def _reap(self) -> None:
@@ -129,3 +149,4 @@ class ForkedScan:
 
     def __exit__(self, *exc: object) -> None:
         self._collect()
+        self._reap()
