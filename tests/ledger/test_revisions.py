@@ -156,3 +156,32 @@ def test_a_fresh_clone_takes_its_first_run_from_the_blob_cache(
     counts.clear()
     assert load_ledger(clone).project_by_id["P1"].name.startswith("改")
     assert counts == [(8, 1)]
+
+
+def test_the_blob_cache_is_bounded_and_keeps_what_was_used_last(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    top = tmp_path / "cache"
+    top.mkdir(mode=0o700)
+    monkeypatch.setattr(blobs, "MAX_ENTRIES", 2)
+    monkeypatch.setattr(blobs, "MAX_SEGMENTS", 2)
+    clock = [100.0]
+    monkeypatch.setattr(blobs.time, "time", lambda: clock[0])
+    a, b, c, d = ("a" * 40, "b" * 40, "c" * 40, "d" * 40)
+    first = blobs.BlobCache(top, top)
+    first.put("issues", a, None, ())
+    first.put("issues", b, None, ())
+    first.flush()
+    clock[0] = 200.0
+    second = blobs.BlobCache(top, top)
+    second.put("issues", c, None, ())
+    second.flush()
+    assert len(list(second.folder.glob("seg-*"))) == 2
+    clock[0] = 300.0
+    third = blobs.BlobCache(top, top)
+    third.put("issues", d, None, ())
+    third.flush(used=lambda: [("issues", a)])  # a third segment: merged, and pruned to two entries
+    assert len(list(third.folder.glob("seg-*"))) == 1
+    kept = blobs.BlobCache(top, top).load_all()["issues"]
+    assert sorted(kept) == [a, d]  # a was used by the last run; b and c were not, and are older than d
+    assert sorted(blobs.BlobCache(top, top).known() or ()) == [f"issues:{a}", f"issues:{d}"]
