@@ -64,3 +64,21 @@ def test_a_split_index_is_answered_by_git_without_stat(nested: Path) -> None:
 def test_outside_git_nothing(tmp_path: Path) -> None:
     shutil.copytree(SMALL, tmp_path / "plain")
     assert gitindex.unchanged_files(tmp_path / "plain", "data") == {}
+
+
+@pytest.mark.parametrize(
+    "setup",
+    [
+        ("config", "core.autocrlf", "true"),
+        ("config", "filter.secret.clean", "cat"),
+        ("attributes", "*.yaml text eol=crlf\n"),
+    ],
+)
+def test_nothing_when_git_may_convert_files_on_checkout(nested: Path, setup: tuple[str, ...]) -> None:
+    """A file's bytes need not be its blob's then (CRLF, another encoding, a filter): parse as on a first run."""
+    assert gitindex.unchanged_files(nested, "data")
+    if setup[0] == "config":
+        git(nested, "config", setup[1], setup[2])
+    else:
+        (nested / ".gitattributes").write_text(setup[1], encoding="utf-8")
+    assert gitindex.unchanged_files(nested, "data") == {}

@@ -32,8 +32,9 @@ _SKIP_OR_INTENT = 0x6000  # skip-worktree, intent-to-add (extended flags)
 
 def unchanged_files(root: Path, folder: str) -> Found:
     """The files under ``folder`` of the ledger at ``root`` that git says are as in its index; empty
-    outside git, or when git refuses the repository (another user's)."""
-    if not gitio.is_repository(root):
+    outside git, when git refuses the repository (another user's), or when git may convert files
+    between the index and the working tree (then a file's bytes need not be its blob's)."""
+    if not gitio.is_repository(root) or _converting(root):
         return {}
     checking = gitio.start(root, ["diff-files", "-z", "--name-only", "--relative", "--", folder])
     found = _read_index(root, folder)  # while git stats the files
@@ -45,6 +46,25 @@ def unchanged_files(root: Path, folder: str) -> Found:
         listed = gitio.git(root, ["ls-files", "-s", "-z", "--", folder]).stdout
         found = {path.decode("utf-8"): (None, oid.decode()) for oid, path in _LISTED.findall(listed)}
     return {path: entry for path, entry in found.items() if path not in changed}
+
+
+def _converting(root: Path) -> bool:
+    """Whether git may change a file's bytes on checkout: end-of-line conversion (``core.autocrlf``,
+    ``core.eol``), filters, or any attributes file (``text``, ``eol``, ``working-tree-encoding`` …)."""
+    settings = gitio.git(
+        root, ["config", "--get-regexp", r"^(core\.(autocrlf|eol|attributesfile)|filter\.)"], check=False
+    )
+    for line in settings.stdout.decode("utf-8", "replace").splitlines():
+        name, _, value = line.partition(" ")
+        if name != "core.autocrlf" or value.strip().lower() not in ("false", "no", "off", "0", ""):
+            return True
+    found = _top(root)
+    top = found[0] if found else root
+    home = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    places = [top / ".git" / "info" / "attributes", home / "git" / "attributes"]
+    here = root.resolve()
+    places += [folder / ".gitattributes" for folder in (here, *here.parents) if folder == top or top in folder.parents]
+    return any(place.exists() for place in places) or any(root.glob("data/*/.gitattributes"))
 
 
 def readable(root: Path) -> bool:
