@@ -106,6 +106,8 @@ class ForkedScan:
         if self.pid == 0:  # the child: scan, send, and leave without running any clean-up
             try:
                 os.close(self.read_end)
+                if self.ask_git:  # git's diff-files as well: three processes on two cores, the parent first
+                    os.nice(10)
                 jobs, keys, oids, leftovers, same = scan(self.source, self.index, self.ask_git)
                 writes = self.ask_git and self.index is not None and not same
                 with os.fdopen(write_end, "wb") as pipe:
