@@ -185,3 +185,22 @@ def test_the_blob_cache_is_bounded_and_keeps_what_was_used_last(
     kept = blobs.BlobCache(top, top).load_all()["issues"]
     assert sorted(kept) == [a, d]  # a was used by the last run; b and c were not, and are older than d
     assert sorted(blobs.BlobCache(top, top).known() or ()) == [f"issues:{a}", f"issues:{d}"]
+
+
+def test_a_revision_is_fetched_in_one_batch_even_when_checks_read_files_again(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checks read some files again (to find a warning's line): those bytes come from the same batch."""
+    from xmtj.ledger import gitio
+
+    for i in range(30):
+        (repo / f"data/issues/X{i}.yaml").write_text(f"id: X{i}\ncategory: 钱\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "更多问题")
+    batches: list[int] = []
+    original = gitio.read_objects
+    monkeypatch.setattr(gitio, "read_objects", lambda root, specs: batches.append(len(specs)) or original(root, specs))
+    ledger = load_ledger(repo, "HEAD")
+    problems = check_ledger(ledger)
+    assert len({p.path for p in problems if p.path.startswith("data/issues/X")}) == 30
+    assert len(batches) <= 3, batches  # xmtj.yaml first, then one batch: never one git process a file

@@ -28,13 +28,19 @@ if TYPE_CHECKING:
 def _parse_blobs(root: str, group: list[tuple[str, str, str]]) -> bytes:
     """Parse blobs in a worker process (its own ``git cat-file --batch``): a blob-cache segment of their
     records, pickled once (the parent writes these very bytes)."""
-    import time
     from pathlib import Path
 
     from xmtj.ledger import gitio
+
+    return _segment_of(gitio.read_objects(Path(root), [oid for _, _, oid in group]), group)
+
+
+def _segment_of(data: dict[str, bytes], group: list[tuple[str, str, str]]) -> bytes:
+    """The blobs of ``group`` (their bytes by id in ``data``) parsed, as a blob-cache segment."""
+    import time
+
     from xmtj.ledger.speed.blobs import segment
 
-    data = gitio.read_objects(Path(root), [oid for _, _, oid in group])
     table: Table = {}
     now = int(time.time())
     for kind, rel, oid in group:
@@ -177,8 +183,10 @@ def _parse_revision(source: GitRevision, todo: list[tuple[str, str, str]], tunin
     workers = min(os.cpu_count() or 1, tuning.max_workers)
     if not todo:
         return
-    if len(todo) < tuning.parallel_min or workers < 2:
-        yield _parse_blobs(str(source.root), todo)
+    if len(todo) < tuning.parallel_min or workers < 2:  # here, through the source: it keeps the bytes
+        source.fetch(rel for _, rel, _ in todo)  # for checks that read a file again (line numbers)
+        found = {oid: data for _, rel, oid in todo if (data := source.read_or_none(rel)) is not None}
+        yield _segment_of(found, todo)
         return
     from concurrent.futures import ProcessPoolExecutor
 
