@@ -187,6 +187,18 @@ def test_the_blob_cache_is_bounded_and_keeps_what_was_used_last(
     assert sorted(blobs.BlobCache(top, top).known() or ()) == [f"issues:{a}", f"issues:{d}"]
 
 
+ISSUE = """id: X{i}
+project: NOPE
+description: 待协调
+category: 资金
+source: 调度会
+raised_on: 2021-07-04
+responsible_unit: 第1责任单位
+deadline: 2021-08-03
+status: 推进中
+"""
+
+
 def test_a_revision_is_fetched_in_one_batch_even_when_checks_read_files_again(
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -194,13 +206,17 @@ def test_a_revision_is_fetched_in_one_batch_even_when_checks_read_files_again(
     from xmtj.ledger import gitio
 
     for i in range(30):
-        (repo / f"data/issues/X{i}.yaml").write_text(f"id: X{i}\ncategory: 钱\n", encoding="utf-8")
+        (repo / f"data/issues/X{i}.yaml").write_text(ISSUE.format(i=i), encoding="utf-8")  # project unknown
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "更多问题")
+    from xmtj.ledger.speed.bulk import Tuning
+
     batches: list[int] = []
     original = gitio.read_objects
     monkeypatch.setattr(gitio, "read_objects", lambda root, specs: batches.append(len(specs)) or original(root, specs))
-    ledger = load_ledger(repo, "HEAD")
-    problems = check_ledger(ledger)
-    assert len({p.path for p in problems if p.path.startswith("data/issues/X")}) == 30
-    assert len(batches) <= 3, batches  # xmtj.yaml first, then one batch: never one git process a file
+    for tuning in (Tuning(), Tuning(parallel_min=10)):  # parsed here, or by workers (their reads not seen here)
+        batches.clear()
+        ledger = load_ledger(repo, "HEAD", cache=False, tuning=tuning)
+        problems = check_ledger(ledger)
+        assert len({p.path for p in problems if p.path.startswith("data/issues/X")}) == 30
+        assert len(batches) <= 3, batches  # xmtj.yaml first, then a batch or two: never one git process a file

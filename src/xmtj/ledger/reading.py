@@ -220,6 +220,10 @@ def locate_problems(source: Source, problems: Iterable[Problem]) -> list[Problem
     trees: dict[str, Any] = {}
     texts: dict[str, str | None] = {}
     out = []
+    problems = list(problems)
+    fetch = getattr(source, "fetch", None)  # a git revision: every file needed in one batch, not one by one
+    if fetch is not None:
+        fetch({problem.path for problem in problems if problem.line is None and problem.path})
     for problem in problems:
         if problem.line is not None or not problem.path:
             out.append(problem)
