@@ -177,7 +177,8 @@ def test_parallel_parsing_gives_the_same_ledger_as_the_plain_loader(demo_copy: P
     age(demo_copy)
     serial = read_ledger(WorkingTree(demo_copy))
     eager = Tuning(parallel_min=10)
-    parallel_cold = load_ledger(demo_copy, tuning=eager)  # workers parse, and their shards become the cache
+    parallel_cold = load_ledger(demo_copy, tuning=eager)  # workers parse; their pickles become the cache
+    assert len(caches(demo_copy)[0].read()) == 398  # the index, as the workers' parts one after another
     parallel_warm = load_ledger(demo_copy, tuning=eager)
     no_cache = load_ledger(demo_copy, cache=False)
     for other in (parallel_cold, parallel_warm, no_cache):

@@ -137,9 +137,10 @@ class BlobCache:
     def _tables(self) -> list[Table]:
         return [table for _, table in self._adopted]
 
-    def flush(self, used: Callable[[], Iterable[tuple[str, str]]] = tuple) -> None:
+    def flush(self, used: Callable[[], Iterable[tuple[str, str]]] = tuple, listed: bool = True) -> None:
         """Write this run's new entries as new segments (merging all past ``MAX_SEGMENTS``, when the
-        entries ``used()`` gives, (kind, blob id), count as written now); never fail."""
+        entries ``used()`` gives, (kind, blob id), count as written now); never fail. ``listed``: start
+        ``known.txt`` if there is none (a working-tree run need not: only ``--at`` reads it)."""
         if not self._new and not self._adopted:
             return
         try:
@@ -158,7 +159,7 @@ class BlobCache:
                 self._write(segment(self._new), merged=False)
             if self.has_known():  # the new entries added to the list; the whole list only when merging
                 _append_private(self.folder / KNOWN, b"".join(_listing(t) for t in (self._new, *self._tables())))
-            else:
+            elif listed:  # made by a revision's read, the one that guesses from it
                 write_private(self.folder, KNOWN, _listing(self.load_all()))
         except OSError:
             pass

@@ -24,7 +24,7 @@ import gc
 import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from xmtj.ledger import limits
@@ -87,23 +87,28 @@ def parse_file(root: str, kind: str, rel: str) -> tuple[Key | None, str | None, 
     return key, blob_id(data), record, tuple(found)
 
 
-def _parse_group(root: str, group: Group) -> tuple[bytes, bytes]:
+def _parse_group(root: str, group: Group) -> tuple[bytes, bytes, bytes]:
     """Parse and validate files in a worker process: a blob-cache segment of their records, pickled once
-    (the parent writes these very bytes), and ``[(rel, key, blob id, problems if unreadable)]``."""
+    (the parent writes these very bytes), ``[(rel, key, blob id, problems if unreadable)]``, and their
+    part of the file index (on a first run the parent writes the parts as they are)."""
     import pickle
     import time
 
     from xmtj.ledger.speed.blobs import segment
+    from xmtj.ledger.speed.cache import index_part
 
     table: dict[str, dict[str, Any]] = {}
     rows = []
+    entries = {}
     now = int(time.time())
     for kind, rel in group:
         key, oid, record, problems = parse_file(root, kind, rel)
         if oid is not None:
             table.setdefault(kind, {})[oid] = (record, problems, now)
+            if key is not None:
+                entries[rel] = (key, oid)
         rows.append((kind, rel, key, oid, problems if oid is None else None))
-    return segment(table), pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
+    return segment(table), pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL), index_part(entries)
 
 
 Parsing = Iterable[tuple[str, Any, Parsed]]  # (rel, stat key, (blob id, record, problems))
@@ -159,6 +164,7 @@ class _Counter:
     total: int
     progress: Progress | None
     reused: int = 0
+    index_parts: list[bytes] = field(default_factory=list)  # from worker processes
 
     def add(self, n: int, every: int = 1) -> None:
         self.done += n
@@ -189,7 +195,8 @@ def _parse_in_workers(
         futures = [pool.submit(_parse_group, str(source.root), group) for group in groups]
         meanwhile()
         for future in as_completed(futures):  # taken as they finish: the workers never wait for the parent
-            data, rows = future.result()
+            data, rows, part = future.result()
+            counter.index_parts.append(part)
             table = pickle.loads(data)  # from our own worker, through a pipe: not a file anyone could plant
             if blobs is not None:
                 blobs.adopt(data, table)
@@ -222,19 +229,24 @@ def load(
     with quiet_gc() as counted, contextlib.ExitStack() as scanning:  # a forked scan is reaped on leaving
         jobs, keys, slots, todo, same = _resolve(source, index, blobs, tuning, scanning)
         counted.append(len(jobs))
-        ledger, done, parsed_keys, reused = _parse_and_assemble(
+        ledger, done, parsed_keys, counter = _parse_and_assemble(
             source, index, blobs, progress, tuning, jobs, slots, todo
         )
+    reused = counter.reused
     if index is not None and blobs is not None:
         index.hits += len(jobs) - len(todo) + reused
         index.misses += len(todo) - reused
-        if todo or not same:
+        if len(todo) == len(jobs) and counter.index_parts:  # a first run: the workers pickled the index
+            index.replace_with_parts(counter.index_parts)
+        elif todo or not same:
             keys = [parsed_keys.get(rel, key) for (_, rel), key in zip(jobs, keys, strict=True)]
             index.replace(
                 {rel: (key, slot[0]) for (_, rel), key, slot in zip(jobs, keys, done, strict=True) if key and slot[0]}
             )
         index.flush()
-        blobs.flush(used=lambda: ((kind, slot[0]) for (kind, _), slot in zip(jobs, done, strict=True) if slot[0]))
+        blobs.flush(
+            used=lambda: ((kind, slot[0]) for (kind, _), slot in zip(jobs, done, strict=True) if slot[0]), listed=False
+        )
     return ledger
 
 
@@ -293,9 +305,9 @@ def _parse_and_assemble(
     jobs: Jobs,
     slots: list[Parsed | None],
     todo: Jobs,
-) -> tuple[Ledger, list[Parsed], dict[str, Any], int]:
-    """The ledger, every file's (blob id, record, problems), the stat keys of the files parsed, and how
-    many of those the cache had after all."""
+) -> tuple[Ledger, list[Parsed], dict[str, Any], _Counter]:
+    """The ledger, every file's (blob id, record, problems), the stat keys of the files parsed, and the
+    counter (how many of those the cache had after all; the workers' parts of the file index)."""
     configs: list[Config] = []
     parsed: dict[str, Parsed] = {}
     keys: dict[str, Any] = {}
@@ -309,7 +321,7 @@ def _parse_and_assemble(
         parsed[rel] = result
         keys[rel] = key
     done = [slot if slot is not None else parsed[job[1]] for job, slot in zip(jobs, slots, strict=True)]
-    return _assemble(source, configs[0], jobs, done), done, keys, counter.reused
+    return _assemble(source, configs[0], jobs, done), done, keys, counter
 
 
 def _cached_config(source: Source, index: FileIndex | None, blobs: BlobCache | None) -> Config:

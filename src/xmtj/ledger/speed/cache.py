@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import os
 import pickle
 import stat
@@ -181,8 +182,6 @@ class _RecordUnpickler(pickle.Unpickler):
 
 def safe_loads(data: bytes) -> Any:
     """Unpickle a cache file (or a worker's result) that may only hold records."""
-    import io
-
     return _RecordUnpickler(io.BytesIO(data)).load()
 
 
@@ -231,7 +230,7 @@ class FileIndex:
     def __init__(self, folder: Path, top: Path | None = None, salt: str = "") -> None:
         self.folder = folder / (_namespace() + (f"-{salt}" if salt else ""))
         self.top = top if top is not None else folder  # where the chain of private folders starts
-        self._pending: dict[str, IndexEntry] | None = None
+        self._pending: bytes | None = None
         self.hits = 0  # files whose record came from the cache
         self.misses = 0  # files parsed
 
@@ -243,19 +242,30 @@ class FileIndex:
             return 0
 
     def read(self) -> dict[str, IndexEntry]:
-        """Every entry, or nothing when there is no index, it is not private, or it is damaged."""
+        """Every entry, or nothing when there is no index, it is not private, or it is damaged. The file
+        is one pickled dict, or several one after another (a first run's workers each pickle theirs)."""
         if not private_chain(self.top, self.folder):
             return {}
         try:
-            found = safe_loads(_read_private(self.folder / self.NAME))
+            data = _read_private(self.folder / self.NAME)
+            found: dict[str, IndexEntry] = {}
+            stream = io.BytesIO(data)
+            while stream.tell() < len(data):
+                part = _RecordUnpickler(stream).load()
+                if not isinstance(part, dict):
+                    return {}
+                found.update(part)
         except Exception:  # missing, truncated, someone else's: start afresh
             return {}
-        return found if isinstance(found, dict) else {}
+        return found
 
     def replace(self, entries: dict[str, IndexEntry]) -> None:
         """Write ``entries`` as the index at ``flush`` (only trusted keys: see ``trusted``)."""
-        now = time.time()
-        self._pending = {rel: entry for rel, entry in entries.items() if trusted(entry[0], now)}
+        self._pending = pickle.dumps(trusted_entries(entries), protocol=pickle.HIGHEST_PROTOCOL)
+
+    def replace_with_parts(self, parts: list[bytes]) -> None:
+        """Write the index at ``flush`` as these pickled dicts (``index_part``), one after another."""
+        self._pending = b"".join(parts)
 
     def flush(self) -> None:
         """Write the index if it changed (atomically); a cache that cannot be written is simply skipped."""
@@ -266,11 +276,22 @@ class FileIndex:
             if not private_chain(self.top, self.folder):
                 return  # someone else could write here: cache nothing
             prune_other_versions(self.folder)
-            write_private(self.folder, self.NAME, pickle.dumps(self._pending, protocol=pickle.HIGHEST_PROTOCOL))
+            write_private(self.folder, self.NAME, self._pending)
         except OSError:
             pass
         finally:
             self._pending = None
+
+
+def trusted_entries(entries: dict[str, IndexEntry]) -> dict[str, IndexEntry]:
+    """The entries old enough to be trusted (see ``trusted``)."""
+    now = time.time()
+    return {rel: entry for rel, entry in entries.items() if trusted(entry[0], now)}
+
+
+def index_part(entries: dict[str, IndexEntry]) -> bytes:
+    """Entries pickled as one part of an index file (a worker's share of a first run)."""
+    return pickle.dumps(trusted_entries(entries), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def prune_other_versions(folder: Path) -> None:
