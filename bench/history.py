@@ -85,6 +85,11 @@ def bench_history(
     subprocess.run(at_head, env=env, capture_output=True, check=False)
     s, rss, ratio = against(status, status, root, env, repeat, before=stat_cache_only)
     rows.append(("history: status, fresh clone, blob cache warm", s, rss, "status, repeat run", ratio, 1.0))
+    # not one of the targets: a guard that checks at a revision find their lines in one batch
+    check = [xmtj, "check", "--ledger", str(root)]
+    subprocess.run([*check, "--at", "HEAD"], env=env, capture_output=True, check=False)
+    s, rss, ratio = against([*check, "--at", "HEAD"], check, root, env, repeat)
+    rows.append(("history: check --at HEAD, cache warm", s, rss, "check, repeat run", ratio, 1.2))
     for name, argv, bound in (
         ("history: xmtj log (both commits)", [xmtj, "log", "--ledger", str(root)], 3.0),
         ("history: xmtj log ID", [xmtj, "log", "XM2021-00001", "--ledger", str(root)], 0.5),
