@@ -220,3 +220,28 @@ def test_a_revision_is_fetched_in_one_batch_even_when_checks_read_files_again(
         problems = check_ledger(ledger)
         assert len({p.path for p in problems if p.path.startswith("data/issues/X")}) == 30
         assert len(batches) <= 3, batches  # xmtj.yaml first, then a batch or two: never one git process a file
+
+
+def test_files_the_index_does_not_know_are_asked_of_git(repo: Path) -> None:
+    """After a checkout or a pull the file index knows none of the rewritten files: git's index does."""
+    from xmtj.ledger.load import caches
+    from xmtj.ledger.sources import WorkingTree
+    from xmtj.ledger.speed import scan
+
+    index = caches(repo)[0]
+    index.folder.mkdir(parents=True)
+    rels = sorted(str(p.relative_to(repo)) for p in (repo / "data").rglob("*.yaml"))
+    index.replace({rel: ((1, 2, 3, 4), "0" * 40) for rel in rels})  # every key out of date
+    index.flush()
+    assert len(index.read()) == len(rels) == 8
+    jobs, keys, oids, _, same = scan.scan(WorkingTree(repo), index, ask_git=False)
+    assert oids == [None] * 8 and not same
+    jobs, keys, oids, _, same = scan.scan(WorkingTree(repo), index, ask_git=True)
+    assert oids == [git(repo, "hash-object", rel).strip() for _, rel in jobs]
+    assert keys[0] == cache_key(repo / jobs[0][1])  # the stat taken before git was asked
+
+
+def cache_key(path: Path) -> object:
+    from xmtj.ledger.speed.cache import key_of
+
+    return key_of(str(path))

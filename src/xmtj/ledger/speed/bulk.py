@@ -259,11 +259,11 @@ def _resolve(
         jobs = _jobs(source)
         return jobs, [None] * len(jobs), [None] * len(jobs), jobs, False
     indexed = index.size()
-    ask_git = not indexed and blobs.has_segments()  # a fresh clone: git knows which files are as committed
+    ask_git = blobs.has_segments()  # a fresh clone, a checkout: git knows which files are as committed
     if not indexed and not ask_git:  # nothing cached at all: every file is read (and stat-ed then)
         jobs = _jobs(source)
         return jobs, [None] * len(jobs), [None] * len(jobs), list(jobs), False
-    forked = (indexed > tuning.scan_in_child_bytes or ask_git) and ForkedScan.possible()
+    forked = (indexed > tuning.scan_in_child_bytes or not indexed) and ForkedScan.possible()
     scanning = stack.enter_context(ForkedScan(source, index, ask_git)) if forked else None
     lookup = blobs.lookup()  # every segment unpickled here while the child lists and stats
     jobs, keys, oids, _, same = scanning.result() if scanning else scan(source, index, ask_git)

@@ -28,38 +28,51 @@ def _jobs(source: Source) -> Jobs:
     return [(kind, rel) for kind in MODELS for rel in source.list(f"{DATA_DIR}/{kind}")]
 
 
+GIT_HELPS = 100  # files the index does not know before git's index is asked too (a checkout, a pull)
+
+
 def scan(source: Source, index: FileIndex | None = None, ask_git: bool = False) -> Scan:
     """Every data file, its stat key now (None if it cannot be stat-ed), its blob id where ``index``
-    says the file is unchanged (or, with an empty index and ``ask_git``, where git's index does), the
-    leftover temporary files met, and whether ``index`` already holds exactly this."""
+    says the file is unchanged (or, with ``ask_git``, where git's index does: when ``index`` is empty,
+    or does not know ``GIT_HELPS`` files or more), the leftover temporary files met, and whether
+    ``index`` already holds exactly this."""
+    return _scan(source, index, ask_git)[0]
+
+
+def _scan(source: Source, index: FileIndex | None, ask_git: bool) -> tuple[Scan, bool]:
+    """``scan``, and whether git was asked."""
     from xmtj.ledger import gitindex
     from xmtj.ledger.speed.cache import key_of
 
     jobs = _jobs(source)
     leftovers = list(getattr(source, "leftovers", []))
     known = index.read() if index is not None else {}
-    from_git = None
     if not known and ask_git and gitindex.readable(source.root):  # keys: the stat git verified each file at
         from_git = _unchanged_in_git(source)
         if from_git:
             found = [from_git.get(rel) for _, rel in jobs]
             keys = [entry[0] if entry is not None else None for entry in found]
             oids = [entry[1] if entry is not None and entry[0] is not None else None for entry in found]
-            return jobs, keys, oids, leftovers, False
+            return (jobs, keys, oids, leftovers, False), True
     prefix = f"{source.root}/"
     keys = [key_of(prefix + rel) for _, rel in jobs]  # before git is asked: an edit after is seen next time
-    if known:
-        oids = []
-        for (_, rel), key in zip(jobs, keys, strict=True):
-            entry = known.get(rel)
-            oids.append(entry[1] if entry is not None and entry[0] == key else None)
-        same = len(known) == len(jobs) and None not in oids
-    else:
-        if from_git is None:
-            from_git = _unchanged_in_git(source) if ask_git else {}
-        oids = [from_git[rel][1] if rel in from_git else None for _, rel in jobs]
-        same = False
-    return jobs, keys, oids, leftovers, same
+    oids = []
+    for (_, rel), key in zip(jobs, keys, strict=True):
+        entry = known.get(rel)
+        oids.append(entry[1] if entry is not None and entry[0] == key else None)
+    same = len(known) == len(jobs) and None not in oids
+    asked = ask_git and oids.count(None) >= min(GIT_HELPS, len(jobs) or 1)
+    if asked:  # many files the index does not know: git's index may (their keys were taken first)
+        from_git = _unchanged_in_git(source)
+        oids = [
+            oid or (from_git[rel][1] if rel in from_git else None) for (_, rel), oid in zip(jobs, oids, strict=True)
+        ]
+    return (jobs, keys, oids, leftovers, same), asked
+
+
+def _oid(found: dict[str, tuple[Any, str]], rel: str) -> str | None:
+    entry = found.get(rel)
+    return entry[1] if entry is not None else None
 
 
 def _unchanged_in_git(source: Source) -> dict[str, tuple[Any, str]]:
@@ -106,10 +119,10 @@ class ForkedScan:
         if self.pid == 0:  # the child: scan, send, and leave without running any clean-up
             try:
                 os.close(self.read_end)
-                if self.ask_git:  # git's diff-files as well: three processes on two cores, the parent first
-                    os.nice(10)
-                jobs, keys, oids, leftovers, same = scan(self.source, self.index, self.ask_git)
-                writes = self.ask_git and self.index is not None and not same
+                if self.ask_git and (self.index is None or not self.index.size()):  # a fresh clone: git's
+                    os.nice(10)  # diff-files as well, three processes on two cores: the parent first
+                (jobs, keys, oids, leftovers, same), asked = _scan(self.source, self.index, self.ask_git)
+                writes = asked and self.index is not None and not same
                 with os.fdopen(write_end, "wb") as pipe:
                     pipe.write(marshal.dumps((jobs, keys, oids, leftovers, same or writes)))
                 if writes and self.index is not None:  # the parent goes on meanwhile
