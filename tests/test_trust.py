@@ -760,3 +760,31 @@ def test_an_escaped_control_character_in_a_quoted_value_is_refused(ledger: Ledge
     ledger.project("P1", 'remarks: "a\\e[8mb"\n')
     [message] = problems_of(ledger.root)
     assert "data/projects/P1.yaml:11:10: 引号内的转义写出了不可见的控制字符 U+001B" in message
+
+
+# --- a record that is not the file's ------------------------------------------------------------
+
+
+def test_a_checkout_git_converts_is_read_from_its_own_bytes(tmp_path: Path, git_env: None, run: Run) -> None:
+    """git's index vouches for the blob, not for the bytes it checked out: with a working-tree encoding the
+    file is GBK on disk while the blob (and a record an --at run cached for it) is UTF-8."""
+    import shutil
+
+    from tests.conftest import SMALL, git
+
+    root = tmp_path / "ledger"
+    shutil.copytree(SMALL, root)
+    (root / ".gitattributes").write_text("data/projects/P1.yaml working-tree-encoding=GBK\n", encoding="utf-8")
+    p1 = root / "data/projects/P1.yaml"
+    p1.write_bytes(p1.read_text(encoding="utf-8").encode("gbk"))  # what git expects on disk; it stores UTF-8
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "台账")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(root), str(clone))
+    blob = git(clone, "cat-file", "blob", "HEAD:data/projects/P1.yaml")
+    assert (clone / "data/projects/P1.yaml").read_text(encoding="gbk") == blob  # GBK on disk, UTF-8 in git
+    load_ledger(clone, "HEAD")  # the blob's record, cached: no GBK warning in it
+    cold = run("check", "--format", "json", "--no-cache", ledger=clone).stdout
+    warm = run("check", "--format", "json", ledger=clone).stdout
+    assert "GBK" in cold and warm == cold
