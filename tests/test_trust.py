@@ -788,3 +788,18 @@ def test_a_checkout_git_converts_is_read_from_its_own_bytes(tmp_path: Path, git_
     cold = run("check", "--format", "json", "--no-cache", ledger=clone).stdout
     warm = run("check", "--format", "json", ledger=clone).stdout
     assert "GBK" in cold and warm == cold
+
+
+def test_a_damaged_file_index_is_ignored(repo: LedgerDir, run: Run) -> None:
+    from xmtj.ledger.load import caches
+
+    assert run("status", "--year", "2021", ledger=repo).exit_code == 0
+    index = caches(repo.root)[0]
+    index.folder.mkdir(parents=True, exist_ok=True)
+    key = cache.key_of(str(repo.root / "data/projects/P1.yaml"))  # the file's real stat: the entry would be used
+    for damaged in ({"data/projects/P1.yaml": [key, "x"]}, {"data/projects/P1.yaml": (key, ["not a blob id"])}):
+        (index.folder / index.NAME).write_bytes(pickle.dumps(damaged))
+        (index.folder / index.NAME).chmod(0o600)
+        assert index.read() == {}
+        result = run("status", "--year", "2021", ledger=repo)
+        assert result.exit_code == 0 and "重点项目2个" in result.stdout

@@ -257,6 +257,8 @@ class FileIndex:
                 found.update(part)
         except Exception:  # missing, truncated, someone else's: start afresh
             return {}
+        if not all(type(entry) is tuple and len(entry) == 2 and type(entry[1]) is str for entry in found.values()):
+            return {}  # not what this version writes
         return found
 
     def replace(self, entries: dict[str, IndexEntry]) -> None:

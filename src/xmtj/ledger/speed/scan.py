@@ -1,8 +1,9 @@
 """The working tree's files listed, stat-ed and looked up in the file index — in a forked process on a
 repeat run, while the parent unpickles the blob cache.
 
-After a fresh clone the index is empty: git's own index says which files are as committed, and so
-their blob ids (``git ls-files -s`` less ``git diff-files``, which decides as ``git status`` does).
+After a fresh clone the file index is empty, and after a checkout or a pull it knows few of the files:
+git's own index says which files are as committed, and their blob ids (``xmtj.ledger.gitindex``: the
+index file read directly, less what ``git diff-files`` finds changed, as ``git status`` decides).
 """
 
 from __future__ import annotations
@@ -64,9 +65,7 @@ def _scan(source: Source, index: FileIndex | None, ask_git: bool) -> tuple[Scan,
     asked = ask_git and oids.count(None) >= min(GIT_HELPS, len(jobs) or 1)
     if asked:  # many files the index does not know: git's index may (their keys were taken first)
         from_git = _unchanged_in_git(source)
-        oids = [
-            oid or (from_git[rel][1] if rel in from_git else None) for (_, rel), oid in zip(jobs, oids, strict=True)
-        ]
+        oids = [oid or _oid(from_git, rel) for (_, rel), oid in zip(jobs, oids, strict=True)]
     return (jobs, keys, oids, leftovers, same), asked
 
 
