@@ -12,12 +12,13 @@
 | ``yamlio`` | libyaml with positions, strict values (no anchors, plain numbers only) |
 | ``sources`` | where files come from: the working tree or a git revision (never through a symlink) |
 | ``gitio`` | git, run with argument lists (read and commit plumbing, refusal of dubious repositories) |
+| ``gitindex`` | git's index file read directly: which files are as committed, their blob ids and stat |
 | ``reading`` | one file: mapping, record or problems; locating a problem's line |
 | ``ledger`` | the ``Ledger`` and finding it (``xmtj.yaml`` upward) |
 | ``load`` | ``read_ledger`` (the plain loader) and ``load_ledger`` (the front door, speed path beside) |
 | ``checks`` | the cross-record checks, one small function each, in one list |
 | ``register`` | the 督办提醒函 register's numbers and 发文字号 |
-| ``speed/`` | the speed path: record cache, fast reader, bulk loader (see its own docstring) |
+| ``speed/`` | the speed path: record cache by blob id, file index, fast reader, bulk loader (its own docstring) |
 """
 
 from __future__ import annotations
