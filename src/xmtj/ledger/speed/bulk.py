@@ -25,7 +25,7 @@ import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from xmtj.ledger import limits
 from xmtj.ledger.ledger import CONFIG_FILE, Ledger
@@ -36,6 +36,8 @@ from xmtj.ledger.speed.scan import ForkedScan, Jobs, _jobs, scan
 from xmtj.problems import Problem
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from xmtj.ledger.sources import Source
     from xmtj.ledger.speed.blobs import BlobCache
     from xmtj.ledger.speed.cache import FileIndex, Key
@@ -52,8 +54,33 @@ class Tuning:
     max_workers: int = 4
     scan_in_child_bytes: int = 300_000  # an index this large (a few thousand files) is worth a forked scan
 
+    def workers(self) -> int:
+        """How many worker processes a parse may start."""
+        return min(os.cpu_count() or 1, self.max_workers)
+
 
 DEFAULT = Tuning()
+
+
+def worker_pool(kinds: Iterable[str], workers: int) -> ProcessPoolExecutor:
+    """Worker processes that parse records of ``kinds``: pydantic imported and the validators built once,
+    here, so that every worker inherits them; the parser limits configured in each."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from xmtj.ledger.validation import adapter
+
+    for kind in kinds:
+        adapter(MODELS[kind])
+    return ProcessPoolExecutor(max_workers=workers, initializer=limits.configure, initargs=(limits.LIMITS,))
+
+
+T = TypeVar("T")
+
+
+def chunks(todo: list[T], workers: int) -> list[list[T]]:
+    """``todo`` in groups for the workers: about four each (so that none waits long for the last)."""
+    size = max(200, len(todo) // (4 * workers))
+    return [todo[i : i + size] for i in range(0, len(todo), size)]
 
 
 def read_file(root: str, rel: str) -> tuple[Key | None, bytes | None, tuple[Problem, ...]]:
@@ -125,7 +152,7 @@ def _parse_all(
     """Every job parsed (and put in the blob cache): in worker processes when there are many files and
     several cores; here, a file whose bytes the cache knows (under another name, or from a revision)
     is not parsed again. ``meanwhile`` is called once the workers have their jobs (at once when here)."""
-    workers = min(os.cpu_count() or 1, tuning.max_workers)
+    workers = tuning.workers()
     if len(todo) < tuning.parallel_min or workers < 2:
         meanwhile()
         yield from _parse_here(str(source.root), todo, blobs, counter)
@@ -181,18 +208,13 @@ def _parse_in_workers(
     workers: int,
 ) -> Parsing:
     import pickle
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import as_completed
 
     from xmtj.ledger.speed.blobs import restamp
-    from xmtj.ledger.validation import adapter
 
-    for model in {MODELS[kind] for kind, _ in todo}:
-        adapter(model)  # pydantic imported and the validators built once, here: every worker inherits them
-    size = max(200, len(todo) // (4 * workers))
-    groups = [todo[i : i + size] for i in range(0, len(todo), size)]
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=limits.configure, initargs=(limits.LIMITS,))
+    pool = worker_pool({kind for kind, _ in todo}, workers)
     try:
-        futures = [pool.submit(_parse_group, str(source.root), group) for group in groups]
+        futures = [pool.submit(_parse_group, str(source.root), group) for group in chunks(todo, workers)]
         meanwhile()
         for future in as_completed(futures):  # taken as they finish: the workers never wait for the parent
             data, rows, part = future.result()
@@ -333,17 +355,24 @@ def _cached_config(source: Source, index: FileIndex | None, blobs: BlobCache | N
     data = source.read_or_none(CONFIG_FILE)
     if data is None:
         return load_config(source)[0]  # says why it cannot be read
-    oid = blob_id(data)
-    cached = blobs.get("config", oid, CONFIG_FILE)
-    if cached is not None and isinstance(cached[0], Config):
-        if index is not None:
-            index.hits += 1
-        return cached[0]
-    config = load_config(source)[0]
-    blobs.put("config", oid, config, ())
-    if index is not None:
+    config, cached = config_by_blob(source, blobs, blob_id(data))
+    if index is not None and cached:
+        index.hits += 1
+    elif index is not None:
         index.misses += 1
     return config
+
+
+def config_by_blob(source: Source, blobs: BlobCache | None, oid: str | None) -> tuple[Config, bool]:
+    """xmtj.yaml validated — from the blob cache when blob ``oid`` was validated before (no pydantic
+    then) — and whether it came from there."""
+    cached = blobs.get("config", oid, CONFIG_FILE) if blobs is not None and oid is not None else None
+    if cached is not None and isinstance(cached[0], Config):
+        return cached[0], True
+    config = load_config(source)[0]
+    if blobs is not None and oid is not None:
+        blobs.put("config", oid, config, ())
+    return config, False
 
 
 def _assemble(source: Source, config: Config, jobs: Jobs, done: list[Parsed]) -> Ledger:

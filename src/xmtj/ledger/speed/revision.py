@@ -11,13 +11,11 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from xmtj.ledger import limits
 from xmtj.ledger.ledger import CONFIG_FILE, Ledger
-from xmtj.ledger.reading import Parsed, load_config, record_from_bytes, unreadable
-from xmtj.ledger.records import Config
+from xmtj.ledger.reading import Parsed, record_from_bytes, unreadable
 from xmtj.ledger.registry import MODELS
 from xmtj.ledger.speed.blobs import Table, restamp
-from xmtj.ledger.speed.bulk import DEFAULT, Progress, Tuning, _assemble, quiet_gc
+from xmtj.ledger.speed.bulk import DEFAULT, Progress, Tuning, _assemble, chunks, config_by_blob, quiet_gc, worker_pool
 from xmtj.ledger.speed.scan import ForkedScan, _jobs
 
 if TYPE_CHECKING:
@@ -95,7 +93,7 @@ def _load(source: GitRevision, store: BlobCache | None, tuning: Tuning) -> Ledge
             else:
                 slot = (oid, *restamp(entry[0], entry[1], rel))
         done.append(slot)
-    return _assemble(source, _config(source, store), jobs, done)
+    return _assemble(source, config_by_blob(source, store, ids.get(CONFIG_FILE))[0], jobs, done)
 
 
 def _take(data: bytes, store: BlobCache | None, found: Table) -> None:
@@ -114,18 +112,6 @@ def _take(data: bytes, store: BlobCache | None, found: Table) -> None:
         found.setdefault(kind, {}).update(entries)
     if store is not None:
         store.adopt(data, table)
-
-
-def _config(source: GitRevision, store: BlobCache | None) -> Config:
-    """xmtj.yaml of the revision, validated — from the blob cache when seen before (no pydantic then)."""
-    oid = source.blob_ids.get(CONFIG_FILE)
-    cached = store.get("config", oid, CONFIG_FILE) if store is not None and oid is not None else None
-    if cached is not None and isinstance(cached[0], Config):
-        return cached[0]
-    config = load_config(source)[0]
-    if store is not None and oid is not None:
-        store.put("config", oid, config, ())
-    return config
 
 
 class _EarlyParse:
@@ -180,7 +166,7 @@ def _link_error(rel: str) -> OSError:
 
 def _parse_revision(source: GitRevision, todo: list[tuple[str, str, str]], tuning: Tuning) -> Iterable[bytes]:
     """Segments of the blobs of ``todo`` parsed: here when few, else in worker processes."""
-    workers = min(os.cpu_count() or 1, tuning.max_workers)
+    workers = tuning.workers()
     if not todo:
         return
     if len(todo) < tuning.parallel_min or workers < 2:  # here, through the source: it keeps the bytes
@@ -188,13 +174,6 @@ def _parse_revision(source: GitRevision, todo: list[tuple[str, str, str]], tunin
         found = {oid: data for _, rel, oid in todo if (data := source.read_or_none(rel)) is not None}
         yield _segment_of(found, todo)
         return
-    from concurrent.futures import ProcessPoolExecutor
-
-    from xmtj.ledger.validation import adapter
-
-    for model in {MODELS[kind] for kind, _, _ in todo}:
-        adapter(model)  # built once here, inherited by every worker
-    size = max(200, len(todo) // (4 * workers))
-    groups = [todo[i : i + size] for i in range(0, len(todo), size)]
-    with ProcessPoolExecutor(max_workers=workers, initializer=limits.configure, initargs=(limits.LIMITS,)) as pool:
+    groups = chunks(todo, workers)
+    with worker_pool({kind for kind, _, _ in todo}, workers) as pool:
         yield from pool.map(_parse_blobs, [str(source.root)] * len(groups), groups)
