@@ -61,7 +61,7 @@ def bench_history(
     folder = cache_home(root)[1]
     blob_cache = folder / "blobs"
 
-    def stat_cache_only() -> None:  # a fresh clone whose blob cache is warm: the per-file cache is gone
+    def stat_cache_only() -> None:  # a fresh clone whose blob cache is warm: its file index is gone
         for child in folder.glob("v*"):
             shutil.rmtree(child, ignore_errors=True)
 

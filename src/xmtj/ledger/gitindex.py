@@ -18,6 +18,7 @@ import struct
 from pathlib import Path
 
 from xmtj.ledger import gitio
+from xmtj.ledger.ledger import work_tree
 
 Key = tuple[int, int, int, int]  # as xmtj.ledger.speed.cache.file_key: mtime_ns, size, inode, ctime_ns
 Found = dict[str, tuple[Key | None, str]]  # path under the ledger → (stat git verified, blob id)
@@ -102,15 +103,10 @@ def _read_index(root: Path, folder: str) -> Found | None:
 
 def _top(root: Path) -> tuple[Path, str] | None:
     """The work tree holding ``root`` (its ``.git`` a folder) and ``root``'s path in it (``a/b/`` or "")."""
-    here = root.resolve()
-    for folder in (here, *here.parents):
-        git = folder / ".git"
-        if git.is_dir():
-            rel = here.relative_to(folder).as_posix()
-            return folder, "" if rel == "." else rel + "/"
-        if git.exists():
-            return None  # a worktree or submodule: its index is elsewhere
-    return None
+    found = work_tree(root)
+    if found is None:
+        return None
+    return found[0], "" if found[1] == "." else found[1] + "/"
 
 
 def _entries(data: bytes, version: int, count: int, prefix: str, under: bytes) -> tuple[Found, int]:

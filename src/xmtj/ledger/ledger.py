@@ -79,3 +79,17 @@ def find_ledger(start: Path | None = None, explicit: Path | str | None = None) -
         if (folder / CONFIG_FILE).is_file():
             return folder
     raise LedgerNotFound(f"在 {here} 及其上级目录中找不到台账（{CONFIG_FILE}）；请进入台账目录，或用 --ledger 指定")
+
+
+def work_tree(root: Path) -> tuple[Path, str] | None:
+    """The folder of the git work tree holding ``root`` (the nearest upward whose ``.git`` is a folder)
+    and ``root``'s path in it (posix, ``.`` for the top); None outside git, or when a ``.git`` file (a
+    worktree's or a submodule's) comes first: its repository lives elsewhere."""
+    here = root.resolve()
+    for folder in (here, *here.parents):
+        git = folder / ".git"
+        if git.is_dir():
+            return folder, here.relative_to(folder).as_posix()
+        if git.is_file():
+            return None
+    return None

@@ -30,6 +30,7 @@ from xmtj.ledger.records import _make, with_path
 from xmtj.ledger.speed.cache import (
     _namespace,
     _read_private,
+    append_private,
     private_chain,
     prune_other_versions,
     safe_loads,
@@ -158,7 +159,7 @@ class BlobCache:
             if self._new:
                 self._write(segment(self._new), merged=False)
             if self.has_known():  # the new entries added to the list; the whole list only when merging
-                _append_private(self.folder / KNOWN, b"".join(_listing(t) for t in (self._new, *self._tables())))
+                append_private(self.folder / KNOWN, b"".join(_listing(t) for t in (self._new, *self._tables())))
             elif listed:  # made by a revision's read, the one that guesses from it
                 write_private(self.folder, KNOWN, _listing(self.load_all()))
         except OSError:
@@ -181,20 +182,6 @@ class BlobCache:
 def _listing(table: Table) -> bytes:
     """``known.txt`` lines for the entries of ``table``."""
     return "".join(f"{kind}:{oid}\n" for kind, entries in table.items() for oid in entries).encode("ascii")
-
-
-def _append_private(path: Path, data: bytes) -> None:
-    """``data`` added at the end of ``path``, a file of the current user's that nobody else can write."""
-    import os
-
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0))
-    try:
-        st = os.fstat(fd)
-        if hasattr(os, "geteuid") and (st.st_uid != os.geteuid() or st.st_mode & 0o022):
-            raise PermissionError(f"{path} is not private")
-        os.write(fd, data)
-    finally:
-        os.close(fd)
 
 
 def segment(table: Table) -> bytes:

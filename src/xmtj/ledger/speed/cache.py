@@ -135,20 +135,16 @@ def cache_folder(root: Path) -> Path:
 
 def cache_home(root: Path) -> tuple[Path, Path]:
     """The folder the cache's private chain starts from, and the cache's folder under it."""
-    here = root.resolve()
-    for folder in (here, *here.parents):
-        git = folder / ".git"
-        if git.is_dir():
-            if not _mine(git):
-                break
-            rel = here.relative_to(folder).as_posix()
-            suffix = hashlib.sha1(rel.encode()).hexdigest()[:12] if rel != "." else "root"
-            return git, git / "xmtj-cache" / suffix
-        if git.is_file():  # a worktree or submodule: keep out of the way, use the user cache
-            break
+    from xmtj.ledger.ledger import work_tree
+
+    found = work_tree(root)
+    if found is not None and _mine(found[0] / ".git"):  # else a worktree, a submodule, someone else's
+        git, rel = found[0] / ".git", found[1]
+        suffix = hashlib.sha1(rel.encode()).hexdigest()[:12] if rel != "." else "root"
+        return git, git / "xmtj-cache" / suffix
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     top = base / "xmtj"
-    return top, top / hashlib.sha1(str(here).encode()).hexdigest()[:16]
+    return top, top / hashlib.sha1(str(root.resolve()).encode()).hexdigest()[:16]
 
 
 # What a cache file may contain: the record classes, dates, Decimals and problems. Nothing else can be
@@ -185,17 +181,34 @@ def safe_loads(data: bytes) -> Any:
     return _RecordUnpickler(io.BytesIO(data)).load()
 
 
+def _open_private(path: Path, flags: int) -> tuple[int, os.stat_result]:
+    """``path`` opened (not through a symlink), only if it is a file of the current user's that nobody
+    else can write: its descriptor and stat."""
+    fd = os.open(path, flags | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+    st = os.fstat(fd)
+    if hasattr(os, "geteuid") and (st.st_uid != os.geteuid() or st.st_mode & 0o022):
+        os.close(fd)
+        raise PermissionError(f"{path} is not private")
+    return fd, st
+
+
 def _read_private(path: Path) -> bytes:
     """A cache file's bytes, only if it is a regular file of the current user's that nobody else can write."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+    fd, st = _open_private(path, os.O_RDONLY)
     try:
-        st = os.fstat(fd)
-        if hasattr(os, "geteuid") and (st.st_uid != os.geteuid() or st.st_mode & 0o022):
-            raise PermissionError(f"{path} is not private")
         chunks = [os.read(fd, st.st_size + 1)]  # the whole file in one read, as a rule
         while chunks[-1]:
             chunks.append(os.read(fd, 1 << 20))
         return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def append_private(path: Path, data: bytes) -> None:
+    """``data`` added at the end of ``path``, a file of the current user's that nobody else can write."""
+    fd, _ = _open_private(path, os.O_WRONLY | os.O_APPEND)
+    try:
+        os.write(fd, data)
     finally:
         os.close(fd)
 
