@@ -664,10 +664,10 @@ def write_letters(root: Path, seed: int) -> None:
     from xmtj.changes.yamlout import emit
     from xmtj.documents.letters import approval_waits, plan_letters
     from xmtj.figures.metrics import statuses_for
-    from xmtj.figures.periods import month_end
     from xmtj.ledger.load import load_ledger
     from xmtj.ledger.records import Letter
     from xmtj.ledger.validation import validate_record as validate
+    from xmtj.months import month_end
 
     rng = random.Random(seed)
     folder = root / "data" / "letters"

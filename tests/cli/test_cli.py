@@ -202,8 +202,8 @@ def test_ledger_found_upward_and_from_the_environment(
 
 def test_bad_as_of_is_a_clear_error(run: Run) -> None:
     result = run("status", "--as-of", "2021-13-01", ledger=REPO)
-    assert result.exit_code == 1
-    assert "--as-of 应为日期 YYYY-MM-DD" in result.stderr
+    assert result.exit_code == 2
+    assert "--as-of 的值无效：日期“2021-13-01”不存在" in result.stderr
 
 
 def test_status_warns_when_files_were_left_out(run: Run, ledger: LedgerDir) -> None:

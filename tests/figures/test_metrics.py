@@ -13,9 +13,11 @@ from hypothesis import strategies as st
 
 from xmtj.figures import fmt
 from xmtj.figures.metrics import completed_in_year, project_status, status_report
-from xmtj.figures.periods import add_months, months_between, resolve_period, time_progress
-from xmtj.ledger.records import Issue, Lights, Project
+from xmtj.figures.periods import resolve_period
+from xmtj.ledger.records import Issue, Project
+from xmtj.ledger.settings import Lights
 from xmtj.ledger.validation import validate_record as validate
+from xmtj.months import add_months, months_between, time_progress
 
 D = dt.date
 LIGHTS = Lights()

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Run, git
+from xmtj.months import Month
 
 pytestmark = pytest.mark.usefixtures("git_env")
 JIA, EDU = "甲开发区管委会", "市教育局"
@@ -64,8 +65,8 @@ def test_the_sheets_are_locked_validated_and_marked(ledger: Path) -> None:
     kinds = {v.type for v in sheet.data_validations.dataValidation}
     assert {"decimal", "list"} <= kinds
     marker = read_marker(ledger / "dispatch/2021-12" / f"{JIA}.xlsx")
-    assert marker is not None and marker.unit == JIA and marker.month == "2021-12"
-    verify_marker(load_ledger(ledger), marker, "2021-12", "表")  # raises if it does not verify
+    assert marker is not None and marker.unit == JIA and marker.month.key == "2021-12"
+    verify_marker(load_ledger(ledger), marker, Month(2021, 12), "表")  # raises if it does not verify
 
 
 def test_a_returned_sheet_is_recorded_in_one_commit_naming_the_unit(ledger: Path, run: Run, tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ import pytest
 
 from tests.conftest import Run, git
 from tests.intake.sheets import HEADINGS, project_rows, project_workbook, write_workbook
+from xmtj.months import Month
 
 pytestmark = pytest.mark.usefixtures("git_env")
 
@@ -296,8 +297,11 @@ def test_editing_gaps_lists_nested_values_any_case_ids(tmp_path: Path, run: Run)
     assert refused.exit_code == 1 and "只能有一个值" in refused.stderr
     unknown = run("progress", "JS2022-030", "--month", "2022-03", "--amount", "1", ledger=root)
     assert unknown.exit_code == 1 and "项目 JS2022-030 不存在，是否应为“JS2022-003”？" in unknown.stderr
-    early = run("progress", "JS2022-003", "--month", "2099-01", "--amount", "1", ledger=root)
-    assert early.exit_code == 1 and "--future" in early.stderr
+    far = run("progress", "JS2022-003", "--month", "2099-01", "--amount", "1", "--future", ledger=root)
+    assert far.exit_code == 1 and "2099 超出本台账的年份范围" in far.stderr
+    coming = Month.of(dt.date.today()).next
+    early = run("progress", "JS2022-003", "--month", coming.key, "--amount", "1", ledger=root)
+    assert early.exit_code == 1 and "还没有到" in early.stderr and "--future" in early.stderr
     over = run("progress", "JS2022-003", "--month", "2022-03", "--amount", "9000", "--strict", ledger=root)
     assert over.exit_code == 1 and "超过2022年计划投资1500万元" in over.stderr
     warned = run("progress", "JS2022-003", "--month", "2022-03", "--amount", "1600", ledger=root)

@@ -24,7 +24,7 @@ from typing import Any
 from xmtj.changes.history import flatten, parse
 from xmtj.ledger import gitio
 from xmtj.ledger.ledger import CONFIG_FILE
-from xmtj.ledger.records import UnitSettings
+from xmtj.ledger.settings import UnitSettings
 from xmtj.problems import XmtjError
 
 # what a unit may change in each kind of record (flattened field names, as ``xmtj log`` shows them)

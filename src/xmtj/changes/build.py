@@ -18,10 +18,10 @@ from typing import Any
 from xmtj.changes import yamledit
 from xmtj.figures.fmt import show
 from xmtj.ledger import yamlio
-from xmtj.ledger.fields import MONTH_PATTERN
 from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.records import Issue, Project, Record, Sourced, as_dict, field_names
 from xmtj.ledger.registry import KINDS, word
+from xmtj.months import Month
 from xmtj.problems import Problem, XmtjError
 
 
@@ -66,8 +66,6 @@ def find_record(ledger: Ledger, kind: str, rid: str) -> Record:
 
 # --- building the new texts -------------------------------------------------------------------
 
-_MONTH_RE = re.compile(MONTH_PATTERN)
-
 
 @dataclass(frozen=True)
 class Framing:
@@ -108,7 +106,7 @@ def money_option(raw: str, option: str) -> Decimal:
 def progress_change(
     ledger: Ledger,
     project_id: str,
-    month: str,
+    month: Month,
     amount: Decimal | str,
     text: str | None,
     command: Sequence[str],
@@ -121,63 +119,59 @@ def progress_change(
     the total is a warning, or refused when ``strict``."""
     if isinstance(amount, str):
         amount = money_option(amount, "--amount")
-    if not _MONTH_RE.match(month):
-        raise XmtjError(f"--month 应为 YYYY-MM，例如 2021-11，现为“{month}”")
     if amount < 0:
         raise XmtjError("--amount 不能为负数")
-    if not future:
-        month_guard(ledger, month)
+    month_guard(ledger, month, future)
     project = find_record(ledger, "projects", project_id)
     assert isinstance(project, Project)
     warnings = progress_warnings(project, month, amount)
     if strict and warnings:
         raise XmtjError("；".join(warnings) + "（--strict：未保存）")
     source, framing = text_of(ledger, project)
-    old = project.progress.get(month)
+    old = project.progress.get(month.key)
     new = progress_edit(source, month, amount, text, recorded=old is not None)
     figure = f"{show(old.amount)}→{show(amount)}万元" if old is not None else f"+{show(amount)}万元"
-    change = Change({project.path: framing.apply(new)}, f"进度: {project.id} {month} {figure}", command)
-    change.warnings.extend(Problem(project.path, None, None, f"progress.{month}", w, "warning") for w in warnings)
+    change = Change({project.path: framing.apply(new)}, f"进度: {project.id} {month.key} {figure}", command)
+    change.warnings.extend(Problem(project.path, None, None, f"progress.{month.key}", w, "warning") for w in warnings)
     return change
 
 
-def month_guard(ledger: Ledger, month: str) -> None:
-    """A month not yet begun, or past the latest reported month + 1, is almost always a typo (``--future``
-    lets it through)."""
-    latest = max((m for p in ledger.projects for m in p.progress), default=None)
-    start = dt.date(int(month[:4]), int(month[5:]), 1)
-    if start > ledger.today:
-        raise XmtjError(f"{month} 还没有到（今天是 {ledger.today}）；确需填报请加 --future")
-    if latest is not None:
-        from xmtj.figures.periods import add_months
+def month_guard(ledger: Ledger, month: Month, future: bool = False) -> None:
+    """A month of the ledger's years (``check_month``); unless ``future``, one that has begun and that does
+    not skip months after the latest reported one — either is almost always a typo."""
+    from xmtj.figures.periods import check_month
 
-        following = add_months(dt.date(int(latest[:4]), int(latest[5:]), 1), 1).strftime("%Y-%m")
+    check_month(ledger.config, month, ledger.today, ledger.projects, writes=True, future=future)
+    latest = max((m for p in ledger.projects for m in p.progress), default=None)
+    if latest is not None and not future:
+        following = Month.parse(latest).next
         if month > following:
             raise XmtjError(f"台账中最近的进度是 {latest}，{month} 跳过了中间的月份；确需填报请加 --future")
 
 
-def progress_warnings(project: Project, month: str, amount: Decimal) -> list[str]:
+def progress_warnings(project: Project, month: Month, amount: Decimal) -> list[str]:
     """A month above the year's plan, or a total above the total investment (warnings; errors with --strict)."""
     found = []
-    year = int(month[:4])
+    year = month.year
     planned = project.annual_plan.get(year)
     if planned is not None and amount > planned:
         found.append(f"{project.id} {month} 当月{show(amount)}万元超过{year}年计划投资{show(planned)}万元")
-    total = sum((e.amount for m, e in project.progress.items() if m != month), Decimal(0)) + amount
+    total = sum((e.amount for m, e in project.progress.items() if m != month.key), Decimal(0)) + amount
     if total > project.total_investment:
         found.append(f"{project.id} 累计完成{show(total)}万元超过总投资{show(project.total_investment)}万元")
     return found
 
 
-def progress_edit(source: str, month: str, amount: Decimal, text: str | None, recorded: bool = True) -> str:
+def progress_edit(source: str, month: Month, amount: Decimal, text: str | None, recorded: bool = True) -> str:
     """A project file's text with ``progress.<month>`` set (inside ``{amount: …, text: …}`` if it is one).
     ``recorded`` false: the month is known not to be in the file yet (one parse of the file fewer)."""
-    node = yamledit.get_node(source, ["progress", month]) if recorded else None
+    key = month.key
+    node = yamledit.get_node(source, ["progress", key]) if recorded else None
     if isinstance(node, yamlio.MappingNode):  # {amount: …, text: …} or a block mapping: set inside
-        new = yamledit.set_value(source, ["progress", month, "amount"], amount)
-        return yamledit.set_value(new, ["progress", month, "text"], text) if text is not None else new
+        new = yamledit.set_value(source, ["progress", key, "amount"], amount)
+        return yamledit.set_value(new, ["progress", key, "text"], text) if text is not None else new
     value: Any = amount if text is None else {"amount": amount, "text": text}
-    return yamledit.set_value(source, ["progress", month], value, field_names(Project))
+    return yamledit.set_value(source, ["progress", key], value, field_names(Project))
 
 
 def _path(field: str) -> list[Any]:

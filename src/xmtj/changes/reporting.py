@@ -17,7 +17,8 @@ from xmtj.figures import fmt
 from xmtj.ledger import gitio
 from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.members import MIRRORS, mirror_of, submission_tags, tag_for
-from xmtj.ledger.records import Member
+from xmtj.ledger.settings import Member
+from xmtj.months import Month
 from xmtj.problems import XmtjError
 
 
@@ -30,12 +31,11 @@ class Submission:
     pushed: bool = False
 
 
-def submit(ledger: Ledger, month: str, note: str | None, again: bool, push: bool) -> Submission:
+def submit(ledger: Ledger, month: Month, note: str | None, again: bool, push: bool) -> Submission:
     """Tag HEAD as the month's submission (``报送/2021-11``), its message carrying the headline figures;
     refused when ``check`` finds errors, or when the month was submitted already (unless ``again``)."""
     from xmtj.changes.history import diff
     from xmtj.figures.metrics import ledger_status
-    from xmtj.figures.periods import month_end
     from xmtj.ledger.checks import check_ledger
 
     errors = [p for p in check_ledger(ledger) if p.severity == "error"]
@@ -43,8 +43,7 @@ def submit(ledger: Ledger, month: str, note: str | None, again: bool, push: bool
         raise XmtjError(f"台账有{len(errors)}处错误，不能报送；先运行 xmtj check 改正")
     if gitio.dirty(ledger.root, ["xmtj.yaml", "data"]):
         raise XmtjError("台账有未提交的修改：报送的是已提交的版本，请先提交（git commit）")
-    year, number = int(month[:4]), int(month[5:7])
-    report, _ = ledger_status(ledger, year, month_end(year, number))
+    report, _ = ledger_status(ledger, month.year, month.last_day)
     s = report.summary
     base = tag_for(ledger.config.reporting.tag, month)
     earlier = submission_tags(ledger.root, ledger.config.reporting.tag, month)

@@ -16,7 +16,6 @@ from xmtj.cli.common import (
     OutputFormat,
     command,
     open_ledger,
-    parse_date,
 )
 from xmtj.cli.output import show
 
@@ -41,7 +40,7 @@ def approvals(
     from xmtj.figures.approvals import approval_rows, by_department
 
     data = open_ledger(ledger, at)
-    day = parse_date(as_of, "--as-of") or data.today
+    day = as_of or data.today
     project_id = find_record(data, "projects", project).id if project else None
     rows = approval_rows(data, day, pending, unit, project_id)
     show(listings.approvals(rows, by_department(rows), day), output, out)

@@ -19,7 +19,6 @@ from xmtj.cli.common import (
     command,
     echo,
     open_ledger,
-    parse_date,
     say,
 )
 from xmtj.cli.output import show
@@ -56,8 +55,8 @@ def check(
     if data.config.members:  # a roll-up ledger: every member's submission
         from xmtj.cli.rollup import check_rollup
 
-        return check_rollup(data, parse_date(as_of, "--as-of"), False)
-    data.today = parse_date(as_of, "--as-of") or data.today  # deadlines (feedback, problems) judged on this day
+        return check_rollup(data, as_of, False)
+    data.today = as_of or data.today  # deadlines (feedback, problems) judged on this day
     problems = check_ledger(data)
     counts = count_by_severity(problems)
     if output is OutputFormat.table:  # the editor-friendly form: one ``path:line:col: field: message`` a line

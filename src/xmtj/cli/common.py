@@ -22,6 +22,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 if TYPE_CHECKING:
     from xmtj.changes.build import Change
     from xmtj.ledger.ledger import Ledger
+    from xmtj.months import Month
 
 app = typer.Typer(
     name="xmtj",
@@ -81,14 +82,43 @@ FormatOption = Annotated[
 OutOption = Annotated[Path | None, typer.Option("--out", "-o", help="写入文件（xlsx 必须指定），如 --out 清单.xlsx")]
 
 
-def parse_date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
+def month_value(text: str) -> Month:
+    """A ``--month`` as typed, parsed once at the edge (``Month.parse``: exactly YYYY-MM); a usage error
+    (exit 2) otherwise."""
+    from xmtj.months import BadMonth, Month
+
     try:
-        return dt.date.fromisoformat(value)
+        return Month.parse(text)
+    except BadMonth as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+def date_value(text: str) -> dt.date:
+    """A date option as typed: exactly YYYY-MM-DD, a day that exists, a year within 1990–2100."""
+    import re
+
+    from xmtj.months import YEARS
+    from xmtj.textsafe import visible
+
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise typer.BadParameter(f"日期应写成 YYYY-MM-DD，例如 2021-11-30，现为“{visible(text)}”")
+    try:
+        day = dt.date.fromisoformat(text)
     except ValueError:
-        fail(f"{option} 应为日期 YYYY-MM-DD，例如 2021-11-30，现为“{value}”")
-    return None  # pragma: no cover
+        raise typer.BadParameter(f"日期“{text}”不存在") from None
+    if not YEARS[0] <= day.year <= YEARS[1]:
+        raise typer.BadParameter(f"日期“{text}”的年份应在 {YEARS[0]}—{YEARS[1]} 之间")
+    return day
+
+
+def month_option(help: str = "月份 YYYY-MM", name: str = "--month") -> Any:
+    """The one ``--month`` option: every command that takes a month declares it with this."""
+    return typer.Option(name, parser=month_value, metavar="YYYY-MM", help=help, show_default=False)
+
+
+def date_option(name: str, help: str) -> Any:
+    """A date option (``--as-of``, ``--date``, ``--due`` …), parsed by ``date_value``."""
+    return typer.Option(name, parser=date_value, metavar="YYYY-MM-DD", help=help, show_default=False)
 
 
 def today_said(today: dt.date, what: str) -> dt.date:
@@ -203,7 +233,8 @@ NoCacheOption = Annotated[
 MessageOption = Annotated[str | None, typer.Option("--message", "-m", help="写入提交说明的修改原因（如更正的依据）")]
 NoCommitOption = Annotated[bool, typer.Option("--no-commit", help="只写文件，不自动提交到 git")]
 YearOption = Annotated[int | None, typer.Option("--year", "-y", min=1990, max=2100, help="年度")]
-AsOfOption = Annotated[str | None, typer.Option("--as-of", help="按哪一天判断未办结、逾期（默认今天）YYYY-MM-DD")]
+AsOfOption = Annotated[dt.date | None, date_option("--as-of", "按哪一天判断未办结、逾期（默认今天）")]
+FutureOption = Annotated[bool, typer.Option("--future", help="允许尚未到来的月份（提前填报或生成）")]
 
 __all__ = ["OutputFormat", "echo", "fail", "say"]  # re-exported: the commands' usual output calls
 

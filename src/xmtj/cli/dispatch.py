@@ -2,33 +2,36 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 import typer
 
 from xmtj.cli.common import (
     FormatOption,
+    FutureOption,
     LedgerOption,
     MessageOption,
     NoCommitOption,
     OutOption,
     OutputFormat,
     changing,
+    date_option,
     echo,
+    month_option,
     open_ledger,
-    parse_date,
     run_change,
     say,
 )
-
-MonthOption = Annotated[str, typer.Option("--month", help="月份 YYYY-MM")]
+from xmtj.months import Month
 
 
 def dispatch(
     ctx: typer.Context,
-    month: Annotated[str | None, typer.Option("--month", help="月份 YYYY-MM")] = None,
+    month: Annotated[Month | None, month_option()] = None,
     unit: Annotated[list[str] | None, typer.Option("--unit", help="只发给这些责任单位（可重复；默认全部）")] = None,
-    due: Annotated[str | None, typer.Option("--due", help="交回期限（默认次月5日）")] = None,
+    due: Annotated[dt.date | None, date_option("--due", "交回期限（默认次月5日）")] = None,
+    future: FutureOption = False,
     ledger: LedgerOption = None,
     message: MessageOption = None,
     no_commit: NoCommitOption = False,
@@ -44,11 +47,21 @@ def dispatch(
     if month is None:
         echo(ctx.get_help())
         raise typer.Exit(2)
+    from xmtj.figures.periods import check_month
     from xmtj.intake.dispatch import default_due, dispatch_change
 
     with changing(ledger) as data:
-        day = parse_date(due, "--due") or default_due(month)
-        command = ["xmtj", "dispatch", "--month", month, "--due", day.isoformat(), *[f"--unit={u}" for u in unit or []]]
+        check_month(data.config, month, data.today, data.projects, writes=True, future=future)
+        day = due or default_due(month)
+        command = [
+            "xmtj",
+            "dispatch",
+            "--month",
+            month.key,
+            "--due",
+            day.isoformat(),
+            *[f"--unit={u}" for u in unit or []],
+        ]
         change, sent = dispatch_change(data, month, list(unit or []), day, command)
         for name, count in sent:
             say(f"下发 {name}：{count}个项目")
@@ -56,7 +69,10 @@ def dispatch(
 
 
 def dispatch_status(
-    month: MonthOption, ledger: LedgerOption = None, output: FormatOption = OutputFormat.table, out: OutOption = None
+    month: Annotated[Month, month_option()],
+    ledger: LedgerOption = None,
+    output: FormatOption = OutputFormat.table,
+    out: OutOption = None,
 ) -> None:
     """各责任单位调度表的交回情况：已报送（日期）、未报送、逾期。
 

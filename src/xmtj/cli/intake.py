@@ -7,7 +7,20 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from xmtj.cli.common import LedgerOption, MessageOption, NoCommitOption, changing, echo, fail, group, run_change, say
+from xmtj.cli.common import (
+    FutureOption,
+    LedgerOption,
+    MessageOption,
+    NoCommitOption,
+    changing,
+    echo,
+    fail,
+    group,
+    month_option,
+    run_change,
+    say,
+)
+from xmtj.months import Month
 
 if TYPE_CHECKING:
     from xmtj.intake.rows import Plan
@@ -45,11 +58,11 @@ def import_projects(
 @import_app.command("progress")
 def import_progress(
     file: FileArgument,
-    month: Annotated[str, typer.Option("--month", help="月份 YYYY-MM")],
+    month: Annotated[Month, month_option()],
     sheet: SheetOption = None,
     correct: Annotated[bool, typer.Option("--correct", help="表中数字与已登记的不同时，按表更正")] = False,
     issues: Annotated[bool, typer.Option("--issues", help="把“存在问题”一列登记为新问题")] = False,
-    future: Annotated[bool, typer.Option("--future", help="允许填报尚未到来或跳过了月份的进度")] = False,
+    future: FutureOption = False,
     strict: Annotated[bool, typer.Option("--strict", help="超过年度计划或总投资时视为错误")] = False,
     dry_run: DryRunOption = False,
     ledger: LedgerOption = None,
@@ -64,7 +77,7 @@ def import_progress(
 
     with changing(ledger) as data:
         flags = [f for f, on in (("--correct", correct), ("--issues", issues), ("--future", future)) if on]
-        command = ["xmtj", "import", "progress", file.name, "--month", month, *flags]
+        command = ["xmtj", "import", "progress", file.name, "--month", month.key, *flags]
         options = Options(month, correct=correct, issues=issues, future=future, strict=strict)
         plan = plan_progress(data, file, sheet, options, command)
         finish(data, plan, dry_run, message, no_commit)

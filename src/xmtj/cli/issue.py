@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 import typer
@@ -18,9 +19,9 @@ from xmtj.cli.common import (
     OutputFormat,
     YearOption,
     changing,
+    date_option,
     group,
     open_records,
-    parse_date,
     run_change,
     today_said,
 )
@@ -50,7 +51,7 @@ def issue_list(
     from xmtj.figures.queries import IssueFilter, select_issues
 
     data = open_records(ledger, at)
-    day = parse_date(as_of, "--as-of") or data.today
+    day = as_of or data.today
     chosen = select_issues(data, IssueFilter(day, open_only, overdue, project, unit, year))
     show(listings.issues(data, chosen, day), output, out)
 
@@ -74,7 +75,7 @@ def issue_show(
     data = open_records(ledger, at)
     found = find_record(data, "issues", issue_id)
     assert isinstance(found, Issue)
-    show(listings.issue(data, found, parse_date(as_of, "--as-of") or data.today), output, out)
+    show(listings.issue(data, found, as_of or data.today), output, out)
 
 
 @issue_app.command("new")
@@ -85,8 +86,8 @@ def issue_new(
     unit: Annotated[str, typer.Option("--unit", help="责任单位")],
     project: Annotated[str | None, typer.Option("--project", "-p", help="所属项目编号")] = None,
     meeting: Annotated[str | None, typer.Option("--meeting", help="提出问题的活动编号")] = None,
-    raised_on: Annotated[str | None, typer.Option("--raised-on", help="提出日期（默认今天）")] = None,
-    deadline: Annotated[str | None, typer.Option("--deadline", help="办结时限")] = None,
+    raised_on: Annotated[dt.date | None, date_option("--raised-on", "提出日期（默认今天）")] = None,
+    deadline: Annotated[dt.date | None, date_option("--deadline", "办结时限")] = None,
     issue_id: Annotated[str | None, typer.Option("--id", help="问题编号（默认 WT<年>-<序号> 续编）")] = None,
     ledger: LedgerOption = None,
     message: MessageOption = None,
@@ -100,7 +101,7 @@ def issue_new(
     from xmtj.changes.build import find_record, new_record_change
 
     with changing(ledger) as data:
-        day = parse_date(raised_on, "--raised-on") or today_said(data.today, "提出日期")
+        day = raised_on or today_said(data.today, "提出日期")
         values = {
             "project": find_record(data, "projects", project).id if project else None,
             "description": description,
@@ -109,7 +110,7 @@ def issue_new(
             "meeting": meeting,
             "raised_on": day,
             "responsible_unit": unit,
-            "deadline": parse_date(deadline, "--deadline"),
+            "deadline": deadline,
             "status": "新增",
         }
         change = new_record_change(data, "issues", values, day.year, ["xmtj", "issue", "new"], issue_id)
@@ -120,7 +121,7 @@ def issue_new(
 def issue_resolve(
     issue_id: Annotated[str, typer.Argument(metavar="ID", help="问题编号")],
     text: Annotated[str, typer.Option("--text", help="办理情况")],
-    date: Annotated[str | None, typer.Option("--date", help="办结日期（默认今天）")] = None,
+    date: Annotated[dt.date | None, date_option("--date", "办结日期（默认今天）")] = None,
     ledger: LedgerOption = None,
     message: MessageOption = None,
     no_commit: NoCommitOption = False,
@@ -132,6 +133,6 @@ def issue_resolve(
     from xmtj.changes.build import resolve_change
 
     with changing(ledger) as data:
-        day = parse_date(date, "--date") or today_said(data.today, "办结日期")
+        day = date or today_said(data.today, "办结日期")
         command = ["xmtj", "issue", "resolve", issue_id, "--date", day.isoformat(), "--text", text]
         run_change(data, resolve_change(data, issue_id, day, text, command), message, no_commit)

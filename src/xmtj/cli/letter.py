@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -20,11 +21,11 @@ from xmtj.cli.common import (
     YearOption,
     changing,
     command,
+    date_option,
     fail,
     group,
     open_ledger,
     open_records,
-    parse_date,
     run_change,
     say,
     warn_broken_files,
@@ -43,9 +44,9 @@ class MinLight(StrEnum):
 def remind(
     ledger: LedgerOption = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="按哪一天的数据判断进展缓慢（默认：有进度数据的最近月份月末）")
+        dt.date | None, date_option("--as-of", "按哪一天的数据判断进展缓慢（默认：有进度数据的最近月份月末）")
     ] = None,
-    date: Annotated[str | None, typer.Option("--date", help="成文日期 YYYY-MM-DD（默认今天）")] = None,
+    date: Annotated[dt.date | None, date_option("--date", "成文日期（默认今天）")] = None,
     project: Annotated[list[str] | None, typer.Option("--project", "-p", help="只给这些项目发函（可重复）")] = None,
     min_light: Annotated[
         MinLight, typer.Option("--min-light", help="yellow：黄灯和红灯都发；red：只发红灯")
@@ -66,8 +67,7 @@ def remind(
 
     with changing(ledger) as data:
         warn_broken_files(data)
-        dates = parse_date(as_of, "--as-of"), parse_date(date, "--date")
-        planned = plan_reminders(data, *dates, project or [], min_light.value, force)
+        planned = plan_reminders(data, as_of, date, project or [], min_light.value, force)
         for s in planned.skipped:
             say(f"跳过 {s.project_id}：{s.reason}")
         if not planned.drafts:
@@ -108,7 +108,7 @@ def letter_reply(
     key: Annotated[
         str, typer.Argument(metavar="DOC_NO", help="发文字号（如 河重指办督〔2021〕3号）或登记编号（如 2021-3）")
     ],
-    date: Annotated[str, typer.Option("--date", help="收到书面反馈的日期 YYYY-MM-DD")],
+    date: Annotated[dt.date, date_option("--date", "收到书面反馈的日期")],
     text: Annotated[str, typer.Option("--text", help="反馈的主要内容")],
     ledger: LedgerOption = None,
     message: MessageOption = None,
@@ -121,10 +121,8 @@ def letter_reply(
     from xmtj.changes.letters import reply_change
 
     with changing(ledger) as data:
-        day = parse_date(date, "--date")
-        assert day is not None
-        command = ["xmtj", "letter", "reply", key, "--date", date, "--text", text]
-        run_change(data, reply_change(data, key, day, text, command), message, no_commit)
+        command = ["xmtj", "letter", "reply", key, "--date", date.isoformat(), "--text", text]
+        run_change(data, reply_change(data, key, date, text, command), message, no_commit)
 
 
 @letter_app.command("render")

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from xmtj.intake.dispatch import UnitState
     from xmtj.ledger.ledger import Ledger
     from xmtj.ledger.records import Issue, Letter, Meeting
+    from xmtj.months import Month
     from xmtj.problems import Problem
 
 
@@ -257,11 +258,11 @@ def approvals(rows: Sequence[ApprovalRow], departments: Sequence[DepartmentSumma
                    empty="没有符合条件的手续。", notes=(["按审批部门：", *notes] if notes else []))  # fmt: skip
 
 
-def dispatch(month: str, due: dt.date, states: Sequence[UnitState]) -> Listing:
+def dispatch(month: Month, due: dt.date, states: Sequence[UnitState]) -> Listing:
     """``dispatch status``: each unit's sheet of the month, sent and (when) returned."""
     headers = ["责任单位", "项目数", "状态", "交回日期", "提交"]
     rows = [[s.unit, str(s.projects), s.state, _d(s.returned_on), (s.commit or "")[:8]] for s in states]
-    data = {"month": month, "due": due.isoformat(), "units": [
+    data = {"month": month.key, "due": due.isoformat(), "units": [
         {"unit": s.unit, "projects": s.projects, "state": s.state, "returned_on": _d(s.returned_on) or None,
          "commit": s.commit, "late": s.late} for s in states]}  # fmt: skip
     owing = [s.unit for s in states if s.returned_on is None]

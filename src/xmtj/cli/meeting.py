@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
@@ -18,9 +19,9 @@ from xmtj.cli.common import (
     OutputFormat,
     YearOption,
     changing,
+    date_option,
     group,
     open_records,
-    parse_date,
     run_change,
 )
 from xmtj.cli.output import show
@@ -54,7 +55,7 @@ def meeting_list(
 @meeting_app.command("new")
 def meeting_new(
     kind: Annotated[EventKind, typer.Option("--kind", help="、".join(EVENT_KINDS))],
-    date: Annotated[str, typer.Option("--date", help="日期")],
+    date: Annotated[dt.date, date_option("--date", "日期")],
     title: Annotated[str, typer.Option("--title", help="名称")],
     chair: Annotated[str | None, typer.Option("--chair", help="主持")] = None,
     project: Annotated[list[str] | None, typer.Option("--project", "-p", help="涉及项目（可重复）")] = None,
@@ -71,7 +72,7 @@ def meeting_new(
     from xmtj.changes.build import new_record_change
 
     with changing(ledger) as data:
-        day = parse_date(date, "--date")
+        day = date
         assert day is not None
         values = {
             "kind": kind.value,

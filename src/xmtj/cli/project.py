@@ -13,17 +13,20 @@ from typing import Annotated, Any
 import typer
 
 from xmtj.cli.common import (
+    FutureOption,
     LedgerOption,
     MessageOption,
     NoCommitOption,
     changing,
     command,
+    date_option,
     echo,
     group,
-    parse_date,
+    month_option,
     run_change,
     say,
 )
+from xmtj.months import Month
 
 project_app = group("project")
 
@@ -31,10 +34,10 @@ project_app = group("project")
 @command("progress")
 def progress(
     project_id: Annotated[str, typer.Argument(metavar="ID", help="项目编号")],
-    month: Annotated[str, typer.Option("--month", help="月份 YYYY-MM")],
+    month: Annotated[Month, month_option()],
     amount: Annotated[str, typer.Option("--amount", help="当月完成投资（万元）")],
     text: Annotated[str | None, typer.Option("--text", help="形象进度")] = None,
-    future: Annotated[bool, typer.Option("--future", help="允许填报尚未到来或跳过了月份的进度")] = False,
+    future: FutureOption = False,
     strict: Annotated[bool, typer.Option("--strict", help="超过年度计划或总投资时不保存")] = False,
     ledger: LedgerOption = None,
     message: MessageOption = None,
@@ -46,7 +49,7 @@ def progress(
     from xmtj.changes.build import progress_change
 
     with changing(ledger) as data:
-        command = ["xmtj", "progress", project_id, "--month", month, "--amount", amount]
+        command = ["xmtj", "progress", project_id, "--month", month.key, "--amount", amount]
         command += ["--text", text] if text is not None else []
         command += ["--future"] if future else []
         change = progress_change(data, project_id, month, amount, text, command, future=future, strict=strict)
@@ -135,8 +138,8 @@ def project_new(
     leader: Annotated[str | None, typer.Option("--leader", help="包联领导")] = None,
     total: Annotated[str | None, typer.Option("--total", help="总投资（万元）")] = None,
     plan: Annotated[str | None, typer.Option("--plan", help="首个重点年度的计划投资（万元）")] = None,
-    planned_start: Annotated[str | None, typer.Option("--planned-start", help="计划开工日期")] = None,
-    planned_completion: Annotated[str | None, typer.Option("--planned-completion", help="计划竣工日期")] = None,
+    planned_start: Annotated[dt.date | None, date_option("--planned-start", "计划开工日期")] = None,
+    planned_completion: Annotated[dt.date | None, date_option("--planned-completion", "计划竣工日期")] = None,
     content: Annotated[str | None, typer.Option("--content", help="建设内容")] = None,
     message: MessageOption = None,
     no_commit: NoCommitOption = False,
@@ -152,7 +155,7 @@ def project_new(
         given: dict[str, Any] = {"name": name, "owner": owner, "investment_type": investment_type, "sector": sector}
         given |= {"branch": branch, "responsible_unit": unit, "liaison_leader": leader, "total_investment": total}
         given |= {"content": content, "plan": plan}
-        dates = [parse_date(planned_start, "--planned-start"), parse_date(planned_completion, "--planned-completion")]
+        dates = [planned_start, planned_completion]
         levels, years = list(level or []), list(key_year or [])
         if stdin_is_terminal():
             levels, years = _ask_missing(given, levels, years, data.config, dates)

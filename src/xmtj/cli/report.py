@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,44 +13,47 @@ from xmtj.cli import listings
 from xmtj.cli.common import (
     AtOption,
     FormatOption,
+    FutureOption,
     LedgerOption,
     NoCommitOption,
     OutOption,
     OutputFormat,
     command,
+    date_option,
     echo,
     fail,
+    month_option,
     open_ledger,
     open_records,
-    parse_date,
     say,
     warn_broken_files,
 )
 from xmtj.cli.output import show
+from xmtj.figures.periods import check_month
+from xmtj.months import Month
 
 
-def month_workbook(ledger: Any, at: str | None, month: str | None, out: Path | None) -> None:
+def month_workbook(ledger: Any, at: str | None, month: Month | None, out: Path | None) -> None:
     """``report --month M --format xlsx``: the Excel 台账 as of the month's last day."""
     from xmtj.cli.status import save_workbook
     from xmtj.figures.metrics import ledger_status
-    from xmtj.figures.periods import month_end
 
     if month is None or out is None:
         fail("--format xlsx 用于月度通报：请指定 --month YYYY-MM 和 --out 文件")
         return
     data = open_ledger(ledger, at)
-    year, number = int(month[:4]), int(month[5:7])
-    report, _ = ledger_status(data, year, month_end(year, number))
+    check_month(data.config, month, data.today, data.projects)
+    report, _ = ledger_status(data, month.year, month.last_day)
     save_workbook(data, report, out)
 
 
-def doc_no_of(data: Any, month: str | None) -> str | None:
+def doc_no_of(data: Any, month: Month | None) -> str | None:
     """The 发文字号 a monthly briefing is registered under when it is committed."""
     if month is None:
         return None
     from xmtj.ledger.register import briefing_doc_no
 
-    return briefing_doc_no(data, month, int(month[:4]))
+    return briefing_doc_no(data, month.key, month.year)
 
 
 class DocFormat(StrEnum):
@@ -61,14 +65,15 @@ class DocFormat(StrEnum):
 @command("report")
 def report(
     ledger: LedgerOption = None,
-    month: Annotated[str | None, typer.Option("--month", help="月度通报：YYYY-MM，数据截至该月末")] = None,
+    month: Annotated[Month | None, month_option("月度通报：YYYY-MM，数据截至该月末")] = None,
     year: Annotated[int | None, typer.Option("--year", "-y", min=1990, max=2100, help="年度总结：年份")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="年度总结的统计截至日期（默认该年12月31日）")] = None,
+    as_of: Annotated[dt.date | None, date_option("--as-of", "年度总结的统计截至日期（默认该年12月31日）")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="写入文件（默认输出到屏幕）")] = None,
     output: Annotated[DocFormat, typer.Option("--format", "-f", help="md 或 docx（Word 公文）")] = DocFormat.md,
-    date: Annotated[str | None, typer.Option("--date", help="月度通报的成文日期（默认该月最后一天）")] = None,
+    date: Annotated[dt.date | None, date_option("--date", "月度通报的成文日期（默认该月最后一天）")] = None,
     at: AtOption = None,
     no_commit: NoCommitOption = False,
+    future: FutureOption = False,
 ) -> None:
     """模板为 templates/report.md.j2 和 templates/annual.md.j2；台账目录下的 templates/ 可逐个覆盖。
     --format docx 按 GB/T 9704 公文格式排版（明细表为横排附件），须用 --out 指定文件。
@@ -86,18 +91,22 @@ def report(
         return month_workbook(ledger, at, month, out)
     data = open_ledger(ledger, at)
     warn_broken_files(data)
+    if month is not None:
+        check_month(data.config, month, data.today, data.projects, writes=out is not None, future=future)
     if data.config.members and month is not None:  # a roll-up ledger: its members' submissions of the month
         from xmtj.cli.rollup import rollup_briefing
 
-        return rollup_briefing(data, month, parse_date(date, "--date"), output, out)
-    text = render_briefing(data, month, year, parse_date(as_of, "--as-of"), parse_date(date, "--date"))
+        return rollup_briefing(data, month, date, output, out)
+    text = render_briefing(data, month, year, as_of, date)
     if out is None:
         echo(text, nl=False)
         return
     save(data, text, month, year, output, out, not no_commit and at is None)
 
 
-def save(data: Any, text: str, month: str | None, year: int | None, output: DocFormat, out: Path, commit: bool) -> None:
+def save(
+    data: Any, text: str, month: Month | None, year: int | None, output: DocFormat, out: Path, commit: bool
+) -> None:
     """The briefing written (as Markdown or a Word 公文) and, inside the ledger, committed and numbered."""
     from xmtj.changes.briefings import save_briefing
     from xmtj.changes.lock import ledger_lock
@@ -108,7 +117,7 @@ def save(data: Any, text: str, month: str | None, year: int | None, output: DocF
 
         content = to_docx(text, data.config.office, letter_form=False, landscape_attachments=month is not None)
     with ledger_lock(data.root):  # the briefing may be committed: one change at a time
-        saved = save_briefing(data, out, content, month or str(year), commit, doc_no_of(data, month))
+        saved = save_briefing(data, out, content, month.key if month else str(year), commit, doc_no_of(data, month))
     say(f"已写入 {out}" + (f"，已提交 {saved.id[:8]}：{saved.subject}" if saved else ""))
 
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from xmtj.cli.common import (
+    FutureOption,
     LedgerOption,
     MessageOption,
     NoCommitOption,
@@ -18,31 +19,36 @@ from xmtj.cli.common import (
     echo,
     fail,
     group,
+    month_option,
     open_ledger,
     run_change,
     say,
 )
+from xmtj.months import Month
 
 member_app = group("member")
 
 
 @command("submit")
 def submit(
-    month: Annotated[str, typer.Option("--month", help="报送的月份 YYYY-MM")],
+    month: Annotated[Month, month_option("报送的月份 YYYY-MM")],
     again: Annotated[bool, typer.Option("--again", help="该月已报送时重新报送（报送/月份-2 …），并列出改动")] = False,
     push: Annotated[
         bool, typer.Option("--push", help="把报送标签推送到 xmtj.yaml 中 reporting.remote（默认 origin）")
     ] = False,
     ledger: LedgerOption = None,
     message: MessageOption = None,
+    future: FutureOption = False,
 ) -> None:
     """报送：检查无误后，给当前提交打上“报送/月份”标签（说明中带主要数字），可推送给上级。
 
     示例：xmtj submit --month 2021-11 --push　　xmtj submit --month 2021-11 --again -m 更正9月数据 --push
     """
     from xmtj.changes.reporting import submit as make
+    from xmtj.figures.periods import check_month
 
     with changing(ledger) as data:
+        check_month(data.config, month, data.today, data.projects, writes=True, future=future)
         done = make(data, month, message, again, push)
     for line in done.diff:
         say(f"改动：{line}")
@@ -158,7 +164,7 @@ def member_list(ledger: LedgerOption = None) -> None:
 def rollup_for(data: Any, as_of: Any, head: bool) -> Any:
     from xmtj.figures.rollup import latest_month, rollup_report
 
-    month = f"{as_of.year:04d}-{as_of.month:02d}" if as_of else latest_month(data.root, data.config)
+    month = Month.of(as_of) if as_of else latest_month(data.root, data.config)
     if month is None:
         fail("还没有任何成员报送（先运行 xmtj fetch）")
         return None
@@ -186,12 +192,11 @@ def check_rollup(data: Any, as_of: Any, head: bool) -> None:
         raise typer.Exit(1)
 
 
-def rollup_briefing(data: Any, month: str, date: Any, output: Any, out: Path | None) -> None:
+def rollup_briefing(data: Any, month: Month, date: Any, output: Any, out: Path | None) -> None:
     """``report --month`` at a roll-up ledger: the members ranked, 未报送 and 报送有误 (Markdown or Word)."""
     from xmtj.documents.briefing import render_rollup
-    from xmtj.figures.periods import month_end
 
-    report = rollup_for(data, month_end(int(month[:4]), int(month[5:7])), False)
+    report = rollup_for(data, month.last_day, False)
     text = render_rollup(data, report, date)
     if out is None:
         echo(text, nl=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,9 +17,9 @@ from xmtj.cli.common import (
     OutOption,
     OutputFormat,
     command,
+    date_option,
     echo,
     open_ledger,
-    parse_date,
     warn_broken_files,
 )
 
@@ -41,9 +42,7 @@ def status(
     year: Annotated[
         int | None, typer.Option("--year", "-y", min=1990, max=2100, help="年度（默认：有进度数据的最近月份所在年）")
     ] = None,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="统计截至日期 YYYY-MM-DD（默认：有进度数据的最近月份月末）")
-    ] = None,
+    as_of: Annotated[dt.date | None, date_option("--as-of", "统计截至日期（默认：有进度数据的最近月份月末）")] = None,
     by: Annotated[
         GroupBy | None,
         typer.Option(
@@ -64,10 +63,10 @@ def status(
 
     data = open_ledger(ledger, at, cache=not no_cache)
     if by is GroupBy.member or (data.config.members and by is None):  # a roll-up: its members as submitted
-        return rollup_status(data, parse_date(as_of, "--as-of"), head, output, out)
+        return rollup_status(data, as_of, head, output, out)
     if data.config.members:  # any other grouping runs across the members' projects (namespaced)
-        data = across_members(data, parse_date(as_of, "--as-of"), head)
-    report, chosen = ledger_status(data, year, parse_date(as_of, "--as-of"), by.value if by else None)
+        data = across_members(data, as_of, head)
+    report, chosen = ledger_status(data, year, as_of, by.value if by else None)
     warn_broken_files(data)
     if output is OutputFormat.table and out is None:
         import sys
@@ -107,5 +106,6 @@ def rollup_status(data: Any, day: Any, head: bool, output: OutputFormat, out: Pa
 def across_members(data: Any, day: Any, head: bool) -> Any:
     """A roll-up's members' projects as one ledger (namespaced), for grouping across members."""
     from xmtj.ledger.members import merged
+    from xmtj.months import Month
 
-    return merged(data.root, data, f"{day.year:04d}-{day.month:02d}" if day else None, head)
+    return merged(data.root, data, Month.of(day) if day else None, head)

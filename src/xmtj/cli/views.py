@@ -237,7 +237,7 @@ def rollup_listing(config: Any, report: Any) -> Any:
         return found
 
     data = {
-        "month": report.month, "as_of": report.as_of.isoformat(), "head": report.head,
+        "month": report.month.key, "as_of": report.as_of.isoformat(), "head": report.head,
         "target_source": report.target_source, "total": figures(t),
         "members": [{"name": m.read.member.name, "code": m.read.member.code, "tag": m.read.tag,
                      "revision": m.read.revision, "rank": m.rank} | figures(m.summary) for m in report.members],

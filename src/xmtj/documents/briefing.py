@@ -6,7 +6,6 @@ Every figure here is counted from records; the templates only arrange and word t
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -25,11 +24,11 @@ from xmtj.figures.metrics import (
     statuses_for,
     summarize,
 )
-from xmtj.figures.periods import month_end
 from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.records import Issue, Letter, Project
 from xmtj.ledger.register import briefing_doc_no
 from xmtj.ledger.registry import EVENT_KINDS
+from xmtj.months import Month, month_end
 from xmtj.problems import XmtjError
 
 
@@ -198,7 +197,7 @@ def monthly_context(ledger: Ledger, year: int, month: int, date: dt.date | None 
         "completions": [_project_row(s) for s in statuses if this_month(s.project.actual_completion)],
         "productions": [_project_row(s) for s in statuses if this_month(s.project.actual_production)],
         "approvals": _approval_context(ledger, statuses, as_of),
-        "dispatch": _dispatch_context(ledger, f"{year:04d}-{month:02d}"),
+        "dispatch": _dispatch_context(ledger, Month(year, month)),
         "month_total": sum((_month_entry(s)[0] or ZERO for s in statuses), ZERO),  # 当月完成投资, 万元
         "details": [_detail_row(s, open_problems) for s in statuses],
     }
@@ -207,7 +206,7 @@ def monthly_context(ledger: Ledger, year: int, month: int, date: dt.date | None 
 ZERO = Decimal(0)
 
 
-def _dispatch_context(ledger: Ledger, month: str) -> dict[str, Any] | None:
+def _dispatch_context(ledger: Ledger, month: Month) -> dict[str, Any] | None:
     """The month's 调度表: how many units returned theirs, and which have not (None when none was sent)."""
     from xmtj.ledger.register import dispatch_returns, dispatched
 
@@ -358,21 +357,15 @@ def annual_context(ledger: Ledger, year: int, as_of: dt.date) -> dict[str, Any]:
     }
 
 
-_MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-
-
 def render_briefing(
-    ledger: Ledger, month: str | None, year: int | None, as_of: dt.date | None = None, date: dt.date | None = None
+    ledger: Ledger, month: Month | None, year: int | None, as_of: dt.date | None = None, date: dt.date | None = None
 ) -> str:
     """The monthly briefing of ``month`` (YYYY-MM), or the annual summary of ``year`` as of ``as_of``
     (the year's last day when not given), from the ledger's templates."""
     from xmtj.documents.templates import render
 
     if month is not None:
-        match = _MONTH_RE.match(month)
-        if not match:
-            raise XmtjError(f"--month 应为 YYYY-MM，例如 2021-11，现为“{month}”")
-        context = monthly_context(ledger, int(match[1]), int(match[2]), date)
+        context = monthly_context(ledger, month.year, month.number, date)
         if date is not None and date < context["as_of"]:
             raise XmtjError(f"成文日期 {date} 早于数据截至日期 {context['as_of']}")
         return render(ledger.root, "report.md.j2", context, ledger.files)
@@ -392,7 +385,7 @@ def rollup_context(ledger: Ledger, report: Any, date: dt.date | None = None) -> 
         "span": fmt.months_span(as_of),
         "month_cn": f"{report.year}年{fmt.months_span(as_of)}",
         "date": date or as_of,
-        "doc_no": briefing_doc_no(ledger, report.month, (date or as_of).year),
+        "doc_no": briefing_doc_no(ledger, report.month.key, (date or as_of).year),
         "title": f"关于{report.year}年{fmt.months_span(as_of)}{words['whole']}重点项目建设进展情况的通报",
         "total": _summary_context(report.total),
         "target_source": report.target_source,

@@ -126,7 +126,7 @@ def letter_context(ledger: Ledger, draft: Draft) -> dict[str, Any]:
     config = ledger.config
     delay_months = None
     if not s.started and project.planned_start is not None:
-        from xmtj.figures.periods import months_between
+        from xmtj.months import months_between
 
         delay_months = months_between(project.planned_start, s.as_of)
     return {

@@ -19,8 +19,8 @@ from typing import Any
 
 from xmtj.figures import fmt
 from xmtj.figures.metrics import LIGHT_WORDS, ProjectStatus, StatusReport, Summary, group_summaries
-from xmtj.figures.periods import month_end, time_progress
 from xmtj.ledger.ledger import Ledger
+from xmtj.months import expected_share_of_year, month_end
 
 MONEY, RATE, POINTS, DATE = "#,##0", "0.0%", "+0.0;-0.0;0.0", "yyyy-mm-dd"
 KINDS = (MONEY, RATE, POINTS, DATE, "0")
@@ -227,7 +227,7 @@ def _plan_by(rows: Sequence[ProjectStatus], year: int, month: int) -> Decimal:
     """The plan line at the end of ``month``: each project's monthly plan to date where it has one, else its
     annual plan times the share of the year gone (时序进度)."""
     end = month_end(year, month)
-    share = time_progress(end) if end < dt.date(year, 12, 31) else Fraction(1)
+    share = expected_share_of_year(year, end)
     total = Fraction(0)
     for r in rows:
         monthly = {k: v for k, v in r.project.monthly_plan.items() if k.startswith(f"{year:04d}-")}

@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from xmtj.ledger.ledger import Ledger
-from xmtj.ledger.records import Approval, Config, Project
+from xmtj.ledger.records import Approval, Project
+from xmtj.ledger.settings import Config
 
 PENDING = ("办理中", "未办理")
 

@@ -16,8 +16,9 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Literal
 
 from xmtj.figures.fmt import month_cn, pct, points
-from xmtj.figures.periods import add_months, months_between, time_progress
-from xmtj.ledger.records import Issue, Lights, Project
+from xmtj.ledger.records import Issue, Project
+from xmtj.ledger.settings import Lights
+from xmtj.months import Month, add_months, expected_share_of_year, month_key, months_between
 
 if TYPE_CHECKING:
     from xmtj.ledger.ledger import Ledger
@@ -32,10 +33,6 @@ _AMOUNT = operator.attrgetter("amount")
 
 def ratio(numerator: Decimal | int, denominator: Decimal | int) -> Fraction | None:
     return _quotient(numerator, denominator) if denominator else None
-
-
-def month_key(day: dt.date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
 
 
 def completed_amounts(project: Project, year: int, as_of: dt.date) -> tuple[Decimal, Decimal]:
@@ -68,9 +65,10 @@ def completed_in_year(project: Project, year: int, as_of: dt.date) -> Decimal:
     return completed_amounts(project, year, as_of)[0]
 
 
-def completed_since_start(project: Project, as_of: dt.date) -> Decimal:
-    """累计: every progress entry up to and including ``as_of``'s month."""
-    return completed_amounts(project, as_of.year, as_of)[1]
+def completed_before(project: Project, month: Month) -> Decimal:
+    """上月末累计: the progress of ``month``'s year before ``month`` (what a 1—N月 figure is less)."""
+    first, key = f"{month.year:04d}-01", month.key
+    return sum((e.amount for m, e in project.progress.items() if first <= m < key), ZERO)
 
 
 def expected_share(project: Project, year: int, as_of: dt.date) -> tuple[Fraction, bool]:
@@ -81,7 +79,7 @@ def expected_share(project: Project, year: int, as_of: dt.date) -> tuple[Fractio
         last = month_key(as_of)
         to_date = sum((v for m, v in project.monthly_plan.items() if m.startswith(prefix) and m <= last), Decimal(0))
         return _quotient(to_date, plan), True
-    return time_progress(as_of) if as_of.year == year else Fraction(1), False
+    return expected_share_of_year(year, as_of), False
 
 
 def _quotient(numerator: Decimal | int, denominator: Decimal | int) -> Fraction:
@@ -182,7 +180,7 @@ def project_status(
     if project.monthly_plan:
         expected, monthly = expected_share(project, year, as_of)
     else:
-        expected, monthly = (time_progress(as_of) if as_of.year == year else ONE), False
+        expected, monthly = expected_share_of_year(year, as_of), False
     plan_rate = lag = None
     if plan:
         plan_rate = _quotient(done, plan)
@@ -274,7 +272,7 @@ def summarize(
 ) -> Summary:
     plan = sum((s.annual_plan for s in statuses), Decimal(0))
     done = sum((s.completed_ytd for s in statuses), Decimal(0))
-    tp = time_progress(as_of) if as_of.year == year else Fraction(1)
+    tp = expected_share_of_year(year, as_of)
     plan_rate = ratio(done, plan)
     started = [s.started for s in statuses]  # asked four times below: worked out once
 

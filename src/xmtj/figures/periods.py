@@ -1,48 +1,52 @@
-"""The calendar of the figures: month ends, 时序进度, whole months, and which period a report is for."""
+"""Which period a report is for, and which periods may be asked for at all.
+
+The calendar itself (``Month``, 时序进度, month ends) is ``xmtj.months``; here are the ledger's bounds:
+the years a ledger's figures may be for (``years`` in xmtj.yaml: from ``first``, 2000 by default, to the
+later of this year and its latest key year, plus ``ahead``, 1 by default), a month not begun yet
+(refused to a command that writes, unless ``--future``), and the period a report is for when none was
+named.
+"""
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-import functools
 from collections.abc import Iterable
-from fractions import Fraction
 
-from xmtj.figures.fmt import month_cn
-from xmtj.ledger.fields import YEARS
 from xmtj.ledger.records import Project
+from xmtj.ledger.settings import Config
+from xmtj.months import YEARS, Month
 from xmtj.problems import XmtjError
-
-
-def month_end(year: int, month: int) -> dt.date:
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later (clamped to the month's end)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return dt.date(year, month + 1, min(day.day, last))
-
-
-def months_between(earlier: dt.date, later: dt.date) -> int:
-    """Whole months from ``earlier`` to ``later`` (0 if less than one)."""
-    months = (later.year - earlier.year) * 12 + later.month - earlier.month
-    if later.day < earlier.day and later != month_end(later.year, later.month):
-        months -= 1
-    return max(months, 0)
-
-
-@functools.lru_cache(maxsize=64)
-def time_progress(day: dt.date) -> Fraction:
-    """时序进度: (m − 1 + d / days_in_month) / 12."""
-    days = calendar.monthrange(day.year, day.month)[1]
-    return (day.month - 1 + Fraction(day.day, days)) / 12
 
 
 class ImpossiblePeriod(XmtjError):
     """A year outside the ledger's range, or a reporting day outside the year reported on."""
+
+
+def year_bounds(config: Config, today: dt.date, projects: Iterable[Project] = ()) -> tuple[int, int]:
+    """The first and last year this ledger's figures may be for."""
+    latest = max((y for p in projects for y in p.key_years), default=today.year)
+    low, high = config.years.first, max(today.year, latest) + config.years.ahead
+    return max(low, YEARS[0]), min(high, YEARS[1])
+
+
+def check_year(config: Config, year: int, today: dt.date, projects: Iterable[Project] = (), what: str = "年度") -> None:
+    low, high = year_bounds(config, today, projects)
+    if not low <= year <= high:
+        raise ImpossiblePeriod(
+            f"{what} {year} 超出本台账的年份范围（{low}—{high} 年；可在 xmtj.yaml 的 years 中调整 first、ahead）"
+        )
+
+
+def check_month(
+    config: Config, month: Month, today: dt.date, projects: Iterable[Project] = (), writes: bool = False,
+    future: bool = False, option: str = "--month",
+) -> Month:  # fmt: skip
+    """``month`` if this ledger may have figures for it: its year within ``year_bounds``, and — for a command
+    that writes — begun already unless ``future``."""
+    check_year(config, month.year, today, projects, f"{option} {month}：年份")
+    if writes and not future and month.first_day > today:
+        raise ImpossiblePeriod(f"{month.cn}还没有到（今天是{today.isoformat()}）；确需提前填报或生成，请加 --future")
+    return month
 
 
 def check_period(year: int | None, as_of: dt.date | None) -> None:
@@ -78,9 +82,9 @@ def resolve_period(
         return (year or as_of.year), as_of, None
     months = [m for p in projects for m in p.progress if year is None or m.startswith(f"{year:04d}-")]
     if months:
-        latest = max(months)
-        end = month_end(int(latest[:4]), int(latest[5:7]))
-        return (year or end.year), end, f"未指定 --as-of：按有进度数据的最近月份统计，截至{month_cn(end)}底"
+        latest = Month.parse(max(months))
+        end = latest.last_day
+        return (year or end.year), end, f"未指定 --as-of：按有进度数据的最近月份统计，截至{latest.cn}底"
     today = today or dt.date.today()
     the_year = year or today.year
     day = min(max(today, dt.date(the_year, 1, 1)), dt.date(the_year, 12, 31))

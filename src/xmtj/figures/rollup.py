@@ -11,14 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from xmtj.figures.metrics import ProjectStatus, Summary, statuses_for, summarize
-from xmtj.figures.periods import month_end
 from xmtj.ledger.members import MemberRead, mirror_of, read_member
-from xmtj.ledger.records import Config
+from xmtj.ledger.settings import Config
+from xmtj.months import Month
 
 
 @dataclass(frozen=True)
@@ -31,7 +30,7 @@ class MemberFigures:
 
 @dataclass(frozen=True)
 class RollupReport:
-    month: str
+    month: Month
     year: int
     as_of: dt.date
     total: Summary
@@ -42,21 +41,20 @@ class RollupReport:
     head: bool  # read at the members' branch heads (未报送数据), not their submissions
 
 
-def latest_month(root: Path, config: Config) -> str | None:
+def latest_month(root: Path, config: Config) -> Month | None:
     """The latest month any member has submitted (from the tags in the mirrors)."""
     from xmtj.ledger.members import _latest
 
     return max((m for m in (_latest(root, member) for member in config.members) if m), default=None)
 
 
-def rollup_report(root: Path, config: Config, month: str, head: bool = False) -> RollupReport:
+def rollup_report(root: Path, config: Config, month: Month, head: bool = False) -> RollupReport:
     """Every member of ``config`` for ``month``: each submission is read once and its figures kept by
     the submission's tree id (content-addressed, so never stale): a repeat read lists each mirror's tags
     and reads nothing else."""
     from xmtj.figures.rollcache import SummaryCache
 
-    year, number = int(month[:4]), int(month[5:7])
-    as_of = month_end(year, number)
+    year, as_of = month.year, month.last_day
     cache = SummaryCache(root)
     results = _read_all(root, list(config.members), month, head, cache, as_of)
     counted: list[tuple[MemberRead, Summary]] = []
@@ -82,7 +80,7 @@ def rollup_report(root: Path, config: Config, month: str, head: bool = False) ->
 
 
 def _read_all(
-    root: Path, members: list[Any], month: str, head: bool, cache: Any, as_of: dt.date
+    root: Path, members: list[Any], month: Month, head: bool, cache: Any, as_of: dt.date
 ) -> list[tuple[MemberRead, Summary | None]]:
     """Each member's read and figures, in the members' order: from the cache when its submission's tree
     was read before; the others read in worker processes (a first read of a province parses 200,000 files)."""
@@ -93,7 +91,7 @@ def _read_all(
     for member in members:
         mirror = mirror_of(root, member)
         found = submissions(mirror, member.tag, month) if mirror.is_dir() and not head else []
-        hit = cache.get(member.code, found[-1][1], month) if found else None
+        hit = cache.get(member.code, found[-1][1], month.key) if found else None
         if hit is not None:
             state, summary, problems = hit
             results.append((MemberRead(member, state, found[-1][0], found[-1][0], None, problems), summary))
@@ -104,12 +102,12 @@ def _read_all(
                                                   strict=True):  # fmt: skip
         results[i] = (read, summary)
         if tree is not None and read.state in ("已报送", "报送有误"):
-            cache.put(member.code, tree, month, read.state, summary, read.problems)
+            cache.put(member.code, tree, month.key, read.state, summary, read.problems)
     return [r for r in results if r is not None]
 
 
 def _cold_reads(
-    root: Path, members: list[Any], month: str, head: bool, as_of: dt.date
+    root: Path, members: list[Any], month: Month, head: bool, as_of: dt.date
 ) -> list[tuple[MemberRead, Summary | None]]:
     if len(members) < 4:
         return [_cold(root, m, month, head, as_of) for m in members]
@@ -121,7 +119,7 @@ def _cold_reads(
         return list(pool.map(_cold, *zip(*[(root, m, month, head, as_of) for m in members], strict=True)))
 
 
-def _cold(root: Path, member: Any, month: str, head: bool, as_of: dt.date) -> tuple[MemberRead, Summary | None]:
+def _cold(root: Path, member: Any, month: Month, head: bool, as_of: dt.date) -> tuple[MemberRead, Summary | None]:
     """One member read from its mirror and counted by its own rules (in a worker: what comes back is the
     read without its records, and the figures without the slow projects' records)."""
     import dataclasses
@@ -142,7 +140,7 @@ def _cold(root: Path, member: Any, month: str, head: bool, as_of: dt.date) -> tu
 def combine(parts: list[Summary], year: int, as_of: dt.date, target: Decimal | None, key: str) -> Summary:
     """The members' figures added up: counts, money and each rate's numerator and denominator."""
     from xmtj.figures.metrics import HUNDRED, Rate, ratio
-    from xmtj.figures.periods import time_progress
+    from xmtj.months import expected_share_of_year
 
     def total(name: str) -> Decimal:
         return sum((getattr(p, name) for p in parts), Decimal(0))
@@ -151,7 +149,7 @@ def combine(parts: list[Summary], year: int, as_of: dt.date, target: Decimal | N
         return Rate(sum(getattr(p, name).done for p in parts), sum(getattr(p, name).planned for p in parts))
 
     done, plan = total("completed_ytd"), total("annual_plan")
-    tp = time_progress(as_of) if as_of.year == year else Fraction(1)
+    tp = expected_share_of_year(year, as_of)
     plan_rate = ratio(done, plan)
     lights = {c: sum(p.lights.get(c, 0) for p in parts) for c in ("green", "yellow", "red")}
     return Summary(

@@ -25,11 +25,12 @@ from typing import Any
 
 from xmtj.changes.build import Change
 from xmtj.figures import fmt
-from xmtj.figures.metrics import key_projects
+from xmtj.figures.metrics import completed_before, key_projects
 from xmtj.ledger import gitio
 from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.records import Project
 from xmtj.ledger.register import DISPATCH_DIR
+from xmtj.months import Month
 from xmtj.problems import XmtjError
 
 MARKER_SHEET = "xmtj"
@@ -46,7 +47,7 @@ class Marker:
 
     ledger: str  # the ledger repository's first commit
     unit: str
-    month: str
+    month: Month
     revision: str
     digest: str
 
@@ -60,20 +61,18 @@ def ledger_identity(root: Path) -> str:
     return first[-1]
 
 
-def base_figures(project: Project, month: str) -> tuple[Decimal, Decimal]:
+def base_figures(project: Project, month: Month) -> tuple[Decimal, Decimal]:
     """年度计划 and 上月末累计 (the year's months before ``month``) of a project."""
-    year = int(month[:4])
-    earlier = sum((e.amount for m, e in project.progress.items() if m[:4] == month[:4] and m < month), Decimal(0))
-    return project.annual_plan.get(year, Decimal(0)), earlier
+    return project.annual_plan.get(month.year, Decimal(0)), completed_before(project, month)
 
 
-def unit_projects(ledger: Ledger, unit: str, month: str) -> list[Project]:
-    return [p for p in key_projects(ledger.projects, int(month[:4])) if p.responsible_unit == unit]
+def unit_projects(ledger: Ledger, unit: str, month: Month) -> list[Project]:
+    return [p for p in key_projects(ledger.projects, month.year) if p.responsible_unit == unit]
 
 
-def digest(ledger_id: str, unit: str, month: str, revision: str, projects: Sequence[Project]) -> str:
+def digest(ledger_id: str, unit: str, month: Month, revision: str, projects: Sequence[Project]) -> str:
     """A digest of the marker's fields and every prefilled value, in a fixed text form."""
-    lines = [ledger_id, unit, month, revision]
+    lines = [ledger_id, unit, month.key, revision]
     for p in projects:
         plan, earlier = base_figures(p, month)
         lines.append("\t".join([p.id, p.name, p.branch, fmt.wan(plan), fmt.wan(earlier)]))
@@ -84,19 +83,14 @@ def digest(ledger_id: str, unit: str, month: str, revision: str, projects: Seque
 
 
 def dispatch_change(
-    ledger: Ledger, month: str, units: Sequence[str], due: dt.date, command: Sequence[str]
+    ledger: Ledger, month: Month, units: Sequence[str], due: dt.date, command: Sequence[str]
 ) -> tuple[Change, list[tuple[str, int]]]:
     """Every unit's sheet and the register, as one change; and (unit, number of projects) for each."""
-    import re
-
     from xmtj.changes.yamlout import emit
-    from xmtj.ledger.fields import MONTH_PATTERN
 
-    if not re.match(MONTH_PATTERN, month):
-        raise XmtjError(f"--month 应为 YYYY-MM，例如 2022-03，现为“{month}”")
     ledger_id = ledger_identity(ledger.root)
     revision = gitio.resolve(ledger.root, "HEAD")
-    year = int(month[:4])
+    year = month.year
     all_units = sorted({p.responsible_unit for p in key_projects(ledger.projects, year)})
     unknown = [u for u in units if u not in all_units]
     if unknown:
@@ -106,25 +100,23 @@ def dispatch_change(
     for unit in units or all_units:
         projects = unit_projects(ledger, unit, month)
         marker = Marker(ledger_id, unit, month, revision, digest(ledger_id, unit, month, revision, projects))
-        texts[f"{DISPATCH_DIR}/{month}/{_file_name(unit)}"] = _workbook(ledger, projects, marker, due)
+        texts[f"{DISPATCH_DIR}/{month.key}/{_file_name(unit)}"] = _workbook(ledger, projects, marker, due)
         sent.append((unit, len(projects)))
     index = {
-        "month": month,
+        "month": month.key,
         "due": due,
         "revision": revision,
         "made_on": ledger.today,
         "units": [{"unit": u, "file": _file_name(u), "projects": n} for u, n in sent],
     }
-    texts[f"{DISPATCH_DIR}/{month}/index.yaml"] = emit(index, {"due": "交回期限", "revision": "据以生成的版本"})
-    subject = f"调度: {month} 下发{len(sent)}个单位（{fmt.date_cn(due)}前交回）"
+    texts[f"{DISPATCH_DIR}/{month.key}/index.yaml"] = emit(index, {"due": "交回期限", "revision": "据以生成的版本"})
+    subject = f"调度: {month.key} 下发{len(sent)}个单位（{fmt.date_cn(due)}前交回）"
     return Change(texts, subject, command, created=set(texts)), sent
 
 
-def default_due(month: str) -> dt.date:
+def default_due(month: Month) -> dt.date:
     """The 5th of the month after ``month``: when units usually owe their figures."""
-    from xmtj.figures.periods import add_months
-
-    return add_months(dt.date(int(month[:4]), int(month[5:7]), 5), 1)
+    return month.next.first_day.replace(day=5)
 
 
 def _file_name(unit: str) -> str:
@@ -140,8 +132,7 @@ def _workbook(ledger: Ledger, projects: Sequence[Project], marker: Marker, due: 
     book = Workbook()
     sheet = book.active
     sheet.title = "调度任务"
-    year, number = marker.month[:4], int(marker.month[5:])
-    sheet.cell(1, 1, f"{year}年{number}月重点项目调度任务（{marker.unit}）").font = Font(name="黑体", size=16)
+    sheet.cell(1, 1, f"{marker.month.cn}重点项目调度任务（{marker.unit}）").font = Font(name="黑体", size=16)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADINGS))
     sheet.cell(
         2, 1, f"请于{fmt.date_cn(due)}前填写白底单元格并交回{ledger.config.office}；灰底单元格为台账数据，不能修改。"
@@ -200,7 +191,7 @@ def _workbook(ledger: Ledger, projects: Sequence[Project], marker: Marker, due: 
     sheet.protection.formatColumns = False  # widths may still be changed
     hidden = book.create_sheet(MARKER_SHEET)
     for row, (key, value) in enumerate(
-        (("xmtj-dispatch", "1"), ("ledger", marker.ledger), ("unit", marker.unit), ("month", marker.month),
+        (("xmtj-dispatch", "1"), ("ledger", marker.ledger), ("unit", marker.unit), ("month", marker.month.key),
          ("revision", marker.revision), ("digest", marker.digest)), start=1):  # fmt: skip
         hidden.cell(row, 1, key)
         hidden.cell(row, 2, value)
@@ -230,11 +221,15 @@ def read_marker(path: Path) -> Marker | None:
     values = {str(r[0]): str(r[1]) for r in rows if len(r) >= 2 and r[0] != ""}
     if values.get("xmtj-dispatch") != "1":
         return None
-    return Marker(values.get("ledger", ""), values.get("unit", ""), values.get("month", ""),
+    try:
+        month = Month.parse(values.get("month", ""))
+    except ValueError:
+        raise XmtjError(f"{path.name} 的调度表标记已损坏（月份无法读取）") from None
+    return Marker(values.get("ledger", ""), values.get("unit", ""), month,
                   values.get("revision", ""), values.get("digest", ""))  # fmt: skip
 
 
-def verify_marker(ledger: Ledger, marker: Marker, month: str, label: str) -> Ledger:
+def verify_marker(ledger: Ledger, marker: Marker, month: Month, label: str) -> Ledger:
     """The ledger as it was when the sheet was made; raises when the marker does not hold."""
     from xmtj.ledger.load import load_ledger
 
@@ -306,7 +301,7 @@ class UnitState:
         return "逾期报送" if self.late else "已报送"
 
 
-def dispatch_status(ledger: Ledger, month: str) -> tuple[dt.date, list[UnitState]]:
+def dispatch_status(ledger: Ledger, month: Month) -> tuple[dt.date, list[UnitState]]:
     """What was sent for ``month`` (the committed register) and what came back (the commits of imported
     sheets): the due date and each unit's state on ``ledger.today``."""
     from xmtj.ledger.register import dispatch_returns, dispatched

@@ -18,17 +18,19 @@ from typing import Any
 
 from xmtj.changes.build import Change, id_prefix, month_guard, new_ids
 from xmtj.figures.fmt import show
+from xmtj.figures.metrics import completed_before
 from xmtj.intake import cells
 from xmtj.intake.columns import PROGRESS_HEADINGS
 from xmtj.intake.rows import Plan, Projects, Sheet, find_project, open_sheet
 from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.records import Project
+from xmtj.months import Month
 from xmtj.problems import XmtjError
 
 
 @dataclass(frozen=True)
 class Options:
-    month: str  # YYYY-MM
+    month: Month
     correct: bool = False  # apply figures that differ from those recorded
     issues: bool = False  # 存在问题 → new problem records
     future: bool = False  # allow a month after the latest reported month + 1, or after today
@@ -47,15 +49,8 @@ class Figure:
 
 def plan_progress(ledger: Ledger, path: Path, sheet_name: str | None, options: Options, command: list[str]) -> Plan:
     """Everything ``import progress`` would do with the file at ``path``."""
-    import re
-
-    from xmtj.ledger.fields import MONTH_PATTERN
-
     month = options.month
-    if not re.match(MONTH_PATTERN, month):
-        raise XmtjError(f"--month 应为 YYYY-MM，例如 2022-03，现为“{month}”")
-    if not options.future:
-        month_guard(ledger, month)
+    month_guard(ledger, month, options.future)
     from xmtj.intake.dispatch import read_marker, verify_marker
 
     marker = read_marker(path)
@@ -67,7 +62,7 @@ def plan_progress(ledger: Ledger, path: Path, sheet_name: str | None, options: O
         raise XmtjError(f"{sheet.table.file}!{sheet.table.sheet}：找不到“当月完成投资”或“1—N月累计完成投资”一列")
     for key in ("amount", "cumulative"):
         column = columns.get(key)
-        if column is not None and column.month is not None and column.month != int(month[5:]):
+        if column is not None and column.month is not None and column.month != month.number:
             plan.problems.append(
                 sheet.problem(sheet.header.row, key, f"这一列是{column.month}月的数，与 --month {month} 不符")
             )
@@ -83,14 +78,14 @@ def plan_progress(ledger: Ledger, path: Path, sheet_name: str | None, options: O
     if texts:
         count = len({f.project.id for f in figures})
         source = f"{marker.unit}调度表" if marker is not None else sheet.table.file
-        subject = f"进度: {month} {count}个项目（{source}）" + (f"，新增问题{len(created)}个" if created else "")
+        subject = f"进度: {month.key} {count}个项目（{source}）" + (f"，新增问题{len(created)}个" if created else "")
         plan.change = Change(texts, subject, command, created=created)
         if marker is not None:
-            plan.change.trailers["Xmtj-Dispatch"] = f"{month}/{marker.unit}"
+            plan.change.trailers["Xmtj-Dispatch"] = f"{month.key}/{marker.unit}"
     return plan
 
 
-def _read_figures(ledger: Ledger, sheet: Sheet, month: str, options: Options, plan: Plan) -> list[Figure]:
+def _read_figures(ledger: Ledger, sheet: Sheet, month: Month, options: Options, plan: Plan) -> list[Figure]:
     figures: list[Figure] = []
     seen: dict[str, int] = {}
     skipped = 0
@@ -162,20 +157,20 @@ def _dates(sheet: Sheet, row: int, project: Project, plan: Plan) -> dict[str, dt
     return found
 
 
-def _edit(ledger: Ledger, figure: Figure, month: str) -> str:
+def _edit(ledger: Ledger, figure: Figure, month: Month) -> str:
     """The project's file with the month's figure (and any new milestone dates) set, surgically."""
     from xmtj.changes import yamledit
     from xmtj.changes.build import progress_edit, text_of
     from xmtj.ledger.records import field_names
 
     source, framing = text_of(ledger, figure.project)
-    source = progress_edit(source, month, figure.amount, figure.text, recorded=month in figure.project.progress)
+    source = progress_edit(source, month, figure.amount, figure.text, recorded=month.key in figure.project.progress)
     for key, day in figure.dates.items():
         source = yamledit.set_value(source, [key], day, field_names(Project))
     return framing.apply(source)
 
 
-def _amount(sheet: Sheet, row: int, project: Project, month: str, plan: Plan) -> Decimal | None:
+def _amount(sheet: Sheet, row: int, project: Project, month: Month, plan: Plan) -> Decimal | None:
     try:
         amount = cells.money(sheet.cell(row, "amount"), sheet.factor("amount"))
         if amount is not None:
@@ -186,22 +181,22 @@ def _amount(sheet: Sheet, row: int, project: Project, month: str, plan: Plan) ->
         return None
     if cumulative is None:
         return None
-    earlier = sum((e.amount for m, e in project.progress.items() if m[:4] == month[:4] and m < month), Decimal(0))
+    earlier = completed_before(project, month)
     if cumulative < earlier:
         plan.problems.append(
             sheet.problem(
                 row,
                 "cumulative",
-                f"累计{show(cumulative)}万元小于已登记的{month[:4]}年此前各月合计{show(earlier)}万元（{project.id}）",
+                f"累计{show(cumulative)}万元小于已登记的{month.year}年此前各月合计{show(earlier)}万元（{project.id}）",
             )
         )
         return None
     return cumulative - earlier
 
 
-def _compare(sheet: Sheet, figure: Figure, month: str, options: Options, plan: Plan) -> bool:
+def _compare(sheet: Sheet, figure: Figure, month: Month, options: Options, plan: Plan) -> bool:
     """Whether the row changes anything; a different recorded figure is a correction (only with ``correct``)."""
-    old = figure.project.progress.get(month)
+    old = figure.project.progress.get(month.key)
     dates = "".join(f"，{DATES[k]} {d}" for k, d in figure.dates.items())
     if old is None:
         plan.created.append(f"{figure.project.id} {figure.project.name} {month} {show(figure.amount)}万元{dates}")
@@ -229,7 +224,7 @@ def _compare(sheet: Sheet, figure: Figure, month: str, options: Options, plan: P
     return True
 
 
-def _plausible(sheet: Sheet, figure: Figure, month: str, options: Options, plan: Plan) -> None:
+def _plausible(sheet: Sheet, figure: Figure, month: Month, options: Options, plan: Plan) -> None:
     """A month above the year's plan, or a total above the total investment: warnings (errors if strict)."""
     from xmtj.changes.build import progress_warnings
 
@@ -240,14 +235,13 @@ def _plausible(sheet: Sheet, figure: Figure, month: str, options: Options, plan:
 
 
 def _new_issues(
-    ledger: Ledger, figures: list[Figure], month: str, texts: dict[str, str | bytes], plan: Plan
+    ledger: Ledger, figures: list[Figure], month: Month, texts: dict[str, str | bytes], plan: Plan
 ) -> set[str]:
     """Each non-empty 存在问题 as a new problem, unless the project has that problem open already."""
     from xmtj.changes.yamlout import record_yaml
-    from xmtj.figures.periods import month_end
 
     settings = ledger.config.import_
-    raised = min(month_end(int(month[:4]), int(month[5:])), ledger.today)
+    raised = min(month.last_day, ledger.today)
     fresh = new_ids([i.id for i in ledger.issues], id_prefix(ledger, "issues", raised.year, {}))
     created: set[str] = set()
     for figure in figures:

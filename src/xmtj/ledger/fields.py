@@ -12,9 +12,10 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated, Any
 
+from xmtj.months import YEARS  # one bound for every year: records, options, periods
+
 ID_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_-]*$"
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
-YEARS = (1990, 2100)
 OFFSET_PATTERN = r"^[+-](0[0-9]|1[0-4]):[0-5][0-9]$"
 PREFIX_PATTERN = r"^[A-Z]{1,8}$"
 # what a failed pattern or bound means, in the office's words (the loader turns pydantic's errors into these)

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from xmtj.ledger.records import Config, Issue, Letter, Meeting, Project, Record
+from xmtj.ledger.records import Issue, Letter, Meeting, Project, Record
+from xmtj.ledger.settings import Config
 from xmtj.problems import LedgerNotFound, Problem
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ processes are given the same values. The defaults are far above anything an offi
 
 from __future__ import annotations
 
-from xmtj.ledger.records import Limits
+from xmtj.ledger.settings import Limits
 
 LIMITS = Limits()  # set once per run from xmtj.yaml (``configure``), before any record is read
 

@@ -16,7 +16,8 @@ from typing import Any
 
 from xmtj.ledger import gitio
 from xmtj.ledger.ledger import Ledger
-from xmtj.ledger.records import Member
+from xmtj.ledger.settings import Member
+from xmtj.months import Month
 from xmtj.problems import Problem, XmtjError
 
 MIRRORS = ".xmtj/members"
@@ -26,11 +27,11 @@ def mirror_of(root: Path, member: Member) -> Path:
     return root / MIRRORS / f"{member.code}.git"
 
 
-def tag_for(pattern: str, month: str) -> str:
-    return pattern.replace("{month}", month)
+def tag_for(pattern: str, month: Month | str) -> str:
+    return pattern.replace("{month}", str(month))
 
 
-def submissions(mirror: Path, pattern: str, month: str) -> list[tuple[str, str]]:
+def submissions(mirror: Path, pattern: str, month: Month) -> list[tuple[str, str]]:
     """(tag, tree id) of ``month``'s submissions in a mirror, first first — one git call."""
     base = tag_for(pattern, month)
     done = gitio.git(mirror, ["for-each-ref", "--format=%(refname:short)\x1f%(*tree)%(tree)",
@@ -44,7 +45,7 @@ def submissions(mirror: Path, pattern: str, month: str) -> list[tuple[str, str]]
     return [(name, tree) for _, name, tree in sorted(found)]
 
 
-def submission_tags(mirror: Path, pattern: str, month: str) -> list[str]:
+def submission_tags(mirror: Path, pattern: str, month: Month) -> list[str]:
     """The tags of ``month`` in a mirror, first submission first (``报送/2021-11``, ``报送/2021-11-2`` …)."""
     return [name for name, _ in submissions(mirror, pattern, month)]
 
@@ -61,7 +62,7 @@ class MemberRead:
     problems: list[Problem] = field(default_factory=list)
 
 
-def read_member(root: Path, member: Member, month: str, head: bool = False) -> MemberRead:
+def read_member(root: Path, member: Member, month: Month, head: bool = False) -> MemberRead:
     """``member`` as submitted for ``month`` (or at its branch head), validated with its own check."""
     from xmtj.ledger.checks import check_ledger
     from xmtj.ledger.load import load_ledger
@@ -126,7 +127,7 @@ def namespaced(ledger: Ledger, code: str) -> Ledger:
     )
 
 
-def merged(root: Path, rollup: Ledger, month: str | None, head: bool = False) -> Ledger:
+def merged(root: Path, rollup: Ledger, month: Month | None, head: bool = False) -> Ledger:
     """The roll-up's members' records as one ledger (namespaced), each as submitted for ``month`` (the
     latest month any member submitted when not given): what ``issue list``, ``letter list`` and ``plan``
     list at a roll-up. Members not submitted or with errors are left out (``status``/``check`` name them)."""
@@ -148,11 +149,11 @@ def merged(root: Path, rollup: Ledger, month: str | None, head: bool = False) ->
     )
 
 
-def _latest(root: Path, member: Member) -> str | None:
+def _latest(root: Path, member: Member) -> Month | None:
     mirror = mirror_of(root, member)
     if not mirror.is_dir():
         return None
     prefix = tag_for(member.tag, "")
     names = gitio.git(mirror, ["tag", "--list", f"{prefix}*"], check=False).stdout.decode("utf-8").split()
     months = [m[1] for name in names if (m := re.match(re.escape(prefix) + r"(\d{4}-\d{2})(-\d+)?$", name))]
-    return max(months, default=None)
+    return max(filter(None, map(Month.maybe, months)), default=None)

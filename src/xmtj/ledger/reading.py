@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from xmtj.ledger import encoding, limits
 from xmtj.ledger.ledger import CONFIG_FILE, DATA_DIR
-from xmtj.ledger.records import Config, Limits, Sourced, with_path
+from xmtj.ledger.records import Sourced, with_path
 from xmtj.ledger.registry import MODELS
+from xmtj.ledger.settings import Config, Limits
 from xmtj.ledger.validation import validate
 from xmtj.problems import LedgerInvalid, Problem
 
@@ -149,7 +150,7 @@ def _shown_key(field: str) -> str:
 def limits_of(source: Source) -> Limits:
     """``limits`` of xmtj.yaml, read before anything else (the records are parsed with them); the
     defaults where they are missing or out of bounds (``check`` then reports the bad value)."""
-    from xmtj.ledger.records import LIMIT_BOUNDS
+    from xmtj.ledger.settings import LIMIT_BOUNDS
 
     data = source.read_or_none(CONFIG_FILE)
     if data is None or b"limits" not in data or limits.too_large(data):

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from xmtj.ledger.ledger import Ledger
+    from xmtj.months import Month
 
 REGISTER_DIR = "data/letters"
 
@@ -76,7 +77,7 @@ def briefing_doc_no(ledger: Ledger, period: str, year: int) -> str:
 DISPATCH_DIR = "dispatch"
 
 
-def dispatched(ledger: Ledger, month: str) -> tuple[Any, list[tuple[str, int]]] | None:
+def dispatched(ledger: Ledger, month: Month) -> tuple[Any, list[tuple[str, int]]] | None:
     """The 调度表 register of ``month`` (``dispatch/<month>/index.yaml`` at the revision read): its due
     date and (unit, number of projects) for each unit; None when none was sent; raises when unreadable."""
     import datetime as dt
@@ -101,7 +102,7 @@ def dispatched(ledger: Ledger, month: str) -> tuple[Any, list[tuple[str, int]]] 
     return index["due"], units
 
 
-def dispatch_returns(ledger: Ledger, month: str) -> dict[str, tuple[Any, str]]:
+def dispatch_returns(ledger: Ledger, month: Month) -> dict[str, tuple[Any, str]]:
     """Each unit's first return of ``month``'s sheet: (day, commit), from the commits of imported sheets
     (``Xmtj-Dispatch: <month>/<unit>``) up to the revision read."""
     import datetime as dt

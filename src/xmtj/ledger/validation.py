@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from xmtj.ledger.fields import MONEY_MAX, PATTERN_WORDS, YEAR_WORDS, YEARS
+from xmtj.ledger.fields import MONEY_MAX, PATTERN_WORDS, YEAR_WORDS
 from xmtj.ledger.records import field_names
+from xmtj.months import YEARS
 from xmtj.problems import Problem
 
 if TYPE_CHECKING:

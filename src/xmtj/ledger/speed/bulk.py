@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from xmtj.ledger import limits
 from xmtj.ledger.ledger import CONFIG_FILE, Ledger
 from xmtj.ledger.reading import READ_FLAGS, Parsed, linked_folder_problems, load_config, record_from_bytes, unreadable
-from xmtj.ledger.records import Config
 from xmtj.ledger.registry import MODELS
+from xmtj.ledger.settings import Config
 from xmtj.ledger.speed.scan import ForkedScan, Jobs, _jobs, scan
 from xmtj.problems import Problem
 

@@ -12,8 +12,8 @@ serves the working tree too. The index can never serve a stale record:
   system's timestamp resolution: the "racy git" problem);
 - replacing a file changes its inode or ctime even when size and mtime are equal;
 - a record is found by the hash of the file's bytes, so an entry names content, never a path's past;
-- the cache's folders are named after the record format and the xmtj, Python and pydantic versions: a
-  new version starts fresh.
+- the cache's folders are named after the record format, the xmtj, Python and pydantic versions and a
+  digest of xmtj's own source (``xmtj.identity``): a new version, or any edit to the code, starts fresh.
 
 The caches live under ``.git/xmtj-cache/`` of the ledger's repository, or the user's cache folder:
 never among the ledger's tracked files. They are trusted only as far as they are private
@@ -25,7 +25,6 @@ dates and Decimals: a planted file can at worst be wrong, never run code.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 import os
@@ -37,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from xmtj import __version__
+from xmtj.identity import code_digest
 
 FORMAT = 7  # 2: sixteen shards per kind; 3: restricted unpickling, money bounds; 4: records in xmtj.ledger;
 # 5: Config's place_level, id_prefix and import; 6: Config's documents and approvals, Approval.department;
@@ -63,7 +63,8 @@ def trusted(key: Key | None, now: float) -> bool:
 
 
 def _namespace() -> str:
-    """The cache's folder name: xmtj's version, Python's, and the installed pydantic (which validated
+    """The cache's folder name: xmtj's version and its source (``identity.code_digest``: records validated
+    and checked by other code are never served), Python's, and the installed pydantic (which validated
     the cached records), found without importing it (a cached run never needs pydantic)."""
     import importlib.util
 
@@ -76,24 +77,8 @@ def _namespace() -> str:
         except OSError:
             stamp = "unknown"
     return (
-        f"v{FORMAT}-xmtj{__version__}-py{sys.version_info[0]}.{sys.version_info[1]}-pydantic{stamp}-r{_record_shape()}"
+        f"v{FORMAT}-xmtj{__version__}-py{sys.version_info[0]}.{sys.version_info[1]}-pydantic{stamp}-c{code_digest()}"
     )
-
-
-@functools.cache
-def _record_shape() -> str:
-    """A digest of every record class's fields (names, defaults' kinds and annotations): a cached record
-    of another shape is never used, even when a change forgot to raise ``FORMAT``."""
-    import dataclasses
-
-    from xmtj.ledger import records
-
-    shape = []
-    for name in sorted(vars(records)):
-        cls = getattr(records, name)
-        if isinstance(cls, type) and dataclasses.is_dataclass(cls):
-            shape.append(name + ":" + ",".join(f"{f.name}={f.type}" for f in dataclasses.fields(cls)))
-    return hashlib.sha1("\n".join(shape).encode("utf-8")).hexdigest()[:8]
 
 
 def _mine(path: Path, folder: bool = True) -> bool:
@@ -161,11 +146,11 @@ _ALLOWED = {
 def _allowed(module: str, name: str) -> bool:
     if (module, name) in _ALLOWED:
         return True
-    if module != "xmtj.ledger.records":
+    if module not in ("xmtj.ledger.records", "xmtj.ledger.settings"):
         return False
-    from xmtj.ledger import records
+    from xmtj.ledger import records, settings
 
-    found = getattr(records, name, None)
+    found = getattr(records if module == "xmtj.ledger.records" else settings, name, None)
     return isinstance(found, type) and issubclass(found, records.Part)
 
 

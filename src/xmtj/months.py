@@ -1,0 +1,164 @@
+"""The calendar of the office's figures: ``Month`` (a reporting month, parsed once), month ends, whole
+months, 时序进度 and the share of a year expected by a day.
+
+A month reaches xmtj as text (``--month 2021-11``, a progress key in a record, a tag ``报送/2021-11``);
+``Month.parse`` is the one place that text becomes a month, strictly: exactly ``YYYY-MM``, the month
+1–12, the year within ``YEARS`` — never ``2021-13``, ``0001-01``, ``9999-12`` or ``2021-11`` with a line
+break after it. Everything else carries the ``Month`` and asks it for its days and its words.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+from xmtj.problems import XmtjError
+
+YEARS = (1990, 2100)  # the widest years any figure may be for (xmtj.yaml ``years`` narrows them)
+_MONTH_TEXT = re.compile(r"(\d{4})-(\d{2})")
+
+
+class BadMonth(XmtjError, ValueError):
+    """Text that is not a month in the form ``YYYY-MM``, or a month outside the years allowed."""
+
+
+@dataclass(frozen=True, order=True)
+class Month:
+    """One calendar month of the office's figures (``2021-11``)."""
+
+    year: int
+    number: int  # 1–12
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.number <= 12:
+            raise BadMonth(f"月份应为 1—12，现为 {self.number}")
+
+    @classmethod
+    def parse(cls, text: str) -> Month:
+        """``2021-11`` → Month(2021, 11); anything else (``2021-13``, ``2021-1``, ``2021-11\\n``) refused."""
+        found = _MONTH_TEXT.fullmatch(text) if isinstance(text, str) else None
+        if found is None or text != text.strip():
+            raise BadMonth(f"月份应写成 YYYY-MM，例如 2021-11，现为“{_shown(text)}”")
+        year, number = int(found[1]), int(found[2])
+        if not 1 <= number <= 12:
+            raise BadMonth(f"月份“{text}”不存在：月份应为 01—12")
+        low, high = YEARS
+        if not low <= year <= high:
+            raise BadMonth(f"月份“{text}”的年份应在 {low}—{high} 之间")
+        return cls(year, number)
+
+    @classmethod
+    def maybe(cls, text: str) -> Month | None:
+        """``parse``, or None for text that is not a month (a tag name, a key in someone else's file)."""
+        try:
+            return cls.parse(text)
+        except BadMonth:
+            return None
+
+    @classmethod
+    def of(cls, day: dt.date) -> Month:
+        return cls(day.year, day.month)
+
+    @property
+    def key(self) -> str:
+        """``2021-11``: how records and tags write a month."""
+        return f"{self.year:04d}-{self.number:02d}"
+
+    def __str__(self) -> str:
+        return self.key
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.number, 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        return month_end(self.year, self.number)
+
+    def plus(self, months: int) -> Month:
+        year, index = divmod(self.year * 12 + self.number - 1 + months, 12)
+        return Month(year, index + 1)
+
+    @property
+    def previous(self) -> Month:
+        return self.plus(-1)
+
+    @property
+    def next(self) -> Month:
+        return self.plus(1)
+
+    @property
+    def earlier_in_year(self) -> list[Month]:
+        """The months of the same year before this one (January … the previous month)."""
+        return [Month(self.year, n) for n in range(1, self.number)]
+
+    @property
+    def year_to_date(self) -> list[Month]:
+        """January … this month."""
+        return [Month(self.year, n) for n in range(1, self.number + 1)]
+
+    @property
+    def cn(self) -> str:
+        """``2021年11月``."""
+        return f"{self.year}年{self.number}月"
+
+    @property
+    def span(self) -> str:
+        """``1—11月`` (``1月`` for January): the months a year-to-date figure covers."""
+        return "1月" if self.number == 1 else f"1—{self.number}月"
+
+    def contains(self, day: dt.date | None) -> bool:
+        return day is not None and day.year == self.year and day.month == self.number
+
+
+def _shown(text: object) -> str:
+    from xmtj.textsafe import visible
+
+    return visible(str(text))
+
+
+def month_key(day: dt.date) -> str:
+    """``2021-11`` of a day: the progress key its month's figure is recorded under."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later (clamped to the month's end)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
+
+
+def months_between(earlier: dt.date, later: dt.date) -> int:
+    """Whole months from ``earlier`` to ``later`` (0 if less than one)."""
+    months = (later.year - earlier.year) * 12 + later.month - earlier.month
+    if later.day < earlier.day and later != month_end(later.year, later.month):
+        months -= 1
+    return max(months, 0)
+
+
+@functools.lru_cache(maxsize=64)
+def time_progress(day: dt.date) -> Fraction:
+    """时序进度: (m − 1 + d / days_in_month) / 12."""
+    days = calendar.monthrange(day.year, day.month)[1]
+    return (day.month - 1 + Fraction(day.day, days)) / 12
+
+
+ONE, NONE = Fraction(1), Fraction(0)
+
+
+def expected_share_of_year(year: int, as_of: dt.date) -> Fraction:
+    """The share of ``year`` passed by ``as_of``: its 时序进度 within the year, all of it once the year is
+    over, none of it before the year begins."""
+    if as_of.year == year:
+        return time_progress(as_of)
+    return ONE if as_of.year > year else NONE
