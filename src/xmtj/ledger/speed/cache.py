@@ -76,9 +76,7 @@ def _namespace() -> str:
             stamp = hashlib.sha1(version_file.read_bytes()).hexdigest()[:10]
         except OSError:
             stamp = "unknown"
-    return (
-        f"v{FORMAT}-xmtj{__version__}-py{sys.version_info[0]}.{sys.version_info[1]}-pydantic{stamp}-c{code_digest()}"
-    )
+    return f"v{FORMAT}-xmtj{__version__}-py{sys.version_info[0]}.{sys.version_info[1]}-pydantic{stamp}-c{code_digest()}"
 
 
 def _mine(path: Path, folder: bool = True) -> bool:
