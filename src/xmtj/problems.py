@@ -52,3 +52,35 @@ class LedgerNotFound(XmtjError):
 
 class LedgerInvalid(XmtjError):
     """The ledger's own settings (xmtj.yaml) cannot be used."""
+
+
+# What the operating system says, as the office reads it (errno → words)
+_OS_WORDS = {
+    "ENOENT": "文件或文件夹不存在",
+    "EACCES": "没有权限",
+    "EPERM": "没有权限",
+    "ENOSPC": "磁盘已满",
+    "EDQUOT": "磁盘配额已满",
+    "EISDIR": "是一个文件夹",
+    "ENOTDIR": "路径中有一段不是文件夹",
+    "EROFS": "磁盘是只读的",
+    "EEXIST": "文件已存在",
+    "ELOOP": "是符号链接",
+    "ENAMETOOLONG": "文件名太长",
+    "EFBIG": "文件太大",
+    "EIO": "读写出错（磁盘或网络故障）",
+    "EBUSY": "文件正被占用",
+    "EMFILE": "打开的文件太多",
+    "ENXIO": "没有程序在读取（管道或设备未就绪）",
+    "EPIPE": "对方已关闭（管道断开）",
+    "ETXTBSY": "文件正被占用",
+    "EXDEV": "不能跨磁盘移动",
+}
+
+
+def os_words(exc: OSError) -> str:
+    """An operating-system error in the office's words (``磁盘已满``), falling back to the system's own."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    return _OS_WORDS.get(name) or exc.strerror or str(exc)

@@ -219,7 +219,7 @@ def test_failure_half_way_leaves_nothing_behind(run: Run, small: Path, monkeypat
     before = tree(small)
     result = run("remind", "--as-of", "2021-11-30", "--date", "2021-12-14", ledger=small)
     assert result.exit_code == 1
-    assert "写入文件失败（No space left on device" in result.stderr
+    assert "写入文件失败（磁盘已满" in result.stderr
     assert "未做任何改动" in result.stderr
     after = {k: v for k, v in tree(small).items()}
     assert after == before  # no letter, no register entry, no temporary file

@@ -5,6 +5,7 @@ and a listing exported with ``--out`` (written, never committed)."""
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from xmtj.ledger import gitio
@@ -19,11 +20,17 @@ def save_briefing(
     The mark lets ``xmtj diff`` and ``xmtj log`` flag later changes to the figures it reported.
     """
     from xmtj import __version__
+    from xmtj.changes.outputs import out_target
     from xmtj.changes.writer import FileTransaction, no_symlink
 
     # where the clerk asked, without following any symlink: a link committed in the ledger (or put in
-    # the way) must not redirect the write elsewhere
-    target = Path(os.path.abspath(out))
+    # the way) must not redirect the write elsewhere; never over the ledger's own files or a device
+    target, found = out_target(out, ledger.root)
+    if found is not None and not stat.S_ISREG(found.st_mode):
+        from xmtj.changes.outputs import write_out
+
+        write_out(out, text.encode("utf-8") if isinstance(text, str) else text, ledger.root)
+        return None
     root = Path(os.path.abspath(ledger.root))
     inside = target.is_relative_to(root)
     transaction = FileTransaction(root if inside else target.parent)
@@ -50,18 +57,3 @@ def save_briefing(
         transaction.rollback()
         gitio.unstage(root, [rel])
         raise gitio.GitError(f"{exc}；已撤销写入的通报文件") from None
-
-
-def write_export(out: Path, data: bytes) -> None:
-    """A listing saved with ``--out`` (a read command's export: written where asked, never committed),
-    all at once and never through a symlink."""
-    from xmtj.changes.writer import FileTransaction, no_symlink
-
-    target = Path(os.path.abspath(out))
-    transaction = FileTransaction(target.parent)
-    no_symlink(transaction.root, target)
-    if target.exists():
-        transaction.replace(target, data, target.read_bytes())
-    else:
-        transaction.create(target, data)
-    transaction.commit()

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xmtj.ledger.sources import orphans
-from xmtj.problems import XmtjError
+from xmtj.problems import XmtjError, os_words
 
 
 class WriteFailed(XmtjError):
@@ -139,7 +139,7 @@ class FileTransaction:
             if isinstance(exc, OSError):
                 where = self._rel(Path(exc.filename)) if exc.filename else ""
                 raise WriteFailed(
-                    f"写入文件失败（{exc.strerror}{'：' + where if where else ''}），未做任何改动"
+                    f"写入文件失败（{os_words(exc)}{'：' + where if where else ''}），未做任何改动"
                 ) from exc
             raise
         return self.paths

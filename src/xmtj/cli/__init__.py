@@ -119,6 +119,12 @@ def main() -> None:
     try:
         load(COMMAND_MODULES.get(command or "", MODULES))()
     except SystemExit as end:
+        try:
+            sys.stdout.flush()  # here, not at the interpreter's exit, where a closed pipe would print a traceback
+        except (BrokenPipeError, ValueError):
+            from xmtj.cli.edge import quiet_stdout
+
+            quiet_stdout()
         _quick_exit(end)
         raise
 

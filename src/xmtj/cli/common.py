@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from xmtj.cli.edge import XmtjGroup
-from xmtj.cli.output import OutputFormat, console, echo, fail, say
+from xmtj.cli.output import LEDGER_ROOT, OutputFormat, console, echo, fail, say
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -152,6 +152,7 @@ def open_ledger(ledger_dir: Path | None, at: str | None = None, cache: bool = Tr
     from xmtj.ledger.load import load_ledger
 
     root = find_ledger(explicit=ledger_dir)
+    LEDGER_ROOT.append(root)
     if not sys.stderr.isatty():
         ledger = load_ledger(root, at, cache)
     else:

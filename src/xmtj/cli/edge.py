@@ -116,6 +116,15 @@ def _domain_error() -> type[Exception]:
     return XmtjError
 
 
+def quiet_stdout() -> None:
+    """Point standard output at /dev/null so that the interpreter's last flush finds no broken pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 class XmtjGroup(TyperGroup):
     """The top-level group: runs the command and turns every failure into one line (see the module doc)."""
 
@@ -152,6 +161,9 @@ class XmtjGroup(TyperGroup):
         except KeyboardInterrupt:
             _say("已中断")
             sys.exit(130)
+        except BrokenPipeError:
+            quiet_stdout()  # ``xmtj status | head -1``: the reader has gone; end quietly, as click does
+            sys.exit(1)
         except Exception as exc:
             if os.environ.get("XMTJ_DEBUG"):
                 import traceback

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -22,6 +22,7 @@ from xmtj.cli.common import (
     changing,
     command,
     date_option,
+    echo,
     fail,
     group,
     open_ledger,
@@ -132,19 +133,43 @@ def letter_render(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="写入文件（默认 letters/ 下原文件名）")] = None,
     ledger: LedgerOption = None,
 ) -> None:
-    """按登记簿重新生成一份已发的督办提醒函（数据按发函时的截至日期计算），不改动登记簿。
+    """已发的函就是发出时的样子：从登记该函的 git 提交中取出当时的文件，一字不改；不在 git 中时才按发函时的
+    截至日期重新生成（并说明）。不加 --out 时，md 显示在屏幕上，docx 恢复到 letters/ 下原来的位置（已存在且
+    内容不同时拒绝覆盖）。
 
     示例：xmtj letter render 河重指办督〔2021〕3号 --format docx　　xmtj letter render 2021-3 --format md --out 函.md
     """
-    from xmtj.changes.briefings import write_export
     from xmtj.changes.letters import find_letter
-    from xmtj.documents.letters import draft_of, letter_docx, render_letter
+    from xmtj.documents.letters import issued_letter
 
     if output not in ("docx", "md"):
         fail(f"--format 应为 docx 或 md，现为“{output}”")
     data = open_ledger(ledger)
-    draft = draft_of(data, find_letter(data, key))
-    markdown = render_letter(data, draft)
-    target = out or data.root / (draft.word_path if output == "docx" else draft.letter_path)
-    write_export(target, letter_docx(data, markdown) if output == "docx" else markdown.encode("utf-8"))
-    say(f"已写入 {target}（未提交；如需存档请 git add 后提交）")
+    letter = find_letter(data, key)
+    issued = issued_letter(data, letter, output)
+    if issued.revision is None:
+        say(f"注意：git 中没有 {letter.doc_no} 发出时的文件，按台账记录重新生成（发函后记录若有改动，会与原件不同）")
+    deliver(data.root, issued, out)
+
+
+def deliver(root: Path, issued: Any, out: Path | None) -> None:
+    """A letter's document to ``--out``, the screen (Markdown), or back where ``remind`` put it (Word)."""
+    from xmtj.changes.outputs import write_out
+
+    if out is not None:
+        say(f"已写入 {write_out(out, issued.data, root)}")
+    elif issued.path.endswith(".md"):
+        echo(issued.data.decode("utf-8"), nl=False)
+    else:
+        target = root / issued.path
+        if target.is_file() and not target.is_symlink() and target.read_bytes() == issued.data:
+            say(f"{issued.path} 已存在，与发出时一致")
+        elif target.exists() or target.is_symlink():
+            fail(f"{issued.path} 已存在且与发出时不同（被改动过），未覆盖；请用 --out 另存")
+        else:
+            from xmtj.changes.writer import FileTransaction
+
+            transaction = FileTransaction(root)
+            transaction.create(target, issued.data)
+            transaction.commit()
+            say(f"已恢复 {issued.path}")

@@ -89,12 +89,16 @@ class OutputFormat(StrEnum):
         }[self]()
 
 
+# the ledger the command opened: its own files are never an output (``xmtj.changes.outputs``)
+LEDGER_ROOT: list[Path] = []
+
+
 def show(listing: Listing, output: OutputFormat = OutputFormat.table, out: Path | None = None) -> None:
     """The listing in ``output`` format, on the screen or, with ``out``, in that file."""
     if out is None:
         output.to_format()(listing)
         return
-    from xmtj.changes.briefings import write_export
+    from xmtj.changes.outputs import write_out
 
     if output == OutputFormat.xlsx:
         from xmtj.cli.xlsx import workbook
@@ -105,7 +109,7 @@ def show(listing: Listing, output: OutputFormat = OutputFormat.table, out: Path 
         return
     else:
         data = output.to_text(listing).encode("utf-8")
-    write_export(out, data)
+    write_out(out, data, LEDGER_ROOT[-1] if LEDGER_ROOT else None)
     say(f"已写入 {out}")
 
 

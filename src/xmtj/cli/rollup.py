@@ -201,12 +201,12 @@ def rollup_briefing(data: Any, month: Month, date: Any, output: Any, out: Path |
     if out is None:
         echo(text, nl=False)
         return
-    from xmtj.changes.briefings import write_export
+    from xmtj.changes.outputs import write_out
 
     if output.value == "docx":
         from xmtj.documents.wordfile import to_docx
 
-        write_export(out, to_docx(text, data.config.office, letter_form=False))
+        write_out(out, to_docx(text, data.config.office, letter_form=False), data.root)
     else:
-        write_export(out, text.encode("utf-8"))
+        write_out(out, text.encode("utf-8"), data.root)
     say(f"已写入 {out}")

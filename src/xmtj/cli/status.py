@@ -86,11 +86,11 @@ def status(
 
 def save_workbook(data: Any, report: Any, out: Path) -> None:
     """The Excel 台账 (``xmtj.documents.workbook``): three sheets, the ranking's charts."""
-    from xmtj.changes.briefings import write_export
+    from xmtj.changes.outputs import write_out
     from xmtj.cli.output import say
     from xmtj.documents.workbook import ledger_workbook
 
-    write_export(out, ledger_workbook(data, report))
+    write_out(out, ledger_workbook(data, report), data.root)
     say(f"已写入 {out}（台账、分指挥部排名和图表、问题清单）")
 
 

@@ -197,6 +197,42 @@ def draft_of(ledger: Ledger, letter: Letter) -> Draft:
     return Draft(letter.number, letter.doc_no, letter.date, statuses[0], letter.feedback_due, open_issues)
 
 
+def letter_paths(letter: Letter) -> dict[str, str]:
+    """Where ``remind`` wrote a letter's documents: ``{"md": letters/2021/3-HJ2021-001.md, "docx": …}``."""
+    base = f"{LETTERS_DIR}/{letter.year}/{letter.number}-{letter.project}"
+    return {"md": base + ".md", "docx": base + ".docx"}
+
+
+@dataclass(frozen=True)
+class Issued:
+    """A registered letter's document as it went out, or — where git does not have it — made again."""
+
+    data: bytes
+    path: str  # where remind wrote it (letters/<year>/<n>-<id>.<format>)
+    revision: str | None  # the commit that issued it; None: made again from the records
+
+
+def issued_letter(ledger: Ledger, letter: Letter, form: str) -> Issued:
+    """The letter's document (``md`` or ``docx``) exactly as the commit that registered it holds it; failing
+    that (outside git, never committed, or that format not written then), made again from the records as
+    of the letter's day — which gives the same letter only while the project's records are unchanged."""
+    from xmtj.ledger.register import file_at, registered_at
+
+    path = letter_paths(letter)[form]
+    revision = registered_at(ledger, letter.path)
+    if revision is not None:
+        found = file_at(ledger, revision, path)
+        if found is None and form == "docx":  # only the Markdown was kept: lay it out as it was
+            markdown = file_at(ledger, revision, letter_paths(letter)["md"])
+            if markdown is not None:
+                return Issued(letter_docx(ledger, markdown.decode("utf-8")), path, revision)
+        if found is not None:
+            return Issued(found, path, revision)
+    markdown_text = render_letter(ledger, draft_of(ledger, letter))
+    data = letter_docx(ledger, markdown_text) if form == "docx" else markdown_text.encode("utf-8")
+    return Issued(data, path, None)
+
+
 def feedback_state(letter: Letter, today: dt.date) -> str:
     """反馈情况 in words."""
     if letter.feedback.received_on is not None:

@@ -44,6 +44,27 @@ def issued_in_history(ledger: Ledger) -> dict[int, set[int]]:
     return found
 
 
+def registered_at(ledger: Ledger, rel: str) -> str | None:
+    """The commit that added the register entry ``rel`` (a letter's ``data/letters/2021-3.yaml``), up to the
+    revision read; None outside git or when it was never committed."""
+    from xmtj.ledger import gitio
+
+    rev = ledger.files.revision or "HEAD"
+    done = gitio.git(
+        ledger.root, ["log", "--format=%H", "--diff-filter=A", "--no-renames", rev, "--", rel], check=False
+    )
+    found = done.stdout.decode("ascii", "replace").split() if done.returncode == 0 else []
+    return found[-1] if found else None
+
+
+def file_at(ledger: Ledger, revision: str, rel: str) -> bytes | None:
+    """The bytes ``rel`` had at ``revision`` (None if it had none)."""
+    from xmtj.ledger import gitio
+
+    spec = f"{revision}:{rel}"
+    return gitio.read_objects(ledger.root, [spec]).get(spec)
+
+
 _DOC_TRAILERS = re.compile(r"^Xmtj-Report: (\S+)\nXmtj-Doc-No: (.+)$", re.M)
 
 

@@ -1,0 +1,99 @@
+"""Where ``--out`` may write, and the one way it writes there.
+
+An export (a listing, the 台账, a briefing or a letter saved where the clerk asks) is written all at once:
+to a temporary file in the target's folder, then renamed over it — never half a file. What it may not
+touch is decided first:
+
+- inside the ledger, nothing of the ledger's own: records (``data/``), the dispatch and letter registers
+  (``dispatch/``, ``letters/``), templates, ``xmtj.yaml``, git's folder — ``report --out
+  data/projects/HJ2021-001.yaml`` would overwrite a record;
+- a folder, a symlink, a FIFO, a socket or a block device is refused (a FIFO would hang the command
+  until someone read it);
+- a character device (``/dev/null``, a terminal) is written through, as ``> /dev/null`` does: opened and
+  written, never replaced by a rename — run as root, a rename over ``/dev/null`` replaces the machine's
+  device with a regular file.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from xmtj.problems import XmtjError, os_words
+
+# the ledger's own files: never an output
+PROTECTED_FOLDERS = ("data", "templates", "dispatch", "letters", ".git", ".xmtj")
+PROTECTED_FILES = ("xmtj.yaml", ".gitignore")
+
+
+class OutRefused(XmtjError):
+    """``--out`` names something xmtj must not write over."""
+
+
+def out_target(out: Path, root: Path | None) -> tuple[Path, os.stat_result | None]:
+    """The absolute path ``--out`` names and what is there now (None: nothing yet); refused as the module
+    says. No symlink is followed, the last part included."""
+    target = Path(os.path.abspath(out))
+    if root is not None:
+        top = Path(os.path.abspath(root))
+        if target == top or target.is_relative_to(top):
+            rel = target.relative_to(top)
+            first = rel.parts[0] if rel.parts else ""
+            if not rel.parts or first in PROTECTED_FOLDERS or rel.as_posix() in PROTECTED_FILES:
+                raise OutRefused(
+                    f"--out {out}：{rel.as_posix() or '台账目录'} 属于台账本身（记录、登记簿、模板或设置），"
+                    "不能用作输出文件；请另选文件名，例如 --out 通报-2021-11.md"
+                )
+    try:
+        found = os.lstat(target)
+    except FileNotFoundError:
+        return target, None
+    except OSError as exc:
+        raise OutRefused(f"--out {out}：{os_words(exc)}") from None
+    mode = found.st_mode
+    if stat.S_ISLNK(mode):
+        raise OutRefused(f"--out {out} 是符号链接（指向 {os.readlink(target)}），xmtj 不通过符号链接写文件")
+    if stat.S_ISDIR(mode):
+        raise OutRefused(f"--out {out} 是一个文件夹；请给出文件名，例如 --out {out.as_posix().rstrip('/')}/通报.md")
+    if stat.S_ISREG(mode) or stat.S_ISCHR(mode):
+        return target, found
+    kind = "命名管道（FIFO）" if stat.S_ISFIFO(mode) else "套接字" if stat.S_ISSOCK(mode) else "块设备"
+    raise OutRefused(f"--out {out} 是{kind}，不是普通文件；xmtj 不向它写入")
+
+
+def write_out(out: Path, data: bytes, root: Path | None = None) -> Path:
+    """``data`` written to ``out`` (see the module doc); ``root`` is the ledger, whose own files are refused."""
+    from xmtj.changes.writer import FileTransaction, WriteFailed, no_symlink
+
+    target, found = out_target(out, root)
+    if found is not None and stat.S_ISCHR(found.st_mode):
+        _write_through(target, data)
+        return target
+    transaction = FileTransaction(target.parent)
+    no_symlink(transaction.root, target)
+    try:
+        if found is not None:
+            transaction.replace(target, data, target.read_bytes())
+        else:
+            transaction.create(target, data)
+    except OSError as exc:
+        raise WriteFailed(f"无法写入 {out}：{os_words(exc)}") from None
+    transaction.commit()
+    return target
+
+
+def _write_through(target: Path, data: bytes) -> None:
+    flags = os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0) | os.O_NONBLOCK
+    try:
+        fd = os.open(target, flags)
+        try:
+            if not stat.S_ISCHR(os.fstat(fd).st_mode):  # swapped for something else since it was looked at
+                raise OutRefused(f"--out {target} 已不是原来的设备，未写入")
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise OutRefused(f"无法写入 {target}：{os_words(exc)}") from None
