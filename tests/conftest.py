@@ -78,6 +78,21 @@ class LedgerDir:
         return self.write(f"data/projects/{pid}.yaml", project_yaml(pid, name, extra))
 
 
+def _repo_state() -> str:
+    done = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--", "data", "xmtj.yaml", "letters"],
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    return done.stdout
+
+
+@pytest.fixture(autouse=True, scope="session")
+def repository_untouched() -> object:
+    """No test may change the shipped demo ledger (the repository's own data): checked once, at the end."""
+    before = _repo_state()
+    yield
+    after = _repo_state()
+    assert after == before, f"a test changed the repository's demo ledger:\n{after}"
+
+
 @pytest.fixture(autouse=True)
 def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Record caches of ledgers outside git go to a temporary folder, never the user's own."""

@@ -433,12 +433,16 @@ def test_report_out_never_writes_through_a_symlink(repo: LedgerDir, run: Run, tm
     (repo.root / "通报.md").symlink_to(victim)
     git(repo.root, "add", "通报.md")
     git(repo.root, "commit", "-qm", "一个符号链接")
-    result = run("report", "--month", "2021-01", "--out", str(repo.root / "通报.md"), ledger=repo)
+    result = run(
+        "report", "--month", "2021-01", "--date", "2021-02-05", "--out", str(repo.root / "通报.md"), ledger=repo
+    )
     assert result.exit_code == 1
     assert "通报.md 是符号链接" in result.stderr
     assert victim.read_text(encoding="utf-8") == "不能被覆盖"
     (repo.root / "out").symlink_to(tmp_path)
-    result = run("report", "--month", "2021-01", "--out", str(repo.root / "out" / "x.md"), ledger=repo)
+    result = run(
+        "report", "--month", "2021-01", "--date", "2021-02-05", "--out", str(repo.root / "out" / "x.md"), ledger=repo
+    )
     assert result.exit_code == 1 and "out 是符号链接" in result.stderr
     assert not (tmp_path / "x.md").exists()
 

@@ -355,9 +355,13 @@ def test_diff_and_at_read_the_ledger_as_it_was(run: Run, repo: Path) -> None:
 
 
 def test_report_at_a_revision_regenerates_the_briefing_that_went_out(run: Run, repo: Path) -> None:
-    assert run("report", "--month", "2021-11", "--out", str(repo / "reports/2021-11.md"), ledger=repo).exit_code == 0
+    out = str(repo / "reports/2021-11.md")
+    assert run("report", "--month", "2021-11", "--date", "2021-12-14", "--out", out, ledger=repo).exit_code == 0
     sent = head(repo)
-    assert git(repo, "log", "-1", "--format=%(trailers:key=Xmtj-Report,valueonly)").strip() == "2021-11"
+    assert git(repo, "show", "--name-only", "--format=", "HEAD").split() == [
+        "data/briefings/2021-1.yaml",
+        "reports/2021-11.md",
+    ]
     original = (repo / "reports/2021-11.md").read_text(encoding="utf-8")
     run("progress", "P1", "--month", "2021-11", "--amount", "500", ledger=repo)
     (repo / "templates").mkdir()
@@ -367,7 +371,7 @@ def test_report_at_a_revision_regenerates_the_briefing_that_went_out(run: Run, r
 
 
 def test_a_retroactive_change_is_flagged(run: Run, repo: Path) -> None:
-    run("report", "--month", "2021-11", "--out", str(repo / "reports/2021-11.md"), ledger=repo)
+    run("report", "--month", "2021-11", "--date", "2021-12-14", "--out", str(repo / "reports/2021-11.md"), ledger=repo)
     run("progress", "P1", "--month", "2021-04", "--amount", "250", ledger=repo)  # a month already reported
     run("progress", "P1", "--month", "2021-12", "--amount", "50", ledger=repo)  # a month not yet reported
     entries = json.loads(run("log", "P1", "--format", "json", ledger=repo).stdout)["entries"]

@@ -24,7 +24,10 @@ def test_a_briefing_is_numbered_once_and_never_reuses_a_number(run: Run, small: 
     result = run("report", "--month", "2021-10", "--date", "2021-11-08", "--out", str(out), ledger=small)
     assert result.exit_code == 0, result.output
     assert git(small, "log", "-1", "--format=%s").strip() == "通报: 2021-10 测重指办〔2021〕1号"
-    assert "Xmtj-Doc-No: 测重指办〔2021〕1号" in git(small, "log", "-1", "--format=%B")
+    register = (small / "data/briefings/2021-1.yaml").read_text(encoding="utf-8")
+    assert (
+        "doc_no: 测重指办〔2021〕1号" in register and "period: 2021-10" in register and "file: 通报-10.md" in register
+    )
     text = out.read_text(encoding="utf-8")
     assert "测重指办〔2021〕1号" in text and text.rstrip().count("2021年11月8日") >= 1
     november = run("report", "--month", "2021-11", ledger=small).stdout

@@ -130,7 +130,7 @@ def test_monthly_briefing_golden(run: Run, small: Path) -> None:
 
 def test_report_out_writes_a_file(run: Run, small: Path, tmp_path: Path) -> None:
     out = tmp_path / "通报.md"
-    result = run("report", "--month", "2021-11", "--out", str(out), ledger=small)
+    result = run("report", "--month", "2021-11", "--date", "2021-12-14", "--out", str(out), ledger=small)
     assert result.exit_code == 0
     assert "\n# 关于2021年1—11月全市重点项目建设进展情况的通报\n" in out.read_text(encoding="utf-8")
 

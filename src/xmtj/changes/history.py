@@ -168,22 +168,32 @@ def _month(field_name: str) -> str | None:
 
 @dataclass
 class Briefings:
-    """Commits that sent a briefing (``Xmtj-Report: <period>``), and which commits came after them."""
+    """Commits that issued a 通报 (added its entry to the register, ``data/briefings/``), and which commits
+    came after them. What a commit message says decides nothing here."""
 
     root: Path
-    reports: list[tuple[str, str]] = field(default_factory=list)  # (commit, last month covered)
+    reports: list[tuple[str, str]] = field(default_factory=list)  # (commit, the month it reported)
     _ancestors: dict[str, set[str]] = field(default_factory=dict)
 
     @classmethod
     def read(cls, root: Path, rev: str = "HEAD") -> Briefings:
+        from xmtj.ledger.register import BRIEFINGS_DIR
+
         if not gitio.has_commits(root):
             return cls(root)
-        raw = gitio.text(root, ["log", "--format=%H%x1f%(trailers:key=Xmtj-Report,valueonly,separator=%x2C)", rev])
+        raw = gitio.git(
+            root, ["log", "--format=%x1c%H", "--diff-filter=A", "--name-only", "--no-renames", rev, "--", BRIEFINGS_DIR]
+        ).stdout.decode("utf-8", "surrogateescape")
+        added = []
+        for chunk in filter(None, raw.split("\x1c")):
+            cid, *paths = chunk.split()
+            added += [(cid, path) for path in paths if path.endswith((".yaml", ".yml"))]
+        blobs = gitio.read_objects(root, [f"{cid}:{path}" for cid, path in added])
         reports = []
-        for line in raw.splitlines():
-            cid, _, periods = line.partition("\x1f")
-            for period in filter(None, (p.strip() for p in periods.split(","))):
-                reports.append((cid, period if "-" in period else f"{period}-12"))
+        for cid, path in added:
+            period = (parse(blobs.get(f"{cid}:{path}")) or {}).get("period")
+            if isinstance(period, str):
+                reports.append((cid, period))
         return cls(root, reports)
 
     def ancestors(self, commit: str) -> set[str]:

@@ -16,7 +16,7 @@ from xmtj.ledger.registry import EVENT_KINDS
 
 if TYPE_CHECKING:
     from xmtj.changes.history import FileChange, LogEntry
-    from xmtj.documents.briefing import PlanSummary
+    from xmtj.documents.annual import PlanSummary
     from xmtj.documents.letters import Draft
     from xmtj.figures.approvals import ApprovalRow, DepartmentSummary
     from xmtj.intake.dispatch import UnitState
@@ -165,7 +165,7 @@ def drafts(found: Sequence[Draft], title: str) -> Listing:
 
 
 def plan(summary: PlanSummary, year: int) -> Listing:
-    from xmtj.documents.briefing import PLAN_GROUPS
+    from xmtj.documents.annual import PLAN_GROUPS
 
     by_type = {g.key: g for g in summary.groups["investment_type"]}
     parts = [f"{year}年重点项目{summary.projects}个，总投资{fmt.yi(summary.total_investment)}亿元"]

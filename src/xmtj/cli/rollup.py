@@ -190,23 +190,3 @@ def check_rollup(data: Any, as_of: Any, head: bool) -> None:
     say(f"{report.month}：已报送且无误{counted}个，未报送{missing}个，报送有误{len(report.invalid)}个")
     if report.invalid:
         raise typer.Exit(1)
-
-
-def rollup_briefing(data: Any, month: Month, date: Any, output: Any, out: Path | None) -> None:
-    """``report --month`` at a roll-up ledger: the members ranked, 未报送 and 报送有误 (Markdown or Word)."""
-    from xmtj.documents.briefing import render_rollup
-
-    report = rollup_for(data, month.last_day, False)
-    text = render_rollup(data, report, date)
-    if out is None:
-        echo(text, nl=False)
-        return
-    from xmtj.changes.outputs import write_out
-
-    if output.value == "docx":
-        from xmtj.documents.wordfile import to_docx
-
-        write_out(out, to_docx(text, data.config.office, letter_form=False), data.root)
-    else:
-        write_out(out, text.encode("utf-8"), data.root)
-    say(f"已写入 {out}")

@@ -6,7 +6,7 @@ Every figure here is counted from records; the templates only arrange and word t
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,14 +20,11 @@ from xmtj.figures.metrics import (
     ProjectStatus,
     Summary,
     group_summaries,
-    key_projects,
     statuses_for,
     summarize,
 )
 from xmtj.ledger.ledger import Ledger
-from xmtj.ledger.records import Issue, Letter, Project
-from xmtj.ledger.register import briefing_doc_no
-from xmtj.ledger.registry import EVENT_KINDS
+from xmtj.ledger.records import Briefing, Issue, Letter, Project
 from xmtj.months import Month, month_end
 from xmtj.problems import XmtjError
 
@@ -36,7 +33,7 @@ def _in_month(day: dt.date | None, year: int, month: int) -> bool:
     return day is not None and day.year == year and day.month == month
 
 
-def _in_year_by(day: dt.date | None, year: int, as_of: dt.date) -> bool:
+def within_year(day: dt.date | None, year: int, as_of: dt.date) -> bool:
     return day is not None and day.year == year and day <= as_of
 
 
@@ -116,7 +113,7 @@ def _letter_row(letter: Letter, projects: dict[str, Project], today: dt.date) ->
     }
 
 
-def _summary_context(s: Summary) -> dict[str, Any]:
+def summary_context(s: Summary) -> dict[str, Any]:
     return {
         "projects": s.projects,
         "total_investment": s.total_investment,
@@ -138,8 +135,9 @@ def _summary_context(s: Summary) -> dict[str, Any]:
     }
 
 
-def monthly_context(ledger: Ledger, year: int, month: int, date: dt.date | None = None) -> dict[str, Any]:
-    """关于Y年1—M月全市（全县）重点项目建设进展情况的通报, figures as of the month's last day."""
+def monthly_context(ledger: Ledger, year: int, month: int, date: dt.date, doc_no: str) -> dict[str, Any]:
+    """关于Y年1—M月全市（全县）重点项目建设进展情况的通报, figures as of the month's last day; ``doc_no`` is the
+    发文字号 the register gives it (``xmtj.changes.briefings``)."""
     as_of = month_end(year, month)
     lights = ledger.config.lights
     statuses = statuses_for(ledger.projects, ledger.issues, year, as_of, lights)
@@ -150,7 +148,7 @@ def monthly_context(ledger: Ledger, year: int, month: int, date: dt.date | None 
         return _in_month(day, year, month)
 
     def this_year(day: dt.date | None) -> bool:
-        return _in_year_by(day, year, as_of)
+        return within_year(day, year, as_of)
 
     def started_in_month(s: ProjectStatus) -> bool:
         return this_month(s.project.actual_start)
@@ -167,11 +165,11 @@ def monthly_context(ledger: Ledger, year: int, month: int, date: dt.date | None 
         "year": year,
         "month": month,
         "as_of": as_of,
-        "date": date or as_of,  # 成文日期
-        "doc_no": briefing_doc_no(ledger, f"{year:04d}-{month:02d}", (date or as_of).year),
+        "date": date,  # 成文日期
+        "doc_no": doc_no,
         "span": fmt.months_span(as_of),
         "title": f"关于{year}年{fmt.months_span(as_of)}{place_words(ledger.config)['whole']}重点项目建设进展情况的通报",
-        "summary": _summary_context(summary),
+        "summary": summary_context(summary),
         "by_level": _group_rows(group_summaries(statuses, "level", year, as_of, lights)),
         "by_investment_type": _group_rows(group_summaries(statuses, "investment_type", year, as_of, lights)),
         "by_sector": _group_rows(group_summaries(statuses, "sector", year, as_of, lights)),
@@ -248,133 +246,19 @@ def _detail_row(s: ProjectStatus, open_problems: dict[str, list[str]]) -> dict[s
     }
 
 
-@dataclass(frozen=True)
-class PlanGroup:
-    key: str
-    projects: int
-    total_investment: Decimal
-    annual_plan: Decimal
-
-
-@dataclass(frozen=True)
-class PlanSummary:
-    """A year's key-project list at a glance (谋划): counts and totals, grouped."""
-
-    year: int
-    projects: int
-    total_investment: Decimal
-    annual_plan: Decimal
-    groups: dict[str, list[PlanGroup]]
-
-
-PLAN_GROUPS = {
-    "investment_type": "投资类型",
-    "sector": "行业",
-    "level": "项目级别",
-    "six_new": "“六新”类别",
-}
-
-
-def plan_summary(projects: Iterable[Project], year: int) -> PlanSummary:
-    chosen = key_projects(projects, year)
-    groups: dict[str, list[PlanGroup]] = {}
-    for by in PLAN_GROUPS:
-        members: dict[str, list[Project]] = defaultdict(list)
-        for p in chosen:
-            if by == "level":
-                keys = list(p.levels) or ["（未定级别）"]
-            elif by == "six_new":
-                keys = [p.six_new or "未列入“六新”"]
-            else:
-                keys = [str(getattr(p, by))]
-            for k in keys:
-                members[k].append(p)
-        groups[by] = sorted(
-            (
-                PlanGroup(
-                    k,
-                    len(m),
-                    sum((p.total_investment for p in m), Decimal(0)),
-                    sum((p.annual_plan.get(year, Decimal(0)) for p in m), Decimal(0)),
-                )
-                for k, m in members.items()
-            ),
-            key=lambda g: (-g.total_investment, g.key),
-        )
-    return PlanSummary(
-        year=year,
-        projects=len(chosen),
-        total_investment=sum((p.total_investment for p in chosen), Decimal(0)),
-        annual_plan=sum((p.annual_plan.get(year, Decimal(0)) for p in chosen), Decimal(0)),
-        groups=groups,
-    )
-
-
-def _data_through(projects: Iterable[Project], year: int, as_of: dt.date) -> str | None:
-    """ "1—11月": the span of the latest month of ``year`` with progress recorded, up to ``as_of``."""
-    last = f"{as_of.year:04d}-{as_of.month:02d}"
-    months = [m for p in projects for m in p.progress if m.startswith(f"{year:04d}-") and m <= last]
-    if not months:
-        return None
-    return fmt.months_span(month_end(year, int(max(months)[5:7])))
-
-
-def annual_context(ledger: Ledger, year: int, as_of: dt.date) -> dict[str, Any]:
-    """The year's work in the figures the annual summary quotes, all counted from records."""
-    from xmtj.figures.periods import check_period
-
-    check_period(year, as_of)
-    lights = ledger.config.lights
-    statuses = statuses_for(ledger.projects, ledger.issues, year, as_of, lights)
-    summary = summarize(statuses, year, as_of, lights, ledger.config.targets.get(year))
-
-    def this_year(day: dt.date | None) -> bool:
-        return _in_year_by(day, year, as_of)
-
-    letters = [x for x in ledger.letters if this_year(x.date)]
-    raised = [i for i in ledger.issues if this_year(i.raised_on)]
-    next_plan = plan_summary(ledger.projects, year + 1)
-    return {
-        "office": ledger.config.office,
-        "city": ledger.config.city,
-        "place": place_words(ledger.config),
-        "year": year,
-        "as_of": as_of,
-        "data_through": _data_through(ledger.projects, year, as_of),
-        "summary": _summary_context(summary),
-        "meetings": {
-            kind: sum(1 for m in ledger.meetings if m.kind == kind and this_year(m.date)) for kind in EVENT_KINDS
-        },
-        "issues_raised": len(raised),
-        "issues_resolved": sum(1 for i in ledger.issues if i.status == "已办结" and this_year(i.resolved_on)),
-        "issues_on_site": sum(1 for i in raised if i.source == "现场督查"),
-        "issues_by_source": dict(Counter(i.source for i in raised)),
-        "letters": len(letters),
-        "letter_projects": len({x.project for x in letters}),
-        "next_year": year + 1,
-        "next_plan": next_plan if next_plan.projects else None,
-        "next_by_type": {g.key: g for g in next_plan.groups["investment_type"]},
-    }
-
-
-def render_briefing(
-    ledger: Ledger, month: Month | None, year: int | None, as_of: dt.date | None = None, date: dt.date | None = None
-) -> str:
-    """The monthly briefing of ``month`` (YYYY-MM), or the annual summary of ``year`` as of ``as_of``
-    (the year's last day when not given), from the ledger's templates."""
+def render_briefing(ledger: Ledger, month: Month, date: dt.date | None = None, doc_no: str = "") -> str:
+    """The monthly 通报 of ``month`` from the ledger's template, dated ``date`` (the month's last day when not
+    given), numbered ``doc_no``."""
     from xmtj.documents.templates import render
 
-    if month is not None:
-        context = monthly_context(ledger, month.year, month.number, date)
-        if date is not None and date < context["as_of"]:
-            raise XmtjError(f"成文日期 {date} 早于数据截至日期 {context['as_of']}")
-        return render(ledger.root, "report.md.j2", context, ledger.files)
-    assert year is not None
-    context = annual_context(ledger, year, as_of or dt.date(year, 12, 31))
-    return render(ledger.root, "annual.md.j2", context, ledger.files)
+    day = date or month.last_day
+    if day < month.last_day:
+        raise XmtjError(f"成文日期 {day} 早于数据截至日期 {month.last_day}")
+    context = monthly_context(ledger, month.year, month.number, day, doc_no)
+    return render(ledger.root, "report.md.j2", context, ledger.files)
 
 
-def rollup_context(ledger: Ledger, report: Any, date: dt.date | None = None) -> dict[str, Any]:
+def rollup_context(ledger: Ledger, report: Any, date: dt.date | None = None, doc_no: str = "") -> dict[str, Any]:
     """The context of ``rollup.md.j2``: a roll-up's totals, its members ranked, 未报送 and 报送有误."""
     as_of = report.as_of
     words = place_words(ledger.config)
@@ -385,20 +269,64 @@ def rollup_context(ledger: Ledger, report: Any, date: dt.date | None = None) -> 
         "span": fmt.months_span(as_of),
         "month_cn": f"{report.year}年{fmt.months_span(as_of)}",
         "date": date or as_of,
-        "doc_no": briefing_doc_no(ledger, report.month.key, (date or as_of).year),
+        "doc_no": doc_no,
         "title": f"关于{report.year}年{fmt.months_span(as_of)}{words['whole']}重点项目建设进展情况的通报",
-        "total": _summary_context(report.total),
+        "total": summary_context(report.total),
         "target_source": report.target_source,
         "head": report.head,
         "members": [
-            {"name": m.read.member.name, "s": _summary_context(m.summary), "rank": m.rank} for m in report.members
+            {"name": m.read.member.name, "s": summary_context(m.summary), "rank": m.rank} for m in report.members
         ],
         "missing": [r.member.name for r in report.missing],
         "invalid": [{"name": r.member.name, "problems": [str(p) for p in r.problems[:5]]} for r in report.invalid],
     }
 
 
-def render_rollup(ledger: Ledger, report: Any, date: dt.date | None = None) -> str:
+def render_rollup(ledger: Ledger, report: Any, date: dt.date | None = None, doc_no: str = "") -> str:
     from xmtj.documents.templates import render
 
-    return render(ledger.root, "rollup.md.j2", rollup_context(ledger, report, date), ledger.files)
+    return render(ledger.root, "rollup.md.j2", rollup_context(ledger, report, date, doc_no), ledger.files)
+
+
+def briefing_date(month: Month, given: dt.date | None, today: dt.date, issuing: bool) -> dt.date:
+    """The 成文日期 of ``month``'s 通报: ``given``; else today, when today falls in the month after it (when
+    通报 are written); else — for a preview — the month's last day, while issuing one asks for ``--date``."""
+    if given is not None:
+        if given < month.last_day:
+            raise XmtjError(f"成文日期 {given} 早于数据截至日期 {month.last_day}")
+        return given
+    if Month.of(today) == month.next:
+        return today
+    if issuing:
+        raise XmtjError(
+            f"今天（{today.isoformat()}）不在{month.next.cn}，无法默认成文日期：请用 --date 指定，"
+            f"例如 --date {month.next.first_day.replace(day=min(10, month.next.last_day.day)).isoformat()}"
+        )
+    return month.last_day
+
+
+Briefer = Callable[[Ledger, dt.date, str], str]  # (ledger, 成文日期, 发文字号) → the 通报's Markdown
+
+
+def as_issued(ledger: Ledger, issued: Briefing, form: str, render: Briefer) -> tuple[bytes, bool]:
+    """An issued 通报 (``form``: md or docx) as it went out: the file the registering commit saved, or the
+    document rendered from the ledger as that commit left it; and whether it came from git (False: made
+    from the records as they are now, under its registered number and date)."""
+    from xmtj.ledger.load import load_ledger
+    from xmtj.ledger.register import file_at, registered_at
+
+    revision = registered_at(ledger, issued.path)
+    if revision is not None and issued.file and issued.file.endswith(f".{form}"):
+        found = file_at(ledger, revision, issued.file)
+        if found is not None:
+            return found, True
+    then = load_ledger(ledger.root, revision) if revision is not None else ledger
+    text = render(then, issued.date, issued.doc_no)
+    return (to_word(ledger, text) if form == "docx" else text.encode("utf-8")), revision is not None
+
+
+def to_word(ledger: Ledger, markdown: str) -> bytes:
+    """A 通报's Markdown as a Word 公文 (文件格式; the detail table a landscape attachment)."""
+    from xmtj.documents.wordfile import to_docx
+
+    return to_docx(markdown, ledger.config.office, letter_form=False, landscape_attachments=True)

@@ -197,6 +197,30 @@ def letter_register(ledger: Ledger) -> Iterator[Problem]:
             yield _warning(last, "number", f"{year}年督办提醒函编号不连续：缺少第{shown}号")
 
 
+def briefing_register(ledger: Ledger) -> Iterator[Problem]:
+    """The 通报 register: file names, one number once a year, one live 通报 a month."""
+    numbers: dict[tuple[int, int], Sourced] = {}
+    months: dict[str, Sourced] = {}
+    for briefing in ledger.briefings:
+        stem = PurePosixPath(briefing.path).stem
+        if stem != briefing.register_name:
+            yield _error(briefing, "number", f"文件名应为 {briefing.register_name}.yaml（年份-编号），现为 {stem}.yaml")
+        key = (briefing.year, briefing.number)
+        if key in numbers:
+            yield _error(
+                briefing, "number", f"{briefing.year}年通报编号 {briefing.number} 重复，已用于 {numbers[key].path}"
+            )
+        numbers.setdefault(key, briefing)
+        if briefing.voided is None:
+            if briefing.period in months:
+                yield _error(
+                    briefing,
+                    "period",
+                    f"{briefing.period} 的通报已登记于 {months[briefing.period].path}；重新印发须先作废原通报",
+                )
+            months.setdefault(briefing.period, briefing)
+
+
 def removed_letters(ledger: Ledger) -> Iterator[Problem]:
     """Letters registered once and later deleted from the register (their numbers are never reused)."""
     from xmtj.ledger.register import REGISTER_DIR, doc_number, issued_in_history
@@ -250,6 +274,7 @@ CHECKS: list[Check] = [
     key_project_basics,
     problems_overdue,
     letter_register,
+    briefing_register,
     removed_letters,
     leftover_temp_files,
 ]

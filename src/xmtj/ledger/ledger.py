@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from xmtj.ledger.records import Issue, Letter, Meeting, Project, Record
+from xmtj.ledger.records import Briefing, Issue, Letter, Meeting, Project, Record
 from xmtj.ledger.settings import Config
 from xmtj.problems import LedgerNotFound, Problem
 
@@ -31,6 +31,7 @@ class Ledger:
     issues: list[Issue] = field(default_factory=list)
     meetings: list[Meeting] = field(default_factory=list)
     letters: list[Letter] = field(default_factory=list)
+    briefings: list[Briefing] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     today: dt.date = field(default_factory=dt.date.today)
     source: Source | None = None
@@ -59,6 +60,12 @@ class Ledger:
     @property
     def files_with_errors(self) -> set[str]:
         return {p.path for p in self.problems if p.severity == "error"}
+
+
+def sort_registers(ledger: Ledger) -> None:
+    """The registers (letters, briefings) in their numbers' order, however their files were listed."""
+    ledger.letters.sort(key=lambda letter: (letter.year, letter.number, letter.path))
+    ledger.briefings.sort(key=lambda briefing: (briefing.year, briefing.number, briefing.path))
 
 
 def _first_by_id(records: Iterable[R]) -> dict[str, R]:

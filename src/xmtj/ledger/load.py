@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from xmtj.ledger import limits
-from xmtj.ledger.ledger import DATA_DIR, Ledger
+from xmtj.ledger.ledger import DATA_DIR, Ledger, sort_registers
 from xmtj.ledger.reading import limits_of, linked_folder_problems, load_config, load_record
 from xmtj.ledger.registry import MODELS
 from xmtj.ledger.sources import GitRevision, Source, source_for
@@ -39,7 +39,7 @@ def read_ledger(source: Source) -> Ledger:
                 records.append(record)
             ledger.problems.extend(problems)
     ledger.problems.extend(linked_folder_problems(source))
-    ledger.letters.sort(key=lambda letter: (letter.year, letter.number, letter.path))
+    sort_registers(ledger)
     return ledger
 
 

@@ -196,6 +196,7 @@ class Letter(Sourced):
     figures: dict[str, Figure | None] = field(default_factory=dict)
     feedback_due: dt.date
     feedback: Feedback = field(default_factory=Feedback)
+    voided: Void | None = None
 
     @property
     def year(self) -> int:
@@ -208,6 +209,36 @@ class Letter(Sourced):
 
     def feedback_overdue_on(self, day: dt.date) -> bool:
         return self.feedback.received_on is None and self.feedback_due < day
+
+
+@frozen
+class Void(Part):
+    """作废: an issued document withdrawn — when and why. Its number is never given again."""
+
+    date: dt.date
+    reason: Text
+
+
+@frozen
+class Briefing(Sourced):
+    """通报: one issued briefing in the register (`data/briefings/<year>-<number>.yaml`), written by
+    ``report --out``. Its 发文字号 comes from here — never from a commit message — and is never reused."""
+
+    number: Annotated[int, AtLeastOne()]
+    doc_no: Text
+    period: Month  # the month reported on (YYYY-MM)
+    date: dt.date  # 成文日期
+    as_of: dt.date | None = None  # 数据截至
+    file: Text | None = None  # where it was saved, relative to the ledger (empty when saved elsewhere)
+    voided: Void | None = None
+
+    @property
+    def year(self) -> int:
+        return self.date.year
+
+    @property
+    def register_name(self) -> str:
+        return f"{self.year}-{self.number}"
 
 
 def field_names(cls: type[Any]) -> list[str]:

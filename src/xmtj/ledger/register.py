@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from xmtj.months import Month
 
 REGISTER_DIR = "data/letters"
+BRIEFINGS_DIR = "data/briefings"
 
 
 def doc_number(prefix: str, year: int, number: int) -> str:
@@ -21,24 +22,22 @@ def doc_number(prefix: str, year: int, number: int) -> str:
     return f"{prefix}〔{year}〕{number}号"
 
 
-_REGISTER_NAME = re.compile(r"^data/letters/(\d{4})-(\d+)\.ya?ml$")
-
-
-def issued_in_history(ledger: Ledger) -> dict[int, set[int]]:
-    """The numbers of every letter ever registered, by year, from the register's git history (up to
-    the revision read); empty outside git."""
+def issued_in_history(ledger: Ledger, folder: str = REGISTER_DIR) -> dict[int, set[int]]:
+    """The numbers ever registered in ``folder`` (letters by default, or briefings), by year, from the
+    register's git history (up to the revision read); empty outside git."""
     from xmtj.ledger import gitio
 
     rev = ledger.files.revision or "HEAD"
     # one git call: outside a repository, or before the first commit, it fails and there is no history
     done = gitio.git(
-        ledger.root, ["log", "--format=", "--name-only", "--diff-filter=A", rev, "--", REGISTER_DIR], check=False
+        ledger.root, ["log", "--format=", "--name-only", "--diff-filter=A", rev, "--", folder], check=False
     )
     if done.returncode != 0:
         return {}
     found: dict[int, set[int]] = {}
-    for name in done.stdout.decode("utf-8").splitlines():
-        match = _REGISTER_NAME.match(name.strip())
+    names = re.compile(re.escape(folder) + r"/(\d{4})-(\d+)\.ya?ml$")
+    for name in done.stdout.decode("utf-8", "replace").splitlines():
+        match = names.match(name.strip())
         if match:
             found.setdefault(int(match[1]), set()).add(int(match[2]))
     return found
@@ -63,36 +62,6 @@ def file_at(ledger: Ledger, revision: str, rel: str) -> bytes | None:
 
     spec = f"{revision}:{rel}"
     return gitio.read_objects(ledger.root, [spec]).get(spec)
-
-
-_DOC_TRAILERS = re.compile(r"^Xmtj-Report: (\S+)\nXmtj-Doc-No: (.+)$", re.M)
-
-
-def briefing_numbers(ledger: Ledger) -> dict[str, str]:
-    """The 发文字号 each briefing period was issued under (``report --out`` commits carry ``Xmtj-Report`` and
-    ``Xmtj-Doc-No``), up to the revision read; empty outside git. One git call."""
-    from xmtj.ledger import gitio
-
-    rev = ledger.files.revision or "HEAD"
-    done = gitio.git(ledger.root, ["log", "--format=%B", "--grep=^Xmtj-Doc-No: ", rev], check=False)
-    if done.returncode != 0:
-        return {}
-    found: dict[str, str] = {}
-    for period, doc_no in _DOC_TRAILERS.findall(done.stdout.decode("utf-8")):
-        found.setdefault(period, doc_no.strip())  # newest first: a period keeps its latest number
-    return found
-
-
-def briefing_doc_no(ledger: Ledger, period: str, year: int) -> str:
-    """The 发文字号 of the briefing of ``period``: the one it was issued under, else the next of ``year``
-    after every number ever issued with the briefing prefix (so a number is never given to two periods)."""
-    issued = briefing_numbers(ledger)
-    if period in issued:
-        return issued[period]
-    prefix = ledger.config.briefing_prefix
-    pattern = re.compile(re.escape(prefix) + f"〔{year}〕" + r"(\d+)号")
-    numbers = [int(m[1]) for doc_no in issued.values() if (m := pattern.fullmatch(doc_no))]
-    return doc_number(prefix, year, max(numbers, default=0) + 1)
 
 
 DISPATCH_DIR = "dispatch"

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from xmtj.ledger.records import (
+    Briefing,
     EventKind,
     InvestmentType,
     Issue,
@@ -78,6 +79,7 @@ KINDS: dict[str, Kind] = {
     "issues": Kind("issues", Issue, "问题", _issue_prefix),
     "meetings": Kind("meetings", Meeting, "活动", _meeting_prefix),
     "letters": Kind("letters", Letter, "督办提醒函"),
+    "briefings": Kind("briefings", Briefing, "通报"),
 }
 MODELS: dict[str, type[Sourced]] = {name: kind.record for name, kind in KINDS.items()}
 RECORD_KINDS: dict[str, type[Record]] = {"projects": Project, "issues": Issue, "meetings": Meeting}  # with an id

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from xmtj.ledger import limits
-from xmtj.ledger.ledger import CONFIG_FILE, Ledger
+from xmtj.ledger.ledger import CONFIG_FILE, Ledger, sort_registers
 from xmtj.ledger.reading import READ_FLAGS, Parsed, linked_folder_problems, load_config, record_from_bytes, unreadable
 from xmtj.ledger.registry import MODELS
 from xmtj.ledger.settings import Config
@@ -382,5 +382,5 @@ def _assemble(source: Source, config: Config, jobs: Jobs, done: list[Parsed]) ->
         getattr(ledger, kind).extend(slot[1] for _, slot in group if slot[1] is not None)
     ledger.problems.extend(problem for slot in done if slot[2] for problem in slot[2])
     ledger.problems.extend(linked_folder_problems(source))
-    ledger.letters.sort(key=lambda letter: (letter.year, letter.number, letter.path))
+    sort_registers(ledger)
     return ledger
