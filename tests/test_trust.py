@@ -807,3 +807,31 @@ def test_a_damaged_file_index_is_ignored(repo: LedgerDir, run: Run) -> None:
         assert index.read() == {}
         result = run("status", "--year", "2021", ledger=repo)
         assert result.exit_code == 0 and "重点项目2个" in result.stdout
+
+
+# --- 20. trust, round 2: templates that would hang or exhaust the machine --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}", "超过"),
+        ('{{ "x" * 1000000000 }}', "试图访问不允许的内容"),
+        ("{{ 10 ** 100000000 }}", "试图访问不允许的内容"),
+        ("{% for i in range(100000) %}{{ '很长的一行文字' * 100 }}{% endfor %}", "生成的文字超过"),
+    ],
+)
+def test_a_committed_template_cannot_hang_or_exhaust_report(
+    run: Run, small_git: Path, monkeypatch: pytest.MonkeyPatch, template: str, expected: str
+) -> None:
+    from xmtj.documents import templates
+
+    monkeypatch.setattr(templates, "RENDER_SECONDS", 1)
+    (small_git / "templates").mkdir()
+    (small_git / "templates/report.md.j2").write_text(template, encoding="utf-8")
+    git(small_git, "add", "templates")
+    git(small_git, "commit", "-qm", "模板")
+    for args in (("report", "--month", "2021-11"), ("report", "--month", "2021-11", "--at", "HEAD")):
+        result = run(*args, ledger=small_git)
+        assert result.exit_code == 1 and expected in result.stderr, result.output
+        assert "Traceback" not in result.output and "程序内部错误" not in result.output

@@ -121,3 +121,15 @@ def write_workbook(
 
 def project_workbook(path: Path) -> Path:
     return write_workbook(path, "2022年稷山县重点项目建设进展情况表", "单位：万元", HEADINGS, project_rows())
+
+
+def workbook(path: Path, rows: Sequence[Sequence[Any]], sheet: str = "Sheet") -> Path:
+    """A plain one-sheet workbook of ``rows``, the first row its headings."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = sheet
+    for row in rows:
+        book.active.append(list(row))
+    book.save(path)
+    return path

@@ -50,6 +50,7 @@ def fill(root: Path, unit: str, out: Path, values: dict[str, Any], unprotect: di
 
 def test_the_sheets_are_locked_validated_and_marked(ledger: Path) -> None:
     from xmtj.intake.dispatch import read_marker, verify_marker
+    from xmtj.intake.sheets import read_table
     from xmtj.ledger.load import load_ledger
 
     assert {p.name for p in (ledger / "dispatch/2021-12").iterdir()} == {f"{EDU}.xlsx", f"{JIA}.xlsx", "index.yaml"}
@@ -64,7 +65,7 @@ def test_the_sheets_are_locked_validated_and_marked(ledger: Path) -> None:
     assert sheet.cell(4, column(sheet, "实际开工日期")).protection.locked  # recorded already: not to be changed
     kinds = {v.type for v in sheet.data_validations.dataValidation}
     assert {"decimal", "list"} <= kinds
-    marker = read_marker(ledger / "dispatch/2021-12" / f"{JIA}.xlsx")
+    marker = read_marker(read_table(ledger / "dispatch/2021-12" / f"{JIA}.xlsx"))
     assert marker is not None and marker.unit == JIA and marker.month.key == "2021-12"
     verify_marker(load_ledger(ledger), marker, Month(2021, 12), "表")  # raises if it does not verify
 
@@ -123,3 +124,84 @@ def test_a_forged_marker_does_not_verify(ledger: Path, run: Run, tmp_path: Path)
     book["xmtj"]["B3"] = EDU  # claims to be another unit's sheet
     book.save(tmp_path / "假.xlsx")
     assert "调度表标记无法验证" in refused(run, ledger, tmp_path / "假.xlsx")
+
+
+def test_a_sheet_forged_without_the_offices_key_is_refused(ledger: Path, run: Run, tmp_path: Path) -> None:
+    """A unit with a clone of the ledger rebuilds a sheet for another unit and signs it the way the marker
+    used to be made (a digest of public values); without the key kept outside the ledger it fails."""
+    import hashlib
+
+    from xmtj.intake.dispatch import marker_text, unit_projects
+    from xmtj.ledger.load import load_ledger
+
+    book = sheet_of(ledger, EDU)
+    marker = {row[0].value: row[1] for row in book["xmtj"].iter_rows()}
+    then = load_ledger(ledger, marker["revision"].value)
+    month = Month(2021, 12)
+    text = marker_text(marker["ledger"].value, EDU, month, marker["revision"].value, unit_projects(then, EDU, month))
+    marker["digest"].value = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    sheet = book["调度任务"]
+    sheet.cell(4, column(sheet, "当月完成投资（万元）"), 99999)
+    book.save(tmp_path / "伪造.xlsx")
+    assert "调度表标记无法验证" in refused(run, ledger, tmp_path / "伪造.xlsx")
+
+
+def test_a_dispatch_sheet_that_lost_its_marker_is_not_read_as_a_plain_report(
+    ledger: Path, run: Run, tmp_path: Path
+) -> None:
+    book = sheet_of(ledger, JIA)
+    del book["xmtj"]
+    sheet = book["调度任务"]
+    sheet.cell(4, column(sheet, "当月完成投资（万元）"), 120)
+    book.save(tmp_path / "另存.xlsx")
+    assert "看起来是下发的调度表，但其中的标记已丢失" in refused(run, ledger, tmp_path / "另存.xlsx")
+
+
+def test_a_sheet_is_verified_only_where_the_key_is(ledger: Path, run: Run, tmp_path: Path, monkeypatch: Any) -> None:
+    returned = fill(ledger, JIA, tmp_path / "甲.xlsx", {"当月完成投资（万元）": 120})
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "另一台电脑"))
+    assert "本机没有本台账的调度表密钥" in refused(run, ledger, returned)
+
+
+def test_dispatch_status_follows_the_figures_whatever_route_they_came_by(ledger: Path, run: Run) -> None:
+    """The office typed 市教育局's figure in from its own consolidated 月报: the unit has reported."""
+    import json
+
+    assert run("progress", "P2", "--month", "2021-12", "--amount", "30", ledger=ledger).exit_code == 0
+    units = {u["unit"]: u for u in json.loads(run("dispatch", "status", "--month", "2021-12", "--format", "json",
+                                                   ledger=ledger).stdout)["units"]}  # fmt: skip
+    assert units[EDU]["reported"] == units[EDU]["projects"] and units[EDU]["routes"] == ["逐项填报"]
+    assert units[EDU]["state"] in ("已报送", "逾期报送") and units[EDU]["returned_on"] == "2021-12-01"
+    assert units[JIA]["reported"] == 0 and units[JIA]["state"] in ("未报送", "逾期未报送")
+    report = run("report", "--month", "2021-12", ledger=ledger).stdout
+    assert f"本月向2个责任单位下发调度表，{JIA}1个单位未按要求交回" in report
+
+
+def test_a_planted_dispatch_trailer_decides_nothing(ledger: Path, run: Run) -> None:
+    """A commit whose message claims to be 甲开发区管委会's return, but records no figure of its projects."""
+    import json
+
+    (ledger / "说明.txt").write_text("x", encoding="utf-8")
+    git(ledger, "add", "说明.txt")
+    git(ledger, "commit", "-qm", f"进度\n\nXmtj-Dispatch: 2021-12/{JIA}")
+    units = {u["unit"]: u for u in json.loads(run("dispatch", "status", "--month", "2021-12", "--format", "json",
+                                                   ledger=ledger).stdout)["units"]}  # fmt: skip
+    assert units[JIA]["reported"] == 0 and units[JIA]["returned_on"] is None
+
+
+def test_unit_names_never_share_a_sheet_file(small_git: Path, run: Run) -> None:
+    p3 = small_git / "data/projects/P3.yaml"
+    p3.write_text(p3.read_text(encoding="utf-8").replace("responsible_unit: 市水务局", "responsible_unit: 市教育/局"),
+                  encoding="utf-8")  # fmt: skip
+    git(small_git, "commit", "-qam", "单位")
+    result = run("dispatch", "--month", "2021-12", "--due", "2022-01-05", ledger=small_git)
+    assert result.exit_code == 0, result.output
+    index = (small_git / "dispatch/2021-12/index.yaml").read_text(encoding="utf-8")
+    assert "file: 市教育局.xlsx" in index and "file: 市教育局-2.xlsx" in index
+
+
+def test_a_ledger_without_units_dispatches_nothing(ledger: Path, run: Run) -> None:
+    before = git(ledger, "rev-parse", "HEAD")
+    result = run("dispatch", "--month", "2022-01", "--due", "2022-02-05", "--future", ledger=ledger)
+    assert result.exit_code == 1 and "没有可下发的调度表" in result.stderr
+    assert git(ledger, "rev-parse", "HEAD") == before

@@ -18,6 +18,7 @@ from xmtj.cli.common import (
     changing,
     date_option,
     echo,
+    fail,
     month_option,
     open_ledger,
     run_change,
@@ -80,11 +81,41 @@ def dispatch_status(
     """
     from xmtj.cli import listings
     from xmtj.cli.output import show
-    from xmtj.intake.dispatch import dispatch_status as states
+    from xmtj.figures.returns import unit_returns
+    from xmtj.ledger.register import dispatched
 
     data = open_ledger(ledger)
-    due, found = states(data, month)
-    show(listings.dispatch(month, due, found), output, out)
+    sent = dispatched(data, month)
+    if sent is None:
+        fail(f"{month} 没有下发过调度表；先运行 xmtj dispatch --month {month}")
+        return
+    show(listings.dispatch(month, sent.due, unit_returns(data, month, sent)), output, out)
+
+
+def dispatch_key(
+    new: Annotated[bool, typer.Option("--new", help="换用新密钥（旧密钥保留，仍可验证已下发的表）")] = False,
+    ledger: LedgerOption = None,
+) -> None:
+    """调度表密钥：下发的每张调度表都用本机保存的密钥签名（不在台账中，别人的副本里没有），交回时据以验证。
+    换电脑或多人办理时，把显示的文件夹整个复制到另一台电脑的相同位置；请另行备份。
+
+    示例：xmtj dispatch key　　xmtj dispatch key --new
+    """
+    from xmtj.intake.dispatch import ledger_identity
+    from xmtj.intake.keys import current_key, key_folder, keys, new_key
+
+    data = open_ledger(ledger)
+    ledger_id = ledger_identity(data.root)
+    if new:
+        made = new_key(ledger_id)
+        say(f"已换用新密钥 {made.key_id}；此后下发的表用它签名，旧密钥仍保留在文件夹中")
+    kept = keys(ledger_id)
+    if not kept:
+        echo(f"本机还没有本台账的调度表密钥；第一次 xmtj dispatch 时自动生成，保存在 {key_folder(ledger_id)}")
+        return
+    echo(f"当前密钥：{current_key(ledger_id, create=False).key_id}（共{len(kept)}个）")
+    echo(f"保存位置：{key_folder(ledger_id)}（仅本人可读写）")
+    echo("备份或在另一台电脑上导入调度表：把这个文件夹整个复制到那台电脑的相同位置。")
 
 
 def register() -> None:
@@ -98,6 +129,7 @@ def register() -> None:
     sub = typer.Typer(invoke_without_command=True, no_args_is_help=False, rich_markup_mode=None)
     sub.callback()(dispatch)
     sub.command("status")(dispatch_status)
+    sub.command("key")(dispatch_key)
     app.add_typer(sub, name="dispatch", help=text)
 
 

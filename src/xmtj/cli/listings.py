@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from xmtj.documents.annual import PlanSummary
     from xmtj.documents.letters import Draft
     from xmtj.figures.approvals import ApprovalRow, DepartmentSummary
-    from xmtj.intake.dispatch import UnitState
+    from xmtj.figures.returns import UnitReturn
     from xmtj.ledger.ledger import Ledger
     from xmtj.ledger.records import Issue, Letter, Meeting
     from xmtj.months import Month
@@ -258,15 +258,16 @@ def approvals(rows: Sequence[ApprovalRow], departments: Sequence[DepartmentSumma
                    empty="没有符合条件的手续。", notes=(["按审批部门：", *notes] if notes else []))  # fmt: skip
 
 
-def dispatch(month: Month, due: dt.date, states: Sequence[UnitState]) -> Listing:
-    """``dispatch status``: each unit's sheet of the month, sent and (when) returned."""
-    headers = ["责任单位", "项目数", "状态", "交回日期", "提交"]
-    rows = [[s.unit, str(s.projects), s.state, _d(s.returned_on), (s.commit or "")[:8]] for s in states]
+def dispatch(month: Month, due: dt.date, states: Sequence[UnitReturn]) -> Listing:
+    """``dispatch status``: each unit sent a sheet — whether its projects have the month's figures (by
+    whatever route they came), when the last arrived, and how."""
+    headers = ["责任单位", "项目数", "已填报", "状态", "交回日期", "填报方式"]
+    rows = [[s.unit, str(s.projects), str(s.reported), s.state, _d(s.returned_on), "、".join(s.routes)] for s in states]
     data = {"month": month.key, "due": due.isoformat(), "units": [
-        {"unit": s.unit, "projects": s.projects, "state": s.state, "returned_on": _d(s.returned_on) or None,
-         "commit": s.commit, "late": s.late} for s in states]}  # fmt: skip
-    owing = [s.unit for s in states if s.returned_on is None]
-    title = (
-        f"{month} 调度表交回情况（交回期限 {due.isoformat()}；已交{len(states) - len(owing)}个，未交{len(owing)}个）"
-    )
-    return Listing(headers, rows, data, title=title, right=("项目数",), wide=("责任单位",))
+        {"unit": s.unit, "projects": s.projects, "reported": s.reported, "state": s.state,
+         "returned_on": _d(s.returned_on) or None, "routes": list(s.routes), "commit": s.commit, "late": s.late}
+        for s in states]}  # fmt: skip
+    owing = [s.unit for s in states if not s.complete]
+    done = len(states) - len(owing)
+    title = f"{month.cn}月报交回情况（交回期限 {due.isoformat()}；已报送{done}个，未报齐{len(owing)}个）"
+    return Listing(headers, rows, data, title=title, right=("项目数", "已填报"), wide=("责任单位", "填报方式"))

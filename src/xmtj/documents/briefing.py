@@ -205,14 +205,17 @@ ZERO = Decimal(0)
 
 
 def _dispatch_context(ledger: Ledger, month: Month) -> dict[str, Any] | None:
-    """The month's 调度表: how many units returned theirs, and which have not (None when none was sent)."""
-    from xmtj.ledger.register import dispatch_returns, dispatched
+    """The month's 调度表: how many units were sent one, and which of them lack figures (None when none was
+    sent). A unit lacks figures only when one of its projects has no figure for the month, whatever route
+    the others came by."""
+    from xmtj.figures.returns import unit_returns
+    from xmtj.ledger.register import dispatched
 
     sent = dispatched(ledger, month)
     if sent is None:
         return None
-    returned = dispatch_returns(ledger, month)
-    return {"due": sent[0], "sent": len(sent[1]), "missing": [u for u, _ in sent[1] if u not in returned]}
+    returns = unit_returns(ledger, month, sent)
+    return {"due": sent.due, "sent": len(returns), "missing": [r.unit for r in returns if not r.complete]}
 
 
 def _approval_context(ledger: Ledger, statuses: list[ProjectStatus], as_of: dt.date) -> dict[str, Any]:

@@ -12,6 +12,7 @@ nothing else (no ``__globals__``, no ``os``), and a template that is a symlink i
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -74,10 +75,74 @@ def _ledger_template(folder: Path, name: str) -> str | None:
         raise XmtjError(f"无法读取模板 templates/{name}（应为 UTF-8 文本）：{exc}") from None
 
 
+RENDER_SECONDS = 30  # the demo's 通报 renders in a tenth of a second
+RENDER_MAX_CHARS = 20_000_000  # a county's 通报 is about 100,000 characters
+_BIG_POWER = 1000
+
+
+class RenderLimit(Exception):
+    """A template ran too long or made too much text."""
+
+
+@functools.cache
+def _sandbox_class() -> type:
+    """Jinja2's immutable sandbox, and multiplications that would make a string or list beyond the output
+    limit (``{{ "x" * 10**9 }}``) or a power beyond any figure refused before they are computed."""
+    from jinja2.exceptions import SecurityError
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    class BoundedSandbox(ImmutableSandboxedEnvironment):
+        intercepted_binops = frozenset(["*", "**"])
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            if operator == "**" and isinstance(right, int) and abs(right) > _BIG_POWER:
+                raise SecurityError("乘方太大")
+            if operator == "*":
+                for seq, times in ((left, right), (right, left)):
+                    sized = isinstance(seq, (str, list, tuple)) and isinstance(times, int)
+                    if sized and len(seq) * times > RENDER_MAX_CHARS:
+                        raise SecurityError("生成的文字过长")
+            return super().call_binop(context, operator, left, right)
+
+    return BoundedSandbox
+
+
+def _render_bounded(template: Any, context: dict[str, Any]) -> str:
+    """The template's text, stopped after ``RENDER_SECONDS`` (an alarm, where this is the main thread) or
+    ``RENDER_MAX_CHARS`` of output: a template committed to a ledger (or read with ``--at``) cannot hang
+    or exhaust the machine."""
+    import signal
+    import threading
+    import time
+
+    def stop(signum: int, frame: Any) -> None:
+        raise RenderLimit(f"超过{RENDER_SECONDS}秒仍未完成")
+
+    alarm = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+    if alarm:
+        previous = signal.signal(signal.SIGALRM, stop)
+        signal.setitimer(signal.ITIMER_REAL, RENDER_SECONDS)
+    deadline = time.monotonic() + RENDER_SECONDS
+    parts: list[str] = []
+    size = 0
+    try:
+        for chunk in template.generate(**context):
+            size += len(chunk)
+            if size > RENDER_MAX_CHARS:
+                raise RenderLimit(f"生成的文字超过{RENDER_MAX_CHARS // 1_000_000}百万字")
+            if time.monotonic() > deadline:
+                raise RenderLimit(f"超过{RENDER_SECONDS}秒仍未完成")
+            parts.append(chunk)
+    finally:
+        if alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+    return "".join(parts)
+
+
 def environment(ledger_root: Path | None, source: Source | None = None) -> Environment:
     """Templates from the ledger's ``templates/`` (at the revision read, for ``--at``), then the defaults."""
     from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, FunctionLoader, StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     loaders: list[BaseLoader] = []
     if source is not None and isinstance(source, GitRevision):
@@ -86,7 +151,7 @@ def environment(ledger_root: Path | None, source: Source | None = None) -> Envir
         folder = ledger_root / "templates"
         loaders.append(FunctionLoader(lambda name: _ledger_template(folder, name)))
     loaders.append(FileSystemLoader(default_templates()))
-    env = ImmutableSandboxedEnvironment(
+    env: Environment = _sandbox_class()(
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
         finalize=_finalize,
@@ -120,7 +185,9 @@ def render(ledger_root: Path | None, name: str, context: dict[str, Any], source:
     from xmtj.problems import XmtjError
 
     try:
-        return environment(ledger_root, source).get_template(name).render(**context)
+        return _render_bounded(environment(ledger_root, source).get_template(name), context)
+    except RenderLimit as exc:
+        raise XmtjError(f"模板 {name} 未能生成：{exc}（模板可能有死循环或过大的循环），已停止") from None
     except SecurityError as exc:
         raise XmtjError(f"模板 {name} 试图访问不允许的内容，已拒绝渲染：{exc}") from None
     except UndefinedError as exc:

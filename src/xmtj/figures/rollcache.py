@@ -78,13 +78,13 @@ class SummaryCache:
         self._load()
 
     def _load(self) -> None:
-        from xmtj.ledger.speed.cache import _read_private, private_chain
+        from xmtj.ledger.private import private_chain, read_private
 
         path = self.folder / self.name
         if not (path.is_file() and private_chain(self.top, self.folder)):
             return
         try:
-            loaded = json.loads(_read_private(path))
+            loaded = json.loads(read_private(path))
         except (OSError, ValueError):
             return
         self.entries = loaded if isinstance(loaded, dict) else {}
@@ -109,7 +109,7 @@ class SummaryCache:
 
     def save(self) -> None:
         """Written only when something was added; never fails (a cache is an optimisation)."""
-        from xmtj.ledger.speed.cache import private_chain, write_private
+        from xmtj.ledger.private import private_chain, write_private
 
         if not self.changed:
             return

@@ -13,6 +13,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from xmtj.ledger.fields import MONEY_MAX
+
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－／：　", "0123456789.,-/: ")
 _NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)")
 _THOUSANDS = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?")
@@ -20,6 +22,7 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _SERIALS = (25000, 80000)  # 1968–2119: a number in a date column outside this is not a date
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 _MONTH = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(份|底|末)?")
+_LARGEST = 1e15  # far beyond any amount (the ledger's limit is 10^12 万元): a figure, not an accident
 _LIST = re.compile(r"\s*[、，,；;/\n]\s*")
 
 
@@ -56,6 +59,8 @@ def number(value: Any) -> Decimal | None:
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             raise CellError("应为数字")
+        if abs(value) > _LARGEST:
+            raise CellError(f"数字过大（{text(value)}），不像是金额")
         return Decimal(repr(value))
     if isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)):
         raise CellError(f"应为数字，现为日期或时间“{value}”（单元格格式可能设成了日期）")
@@ -63,7 +68,7 @@ def number(value: Any) -> Decimal | None:
     plain = raw.translate(_FULL_WIDTH).replace(" ", "").removesuffix("万元")
     if _THOUSANDS.fullmatch(plain):
         plain = plain.replace(",", "")
-    if not _NUMBER.fullmatch(plain):
+    if not _NUMBER.fullmatch(plain) or len(plain) > 40:
         raise CellError(f"应为数字，现为“{raw}”")
     try:
         return Decimal(plain)
@@ -79,6 +84,8 @@ def money(value: Any, factor: Decimal = Decimal(1)) -> Decimal | None:
     if amount < 0:
         raise CellError(f"不能为负数，现为“{text(value)}”")
     amount = amount * factor
+    if amount > MONEY_MAX:
+        raise CellError(f"金额过大（{text(value)}），超过上限 {MONEY_MAX:,} 万元")
     if amount != amount.quantize(Decimal("0.0001")):
         if isinstance(value, float):  # a float's last digits are noise from binary, not the office's
             amount = amount.quantize(Decimal("0.0001"))

@@ -3,11 +3,13 @@
 A dispatch sheet holds the unit's key projects, prefilled (编号, 名称, 分指挥部, 年度计划, 上月末累计) and
 locked, with input cells for the month (当月完成投资, 形象进度, 存在问题, and the 实际开工/竣工/投产 dates still
 empty) validated by Excel itself; the sheet is protected. A very hidden sheet ``xmtj`` carries a marker:
-the ledger (its first commit), the unit, the month, the revision the sheet was made from, and a digest of
-all of these and of every prefilled value — so a returned sheet is checked against the ledger at that
-revision: a marker that does not verify, a locked value changed (protection removed), another month or
-another unit's project are refused row by row, and a sheet made before the base figures changed is
-accepted only for the rows whose figures are unchanged.
+the ledger (its first commit), the unit, the month, the revision the sheet was made from, the id of the
+office's dispatch key, and an HMAC-SHA256 under that key (``xmtj.intake.keys``, kept outside the ledger)
+of all of these and of every prefilled value. A sheet rebuilt from a clone of the ledger, without the
+key, does not verify; a returned sheet is checked against the ledger at its revision: a locked value
+changed (protection removed), another month or another unit's project are refused row by row, and a
+sheet made before the base figures changed is accepted only for the rows whose figures are unchanged. A
+sheet laid out as a dispatch sheet whose marker is gone (copied into a new file) is refused as such.
 
 What was sent is registered: ``dispatch/<month>/index.yaml`` beside the sheets, committed with them.
 """
@@ -15,7 +17,6 @@ What was sent is registered: ``dispatch/<month>/index.yaml`` beside the sheets, 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from typing import Any
 from xmtj.changes.build import Change
 from xmtj.figures import fmt
 from xmtj.figures.metrics import completed_before, key_projects
+from xmtj.intake.sheets import MARKER_SHEET, Table
 from xmtj.ledger import gitio
 from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.records import Project
@@ -33,7 +35,6 @@ from xmtj.ledger.register import DISPATCH_DIR
 from xmtj.months import Month
 from xmtj.problems import XmtjError
 
-MARKER_SHEET = "xmtj"
 HEADINGS = ["编号", "项目名称", "分指挥部", "年度计划（万元）", "上月末累计（万元）", "当月完成投资（万元）"]
 HEADINGS += ["形象进度", "存在问题", "实际开工日期", "实际竣工日期", "实际投产日期"]
 INPUT = {"当月完成投资（万元）", "形象进度", "存在问题"}
@@ -49,7 +50,8 @@ class Marker:
     unit: str
     month: Month
     revision: str
-    digest: str
+    key_id: str  # which of the office's keys signed it
+    digest: str  # HMAC-SHA256 of ``marker_text``
 
 
 def ledger_identity(root: Path) -> str:
@@ -70,13 +72,13 @@ def unit_projects(ledger: Ledger, unit: str, month: Month) -> list[Project]:
     return [p for p in key_projects(ledger.projects, month.year) if p.responsible_unit == unit]
 
 
-def digest(ledger_id: str, unit: str, month: Month, revision: str, projects: Sequence[Project]) -> str:
-    """A digest of the marker's fields and every prefilled value, in a fixed text form."""
-    lines = [ledger_id, unit, month.key, revision]
+def marker_text(ledger_id: str, unit: str, month: Month, revision: str, projects: Sequence[Project]) -> str:
+    """What a sheet's HMAC covers: the marker's fields and every prefilled value, in a fixed text form."""
+    lines = ["xmtj-dispatch-2", ledger_id, unit, month.key, revision]
     for p in projects:
         plan, earlier = base_figures(p, month)
         lines.append("\t".join([p.id, p.name, p.branch, fmt.wan(plan), fmt.wan(earlier)]))
-    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+    return "\n".join(lines)
 
 
 # --- sending ---------------------------------------------------------------------------------
@@ -87,27 +89,33 @@ def dispatch_change(
 ) -> tuple[Change, list[tuple[str, int]]]:
     """Every unit's sheet and the register, as one change; and (unit, number of projects) for each."""
     from xmtj.changes.yamlout import emit
+    from xmtj.intake.keys import current_key, sign
 
     ledger_id = ledger_identity(ledger.root)
     revision = gitio.resolve(ledger.root, "HEAD")
     year = month.year
     all_units = sorted({p.responsible_unit for p in key_projects(ledger.projects, year)})
+    if not all_units:
+        raise XmtjError(f"{year}年没有重点项目（或项目都没有责任单位），没有可下发的调度表；未写入任何文件")
     unknown = [u for u in units if u not in all_units]
     if unknown:
         raise XmtjError(f"{year}年重点项目中没有这些责任单位：{'、'.join(unknown)}")
+    key = current_key(ledger_id)
+    names = file_names(all_units)
     texts: dict[str, str | bytes] = {}
     sent = []
     for unit in units or all_units:
         projects = unit_projects(ledger, unit, month)
-        marker = Marker(ledger_id, unit, month, revision, digest(ledger_id, unit, month, revision, projects))
-        texts[f"{DISPATCH_DIR}/{month.key}/{_file_name(unit)}"] = _workbook(ledger, projects, marker, due)
+        signed = sign(key, marker_text(ledger_id, unit, month, revision, projects))
+        marker = Marker(ledger_id, unit, month, revision, key.key_id, signed)
+        texts[f"{DISPATCH_DIR}/{month.key}/{names[unit]}"] = _workbook(ledger, projects, marker, due)
         sent.append((unit, len(projects)))
     index = {
         "month": month.key,
         "due": due,
         "revision": revision,
         "made_on": ledger.today,
-        "units": [{"unit": u, "file": _file_name(u), "projects": n} for u, n in sent],
+        "units": [{"unit": u, "file": names[u], "projects": n} for u, n in sent],
     }
     texts[f"{DISPATCH_DIR}/{month.key}/index.yaml"] = emit(index, {"due": "交回期限", "revision": "据以生成的版本"})
     subject = f"调度: {month.key} 下发{len(sent)}个单位（{fmt.date_cn(due)}前交回）"
@@ -119,8 +127,20 @@ def default_due(month: Month) -> dt.date:
     return month.next.first_day.replace(day=5)
 
 
-def _file_name(unit: str) -> str:
-    return "".join(ch for ch in unit if ch not in '\\/:*?"<>|') + ".xlsx"
+def file_names(units: Sequence[str]) -> dict[str, str]:
+    """Each unit's sheet's file name: its name without the characters no file name may hold, made unique
+    (``市能源/局`` and ``市能源局`` never share one; the second gets ``市能源局-2.xlsx``, the index says whose)."""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for unit in sorted(units):
+        stem = "".join(ch for ch in unit if ch not in '\\/:*?"<>|' and ch.isprintable()).strip(". ") or "单位"
+        name, n = f"{stem}.xlsx", 1
+        while name.casefold() in taken:  # Windows and macOS file systems ignore case
+            n += 1
+            name = f"{stem}-{n}.xlsx"
+        taken.add(name.casefold())
+        names[unit] = name
+    return names
 
 
 def _workbook(ledger: Ledger, projects: Sequence[Project], marker: Marker, due: dt.date) -> bytes:
@@ -191,8 +211,8 @@ def _workbook(ledger: Ledger, projects: Sequence[Project], marker: Marker, due: 
     sheet.protection.formatColumns = False  # widths may still be changed
     hidden = book.create_sheet(MARKER_SHEET)
     for row, (key, value) in enumerate(
-        (("xmtj-dispatch", "1"), ("ledger", marker.ledger), ("unit", marker.unit), ("month", marker.month.key),
-         ("revision", marker.revision), ("digest", marker.digest)), start=1):  # fmt: skip
+        (("xmtj-dispatch", "2"), ("ledger", marker.ledger), ("unit", marker.unit), ("month", marker.month.key),
+         ("revision", marker.revision), ("key", marker.key_id), ("digest", marker.digest)), start=1):  # fmt: skip
         hidden.cell(row, 1, key)
         hidden.cell(row, 2, value)
     hidden.sheet_state = "veryHidden"
@@ -205,45 +225,60 @@ def _workbook(ledger: Ledger, projects: Sequence[Project], marker: Marker, due: 
 # --- reading back ----------------------------------------------------------------------------
 
 
-def read_marker(path: Path) -> Marker | None:
-    """The marker of a dispatch sheet, or None when the file is not one (any other sheet)."""
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        return None
-    import python_calamine
-
-    try:
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
-        if MARKER_SHEET not in book.sheet_names:
-            return None
-        rows = book.get_sheet_by_name(MARKER_SHEET).to_python(skip_empty_area=False)
-    except Exception:  # the importer reports an unreadable file itself
+def read_marker(table: Table) -> Marker | None:
+    """The marker of a returned dispatch sheet, or None when the file is not one (any other sheet).
+    Refused: a sheet laid out as a dispatch sheet whose marker is gone, and a marker that cannot be read."""
+    rows = table.marker
+    if rows is None:
+        if _laid_out_as_dispatch(table):
+            raise XmtjError(
+                f"{table.file} 看起来是下发的调度表，但其中的标记已丢失（可能是复制到了新文件或另存过）；"
+                "请让该单位在原表上填写后交回，或重新下发"
+            )
         return None
     values = {str(r[0]): str(r[1]) for r in rows if len(r) >= 2 and r[0] != ""}
-    if values.get("xmtj-dispatch") != "1":
+    if values.get("xmtj-dispatch") not in ("1", "2"):
         return None
-    try:
-        month = Month.parse(values.get("month", ""))
-    except ValueError:
-        raise XmtjError(f"{path.name} 的调度表标记已损坏（月份无法读取）") from None
-    return Marker(values.get("ledger", ""), values.get("unit", ""), month,
-                  values.get("revision", ""), values.get("digest", ""))  # fmt: skip
+    month = Month.maybe(values.get("month", ""))
+    if values.get("xmtj-dispatch") != "2" or month is None:
+        raise XmtjError(f"{table.file} 的调度表标记无法验证（标记不完整，或是旧版本 xmtj 生成的表）；请重新下发")
+    return Marker(values.get("ledger", ""), values.get("unit", ""), month, values.get("revision", ""),
+                  values.get("key", ""), values.get("digest", ""))  # fmt: skip
+
+
+def _laid_out_as_dispatch(table: Table) -> bool:
+    """A dispatch sheet's own title and headings, whatever happened to its marker."""
+    from xmtj.intake.cells import text
+
+    top = [[text(v) or "" for v in row] for row in table.rows[:4]]
+    titled = bool(top) and bool(top[0]) and "重点项目调度任务（" in top[0][0]
+    headed = any(row[: len(HEADINGS)] == HEADINGS for row in top)
+    return titled and headed
 
 
 def verify_marker(ledger: Ledger, marker: Marker, month: Month, label: str) -> Ledger:
     """The ledger as it was when the sheet was made; raises when the marker does not hold."""
+    from xmtj.intake.keys import keys, verify
     from xmtj.ledger.load import load_ledger
 
-    if marker.ledger != ledger_identity(ledger.root):
+    ledger_id = ledger_identity(ledger.root)
+    if marker.ledger != ledger_id:
         raise XmtjError(f"{label} 不是本台账下发的调度表（台账标识不符）")
     if marker.month != month:
         raise XmtjError(f"{label} 是 {marker.month} 的调度表，与 --month {month} 不符")
+    if not keys(ledger_id):
+        raise XmtjError(
+            f"{label} 无法验证：本机没有本台账的调度表密钥（下发调度表的电脑上才有）；请在那台电脑上导入，"
+            "或把它的密钥文件夹复制过来（见 xmtj dispatch key）"
+        )
     try:
         then = load_ledger(ledger.root, marker.revision)
     except XmtjError:
         raise XmtjError(f"{label} 据以生成的版本 {marker.revision[:8]} 不在本台账的历史中") from None
     projects = unit_projects(then, marker.unit, month)
-    if digest(marker.ledger, marker.unit, month, marker.revision, projects) != marker.digest:
-        raise XmtjError(f"{label} 的调度表标记无法验证（标记被改动，或不是 xmtj 生成的表）")
+    text = marker_text(marker.ledger, marker.unit, month, marker.revision, projects)
+    if not verify(ledger_id, marker.key_id, text, marker.digest):
+        raise XmtjError(f"{label} 的调度表标记无法验证（标记被改动，或不是本办公室用自己的密钥生成的表）")
     return then
 
 
@@ -282,38 +317,3 @@ def check_returned(
                 continue
             kept.append(figure)
     return kept
-
-
-@dataclass(frozen=True)
-class UnitState:
-    """One unit's dispatch of a month: sent, returned (when), late."""
-
-    unit: str
-    projects: int
-    returned_on: dt.date | None
-    commit: str | None
-    late: bool
-
-    @property
-    def state(self) -> str:
-        if self.returned_on is None:
-            return "逾期未报送" if self.late else "未报送"
-        return "逾期报送" if self.late else "已报送"
-
-
-def dispatch_status(ledger: Ledger, month: Month) -> tuple[dt.date, list[UnitState]]:
-    """What was sent for ``month`` (the committed register) and what came back (the commits of imported
-    sheets): the due date and each unit's state on ``ledger.today``."""
-    from xmtj.ledger.register import dispatch_returns, dispatched
-
-    sent = dispatched(ledger, month)
-    if sent is None:
-        raise XmtjError(f"{month} 没有下发过调度表；先运行 xmtj dispatch --month {month}")
-    due, units = sent
-    returned = dispatch_returns(ledger, month)
-    states = []
-    for unit, projects in units:
-        got = returned.get(unit)
-        late = (got[0] > due) if got else ledger.today > due
-        states.append(UnitState(unit, projects, got[0] if got else None, got[1] if got else None, late))
-    return due, states

@@ -53,9 +53,9 @@ def plan_progress(ledger: Ledger, path: Path, sheet_name: str | None, options: O
     month_guard(ledger, month, options.future)
     from xmtj.intake.dispatch import read_marker, verify_marker
 
-    marker = read_marker(path)
-    then = verify_marker(ledger, marker, month, path.name) if marker is not None else None
     sheet, notes = open_sheet(path, sheet_name, PROGRESS_HEADINGS, ledger.config.import_.columns, "月报")
+    marker = read_marker(sheet.table)
+    then = verify_marker(ledger, marker, month, path.name) if marker is not None else None
     plan = Plan(notes=notes, verbs=("登记", "更正"))
     columns = sheet.header.columns
     if "amount" not in columns and "cumulative" not in columns:

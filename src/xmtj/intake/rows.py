@@ -87,7 +87,7 @@ def open_sheet(
             f"{table.file}!{table.sheet}：前50行中找不到{what}的表头（至少要有三个认得的列名，如 项目名称、总投资、"
             "责任单位）；如果本单位的列名不同，请在 xmtj.yaml 的 import.columns 中写明对应关系"
         )
-    notes = []
+    notes = list(table.notes)
     if table.encoding:
         notes.append(f"{table.file} 按 {table.encoding} 编码读取")
     if header.unknown:

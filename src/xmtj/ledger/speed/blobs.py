@@ -5,7 +5,7 @@ revision or in the working tree, that has that blob — ``status --at HEAD~1`` a
 only the blobs that changed between them, and the working tree finds its records here through its file
 index (``xmtj.ledger.speed.cache.FileIndex``). Entries are keyed by (kind, blob id) — the kind decides
 the record class — under a folder named after the record format, xmtj, Python and pydantic
-(``cache._namespace``) and the parser limits: a blob cached by an older format is never used.
+(``cache.namespace``) and the parser limits: a blob cached by an older format is never used.
 
 The cache is a set of segments: each run that parsed new blobs writes new segments holding just
 those, so a run that adds 600 blobs to a cache of 60,000 writes 600 entries, not 60,000; the segments
@@ -26,16 +26,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from xmtj.ledger.private import append_private, private_chain, read_private, write_private
 from xmtj.ledger.records import _make, with_path
-from xmtj.ledger.speed.cache import (
-    _namespace,
-    _read_private,
-    append_private,
-    private_chain,
-    prune_other_versions,
-    safe_loads,
-    write_private,
-)
+from xmtj.ledger.speed.cache import namespace, prune_other_versions, safe_loads
 
 MAX_ENTRIES = 300_000  # a province's ledger (60,000 files) in about five different versions
 MAX_SEGMENTS = 32  # then merged into one (a first read by worker processes writes about ten)
@@ -50,7 +43,7 @@ class BlobCache:
     written as one new segment."""
 
     def __init__(self, folder: Path, top: Path, salt: str = "") -> None:
-        self.folder = folder / "blobs" / (_namespace() + (f"-{salt}" if salt else ""))
+        self.folder = folder / "blobs" / (namespace() + (f"-{salt}" if salt else ""))
         self.top = top
         self._table: Table | None = None
         self._segments: list[Path] = []
@@ -67,7 +60,7 @@ class BlobCache:
                 self._segments = sorted(self.folder.glob("seg-*.pickle"))
             for path in self._segments:
                 try:
-                    segment = safe_loads(_read_private(path))
+                    segment = safe_loads(read_private(path))
                 except Exception:  # truncated, someone else's, or not records: left out
                     continue
                 if isinstance(segment, dict):
@@ -118,7 +111,7 @@ class BlobCache:
         if not private_chain(self.top, self.folder):
             return None
         try:
-            return set(_read_private(self.folder / KNOWN).decode("ascii").split())
+            return set(read_private(self.folder / KNOWN).decode("ascii").split())
         except (OSError, UnicodeDecodeError):
             return None
 

@@ -29,7 +29,6 @@ import hashlib
 import io
 import os
 import pickle
-import stat
 import sys
 import time
 from pathlib import Path
@@ -37,6 +36,7 @@ from typing import Any
 
 from xmtj import __version__
 from xmtj.identity import code_digest
+from xmtj.ledger.private import mine, private_chain, read_private, write_private
 
 FORMAT = 7  # 2: sixteen shards per kind; 3: restricted unpickling, money bounds; 4: records in xmtj.ledger;
 # 5: Config's place_level, id_prefix and import; 6: Config's documents and approvals, Approval.department;
@@ -62,7 +62,7 @@ def trusted(key: Key | None, now: float) -> bool:
     return key is not None and now - key[0] / 1e9 >= RACY_SECONDS
 
 
-def _namespace() -> str:
+def namespace() -> str:
     """The cache's folder name: xmtj's version and its source (``identity.code_digest``: records validated
     and checked by other code are never served), Python's, and the installed pydantic (which validated
     the cached records), found without importing it (a cached run never needs pydantic)."""
@@ -79,34 +79,6 @@ def _namespace() -> str:
     return f"v{FORMAT}-xmtj{__version__}-py{sys.version_info[0]}.{sys.version_info[1]}-pydantic{stamp}-c{code_digest()}"
 
 
-def _mine(path: Path, folder: bool = True) -> bool:
-    """Owned by the current user, not a symlink, and writable by nobody else (always true off POSIX)."""
-    if not hasattr(os, "geteuid"):
-        return True
-    try:
-        st = os.lstat(path)
-    except OSError:
-        return False
-    kind_ok = stat.S_ISDIR(st.st_mode) if folder else stat.S_ISREG(st.st_mode)
-    return kind_ok and st.st_uid == os.geteuid() and not st.st_mode & 0o022
-
-
-def private_chain(top: Path, folder: Path) -> bool:
-    """Every folder from ``top`` down to ``folder`` is the current user's own (see ``_mine``)."""
-    try:
-        rel = folder.relative_to(top)
-    except ValueError:
-        return False
-    path = top
-    if not _mine(path):
-        return False
-    for part in rel.parts:
-        path = path / part
-        if not _mine(path):
-            return False
-    return True
-
-
 def cache_folder(root: Path) -> Path:
     """``.git/xmtj-cache`` of the repository holding the ledger, else the user's cache folder.
 
@@ -121,7 +93,7 @@ def cache_home(root: Path) -> tuple[Path, Path]:
     from xmtj.ledger.ledger import work_tree
 
     found = work_tree(root)
-    if found is not None and _mine(found[0] / ".git"):  # else a worktree, a submodule, someone else's
+    if found is not None and mine(found[0] / ".git"):  # else a worktree, a submodule, someone else's
         git, rel = found[0] / ".git", found[1]
         suffix = hashlib.sha1(rel.encode()).hexdigest()[:12] if rel != "." else "root"
         return git, git / "xmtj-cache" / suffix
@@ -164,48 +136,6 @@ def safe_loads(data: bytes) -> Any:
     return _RecordUnpickler(io.BytesIO(data)).load()
 
 
-def _open_private(path: Path, flags: int) -> tuple[int, os.stat_result]:
-    """``path`` opened (not through a symlink), only if it is a file of the current user's that nobody
-    else can write: its descriptor and stat."""
-    fd = os.open(path, flags | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
-    st = os.fstat(fd)
-    if hasattr(os, "geteuid") and (st.st_uid != os.geteuid() or st.st_mode & 0o022):
-        os.close(fd)
-        raise PermissionError(f"{path} is not private")
-    return fd, st
-
-
-def _read_private(path: Path) -> bytes:
-    """A cache file's bytes, only if it is a regular file of the current user's that nobody else can write."""
-    fd, st = _open_private(path, os.O_RDONLY)
-    try:
-        chunks = [os.read(fd, st.st_size + 1)]  # the whole file in one read, as a rule
-        while chunks[-1]:
-            chunks.append(os.read(fd, 1 << 20))
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
-
-
-def append_private(path: Path, data: bytes) -> None:
-    """``data`` added at the end of ``path``, a file of the current user's that nobody else can write."""
-    fd, _ = _open_private(path, os.O_WRONLY | os.O_APPEND)
-    try:
-        os.write(fd, data)
-    finally:
-        os.close(fd)
-
-
-def write_private(folder: Path, filename: str, data: bytes) -> None:
-    """``data`` as ``folder/filename``, atomically (a temporary file, then a rename), mode 0600."""
-    import tempfile
-
-    fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{filename}.", suffix=".tmp")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(temp, folder / filename)
-
-
 def blob_id(data: bytes) -> str:
     """git's id of a file with these bytes (``git hash-object``): the blob cache's key for it."""
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
@@ -224,7 +154,7 @@ class FileIndex:
     NAME = "files.pickle"
 
     def __init__(self, folder: Path, top: Path | None = None, salt: str = "") -> None:
-        self.folder = folder / (_namespace() + (f"-{salt}" if salt else ""))
+        self.folder = folder / (namespace() + (f"-{salt}" if salt else ""))
         self.top = top if top is not None else folder  # where the chain of private folders starts
         self._pending: bytes | None = None
         self.hits = 0  # files whose record came from the cache
@@ -243,7 +173,7 @@ class FileIndex:
         if not private_chain(self.top, self.folder):
             return {}
         try:
-            data = _read_private(self.folder / self.NAME)
+            data = read_private(self.folder / self.NAME)
             found: dict[str, IndexEntry] = {}
             stream = io.BytesIO(data)
             while stream.tell() < len(data):
