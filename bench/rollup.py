@@ -64,7 +64,7 @@ def main() -> int:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["XDG_CACHE_HOME"] = str(args.out / "cache")
     rollup = province(args.out, args.members, xmtj, env)
-    mirrors = sorted((rollup / ".xmtj" / "members").glob("*.git"))
+    mirrors = sorted((rollup / ".git" / "xmtj" / "members").glob("*.git"))
     objects = ["sh", "-c", "for m in " + " ".join(str(m) for m in mirrors)
                + "; do git -C $m cat-file --batch-all-objects --batch > /dev/null; done"]  # fmt: skip
     base, _ = measure(objects, rollup, env, 3)

@@ -15,7 +15,7 @@ import pytest
 from tests.conftest import REPO
 
 SRC = REPO / "src"
-STAGES = ["base", "ledger", "figures", "documents", "changes", "intake", "cli"]
+STAGES = ["base", "ledger", "figures", "rollup", "documents", "changes", "intake", "cli"]
 HISTORY_READ_SIDE = "xmtj.changes.history"
 WRITE_SIDE = {"xmtj.changes.apply", "xmtj.changes.writer", "xmtj.changes.lock", "xmtj.changes.build"}
 

@@ -89,7 +89,7 @@ def test_counties_submit_and_the_prefecture_adds_them_up(tmp_path: Path, run: Ru
     fetched = run("fetch", ledger=pref)
     assert "乙县（YX）：新报送 报送/2021-11" in fetched.stderr
     assert "2021-11 未报送：丁县" in fetched.stderr
-    assert (pref / ".xmtj/members/YX.git").is_dir() and ".xmtj/" in (pref / ".gitignore").read_text(encoding="utf-8")
+    assert (pref / ".git/xmtj/members/YX.git").is_dir() and not (pref / ".xmtj").exists()
 
     status = json.loads(run("status", "--by", "member", "--format", "json", ledger=pref).stdout)
     again = json.loads(run("status", "--by", "member", "--format", "json", ledger=pref).stdout)

@@ -7,19 +7,17 @@ folder), and credentials are git's business (credential helpers, SSH keys) — x
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from xmtj.changes.build import Change
 from xmtj.figures import fmt
 from xmtj.ledger import gitio
 from xmtj.ledger.ledger import Ledger
-from xmtj.ledger.members import MIRRORS, mirror_of, submission_tags, tag_for
 from xmtj.ledger.settings import Member
 from xmtj.months import Month
 from xmtj.problems import XmtjError
+from xmtj.rollup.members import submission_tags, tag_for
 
 
 @dataclass(frozen=True)
@@ -46,7 +44,7 @@ def submit(ledger: Ledger, month: Month, note: str | None, again: bool, push: bo
     report, _ = ledger_status(ledger, month.year, month.last_day)
     s = report.summary
     base = tag_for(ledger.config.reporting.tag, month)
-    earlier = submission_tags(ledger.root, ledger.config.reporting.tag, month)
+    earlier = submission_tags(ledger.root, ledger.config.reporting.tag, month, mirror=False)
     if earlier and not again:
         raise XmtjError(f"{month} 已报送（{earlier[-1]}）；如需重新报送，请加 --again")
     tag = base if not earlier else f"{base}-{len(earlier) + 1}"
@@ -79,76 +77,6 @@ def submit(ledger: Ledger, month: Month, note: str | None, again: bool, push: bo
     return Submission(tag, commit, "\n".join(lines), changes, pushed)
 
 
-@dataclass(frozen=True)
-class Fetched:
-    member: Member
-    ok: bool
-    reason: str = ""  # why it failed, in Chinese where git's message is known
-    new_tags: tuple[str, ...] = ()
-
-
-REASONS = {  # git's messages, as the office reads them
-    "Could not resolve host": "无法解析服务器地址",
-    "Connection refused": "服务器拒绝连接",
-    "Connection timed out": "连接超时",
-    "does not appear to be a git repository": "地址上没有 git 仓库",
-    "Repository not found": "仓库不存在",
-    "not found": "仓库不存在",
-    "Authentication failed": "身份验证失败（请检查 git 的凭据或 SSH 密钥）",
-    "Permission denied": "没有访问权限（请检查 git 的凭据或 SSH 密钥）",
-}
-
-
-def _reason(stderr: str) -> str:
-    for words, chinese in REASONS.items():
-        if words in stderr:
-            return chinese
-    lines = [line for line in stderr.strip().splitlines() if line.strip()]
-    return lines[-1] if lines else "未知错误"
-
-
-def fetch_member(root: Path, member: Member, timeout: float) -> Fetched:
-    """The member's repository mirrored (cloned the first time, fetched after) under ``.xmtj/members``."""
-    mirror = mirror_of(root, member)
-    before = set(_tags(mirror)) if mirror.is_dir() else set()
-    if mirror.is_dir():
-        args = ["-C", str(mirror), "fetch", "--quiet", "--prune", "--tags", "origin", "+refs/heads/*:refs/heads/*"]
-    else:
-        mirror.parent.mkdir(parents=True, exist_ok=True)
-        args = ["clone", "--quiet", "--mirror", member.url, str(mirror)]
-    import subprocess
-
-    try:
-        done = subprocess.run(["git", *args], capture_output=True, timeout=timeout, env=gitio._env(), check=False)
-    except subprocess.TimeoutExpired:
-        return Fetched(member, False, f"超过{int(timeout)}秒未完成（网络或服务器太慢）")
-    if done.returncode != 0:
-        return Fetched(member, False, _reason(done.stderr.decode("utf-8", "replace")))
-    return Fetched(member, True, "", tuple(sorted(set(_tags(mirror)) - before)))
-
-
-def _tags(mirror: Path) -> list[str]:
-    return gitio.git(mirror, ["tag", "--list"], check=False).stdout.decode("utf-8").split()
-
-
-def fetch_all(
-    root: Path, members: Sequence[Member], workers: int = 8, timeout: float = 120,
-    progress: Callable[[int, int], None] | None = None,
-) -> list[Fetched]:  # fmt: skip
-    """Every member fetched, ``workers`` at a time, each bounded by ``timeout``; one failing never stops
-    the others. Results in the members' order."""
-    (root / MIRRORS).mkdir(parents=True, exist_ok=True)
-    results: dict[str, Fetched] = {}
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(members) or 1))) as pool:
-        futures = {pool.submit(fetch_member, root, m, timeout): m for m in members}
-        for done, future in enumerate(futures, start=1):
-            found = future.result()
-            results[found.member.code] = found
-            if progress is not None:
-                progress(done, len(members))
-    return [results[m.code] for m in members]
-
-
 def members_change(ledger: Ledger, members: Sequence[Member], subject: str, command: Sequence[str]) -> Change:
     """``xmtj.yaml`` with ``members`` replaced, edited in place, as a change."""
     from xmtj.changes import yamledit
@@ -158,6 +86,20 @@ def members_change(ledger: Ledger, members: Sequence[Member], subject: str, comm
     source = (ledger.root / CONFIG_FILE).read_text(encoding="utf-8")
     value = [{k: v for k, v in as_dict(m).items() if v not in (None, "")} for m in members]
     return Change({CONFIG_FILE: yamledit.set_value(source, ["members"], value)}, subject, command)
+
+
+def with_member(members: Sequence[Member], name: str, code: str, url: str, branch: str) -> list[Member]:
+    """``members`` and a new one; refused when its code or name is taken (the message gives the address
+    the member has, and says so when it differs), or when its address is not one git may use."""
+    from xmtj.rollup.mirrors import check_url
+
+    for known in members:
+        if known.code == code or known.name == name:
+            moved = f"，现有地址为 {known.url}" + ("（与给出的地址不同）" if known.url != url else "")
+            raise XmtjError(
+                f"已有成员 {known.name}（{known.code}）{moved}；如需更改，先 xmtj member remove {known.code} 再添加"
+            )
+    return [*members, new_member(name, code, check_url(url), branch)]
 
 
 def new_member(name: str, code: str, url: str, branch: str) -> Member:

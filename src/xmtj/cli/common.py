@@ -168,7 +168,7 @@ def open_records(ledger_dir: Path | None, at: str | None = None) -> Ledger:
     data = open_ledger(ledger_dir, at)
     if not data.config.members:
         return data
-    from xmtj.ledger.members import merged
+    from xmtj.rollup.members import merged
 
     return merged(data.root, data, None)
 

@@ -41,9 +41,9 @@ def log_command(
     from xmtj.changes.history import log
     from xmtj.ledger.gitio import tags_by_commit
     from xmtj.ledger.ledger import find_ledger
-    from xmtj.ledger.members import tag_for
     from xmtj.ledger.reading import load_config
     from xmtj.ledger.sources import WorkingTree
+    from xmtj.rollup.members import tag_for
 
     root = find_ledger(explicit=ledger)
     config = load_config(WorkingTree(root))[0]

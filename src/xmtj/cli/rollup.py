@@ -62,30 +62,53 @@ def fetch(
     timeout: Annotated[int, typer.Option("--timeout", min=5, max=3600, help="每个成员的时限（秒）")] = 120,
     workers: Annotated[int, typer.Option("--workers", min=1, max=32, help="同时获取的成员数")] = 8,
 ) -> None:
-    """汇总台账：获取每个成员（县市区）的仓库到 .xmtj/members/<编码>.git，报告新的报送、未报送和无法连接的成员。
+    """汇总台账：获取每个成员（县市区）的仓库（镜像保存在台账的 .git/xmtj/members/ 中），报告新的报送、
+    被改写的报送、未报送和无法连接的成员。
 
     示例：xmtj fetch　　xmtj fetch --timeout 60
     """
-    from xmtj.changes.reporting import fetch_all
-    from xmtj.figures.rollup import latest_month
-    from xmtj.ledger.members import mirror_of, submissions
+    from xmtj.rollup.members import latest_month
+    from xmtj.rollup.mirrors import fetch_all
 
     data = open_ledger(ledger)
     if not data.config.members:
         fail("这不是汇总台账：xmtj.yaml 中没有 members（用 xmtj member add 添加成员）")
     results = fetch_all(data.root, data.config.members, workers, timeout, _bar())
     for r in results:
-        news = f"新报送 {'、'.join(r.new_tags)}" if r.new_tags else "无新报送"
-        say(
-            f"{r.member.name}（{r.member.code}）：" + (news if r.ok else f"无法获取：{r.reason}"), "" if r.ok else "red"
-        )
-    month = latest_month(data.root, data.config)
+        say_fetched(r)
+    month = latest_month(data.root, list(data.config.members))
     if month is not None:
-        mirrors = [(m, mirror_of(data.root, m)) for m in data.config.members]  # tags only: nothing is read
-        owing = [m.name for m, at in mirrors if not at.is_dir() or not submissions(at, m.tag, month)]
+        owing = not_submitted(data, month)
         say(f"{month} 未报送：{'、'.join(owing)}" if owing else f"{month} 全部成员均已报送")
     if not all(r.ok for r in results):
         raise typer.Exit(1)
+
+
+def say_fetched(found: Any) -> None:
+    """One member's fetch in a line (and its moved submissions and unreadable tag names, each named)."""
+    who = f"{found.member.name}（{found.member.code}）："
+    if not found.ok:
+        say(who + f"无法获取：{found.reason}", "red")
+        return
+    say(who + (f"新报送 {'、'.join(found.new_tags)}" if found.new_tags else "无新报送"))
+    for tag in found.rewritten:
+        say(f"{who}报送被改写：{tag} 已被改指到另一个版本；仍按原先获取的报送计算，请与该成员核实", "red")
+    if found.skipped:
+        say(f"{who}有无法识别的标签名（未获取）：{'、'.join(found.skipped)}", "yellow")
+
+
+def not_submitted(data: Any, month: Month) -> list[str]:
+    """Members with no submission of ``month`` in their mirror (tags only: nothing is read)."""
+    from xmtj.rollup.members import submissions
+    from xmtj.rollup.mirrors import current, mirror_of
+
+    owing = []
+    for member in data.config.members:
+        mirror = mirror_of(data.root, member)
+        fresh = mirror.is_dir() and current(mirror, member)
+        if not fresh or not submissions(mirror, member.tag, month):
+            owing.append(member.name)
+    return owing
 
 
 def _bar() -> Any:
@@ -112,12 +135,10 @@ def member_add(
 
     示例：xmtj member add 稷山县 --code JS --url https://git.example.gov.cn/jishan/xmtj.git
     """
-    from xmtj.changes.reporting import members_change, new_member
+    from xmtj.changes.reporting import members_change, with_member
 
     with changing(ledger) as data:
-        if any(m.code == code or m.name == name for m in data.config.members):
-            fail(f"已有名称为 {name} 或编码为 {code} 的成员")
-        members = [*data.config.members, new_member(name, code, url, branch)]
+        members = with_member(data.config.members, name, code, url, branch)
         command_ = ["xmtj", "member", "add", name, "--code", code, "--url", url, "--branch", branch]
         run_change(data, members_change(data, members, f"成员: 添加 {name}（{code}）", command_), message, no_commit)
 
@@ -129,7 +150,7 @@ def member_remove(
     message: MessageOption = None,
     no_commit: NoCommitOption = False,
 ) -> None:
-    """从汇总台账中移除一个成员（其镜像 .xmtj/members/<编码>.git 保留，可手工删除）。
+    """从汇总台账中移除一个成员（其镜像不再读取；以同一编码重新添加、地址不同时，下次 fetch 重新获取）。
 
     示例：xmtj member remove JS
     """
@@ -150,11 +171,17 @@ def member_list(ledger: LedgerOption = None) -> None:
     示例：xmtj member list
     """
     from xmtj.cli.output import Listing, show
-    from xmtj.ledger.members import mirror_of
+    from xmtj.rollup.mirrors import current, mirror_of
 
     data = open_ledger(ledger)
-    rows = [[m.name, m.code, m.url, m.branch, "已获取" if mirror_of(data.root, m).is_dir() else "未获取"]
-            for m in data.config.members]  # fmt: skip
+
+    def state(member: Any) -> str:
+        mirror = mirror_of(data.root, member)
+        if not mirror.is_dir():
+            return "未获取"
+        return "已获取" if current(mirror, member) else "地址已改，待重新获取"
+
+    rows = [[m.name, m.code, m.url, m.branch, state(m)] for m in data.config.members]
     show(Listing(["成员", "编码", "仓库", "分支", "镜像"], rows, None, wide=("仓库",), empty="尚无成员"))
 
 
@@ -162,9 +189,12 @@ def member_list(ledger: LedgerOption = None) -> None:
 
 
 def rollup_for(data: Any, as_of: Any, head: bool) -> Any:
-    from xmtj.figures.rollup import latest_month, rollup_report
+    from xmtj.rollup.members import latest_month
+    from xmtj.rollup.mirrors import refuse_legacy
+    from xmtj.rollup.report import rollup_report
 
-    month = Month.of(as_of) if as_of else latest_month(data.root, data.config)
+    refuse_legacy(data.root)
+    month = Month.of(as_of) if as_of else latest_month(data.root, list(data.config.members))
     if month is None:
         fail("还没有任何成员报送（先运行 xmtj fetch）")
         return None

@@ -105,7 +105,7 @@ def rollup_status(data: Any, day: Any, head: bool, output: OutputFormat, out: Pa
 
 def across_members(data: Any, day: Any, head: bool) -> Any:
     """A roll-up's members' projects as one ledger (namespaced), for grouping across members."""
-    from xmtj.ledger.members import merged
     from xmtj.months import Month
+    from xmtj.rollup.members import merged
 
     return merged(data.root, data, Month.of(day) if day else None, head)

@@ -215,7 +215,7 @@ def rollup_listing(config: Any, report: Any) -> Any:
          fmt.wan(m.summary.completed_ytd), fmt.pct(m.summary.plan_rate), fmt.points(m.summary.ahead),
          fmt.pct(m.summary.start_resume.rate),
          f"{m.summary.lights['red']}/{m.summary.lights['yellow']}/{m.summary.lights['green']}", str(m.rank),
-         m.read.tag or m.read.state]
+         (m.read.tag or m.read.state) + ("（报送被改写）" if m.read.rewritten else "")]
         for m in report.members
     ]  # fmt: skip
     rows += [[r.member.name, r.member.code, "", "", "", "", "", "", "", "", r.state] for r in report.missing]
@@ -240,7 +240,8 @@ def rollup_listing(config: Any, report: Any) -> Any:
         "month": report.month.key, "as_of": report.as_of.isoformat(), "head": report.head,
         "target_source": report.target_source, "total": figures(t),
         "members": [{"name": m.read.member.name, "code": m.read.member.code, "tag": m.read.tag,
-                     "revision": m.read.revision, "rank": m.rank} | figures(m.summary) for m in report.members],
+                     "revision": m.read.revision, "rank": m.rank, "rewritten": list(m.read.rewritten)}
+                    | figures(m.summary) for m in report.members],
         "not_submitted": [{"name": r.member.name, "code": r.member.code, "state": r.state} for r in report.missing],
         "invalid": [{"name": r.member.name, "code": r.member.code, "tag": r.tag,
                      "problems": [p.as_dict() for p in r.problems]} for r in report.invalid],

@@ -29,7 +29,7 @@ class BadRevision(XmtjError):
     """A revision that git does not know (or that looks like an option)."""
 
 
-def _env() -> dict[str, str]:
+def env() -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("LC_ALL", "C.UTF-8")
     env["GIT_TERMINAL_PROMPT"] = "0"
@@ -46,7 +46,7 @@ def git(
             ["git", "-c", "core.quotepath=off", "-C", str(root), *args],
             input=stdin,
             capture_output=True,
-            env=_env(),
+            env=env(),
             check=False,
         )
     except FileNotFoundError:
@@ -115,7 +115,7 @@ def list_tree(root: Path, commit: str, folders: Iterable[str]) -> list[TreeEntry
 def start(root: Path, args: Sequence[str]) -> subprocess.Popen[bytes]:
     """``git -C root args`` started (as ``git`` runs it), to be read with ``communicate()`` later."""
     argv = ["git", "-c", "core.quotepath=off", "-C", str(root), *args]
-    return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
+    return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env())
 
 
 def start_list_tree(root: Path, commit: str, folders: Iterable[str]) -> subprocess.Popen[bytes]:
@@ -171,9 +171,9 @@ def dirty(root: Path, paths: Sequence[str]) -> list[str]:
 
 def identity_missing(root: Path) -> bool:
     """No author name or email configured (nor given through the environment)."""
-    env = _env()
+    given = env()
     for key, var in (("user.name", "GIT_AUTHOR_NAME"), ("user.email", "GIT_AUTHOR_EMAIL")):
-        if env.get(var):
+        if given.get(var):
             continue
         if git(root, ["config", "--get", key], check=False).returncode != 0:
             return True

@@ -282,6 +282,14 @@ def plain_decimal(value: Decimal) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def replaced(record: Any, path: str, **changes: Any) -> Any:
+    """A copy of ``record`` with some values changed and read from ``path`` (no validation: the values are
+    the record's own, renamed — a roll-up namespacing a member's ids)."""
+    values = dict(record.__dict__)
+    values.update(changes)
+    return with_path(_make(type(record), values), path)
+
+
 def with_path(record: Any, path: str) -> Any:
     """Stamp where a record was read from (once, right after validation)."""
     object.__setattr__(record, "path", path)

@@ -82,6 +82,18 @@ class Member(Part):
     tag: Text = "报送/{month}"
 
 
+def _unique_members(members: Any) -> Any:
+    """Two members with one code would be one county counted twice and the other never fetched."""
+    for attribute, word in (("code", "编码"), ("name", "名称")):
+        seen: set[str] = set()
+        for member in members:
+            value = getattr(member, attribute)
+            if value in seen:
+                raise fail("unique", f"成员{word}“{value}”重复：每个成员的编码和名称都只能出现一次")
+            seen.add(value)
+    return members
+
+
 @frozen
 class ReportingSettings(Part):
     """``reporting`` in xmtj.yaml (a county): how ``submit`` tags a month and where it pushes the tag."""
@@ -164,7 +176,7 @@ class Config(Part):
     approvals: ApprovalSettings = field(default_factory=ApprovalSettings)
     units: UnitSettings = field(default_factory=UnitSettings)
     reporting: ReportingSettings = field(default_factory=ReportingSettings)
-    members: list[Member] = field(default_factory=list)  # a roll-up ledger (prefecture): its counties
+    members: Annotated[list[Member], After(_unique_members)] = field(default_factory=list)  # a roll-up's counties
     git: GitSettings = field(default_factory=GitSettings)
     limits: Limits = field(default_factory=Limits)
     years: YearSettings = field(default_factory=YearSettings)

@@ -1,5 +1,6 @@
 """A roll-up ledger's members, read as they submitted a month: from bare mirrors of their repositories
-(``.xmtj/members/<code>.git``, made by ``xmtj fetch``), at the latest tag of the month — no checkout.
+(``.git/xmtj/members/<code>.git``, made by ``xmtj fetch``: ``xmtj.rollup.mirrors``), at the latest tag of the
+month — no checkout.
 
 A member's revision for month M is its tag ``报送/M`` (the pattern is the member's ``tag``), or the
 latest re-submission ``报送/M-2``, ``-3`` …; with ``head`` its branch head instead (未报送数据). Its own
@@ -19,35 +20,43 @@ from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.settings import Member
 from xmtj.months import Month
 from xmtj.problems import Problem, XmtjError
-
-MIRRORS = ".xmtj/members"
-
-
-def mirror_of(root: Path, member: Member) -> Path:
-    return root / MIRRORS / f"{member.code}.git"
+from xmtj.rollup.mirrors import REWRITTEN_FILE, current, member_git, mirror_of
 
 
 def tag_for(pattern: str, month: Month | str) -> str:
     return pattern.replace("{month}", str(month))
 
 
-def submissions(mirror: Path, pattern: str, month: Month) -> list[tuple[str, str]]:
-    """(tag, tree id) of ``month``'s submissions in a mirror, first first — one git call."""
+def submissions(repository: Path, pattern: str, month: Month, mirror: bool = True) -> list[tuple[str, str]]:
+    """(tag, tree id) of ``month``'s submissions, first first — one git call; in a member's mirror (through
+    ``member_git``) or, with ``mirror`` false, in the county's own repository."""
     base = tag_for(pattern, month)
-    done = gitio.git(mirror, ["for-each-ref", "--format=%(refname:short)\x1f%(*tree)%(tree)",
-                              f"refs/tags/{base}", f"refs/tags/{base}-*"], check=False)  # fmt: skip
+    args = ["for-each-ref", "--format=%(refname:short)%00%(*tree)%(tree)", f"refs/tags/{base}", f"refs/tags/{base}-*"]
+    done = member_git(repository, args) if mirror else gitio.git(repository, args, check=False)
     suffix = re.compile(re.escape(base) + r"(?:-(\d+))?$")
     found = []
-    for line in done.stdout.decode("utf-8").splitlines():
-        name, _, tree = line.partition("\x1f")
+    for line in done.stdout.split(b"\n"):
+        raw, _, tree = line.partition(b"\0")
+        try:
+            name = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            continue  # a tag name that is not text is never a submission (fetch names it)
         if m := suffix.match(name):
-            found.append((int(m[1] or 1), name, tree[:40]))
+            found.append((int(m[1] or 1), name, tree[:40].decode("ascii", "replace")))
     return [(name, tree) for _, name, tree in sorted(found)]
 
 
-def submission_tags(mirror: Path, pattern: str, month: Month) -> list[str]:
-    """The tags of ``month`` in a mirror, first submission first (``报送/2021-11``, ``报送/2021-11-2`` …)."""
-    return [name for name, _ in submissions(mirror, pattern, month)]
+def submission_tags(repository: Path, pattern: str, month: Month, mirror: bool = True) -> list[str]:
+    """The tags of ``month``, first submission first (``报送/2021-11``, ``报送/2021-11-2`` …)."""
+    return [name for name, _ in submissions(repository, pattern, month, mirror)]
+
+
+def rewritten_tags(mirror: Path) -> list[str]:
+    """Submission tags the member moved after they were read (``xmtj fetch`` keeps the first)."""
+    try:
+        return (mirror / REWRITTEN_FILE).read_text(encoding="utf-8").split()
+    except (OSError, UnicodeDecodeError):
+        return []
 
 
 @dataclass
@@ -60,6 +69,7 @@ class MemberRead:
     tag: str | None = None
     ledger: Ledger | None = None
     problems: list[Problem] = field(default_factory=list)
+    rewritten: tuple[str, ...] = ()  # 报送被改写: tags moved by the member after they were read
 
 
 def read_member(root: Path, member: Member, month: Month, head: bool = False) -> MemberRead:
@@ -68,9 +78,10 @@ def read_member(root: Path, member: Member, month: Month, head: bool = False) ->
     from xmtj.ledger.load import load_ledger
 
     mirror = mirror_of(root, member)
-    if not mirror.is_dir():
+    if not mirror.is_dir() or not current(mirror, member):
         return MemberRead(member, "未获取")
     tags = [name for name, _ in submissions(mirror, member.tag, month)]
+    moved = tuple(t for t in rewritten_tags(mirror) if t in tags)
     if head:
         revision, tag, state = member.branch, None, "未报送数据"
     elif not tags:
@@ -91,12 +102,8 @@ def read_member(root: Path, member: Member, month: Month, head: bool = False) ->
     errors = [p for p in check_ledger(ledger) if p.severity == "error"]
     if errors:
         named = [Problem(f"{member.code}:{p.path}", p.line, p.column, p.field, p.message) for p in errors]
-        return MemberRead(member, "报送有误", revision, tag, ledger, named)
-    return MemberRead(member, state, revision, tag, ledger)
-
-
-def _problem(member: Member, message: str) -> Problem:
-    return Problem(f"{member.code}:", None, None, "", message)
+        return MemberRead(member, "报送有误", revision, tag, ledger, named, moved)
+    return MemberRead(member, state, revision, tag, ledger, [], moved)
 
 
 def namespaced(ledger: Ledger, code: str) -> Ledger:
@@ -104,13 +111,10 @@ def namespaced(ledger: Ledger, code: str) -> Ledger:
     every path too (``JS:data/projects/…``): equal ids in two members never clash in a roll-up's lists."""
     import dataclasses
 
-    from xmtj.ledger.records import _make, with_path
+    from xmtj.ledger.records import replaced
 
     def renamed(record: Any, **changes: Any) -> Any:
-        values = dict(record.__dict__)
-        values.update(changes)
-        copy = _make(type(record), values)
-        return with_path(copy, f"{code}:{record.path}")
+        return replaced(record, f"{code}:{record.path}", **changes)
 
     def ref(rid: str | None) -> str | None:
         return f"{code}:{rid}" if rid else rid
@@ -134,8 +138,7 @@ def merged(root: Path, rollup: Ledger, month: Month | None, head: bool = False) 
     import dataclasses
 
     if month is None:
-        months = [_latest(root, m) for m in rollup.config.members]
-        month = max((m for m in months if m), default=None)
+        month = latest_month(root, list(rollup.config.members))
         if month is None:
             raise XmtjError("还没有任何成员报送（先运行 xmtj fetch）")
     parts = [read_member(root, m, month, head) for m in rollup.config.members]
@@ -149,11 +152,18 @@ def merged(root: Path, rollup: Ledger, month: Month | None, head: bool = False) 
     )
 
 
-def _latest(root: Path, member: Member) -> Month | None:
+def latest(root: Path, member: Member) -> Month | None:
+    """The latest month ``member`` has submitted (from its mirror's tags)."""
     mirror = mirror_of(root, member)
-    if not mirror.is_dir():
+    if not mirror.is_dir() or not current(mirror, member):
         return None
     prefix = tag_for(member.tag, "")
-    names = gitio.git(mirror, ["tag", "--list", f"{prefix}*"], check=False).stdout.decode("utf-8").split()
+    done = member_git(mirror, ["for-each-ref", "--format=%(refname:short)", f"refs/tags/{prefix}*"])
+    names = done.stdout.decode("utf-8", "replace").split()
     months = [m[1] for name in names if (m := re.match(re.escape(prefix) + r"(\d{4}-\d{2})(-\d+)?$", name))]
     return max(filter(None, map(Month.maybe, months)), default=None)
+
+
+def latest_month(root: Path, members: list[Member]) -> Month | None:
+    """The latest month any member has submitted."""
+    return max(filter(None, (latest(root, m) for m in members)), default=None)
