@@ -101,10 +101,18 @@ def server(ledger: Path, tmp_path: Path) -> Path:
     return bare
 
 
-def push(ledger: Path) -> subprocess.CompletedProcess[str]:
+def push(
+    ledger: Path, *refs: str, pusher: str | None = "auto", force: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """``git push`` as the server would see it: the pusher is who the server authenticated (``XMTJ_PUSHER``,
+    as an SSH key's environment sets it) — by default the author of the last commit."""
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    return subprocess.run(["git", "-C", str(ledger), "push", "-q", "origin", "main"], env=env,
-                          capture_output=True, text=True, check=False)  # fmt: skip
+    if pusher == "auto":
+        pusher = git(ledger, "log", "-1", "--format=%ae").strip()
+    if pusher is not None:
+        env["XMTJ_PUSHER"] = pusher
+    args = ["push", "-q", *(["--force"] if force else []), "origin", *(refs or ("main",))]
+    return subprocess.run(["git", "-C", str(ledger), *args], env=env, capture_output=True, text=True, check=False)
 
 
 @pytest.mark.slow
@@ -166,3 +174,91 @@ def test_with_require_signed_an_unsigned_commit_is_rejected(ledger: Path, server
     commit_as(ledger, JIA, "data/projects/P1.yaml", "2021-11: {amount: 220", "2021-11: {amount: 260", signing)
     signed = push(ledger)
     assert signed.returncode == 0, signed.stderr
+
+
+# --- the attacks of issue 20, through the real contrib/pre-receive -------------------------------------
+
+OFFICE = {"GIT_AUTHOR_NAME": "办公室", "GIT_AUTHOR_EMAIL": "office@example.com"}
+
+
+@pytest.mark.slow
+def test_a_push_without_a_known_pusher_is_refused(ledger: Path, server: Path) -> None:
+    commit_as(ledger, JIA, "data/projects/P1.yaml", "2021-11: {amount: 220", "2021-11: {amount: 260")
+    refused = push(ledger, pusher=None)
+    assert refused.returncode != 0 and "服务器没有提供推送人的身份" in refused.stderr
+
+
+@pytest.mark.slow
+def test_a_unit_cannot_push_as_the_office(ledger: Path, server: Path) -> None:
+    """The unit types the office's address as its author: the server knows who pushed."""
+    commit_as(ledger, OFFICE, "xmtj.yaml", "targets: {2021: 1000}", "targets: {2021: 999999}")
+    refused = push(ledger, pusher="jia@example.com")
+    assert refused.returncode != 0
+    assert "推送人 jia@example.com（甲开发区管委会）不能推送提交人为 office@example.com 的提交" in refused.stderr
+    assert git(server, "show", "main:xmtj.yaml").count("999999") == 0
+    assert push(ledger, pusher="office@example.com").returncode == 0  # the office may push it
+
+
+@pytest.mark.slow
+def test_a_unit_cannot_push_a_submission_tag(ledger: Path, server: Path) -> None:
+    """The attack: an unsigned 报送 tag on a detached commit that raised targets and changed another unit's
+    project; the prefecture would have read it as the county's submission."""
+    head = git(ledger, "rev-parse", "HEAD").strip()
+    commit_as(ledger, JIA, "xmtj.yaml", "targets: {2021: 1000}", "targets: {2021: 999999}")
+    git(ledger, "tag", "报送/2021-11-9")
+    git(ledger, "reset", "-q", "--hard", head)
+    refused = push(ledger, "refs/tags/报送/2021-11-9", pusher="jia@example.com")
+    assert refused.returncode != 0 and "标签 报送/2021-11-9 只能由办公室推送" in refused.stderr
+    assert git(server, "tag", "--list").strip() == ""
+
+
+@pytest.mark.slow
+def test_the_office_submits_only_what_is_on_the_main_branch(ledger: Path, server: Path) -> None:
+    assert push(ledger, pusher="office@example.com").returncode == 0
+    git(ledger, "tag", "-a", "报送/2021-11", "-m", "报送")
+    assert push(ledger, "refs/tags/报送/2021-11", pusher="office@example.com").returncode == 0
+    commit_as(ledger, OFFICE, "data/projects/P1.yaml", "2021-11: {amount: 220", "2021-11: {amount: 300")
+    git(ledger, "tag", "-f", "-a", "报送/2021-11", "-m", "改过的报送")
+    moved = push(ledger, "main", "refs/tags/报送/2021-11", pusher="office@example.com", force=True)
+    assert moved.returncode != 0 and "不允许改指标签 报送/2021-11" in moved.stderr
+    git(ledger, "tag", "-a", "报送/2021-11-2", "-m", "重新报送", "HEAD")
+    off_main = push(ledger, "refs/tags/报送/2021-11-2", pusher="office@example.com")
+    assert off_main.returncode != 0 and "指向的提交不在主分支上" in off_main.stderr
+    both = push(ledger, "main", "refs/tags/报送/2021-11-2", pusher="office@example.com")
+    assert both.returncode == 0, both.stderr
+
+
+@pytest.mark.slow
+def test_a_force_push_cannot_erase_the_offices_commits(ledger: Path, server: Path) -> None:
+    commit_as(ledger, OFFICE, "xmtj.yaml", "targets: {2021: 1000}", "targets: {2021: 1200}")
+    assert push(ledger, pusher="office@example.com").returncode == 0
+    office_head = git(ledger, "rev-parse", "HEAD").strip()
+    git(ledger, "reset", "-q", "--hard", "HEAD~1")
+    commit_as(ledger, JIA, "data/projects/P1.yaml", "2021-11: {amount: 220", "2021-11: {amount: 260")
+    forced = push(ledger, pusher="jia@example.com", force=True)
+    assert forced.returncode != 0 and "不允许强制推送 main" in forced.stderr
+    assert git(server, "rev-parse", "main").strip() == office_head
+    deleted = push(ledger, ":main", pusher="office@example.com")
+    assert deleted.returncode != 0 and "不允许删除分支 main" in deleted.stderr
+
+
+@pytest.mark.slow
+def test_a_new_branch_is_checked_over_every_commit_the_main_branch_lacks(ledger: Path, server: Path) -> None:
+    assert push(ledger, pusher="office@example.com").returncode == 0
+    commit_as(ledger, JIA, "data/projects/P2.yaml", "name: 乙中学扩建项目", "name: 乙中学扩建工程")  # 市教育局's
+    git(ledger, "checkout", "-q", "-b", "jia")
+    refused = push(ledger, "jia", pusher="jia@example.com")
+    assert refused.returncode != 0 and "这是“市教育局”的记录" in refused.stderr
+
+
+@pytest.mark.slow
+def test_a_file_over_the_limit_refuses_the_push_before_anything_is_read(ledger: Path, server: Path) -> None:
+    config = ledger / "xmtj.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "  max_blob_mb: 1\n", encoding="utf-8")
+    subprocess.run(["git", "-C", str(ledger), "commit", "-qam", "上限"], env={**os.environ, **OFFICE}, check=True)
+    assert push(ledger, pusher="office@example.com").returncode == 0
+    (ledger / "data/projects/大.yaml").write_bytes(b"#" * (3 << 20))
+    git(ledger, "add", "data/projects/大.yaml")
+    subprocess.run(["git", "-C", str(ledger), "commit", "-qm", "大文件"], env={**os.environ, **OFFICE}, check=True)
+    refused = push(ledger, pusher="office@example.com")
+    assert refused.returncode != 0 and "推送中有一个 3 MB 的文件" in refused.stderr and "上限" in refused.stderr

@@ -50,51 +50,77 @@ class Violation:
 
 
 @dataclass(frozen=True)
-class _Commit:
+class Commit:
     id: str
-    email: str
+    email: str  # the author's, as the commit says (anyone can type any)
     parent: str | None
-    signature: str  # %G?: G good, N none, B bad, U good but unknown validity, E cannot check …
-    signer: str  # %GS: the principal (SSH) or signer
+
+
+@dataclass(frozen=True)
+class Pusher:
+    """Who pushed, as the git server authenticated them (never what a commit says): an account name and/or
+    an e-mail address, matched against the entries of ``units``."""
+
+    names: frozenset[str]
+
+    def shown(self) -> str:
+        return "、".join(sorted(self.names))
+
+
+def unit_of(rules: UnitSettings, names: frozenset[str] | set[str]) -> str | None:
+    """The 责任单位 whose staff ``names`` (e-mail or server account, any case) belong to, if any."""
+    wanted = {n.lower() for n in names}
+    return next((u for u, staff in rules.members.items() if wanted & {e.lower() for e in staff}), None)
+
+
+def is_office(rules: UnitSettings, names: frozenset[str] | set[str]) -> bool:
+    return bool({n.lower() for n in names} & {e.lower() for e in rules.office})
 
 
 def check_authors(root: Path, span: str) -> list[Violation]:
     """Every violation in the commits of ``span`` (``A..B``, or one revision: its commits not reachable
     from any other ref), judged by the ``units`` of the span's base revision."""
-    base, commits = _commits(root, span)
+    if span.startswith("-"):
+        raise XmtjError(f"版本范围不能以“-”开头：{span}")
+    if ".." in span:
+        base: str | None = span.split("..", 1)[0] or None
+        commits = commits_of(root, [span])
+    else:
+        base, commits = None, commits_of(root, [span, "--not", "--all"])
     if base is None and commits:  # a new branch: the rules of the revision it grew from (or its first)
         base = commits[0].parent or commits[0].id
-    rules = _rules(root, base or "HEAD")
+    return check_commits(root, commits, rules_at(root, base or "HEAD"))
+
+
+def check_commits(
+    root: Path, commits: list[Commit], rules: UnitSettings, pusher: Pusher | None = None
+) -> list[Violation]:
+    """Every violation in ``commits`` by ``rules``; with ``pusher`` (who the server says pushed them), a
+    unit may push only commits authored by its own staff."""
     if not rules.office and not rules.members:
         raise XmtjError("xmtj.yaml 中没有 units（office 和 members）：无法判断谁可以修改什么")
     found: list[Violation] = []
     with _allowed_signers(rules) as signers:
         signatures = _signatures(root, [c.id for c in commits], signers) if rules.require_signed else {}
         for commit in commits:
-            found.extend(_check_commit(root, commit, rules, signatures.get(commit.id)))
+            found.extend(_check_commit(root, commit, rules, signatures.get(commit.id), pusher))
     return found
 
 
-def _commits(root: Path, span: str) -> tuple[str | None, list[_Commit]]:
-    if span.startswith("-"):
-        raise XmtjError(f"版本范围不能以“-”开头：{span}")
-    if ".." in span:
-        base = span.split("..", 1)[0] or None
-        args = [span]
-    else:
-        base = None
-        args = [span, "--not", "--all"]  # a branch being created (pre-receive): the commits no ref has yet
+def commits_of(root: Path, args: list[str]) -> list[Commit]:
+    """The commits ``git rev-list args`` lists, oldest first, with author e-mail and first parent."""
     raw = gitio.text(root, ["rev-list", "--reverse", "--format=%H%x1f%ae%x1f%P", *args])
     commits = []
     for line in raw.splitlines():
         if line.startswith("commit ") or "\x1f" not in line:
             continue
         cid, email, parents = line.split("\x1f")
-        commits.append(_Commit(cid, email.lower(), parents.split()[0] if parents else None, "N", ""))
-    return base, commits
+        commits.append(Commit(cid, email.lower(), parents.split()[0] if parents else None))
+    return commits
 
 
-def _rules(root: Path, revision: str) -> UnitSettings:
+def rules_at(root: Path, revision: str) -> UnitSettings:
+    """``units`` of xmtj.yaml at ``revision``: the rules a change after it is judged by."""
     from xmtj.ledger.reading import config_from_bytes
 
     data = gitio.read_objects(root, [f"{revision}:{CONFIG_FILE}"]).get(f"{revision}:{CONFIG_FILE}")
@@ -141,13 +167,25 @@ def _signatures(root: Path, ids: list[str], signers: str | None) -> dict[str, tu
 
 
 def _check_commit(
-    root: Path, commit: _Commit, rules: UnitSettings, signature: tuple[str, str] | None
+    root: Path, commit: Commit, rules: UnitSettings, signature: tuple[str, str] | None, pusher: Pusher | None
 ) -> Iterator[Violation]:
     office = {e.lower() for e in rules.office}
-    unit = next((u for u, emails in rules.members.items() if commit.email in {e.lower() for e in emails}), None)
+    unit = unit_of(rules, {commit.email})
 
     def violation(path: str, field: str, message: str) -> Violation:
         return Violation(commit.id, commit.email, path, field, message)
+
+    if pusher is not None and not is_office(rules, pusher.names):
+        pushed_for = unit_of(rules, pusher.names)
+        if pushed_for is None or unit != pushed_for:
+            who = f"推送人 {pusher.shown()}（{pushed_for or '不在 units 中'}）"
+            yield violation(
+                "",
+                "",
+                f"{who}不能推送提交人为 {commit.email} 的提交：单位只能推送本单位人员的提交"
+                "（提交人的邮箱可以随意填写，以服务器认证的推送人为准）",
+            )
+            return
 
     if signature is not None:
         state, signer = signature
@@ -165,13 +203,13 @@ def _check_commit(
         yield from _check_file(root, commit, unit, entry, violation)
 
 
-def _files(root: Path, commit: _Commit) -> list[gitio.NameStatus]:
+def _files(root: Path, commit: Commit) -> list[gitio.NameStatus]:
     parent = commit.parent or gitio.EMPTY_TREE
     raw = gitio.text(root, ["diff-tree", "-r", "--raw", "--no-abbrev", "--no-renames", parent, commit.id])
     return gitio.parse_name_status(raw)
 
 
-def _check_file(root: Path, commit: _Commit, unit: str, entry: gitio.NameStatus, violation: Any) -> Iterator[Violation]:
+def _check_file(root: Path, commit: Commit, unit: str, entry: gitio.NameStatus, violation: Any) -> Iterator[Violation]:
     parts = entry.path.split("/")
     kind = parts[1] if len(parts) == 3 and parts[0] == "data" else None
     if kind not in UNIT_FIELDS:

@@ -9,7 +9,7 @@ prints or exits.
 | ``listings``, ``views`` | each listing's rows and JSON (``views``: the status report and its headline) |
 | ``terminal`` | the status table laid out for a terminal |
 | ``init``, ``intake`` (``import``), ``check``, ``status``, ``issue``, ``meeting``, ``letter``, | command groups |
-| ``report``, ``project``, ``history`` | |
+| ``report``, ``project``, ``history``, ``rollup``, ``dispatch``, ``approvals``, ``server`` (``hook``) | |
 
 Heavy imports (the validation library, rich, tabulate, jinja2) happen inside the commands, and a
 command's module is imported only when it is the one run (``main``): typer builds every registered
@@ -39,6 +39,7 @@ MODULES = (
     "rollup",
     "project",
     "history",
+    "server",
 )
 COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "init": ("init",),
@@ -60,6 +61,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "project": ("project",),
     "log": ("history",),
     "diff": ("history",),
+    "hook": ("server",),
 }
 
 
@@ -85,6 +87,7 @@ SUMMARIES: dict[str, str] = {
     "dispatch": "调度任务下发：给各责任单位生成本月月报表（Excel），并查看交回情况。",
     "member": "汇总台账的成员（县市区）：添加、移除、列出。",
     "project": "项目：新建项目文件、修改单个字段。",
+    "hook": "git 服务器钩子：按推送人的身份和台账的权限规则接受或拒绝推送。",
 }
 
 

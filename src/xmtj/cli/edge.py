@@ -90,7 +90,7 @@ def usage_message(exc: Exception) -> str:
     return f"命令行有误（{message}）"
 
 
-GROUPS = ("issue", "meeting", "letter", "project")  # commands with sub-commands
+GROUPS = ("issue", "meeting", "letter", "project", "member", "dispatch", "hook", "import")  # commands with sub-commands
 
 
 def _command_name(args: list[str]) -> str:

@@ -59,15 +59,19 @@ class ApprovalSettings(Part):
 class UnitSettings(Part):
     """``units`` in xmtj.yaml: who may change what (``check --authors``, the pre-receive hook).
 
-    ``office``: the e-mail addresses of the office's staff, who may change anything; ``members``: each
-    责任单位's staff, who may change only their own projects' progress and dates, their own problems'
-    resolutions and their own letters' feedback; ``keys``: SSH signing keys by e-mail address
-    (``ssh-ed25519 AAAA…``); ``require_signed``: every commit signed by a key listed for its author."""
+    ``office``: the office's staff — their e-mail addresses and their accounts on the git server — who
+    may change anything; ``members``: each 责任单位's staff (addresses and accounts), who may change only
+    their own projects' progress and dates, their own problems' resolutions and their own letters'
+    feedback; ``keys``: SSH signing keys by e-mail address (``ssh-ed25519 AAAA…``); ``require_signed``:
+    every commit signed by a key listed for its author. For the pre-receive hook: ``other_tags`` lets the
+    office push tags other than 报送 tags; ``max_blob_mb`` bounds every file a push brings."""
 
     office: list[Text] = field(default_factory=list)
     members: dict[Text, list[Text]] = field(default_factory=dict)
     keys: dict[Text, Text] = field(default_factory=dict)
     require_signed: bool = False
+    other_tags: bool = False
+    max_blob_mb: Annotated[int, Between(1, 1000)] = 20
 
 
 @frozen
