@@ -835,3 +835,29 @@ def test_a_committed_template_cannot_hang_or_exhaust_report(
         result = run(*args, ledger=small_git)
         assert result.exit_code == 1 and expected in result.stderr, result.output
         assert "Traceback" not in result.output and "程序内部错误" not in result.output
+
+
+# --- 20. figures are never silently wrong --------------------------------------------------------------
+
+
+def test_a_duplicated_record_is_counted_nowhere_and_stops_what_goes_out(run: Run, demo_copy: Path) -> None:
+    """The attack: a project file copied under another name (the same id twice). Its figures must not be
+    added twice into a numbered 通报 or a letter; every read command says so first."""
+    source = demo_copy / "data/projects/HJ2021-001.yaml"
+    (demo_copy / "data/projects/HJ2021-101.yaml").write_bytes(source.read_bytes())
+    figures = json.loads(run("status", "--as-of", "2021-11-30", "--format", "json", ledger=demo_copy).stdout)
+    warned = run("status", "--as-of", "2021-11-30", ledger=demo_copy)
+    assert "注意：台账有3处错误（xmtj check 可查看），以下数字不含出错的记录（2个文件）" in warned.stderr
+    assert figures["projects"] == 99  # neither copy is counted: which one is right is for the office to say
+    assert "HJ2021-001" not in {r["id"] for r in figures["rows"]}
+    for args in (
+        ("report", "--month", "2021-11", "--date", "2021-12-14", "--out", str(demo_copy / "通报.md")),
+        ("remind", "--as-of", "2021-11-30", "--date", "2021-12-14"),
+        ("status", "--format", "xlsx", "--out", str(demo_copy / "台账.xlsx")),
+    ):
+        result = run(*args, ledger=demo_copy)
+        assert result.exit_code == 1 and "台账有3处错误，不能" in result.stderr, args
+        assert "项目编号 HJ2021-001 重复" in result.stderr
+    assert not (demo_copy / "通报.md").exists() and not (demo_copy / "letters").exists()
+    forced = run("status", "--format", "xlsx", "--out", str(demo_copy / "台账.xlsx"), "--force", ledger=demo_copy)
+    assert forced.exit_code == 0 and "--force：台账有3处错误，出错的记录未计入" in forced.stderr

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import LedgerDir, without_key_basics
 from xmtj.ledger.checks import check_ledger
 from xmtj.ledger.load import load_ledger
@@ -30,6 +32,7 @@ def test_duplicate_id_and_id_not_file_name(ledger: LedgerDir) -> None:
     ledger.project("P1")
     ledger.write("data/projects/P2.yaml", (ledger.root / "data/projects/P1.yaml").read_text(encoding="utf-8"))
     assert found(ledger) == [
+        "data/projects/P1.yaml:1:1: id: 项目编号 P1 重复，另见 data/projects/P2.yaml",
         "data/projects/P2.yaml:1:1: id: 项目编号 P1 重复，已用于 data/projects/P1.yaml",
         "data/projects/P2.yaml:1:1: id: 编号 P1 与文件名 P2 不一致",
     ]
@@ -99,3 +102,69 @@ def test_progress_warnings(ledger: LedgerDir) -> None:
         "data/projects/P1.yaml:14:3: progress.2021-02: [警告] 填报月份早于实际开工（2021-03-10）",
         "data/projects/P1.yaml:16:3: progress.2022-01: [警告] 2022年没有年度计划投资（annual_plan.2022）",
     ]
+
+
+# --- which records the figures count (xmtj.ledger.counting) ---------------------------------------------
+
+BREAKS = {
+    "clean": lambda root: None,
+    "duplicate id": lambda root: (root / "data/projects/P9.yaml").write_bytes(
+        (root / "data/projects/P1.yaml").read_bytes()
+    ),
+    "id not its file": lambda root: (root / "data/projects/P1.yaml").rename(root / "data/projects/P7.yaml"),
+    "problem of no project": lambda root: _replace(root / "data/issues/W1.yaml", "project: P1", "project: P8"),
+    "meeting of no project": lambda root: _replace(root / "data/meetings/M1.yaml", "P1", "P8"),
+    "problem of no meeting": lambda root: _replace(root / "data/issues/W1.yaml", "meeting: M1", "meeting: M9"),
+    "branch outside the list": lambda root: _replace(root / "data/projects/P2.yaml", "乙分指挥部", "丙分指挥部"),
+    "completed before started": lambda root: _replace(
+        root / "data/projects/P3.yaml", "actual_completion: 2021-11-20", "actual_completion: 2020-09-30"
+    ),
+    "resolved before raised": lambda root: _replace(
+        root / "data/issues/W2.yaml", "resolved_on: 2021-11-15", "resolved_on: 2020-10-20"
+    ),
+    "resolved without a date": lambda root: _replace(
+        root / "data/issues/W2.yaml", "resolved_on: 2021-11-15", "resolved_on:"
+    ),
+    "letter of no project": lambda root: _replace(root / "data/letters/2021-1.yaml", "project: P2", "project: P8"),
+    "letter under another name": lambda root: (root / "data/letters/2021-1.yaml").rename(
+        root / "data/letters/2021-5.yaml"
+    ),
+}
+
+
+def _replace(path: object, old: str, new: str) -> None:
+    from pathlib import Path
+
+    assert isinstance(path, Path)
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize("case", sorted(BREAKS))
+def test_the_one_pass_agrees_with_the_checks_and_the_cache_with_both(
+    case: str, tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+    from pathlib import Path
+
+    from tests.conftest import SMALL
+    from xmtj.ledger.counting import ERROR_CHECKS, counted, looks_clean
+    from xmtj.ledger.load import counted_ledger
+
+    assert isinstance(tmp_path, Path)
+    root = tmp_path / "ledger"
+    shutil.copytree(SMALL, root)
+    BREAKS[case](root)
+    ledger = load_ledger(root)
+    errors = [p for check in ERROR_CHECKS for p in check(ledger) if p.severity == "error"]
+    assert looks_clean(ledger) == (not errors), case
+    assert (case == "clean") == (not errors)
+    plain = counted(ledger)
+    for _ in range(2):  # the second from the kept result
+        cached = counted_ledger(load_ledger(root))
+        assert [r.path for r in cached.projects] == [r.path for r in plain.projects]
+        assert [r.path for r in cached.issues] == [r.path for r in plain.issues]
+        assert sorted(map(str, cached.problems)) == sorted(map(str, plain.problems))
+    bad = {p.path for p in errors}
+    assert not {r.path for r in plain.projects + plain.issues + plain.meetings} & bad

@@ -38,7 +38,8 @@ def submit(ledger: Ledger, month: Month, note: str | None, again: bool, push: bo
 
     errors = [p for p in check_ledger(ledger) if p.severity == "error"]
     if errors:
-        raise XmtjError(f"台账有{len(errors)}处错误，不能报送；先运行 xmtj check 改正")
+        shown = "\n".join(str(p) for p in errors[:20]) + (f"\n……另有{len(errors) - 20}处" if len(errors) > 20 else "")
+        raise XmtjError(f"台账有{len(errors)}处错误，不能报送；先改正：\n{shown}")
     if gitio.dirty(ledger.root, ["xmtj.yaml", "data"]):
         raise XmtjError("台账有未提交的修改：报送的是已提交的版本，请先提交（git commit）")
     report, _ = ledger_status(ledger, month.year, month.last_day)

@@ -51,7 +51,7 @@ def check(
     """
     from xmtj.ledger.checks import check_ledger, count_by_severity, summary_line
 
-    data = open_ledger(ledger, at, cache=not no_cache)
+    data = open_ledger(ledger, at, cache=not no_cache, whole=True)
     if data.config.members:  # a roll-up ledger: every member's submission
         from xmtj.cli.rollup import check_rollup
 

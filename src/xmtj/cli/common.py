@@ -144,8 +144,10 @@ def parse_money(value: str | None, option: str) -> Any:
 LOADED: list[Ledger] = []
 
 
-def open_ledger(ledger_dir: Path | None, at: str | None = None, cache: bool = True) -> Ledger:
-    """Load the ledger; on a terminal, a progress bar appears if the load takes more than a second."""
+def open_ledger(ledger_dir: Path | None, at: str | None = None, cache: bool = True, whole: bool = False) -> Ledger:
+    """The ledger as the figures count it (``counting.counted``: the records of files with errors left out,
+    and said so first), or with ``whole`` every record read (``check`` and the change commands). On a
+    terminal, a progress bar appears if the load takes more than a second."""
     import sys
 
     from xmtj.ledger.ledger import find_ledger
@@ -159,6 +161,12 @@ def open_ledger(ledger_dir: Path | None, at: str | None = None, cache: bool = Tr
         with LoadProgress() as progress:
             ledger = load_ledger(root, at, cache, progress)
     LOADED.append(ledger)
+    if whole:
+        return ledger
+    from xmtj.ledger.load import counted_ledger
+
+    ledger = counted_ledger(ledger, cache)
+    warn_broken_files(ledger)
     return ledger
 
 
@@ -182,7 +190,7 @@ def changing(ledger_dir: Path | None) -> Iterator[Ledger]:
 
     root = find_ledger(explicit=ledger_dir)
     with ledger_lock(root):
-        yield open_ledger(root)
+        yield open_ledger(root, whole=True)
 
 
 def records_loaded() -> int:
@@ -263,6 +271,25 @@ def run_change(ledger: Ledger, change: Change, why: str | None, no_commit: bool)
 
 
 def warn_broken_files(ledger: Ledger) -> None:
-    broken = ledger.files_with_errors
-    if broken:
-        say(f"注意：{len(broken)} 个文件有错误，未计入统计；请先运行 xmtj check 查看并改正。", "yellow")
+    """Said before any figure: how many errors the ledger has, and that their records are not counted."""
+    errors = [p for p in ledger.problems if p.severity == "error"]
+    if errors:
+        files = len({p.path for p in errors})
+        say(f"注意：台账有{len(errors)}处错误（xmtj check 可查看），以下数字不含出错的记录（{files}个文件）", "yellow")
+
+
+def outgoing(ledger: Ledger, force: bool, what: str) -> Ledger:
+    """The ledger a document that goes out is made from: refused while the ledger has errors, unless
+    ``force`` (then counted without the records in error, and said so)."""
+    from xmtj.ledger.counting import counted
+
+    found = counted(ledger)
+    errors = [p for p in found.problems if p.severity == "error"]
+    if not errors:
+        return found
+    if not force:
+        for problem in errors[:SHOWN]:
+            say(str(problem), "red")
+        fail(f"台账有{len(errors)}处错误，不能{what}：先改正（xmtj check 列出全部），或加 --force（出错的记录不计入）")
+    say(f"--force：台账有{len(errors)}处错误，出错的记录未计入（{what}）", "yellow")
+    return found

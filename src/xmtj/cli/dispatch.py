@@ -21,6 +21,7 @@ from xmtj.cli.common import (
     fail,
     month_option,
     open_ledger,
+    outgoing,
     run_change,
     say,
 )
@@ -33,6 +34,7 @@ def dispatch(
     unit: Annotated[list[str] | None, typer.Option("--unit", help="只发给这些责任单位（可重复；默认全部）")] = None,
     due: Annotated[dt.date | None, date_option("--due", "交回期限（默认次月5日）")] = None,
     future: FutureOption = False,
+    force: Annotated[bool, typer.Option("--force", help="台账有错误时也下发（出错的项目不列入）")] = False,
     ledger: LedgerOption = None,
     message: MessageOption = None,
     no_commit: NoCommitOption = False,
@@ -51,22 +53,17 @@ def dispatch(
     from xmtj.figures.periods import check_month
     from xmtj.intake.dispatch import default_due, dispatch_change
 
-    with changing(ledger) as data:
-        check_month(data.config, month, data.today, data.projects, writes=True, future=future)
+    with changing(ledger) as whole:
+        check_month(whole.config, month, whole.today, whole.projects, writes=True, future=future)
+        data = outgoing(whole, force, "下发调度表")
         day = due or default_due(month)
-        command = [
-            "xmtj",
-            "dispatch",
-            "--month",
-            month.key,
-            "--due",
-            day.isoformat(),
-            *[f"--unit={u}" for u in unit or []],
-        ]
-        change, sent = dispatch_change(data, month, list(unit or []), day, command)
+        command = ["xmtj", "dispatch", "--month", month.key, "--due", day.isoformat()]
+        change, sent = dispatch_change(
+            data, month, list(unit or []), day, command + [f"--unit={u}" for u in unit or []]
+        )
         for name, count in sent:
             say(f"下发 {name}：{count}个项目")
-        run_change(data, change, message, no_commit)
+        run_change(whole, change, message, no_commit)
 
 
 def dispatch_status(

@@ -27,9 +27,9 @@ from xmtj.cli.common import (
     group,
     open_ledger,
     open_records,
+    outgoing,
     run_change,
     say,
-    warn_broken_files,
 )
 from xmtj.cli.output import show
 
@@ -53,7 +53,9 @@ def remind(
         MinLight, typer.Option("--min-light", help="yellow：黄灯和红灯都发；red：只发红灯")
     ] = MinLight.yellow,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只列出将要发函的项目和原因，不写任何文件")] = False,
-    force: Annotated[bool, typer.Option("--force", help="本月已发过函的项目也再发一份")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="本月已发过函的项目也再发一份；台账有错误时也发（出错的记录不计入）")
+    ] = False,
     message: MessageOption = None,
     no_commit: NoCommitOption = False,
 ) -> None:
@@ -66,8 +68,8 @@ def remind(
     from xmtj.changes.letters import letters_change, remind_command
     from xmtj.documents.letters import plan_reminders
 
-    with changing(ledger) as data:
-        warn_broken_files(data)
+    with changing(ledger) as whole:
+        data = outgoing(whole, force, "发督办提醒函")
         planned = plan_reminders(data, as_of, date, project or [], min_light.value, force)
         for s in planned.skipped:
             say(f"跳过 {s.project_id}：{s.reason}")
@@ -82,7 +84,7 @@ def remind(
         command = remind_command(planned, project or [], min_light.value, force)
         change = letters_change(data, planned.drafts, command)
         show(listing)
-        run_change(data, change, message, no_commit)
+        run_change(whole, change, message, no_commit)
 
 
 @letter_app.command("list")

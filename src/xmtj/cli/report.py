@@ -27,16 +27,16 @@ from xmtj.cli.common import (
     month_option,
     open_ledger,
     open_records,
+    outgoing,
     run_change,
     say,
-    warn_broken_files,
 )
 from xmtj.cli.output import show
 from xmtj.figures.periods import check_month
 from xmtj.months import Month
 
 
-def month_workbook(ledger: Any, at: str | None, month: Month | None, out: Path | None) -> None:
+def month_workbook(ledger: Any, at: str | None, month: Month | None, out: Path | None, force: bool) -> None:
     """``report --month M --format xlsx``: the Excel 台账 as of the month's last day."""
     from xmtj.cli.status import save_workbook
     from xmtj.figures.metrics import ledger_status
@@ -44,7 +44,7 @@ def month_workbook(ledger: Any, at: str | None, month: Month | None, out: Path |
     if month is None or out is None:
         fail("--format xlsx 用于月度通报：请指定 --month YYYY-MM 和 --out 文件")
         return
-    data = open_ledger(ledger, at)
+    data = outgoing(open_ledger(ledger, at), force, "写出 Excel 台账")
     check_month(data.config, month, data.today, data.projects)
     report, _ = ledger_status(data, month.year, month.last_day)
     save_workbook(data, report, out)
@@ -73,6 +73,7 @@ def report(
     message: MessageOption = None,
     no_commit: NoCommitOption = False,
     future: FutureOption = False,
+    force: Annotated[bool, typer.Option("--force", help="台账有错误时也印发（出错的记录不计入，并说明）")] = False,
 ) -> None:
     """--out 即印发：文号登记在 data/briefings/ 中并提交（与其他修改一样遵守 git.commit 设置）；同一个月再次印发时
     给出当初印发的原件。模板为 templates/report.md.j2 和 templates/annual.md.j2，台账目录下的 templates/ 可逐个覆盖；
@@ -86,15 +87,15 @@ def report(
     if output is not DocFormat.md and out is None:
         fail(f"--format {output.value} 需要用 --out 指定文件，例如 --out 通报.{output.value}")
     if output is DocFormat.xlsx:
-        return month_workbook(ledger, at, month, out)
+        return month_workbook(ledger, at, month, out, force)
     if year is not None:
         return annual(ledger, at, year, as_of, output, out)
     assert month is not None
     if out is None or draft or at is not None:
-        return preview(ledger, at, month, date, output, out, draft)
-    with changing(ledger) as data:
-        check_month(data.config, month, data.today, data.projects, writes=True, future=future)
-        issue(data, month, date, output, out, reissue, message, no_commit)
+        return preview(ledger, at, month, date, output, out, draft, force)
+    with changing(ledger) as whole:
+        check_month(whole.config, month, whole.today, whole.projects, writes=True, future=future)
+        issue(whole, outgoing(whole, force, "印发通报"), month, date, output, out, reissue, message, no_commit)
 
 
 def briefer(data: Any, month: Month) -> Any:
@@ -117,14 +118,16 @@ def content_of(data: Any, text: str, output: DocFormat) -> bytes:
 
 
 def preview(
-    ledger: Any, at: str | None, month: Month, date: dt.date | None, output: DocFormat, out: Path | None, draft: bool
-) -> None:
+    ledger: Any, at: str | None, month: Month, date: dt.date | None, output: DocFormat, out: Path | None,
+    draft: bool, force: bool,
+) -> None:  # fmt: skip
     """The 通报 on the screen, as a 送审稿 (number blank) or as read at ``--at``: nothing registered."""
     from xmtj.changes.briefings import draft_number, numbering
     from xmtj.documents.briefing import briefing_date
 
     data = open_ledger(ledger, at)
-    warn_broken_files(data)
+    if out is not None:
+        data = outgoing(data, force, "写出通报")
     check_month(data.config, month, data.today, data.projects)
     day = briefing_date(month, date, data.today, issuing=False)
     number = numbering(data, month, day)
@@ -142,7 +145,7 @@ def preview(
 
 
 def issue(
-    data: Any, month: Month, date: dt.date | None, output: DocFormat, out: Path, reissue: bool,
+    whole: Any, data: Any, month: Month, date: dt.date | None, output: DocFormat, out: Path, reissue: bool,
     why: str | None, no_commit: bool,
 ) -> None:  # fmt: skip
     """印发: the number registered and the document written as one change — or, for a month issued already,
@@ -166,7 +169,7 @@ def issue(
     content = content_of(data, render(data, day, number.doc_no), output)
     command = ["xmtj", "report", "--month", month.key, "--date", day.isoformat(), "--format", output.value]
     change, outside = issue_change(data, month, number, day, content, out, command, why if reissue else None)
-    run_change(data, change, why, no_commit)
+    run_change(whole, change, why, no_commit)
     if outside is not None:  # saved outside the ledger: after the register (a failed write is simply run again)
         say(f"已写入 {write_out(outside, content, data.root)}（{number.doc_no}）")
 
@@ -176,7 +179,6 @@ def annual(ledger: Any, at: str | None, year: int, as_of: dt.date | None, output
     from xmtj.documents.annual import render_annual
 
     data = open_ledger(ledger, at)
-    warn_broken_files(data)
     text = render_annual(data, year, as_of)
     if out is None:
         echo(text, nl=False)
@@ -199,5 +201,4 @@ def plan(
     from xmtj.documents.annual import plan_summary
 
     data = open_records(ledger, at)
-    warn_broken_files(data)
     show(listings.plan(plan_summary(data.projects, year), year), output, out)

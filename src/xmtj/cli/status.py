@@ -20,7 +20,7 @@ from xmtj.cli.common import (
     date_option,
     echo,
     open_ledger,
-    warn_broken_files,
+    outgoing,
 )
 
 
@@ -52,6 +52,7 @@ def status(
     output: FormatOption = OutputFormat.table,
     out: OutOption = None,
     head: Annotated[bool, typer.Option("--head", help="汇总台账：按各成员分支最新数据（未报送数据）")] = False,
+    force: Annotated[bool, typer.Option("--force", help="台账有错误时也写出 Excel 台账（出错的记录不计入）")] = False,
 ) -> None:
     """完成投资按“1—N月累计”计（截至日期所在月及以前的月度进展）；
     亮灯规则见 README。
@@ -67,7 +68,6 @@ def status(
     if data.config.members:  # any other grouping runs across the members' projects (namespaced)
         data = across_members(data, as_of, head)
     report, chosen = ledger_status(data, year, as_of, by.value if by else None)
-    warn_broken_files(data)
     if output is OutputFormat.table and out is None:
         import sys
 
@@ -75,7 +75,7 @@ def status(
 
         print_status(output_for(sys.stdout), report, chosen)
     elif output is OutputFormat.xlsx and out is not None:
-        save_workbook(data, report, out)
+        save_workbook(outgoing(data, force, "写出 Excel 台账"), report, out)
     elif output is OutputFormat.markdown and out is None:
         echo(views.status_markdown(report))
     else:

@@ -32,13 +32,18 @@ def _warning(record: Sourced, field: str, message: str) -> Problem:
 
 
 def duplicate_ids(ledger: Ledger) -> Iterator[Problem]:
-    """The same id in two files of one kind."""
+    """The same id in two files of one kind: both are named (and both left out of every figure)."""
     for kind in RECORD_KINDS:
         seen: dict[str, Record] = {}
+        named: set[str] = set()
         for record in getattr(ledger, kind):
             rid = record.id
             if rid in seen:
-                yield _error(record, "id", f"{word(kind)}编号 {rid} 重复，已用于 {seen[rid].path}")
+                first = seen[rid]
+                yield _error(record, "id", f"{word(kind)}编号 {rid} 重复，已用于 {first.path}")
+                if first.path not in named:
+                    named.add(first.path)
+                    yield _error(first, "id", f"{word(kind)}编号 {rid} 重复，另见 {record.path}")
             else:
                 seen[rid] = record
 

@@ -35,6 +35,8 @@ class Ledger:
     problems: list[Problem] = field(default_factory=list)
     today: dt.date = field(default_factory=dt.date.today)
     source: Source | None = None
+    counted: bool = False  # the records of files with errors left out (``counting.counted``)
+    fingerprint: str | None = None  # the speed path's digest of every file's path and blob id, and the settings
 
     @property
     def project_by_id(self) -> dict[str, Project]:

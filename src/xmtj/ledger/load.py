@@ -68,6 +68,18 @@ def load_ledger(
     return bulk.load(source, index, progress, tuning, blobs)
 
 
+def counted_ledger(ledger: Ledger, cache: bool = True) -> Ledger:
+    """The ledger as the figures count it (``counting.counted``), the work kept for a repeat run of the very
+    same files (``speed.derived``) unless ``cache`` is false or ``XMTJ_NO_CACHE`` is set."""
+    if cache and not os.environ.get("XMTJ_NO_CACHE"):
+        from xmtj.ledger.speed.derived import counted_cached
+
+        return counted_cached(ledger)
+    from xmtj.ledger.counting import counted
+
+    return counted(ledger)
+
+
 def caches(root: Path) -> tuple[FileIndex, BlobCache]:
     """The ledger's file index and blob cache, for records parsed under the limits now configured."""
     from xmtj.ledger.speed.blobs import BlobCache

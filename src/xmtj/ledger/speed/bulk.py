@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import itertools
+import operator
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -383,4 +384,24 @@ def _assemble(source: Source, config: Config, jobs: Jobs, done: list[Parsed]) ->
     ledger.problems.extend(problem for slot in done if slot[2] for problem in slot[2])
     ledger.problems.extend(linked_folder_problems(source))
     sort_registers(ledger)
+    ledger.fingerprint = fingerprint(config, jobs, done)
     return ledger
+
+
+_REL = operator.itemgetter(1)
+_OID = operator.itemgetter(0)
+
+
+def fingerprint(config: Config, jobs: Jobs, done: list[Parsed]) -> str | None:
+    """A digest of what the ledger was read from — every file's path and blob id, and the settings — so
+    that what is worked out from the whole ledger (``derived``) is worked out once for it. None when a
+    file could not be read (no blob id)."""
+    import hashlib
+
+    oids = list(map(_OID, done))
+    if None in oids:
+        return None
+    digest = hashlib.sha1(repr(config).encode("utf-8"))
+    digest.update("\n".join(map(_REL, jobs)).encode("utf-8", "surrogateescape"))
+    digest.update("".join(oids).encode("ascii"))
+    return digest.hexdigest()
