@@ -491,7 +491,7 @@ def test_a_symlink_in_a_revision_is_reported_not_read(repo: LedgerDir, run: Run)
 @pytest.mark.slow
 def test_two_changes_at_once_both_land_in_head(repo: LedgerDir) -> None:
     env = {**os.environ, "XMTJ_LEDGER": str(repo.root), "XMTJ_LOCK_WAIT": "60"}
-    rounds = 20
+    rounds = 8
     for i in range(rounds):
         month = f"2021-{(i % 10) + 2:02d}"  # never 2021-12, which the other command writes
         commands = [
@@ -861,3 +861,63 @@ def test_a_duplicated_record_is_counted_nowhere_and_stops_what_goes_out(run: Run
     assert not (demo_copy / "通报.md").exists() and not (demo_copy / "letters").exists()
     forced = run("status", "--format", "xlsx", "--out", str(demo_copy / "台账.xlsx"), "--force", ledger=demo_copy)
     assert forced.exit_code == 0 and "--force：台账有3处错误，出错的记录未计入" in forced.stderr
+
+
+# --- 20. small ones: names that hide characters, a change to nothing, names git cannot decode ------------
+
+
+def test_names_with_bidi_or_zero_width_characters_are_refused_and_authors_shown_escaped(
+    repo: LedgerDir, run: Run
+) -> None:
+    path = repo.root / "data/projects/P1.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name: 项目P1", "name: 项目\u202eP1"), "utf-8")
+    unit = repo.root / "data/projects/P2.yaml"
+    unit.write_text(
+        unit.read_text(encoding="utf-8").replace("responsible_unit: 甲单位", "responsible_unit: 甲\u200b单位"), "utf-8"
+    )
+    result = run("check", ledger=repo)
+    assert result.exit_code == 1
+    assert "data/projects/P1.yaml:2:1: name: 含有看不见的字符 U+202E" in result.stdout
+    assert "responsible_unit: 含有看不见的字符 U+200B" in result.stdout
+    git(repo.root, "checkout", "-q", "--", ".")
+    git(repo.root, "checkout", "-q", "--", ".")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("total_investment: 5000", "total_investment: 5100"), "utf-8"
+    )
+    git(repo.root, "add", "-A")
+    env = {**os.environ, "GIT_AUTHOR_NAME": "办公室\u202e员甲", "GIT_AUTHOR_EMAIL": "a@example.com"}
+    subprocess.run(["git", "-C", str(repo.root), "commit", "-qm", "说明\u202e"], env=env, check=True)
+    log = run("log", ledger=repo)
+    assert log.exit_code == 0 and "\u202e" not in log.stdout and "办公室\\u202e员甲" in log.stdout
+
+
+def test_setting_a_value_it_already_has_changes_nothing_and_says_so(repo: LedgerDir, run: Run) -> None:
+    assert run("project", "set", "P1", "total_investment", "6000", ledger=repo).exit_code == 0
+    head = git(repo.root, "rev-parse", "HEAD")
+    again = run("project", "set", "P1", "total_investment", "6000", ledger=repo)
+    assert again.exit_code == 0 and "未改动" in again.stderr and "git 提交失败" not in again.output
+    assert git(repo.root, "rev-parse", "HEAD") == head
+
+
+def test_resolving_a_problem_needs_words(repo: LedgerDir, run: Run) -> None:
+    repo.write(
+        "data/issues/W1.yaml",
+        "id: W1\nproject: P1\ndescription: 用电\ncategory: 水电气路\nsource: 现场督查\nraised_on: 2021-05-10\n"
+        "responsible_unit: 供电公司\n",
+    )
+    git(repo.root, "add", "-A")
+    git(repo.root, "commit", "-qm", "问题")
+    result = run("issue", "resolve", "W1", "--date", "2021-06-01", "--text", "  ", ledger=repo)
+    assert result.exit_code == 1 and "--text 不能为空" in result.stderr
+
+
+def test_a_committed_file_name_that_is_not_utf8_breaks_nothing(repo: LedgerDir, run: Run) -> None:
+    odd = repo.root / "data" / "projects" / os.fsdecode(b"\xff\xfe.yaml")
+    odd.write_text("id: X\n", encoding="utf-8")
+    git(repo.root, "add", "-A")
+    git(repo.root, "commit", "-qm", "怪名字")
+    for args in (("status", "--at", "HEAD"), ("log",), ("diff", "HEAD~1", "HEAD"), ("check", "--at", "HEAD")):
+        result = run(*args, ledger=repo)
+        assert result.exit_code in (0, 1), args
+        assert "程序内部错误" not in result.output and "Traceback" not in result.output, (args, result.output)
+    assert "\\xff\\xfe" in run("diff", "HEAD~1", "HEAD", ledger=repo).stdout

@@ -360,3 +360,47 @@ def test_quick_exit_after_a_large_ledger_keeps_output_and_exit_code(demo_copy: P
         assert (quick.returncode, quick.stdout, quick.stderr) == (normal.returncode, normal.stdout, normal.stderr)
         assert len(quick.stdout) + len(quick.stderr) > 40
     assert xmtj(1, "check").returncode == (1 if broken else 0)
+
+
+MONTH_COMMANDS = [
+    ("progress", "P1", "--amount", "5"),
+    ("import", "progress", "月报.csv"),
+    ("dispatch",),
+    ("dispatch", "status"),
+    ("report",),
+    ("submit",),
+]
+
+
+@pytest.mark.parametrize("bad", ["2021-13", "2021-00", "0001-01", "9999-12", "2021-11\n", "2021-1", " 2021-11"])
+@pytest.mark.parametrize("command", MONTH_COMMANDS, ids=lambda c: " ".join(c[:2]))
+def test_a_month_that_cannot_be_is_a_usage_error_everywhere(
+    run: Run, small_git: Path, command: tuple[str, ...], bad: str
+) -> None:
+    from tests.conftest import git
+
+    head = git(small_git, "rev-parse", "HEAD")
+    result = run(*command, "--month", bad, ledger=small_git)
+    assert result.exit_code == 2, (command, bad, result.output)
+    assert "--month 的值无效" in result.stderr and "程序内部错误" not in result.output
+    assert git(small_git, "rev-parse", "HEAD") == head and git(small_git, "status", "--porcelain") == ""
+
+
+@pytest.mark.parametrize(
+    ("command", "month"),
+    [
+        (("progress", "P1", "--amount", "5", "--future"), "2099-01"),
+        (("dispatch", "--future"), "1989-01"),
+        (("report", "--out", "通报.md", "--date", "2099-01-31", "--future"), "2099-01"),
+        (("submit", "--future"), "2099-01"),
+    ],
+)
+def test_a_month_outside_the_ledgers_years_writes_nothing(
+    run: Run, small_git: Path, command: tuple[str, ...], month: str
+) -> None:
+    from tests.conftest import git
+
+    head = git(small_git, "rev-parse", "HEAD")
+    result = run(*command, "--month", month, ledger=small_git)
+    assert result.exit_code in (1, 2) and "年份" in result.stderr, result.output
+    assert git(small_git, "rev-parse", "HEAD") == head and git(small_git, "status", "--porcelain") == ""

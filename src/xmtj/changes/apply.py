@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from pathlib import Path
 
 from xmtj import __version__
 from xmtj.changes.build import Change, ChangeRefused
@@ -93,8 +94,13 @@ def apply(ledger: Ledger, change: Change, why: str | None = None, commit: bool =
     """
     from xmtj.changes.writer import FileTransaction, no_symlink, remove_orphans
 
-    change.warnings = [*change.warnings, *validate_change(ledger, change)]  # the builder's own, then the checks'
     root = ledger.root
+    unchanged = [rel for rel in change.texts if rel not in change.created and _same(root / rel, change.texts[rel])]
+    if unchanged and len(unchanged) == len(change.texts):
+        return Outcome([], None, "未改动：台账中已经是这个值，没有写入，也没有提交")
+    for rel in unchanged:  # a file the change leaves as it is: neither written nor committed
+        del change.texts[rel]
+    change.warnings = [*change.warnings, *validate_change(ledger, change)]  # the builder's own, then the checks'
     paths = sorted(change.texts)
     note = _why_not_commit(ledger, paths, commit)
     transaction = FileTransaction(root)
@@ -116,6 +122,14 @@ def apply(ledger: Ledger, change: Change, why: str | None = None, commit: bool =
         gitio.unstage(root, paths)
         raise gitio.GitError(f"{exc}；已撤销本次写入的文件，台账保持原样") from None
     return Outcome(paths, made, None)
+
+
+def _same(path: Path, text: str | bytes) -> bool:
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    try:
+        return not path.is_symlink() and path.read_bytes() == data
+    except OSError:
+        return False
 
 
 def _why_not_commit(ledger: Ledger, paths: list[str], commit: bool) -> str | None:

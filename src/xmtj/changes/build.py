@@ -238,7 +238,9 @@ def _lookup(data: Any, path: list[Any]) -> Any:
 
 
 def resolve_change(ledger: Ledger, issue_id: str, day: dt.date, text: str, command: Sequence[str]) -> Change:
-    """``xmtj issue resolve``: 已办结 with its date and 办理情况."""
+    """``xmtj issue resolve``: 已办结 with its date and 办理情况 (which must say something)."""
+    if not text.strip():
+        raise XmtjError("--text 不能为空：请写明办理情况（如 已协调供电公司接通）")
     issue = find_record(ledger, "issues", issue_id)
     assert isinstance(issue, Issue)
     if issue.status == "已办结":

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from xmtj.documents.workbook import FILLS
+from xmtj.documents.xlsx import put
 from xmtj.figures.metrics import LIGHT_WORDS
 
 _NUMBER = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?$")
@@ -79,19 +80,19 @@ def workbook(listing: Any) -> bytes:
     sheet.title = re.sub(r"[\[\]:*?/\\]", "", listing.title or "清单")[:31] or "清单"
     top = 1
     if listing.title:
-        sheet.cell(1, 1, listing.title).font = Font(bold=True, size=14)
+        put(sheet, 1, 1, listing.title).font = Font(bold=True, size=14)
         if len(listing.headers) > 1:
             sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(listing.headers))
         top = 2
     for column, header in enumerate(listing.headers, start=1):
-        cell = sheet.cell(top, column, header)
+        cell = put(sheet, top, column, header)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     figures = figure_columns(listing)
     for r, row in enumerate(listing.rows, start=top + 1):
         for column, (header, text) in enumerate(zip(listing.headers, row, strict=False), start=1):
             value, number_format = cell_value(text, header in figures)
-            cell = sheet.cell(r, column, value)
+            cell = put(sheet, r, column, value)
             if number_format:
                 cell.number_format = number_format
             fill = LIGHT_FILLS.get(text.strip()) if "灯" in header else None

@@ -17,6 +17,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from xmtj.documents.xlsx import put
 from xmtj.figures import fmt
 from xmtj.figures.metrics import LIGHT_WORDS, ProjectStatus, StatusReport, Summary, group_summaries
 from xmtj.ledger.ledger import Ledger
@@ -85,15 +86,15 @@ def ledger_workbook(ledger: Ledger, report: StatusReport) -> bytes:
 
 
 def _title(sheet: Any, text: str, width: int, styles: dict[str, Any], unit_left: str = "") -> None:
-    sheet.cell(1, 1, text).font = styles["title"]
+    put(sheet, 1, 1, text).font = styles["title"]
     sheet.cell(1, 1).alignment = styles["center"]
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     sheet.row_dimensions[1].height = 32
     if unit_left:
-        sheet.cell(2, 1, unit_left).font = styles["body"]
+        put(sheet, 2, 1, unit_left).font = styles["body"]
     from openpyxl.styles import Alignment
 
-    unit = sheet.cell(2, width, "单位：万元")
+    unit = put(sheet, 2, width, "单位：万元")
     unit.font = styles["body"]
     unit.alignment = Alignment(horizontal="right", wrap_text=False)
 
@@ -102,7 +103,7 @@ def _header(sheet: Any, row: int, headers: Sequence[tuple[str, float, str | None
     from openpyxl.utils import get_column_letter
 
     for column, (name, width, _) in enumerate(headers, start=1):
-        cell = sheet.cell(row, column, name)
+        cell = put(sheet, row, column, name)
         cell.font, cell.alignment, cell.border = styles["bold"], styles["center"], styles["border"]
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = sheet.cell(row + 1, 1)
@@ -121,7 +122,7 @@ def _write_row(
     sheet: Any, row: int, values: Sequence[Any], formats: Sequence[str | None], styles: dict[str, Any]
 ) -> None:
     for column, (value, number_format) in enumerate(zip(values, formats, strict=True), start=1):
-        sheet.cell(row, column, value).style = f"xmtj-{number_format}" if number_format else "xmtj-text"
+        put(sheet, row, column, value).style = f"xmtj-{number_format}" if number_format else "xmtj-text"
 
 
 def _ledger_sheet(
@@ -205,7 +206,7 @@ def _month_table_and_chart(
 
     headers = [("月份", 10, None), ("累计完成", 12, MONEY), ("计划进度", 12, MONEY)]
     for column, (name, _, _) in enumerate(headers, start=1):
-        cell = sheet.cell(top, column, name)
+        cell = put(sheet, top, column, name)
         cell.font, cell.alignment, cell.border = styles["bold"], styles["center"], styles["border"]
     done = Decimal(0)
     for month in range(1, s.as_of.month + 1):

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from xmtj.changes.build import Change
+from xmtj.documents.xlsx import put
 from xmtj.figures import fmt
 from xmtj.figures.metrics import completed_before, key_projects
 from xmtj.intake.sheets import MARKER_SHEET, Table
@@ -152,13 +153,16 @@ def _workbook(ledger: Ledger, projects: Sequence[Project], marker: Marker, due: 
     book = Workbook()
     sheet = book.active
     sheet.title = "调度任务"
-    sheet.cell(1, 1, f"{marker.month.cn}重点项目调度任务（{marker.unit}）").font = Font(name="黑体", size=16)
+    put(sheet, 1, 1, f"{marker.month.cn}重点项目调度任务（{marker.unit}）").font = Font(name="黑体", size=16)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADINGS))
-    sheet.cell(
-        2, 1, f"请于{fmt.date_cn(due)}前填写白底单元格并交回{ledger.config.office}；灰底单元格为台账数据，不能修改。"
+    put(
+        sheet,
+        2,
+        1,
+        f"请于{fmt.date_cn(due)}前填写白底单元格并交回{ledger.config.office}；灰底单元格为台账数据，不能修改。",
     )
     for column, heading in enumerate(HEADINGS, start=1):
-        cell = sheet.cell(3, column, heading)
+        cell = put(sheet, 3, column, heading)
         cell.font, cell.alignment = Font(bold=True), Alignment(horizontal="center", wrap_text=True)
         sheet.column_dimensions[get_column_letter(column)].width = 30 if heading in ("项目名称", "存在问题") else 14
     grey = PatternFill("solid", start_color="E7E6E6", end_color="E7E6E6")
@@ -190,7 +194,7 @@ def _workbook(ledger: Ledger, projects: Sequence[Project], marker: Marker, due: 
         values: list[Any] = [project.id, project.name, project.branch, plan, earlier, None, None, None]
         values += [getattr(project, field) for field in DATE_FIELDS.values()]
         for column, (heading, value) in enumerate(zip(HEADINGS, values, strict=True), start=1):
-            cell = sheet.cell(row, column, value)
+            cell = put(sheet, row, column, value)
             open_date = heading in DATE_FIELDS and value is None
             if heading in INPUT or open_date:
                 cell.protection = Protection(locked=False)  # validated by the ranges below
@@ -213,8 +217,8 @@ def _workbook(ledger: Ledger, projects: Sequence[Project], marker: Marker, due: 
     for row, (key, value) in enumerate(
         (("xmtj-dispatch", "2"), ("ledger", marker.ledger), ("unit", marker.unit), ("month", marker.month.key),
          ("revision", marker.revision), ("key", marker.key_id), ("digest", marker.digest)), start=1):  # fmt: skip
-        hidden.cell(row, 1, key)
-        hidden.cell(row, 2, value)
+        put(hidden, row, 1, key)
+        put(hidden, row, 2, value)
     hidden.sheet_state = "veryHidden"
     hidden.protection.sheet = True
     out = io.BytesIO()

@@ -169,6 +169,21 @@ Figure = Annotated[Decimal, Bounded(-MONEY_MAX, MONEY_MAX), Check(_number)]  # a
 Text = str  # control characters are refused by the readers (ledger.encoding, ledger.yamlio), escapes too
 
 
+def _no_invisible(value: Any) -> Any:
+    from xmtj.textsafe import INVISIBLE_RE
+
+    found = INVISIBLE_RE.search(value) if isinstance(value, str) else None
+    if found:
+        raise fail(
+            "invisible",
+            f"含有看不见的字符 U+{ord(found[0]):04X}（双向控制或零宽字符），会让名称看起来像别的名称；请删去",
+        )
+    return value
+
+
+Name = Annotated[str, Check(_no_invisible)]  # ids, names and units: what a reader must be able to tell apart
+
+
 class After:
     """Annotation marker: run ``fn`` on the validated value (checks across fields)."""
 

@@ -45,7 +45,7 @@ def unchanged_files(root: Path, folder: str) -> Found:
     changed = set(out.decode("utf-8", "replace").split("\0"))
     if found is None:
         listed = gitio.git(root, ["ls-files", "-s", "-z", "--", folder]).stdout
-        found = {path.decode("utf-8"): (None, oid.decode()) for oid, path in _LISTED.findall(listed)}
+        found = {path.decode("utf-8", "backslashreplace"): (None, oid.decode()) for oid, path in _LISTED.findall(listed)}
     return {path: entry for path, entry in found.items() if path not in changed}
 
 
@@ -136,7 +136,7 @@ def _entries(data: bytes, version: int, count: int, prefix: str, under: bytes) -
             continue  # a merge stage, assumed unchanged, sparse, or not a plain file
         if path.startswith(under):
             key = (mtime_s * 1_000_000_000 + mtime_ns, size, ino, ctime_s * 1_000_000_000 + ctime_ns)
-            found[path[cut:].decode("utf-8")] = (key, oid.hex())
+            found[path[cut:].decode("utf-8", "backslashreplace")] = (key, oid.hex())
     return found, pos
 
 

@@ -65,7 +65,9 @@ def git(
 
 
 def text(root: Path, args: Sequence[str]) -> str:
-    return git(root, args).stdout.decode("utf-8")
+    """git's output as text; bytes that are not UTF-8 (a file or ref name committed in another encoding)
+    are kept as ``\\xff`` escapes, never a crash."""
+    return git(root, args).stdout.decode("utf-8", "backslashreplace")
 
 
 def is_repository(root: Path) -> bool:
@@ -129,12 +131,15 @@ _TREE_TEXT = re.compile(r"(\d{6}) \w+ ([0-9a-f]+)\t([^\0]*)\0")
 
 def tree_lines(out: bytes) -> list[tuple[str, str, str]]:
     """``ls-tree -r -z`` output as (mode, object id, path) — decoded once, split by one regex in C."""
-    return _TREE_TEXT.findall(out.decode("utf-8"))
+    return _TREE_TEXT.findall(out.decode("utf-8", "backslashreplace"))
 
 
 def parse_tree(out: bytes) -> list[TreeEntry]:
     """``ls-tree -r -z`` output as entries (one regex over the whole output: 60,000 lines in C)."""
-    return [TreeEntry(path.decode("utf-8"), mode.decode(), oid.decode()) for mode, oid, path in _TREE_LINE.findall(out)]
+    return [
+        TreeEntry(path.decode("utf-8", "backslashreplace"), mode.decode(), oid.decode())
+        for mode, oid, path in _TREE_LINE.findall(out)
+    ]
 
 
 def read_objects(root: Path, specs: Sequence[str]) -> dict[str, bytes]:
@@ -165,7 +170,7 @@ def dirty(root: Path, paths: Sequence[str]) -> list[str]:
     changed = []
     for entry in out.split(b"\0"):
         if len(entry) > 3:
-            changed.append(entry[3:].decode("utf-8"))
+            changed.append(entry[3:].decode("utf-8", "backslashreplace"))
     return changed
 
 
@@ -312,7 +317,7 @@ def tags_by_commit(root: Path, pattern: str) -> dict[str, list[str]]:
         root, ["tag", "--list", pattern, "--format=%(objectname)%(*objectname)\x1f%(refname:short)"], check=False
     )
     found: dict[str, list[str]] = {}
-    for line in done.stdout.decode("utf-8").splitlines():
+    for line in done.stdout.decode("utf-8", "backslashreplace").splitlines():
         ids, _, name = line.partition("\x1f")
         commit = ids[40:] or ids[:40]  # an annotated tag: the commit it points to
         found.setdefault(commit, []).append(name)

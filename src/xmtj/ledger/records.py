@@ -21,6 +21,7 @@ from xmtj.ledger.fields import (
     Figure,
     Money,
     Month,
+    Name,
     RecordId,
     Text,
     Year,
@@ -98,19 +99,19 @@ class ProgressEntry(Part):
 class Project(Record):
     """项目: one key project (`data/projects/<id>.yaml`)."""
 
-    name: Text
-    owner: Text | None = None
+    name: Name
+    owner: Name | None = None
     content: Text | None = None
     capacity: Text | None = None
     location: Text | None = None
-    levels: list[Text] = field(default_factory=list)
+    levels: list[Name] = field(default_factory=list)
     investment_type: InvestmentType
-    sector: Text
+    sector: Name
     six_new: SixNew | None = None
     key_years: Annotated[list[Year], Check(not_empty)]
-    branch: Text
-    responsible_unit: Text
-    liaison_leader: Text
+    branch: Name
+    responsible_unit: Name
+    liaison_leader: Name
     contact: Contact | None = None
     total_investment: Money
     annual_plan: dict[Year, Money] = field(default_factory=dict)
@@ -136,7 +137,7 @@ class Issue(Record):
     source: IssueSource
     meeting: RecordId | None = None
     raised_on: dt.date
-    responsible_unit: Text
+    responsible_unit: Name
     deadline: dt.date | None = None
     status: IssueStatus = "新增"
     resolved_on: dt.date | None = None
@@ -188,8 +189,8 @@ class Letter(Sourced):
     doc_no: Text
     date: dt.date
     project: RecordId
-    recipient: Text
-    cc: Text | None = None
+    recipient: Name
+    cc: Name | None = None
     light: Literal["黄灯", "红灯"]
     as_of: dt.date | None = None
     reasons: list[Text] = field(default_factory=list)

@@ -14,6 +14,7 @@ from xmtj.ledger.fields import (
     Between,
     Check,
     Money,
+    Name,
     Pattern,
     Points,
     Text,
@@ -67,7 +68,7 @@ class UnitSettings(Part):
     office push tags other than 报送 tags; ``max_blob_mb`` bounds every file a push brings."""
 
     office: list[Text] = field(default_factory=list)
-    members: dict[Text, list[Text]] = field(default_factory=dict)
+    members: dict[Name, list[Text]] = field(default_factory=dict)
     keys: dict[Text, Text] = field(default_factory=dict)
     require_signed: bool = False
     other_tags: bool = False
@@ -79,7 +80,7 @@ class Member(Part):
     """One member of a roll-up ledger (a county of a prefecture): where its repository is and how its
     monthly submissions are tagged."""
 
-    name: Text  # 稷山县
+    name: Name  # 稷山县
     code: Annotated[str, Pattern(PREFIX_PATTERN)]  # JS: namespaces its records (JS:JS2022-001)
     url: Text  # any git remote: https://…, ssh://…, git://…, a path
     branch: Text = "main"
@@ -163,16 +164,16 @@ class YearSettings(Part):
 class Config(Part):
     """The ledger's settings, `xmtj.yaml`."""
 
-    office: Text
-    city: Text  # the place: 河津市, 稷山县 (its documents say 全市, 全县)
-    letter_prefix: Text
+    office: Name
+    city: Name  # the place: 河津市, 稷山县 (its documents say 全市, 全县)
+    letter_prefix: Name
     place_level: PlaceLevel | None = None  # 县, 市 or 区; by default the place name's last character
     id_prefix: Annotated[str, Pattern(PREFIX_PATTERN)] | None = None  # new project ids: JS2022-001
     report_prefix: Text | None = None  # 通报 发文字号: 河重指办〔2021〕12号 (default: letter_prefix less 督)
     contact: Contact = field(default_factory=Contact)
-    branches: list[Text] = field(default_factory=list)
-    levels: list[Text] = field(default_factory=list)
-    sectors: list[Text] = field(default_factory=list)
+    branches: list[Name] = field(default_factory=list)
+    levels: list[Name] = field(default_factory=list)
+    sectors: list[Name] = field(default_factory=list)
     targets: dict[Year, Money] = field(default_factory=dict)
     lights: Annotated[Lights, After(_gaps_in_order)] = field(default_factory=Lights)
     letters: LetterSettings = field(default_factory=LetterSettings)

@@ -167,7 +167,14 @@ class GitRevision:
 
     def template(self, name: str) -> str | None:
         data = self.read_or_none(f"templates/{name}")
-        return data.decode("utf-8") if data is not None else None
+        if data is None:
+            return None
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            from xmtj.problems import XmtjError
+
+            raise XmtjError(f"模板 templates/{name}（版本 {self.label}）不是 UTF-8 文本") from None
 
 
 def source_for(root: Path, at: str | None) -> Source:
