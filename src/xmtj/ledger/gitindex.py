@@ -45,7 +45,9 @@ def unchanged_files(root: Path, folder: str) -> Found:
     changed = set(out.decode("utf-8", "replace").split("\0"))
     if found is None:
         listed = gitio.git(root, ["ls-files", "-s", "-z", "--", folder]).stdout
-        found = {path.decode("utf-8", "backslashreplace"): (None, oid.decode()) for oid, path in _LISTED.findall(listed)}
+        found = {
+            path.decode("utf-8", "backslashreplace"): (None, oid.decode()) for oid, path in _LISTED.findall(listed)
+        }
     return {path: entry for path, entry in found.items() if path not in changed}
 
 
