@@ -262,3 +262,16 @@ def test_a_file_over_the_limit_refuses_the_push_before_anything_is_read(ledger: 
     subprocess.run(["git", "-C", str(ledger), "commit", "-qm", "大文件"], env={**os.environ, **OFFICE}, check=True)
     refused = push(ledger, pusher="office@example.com")
     assert refused.returncode != 0 and "推送中有一个 3 MB 的文件" in refused.stderr and "上限" in refused.stderr
+
+
+def test_a_trailer_that_claims_what_its_commit_does_not_do_is_named(ledger: Path, run: Run) -> None:
+    base = git(ledger, "rev-parse", "HEAD").strip()
+    (ledger / "说明.txt").write_text("x", encoding="utf-8")
+    git(ledger, "add", "说明.txt")
+    env = {**os.environ, **OFFICE}
+    message = "说明\n\nXmtj-Dispatch: 2021-11/市教育局\nXmtj-Doc-No: 测重指办〔2021〕伪造99号\n"
+    subprocess.run(["git", "-C", str(ledger), "commit", "-qm", message], env=env, check=True)
+    result = run("check", "--authors", f"{base}..HEAD", ledger=ledger)
+    assert result.exit_code == 1
+    assert "写有 Xmtj-Report/Xmtj-Doc-No，但本提交没有登记通报" in result.stderr
+    assert "写有 Xmtj-Dispatch，但本提交没有登记任何项目的进度" in result.stderr

@@ -54,6 +54,7 @@ class Commit:
     id: str
     email: str  # the author's, as the commit says (anyone can type any)
     parent: str | None
+    claims: tuple[str, ...] = ()  # the trailers of ``CLAIMS`` its message carries
 
 
 @dataclass(frozen=True)
@@ -109,14 +110,34 @@ def check_commits(
 
 def commits_of(root: Path, args: list[str]) -> list[Commit]:
     """The commits ``git rev-list args`` lists, oldest first, with author e-mail and first parent."""
-    raw = gitio.text(root, ["rev-list", "--reverse", "--format=%H%x1f%ae%x1f%P", *args])
+    trailers = "".join(f"%x1f%(trailers:key={k},valueonly,separator=%x2C)" for k in CLAIMS)
+    raw = gitio.text(root, ["rev-list", "--reverse", f"--format=%H%x1f%ae%x1f%P{trailers}", *args])
     commits = []
     for line in raw.splitlines():
         if line.startswith("commit ") or "\x1f" not in line:
             continue
-        cid, email, parents = line.split("\x1f")
-        commits.append(Commit(cid, email.lower(), parents.split()[0] if parents else None))
+        cid, email, parents, *claimed = line.split("\x1f")
+        claims = tuple(key for key, value in zip(CLAIMS, claimed, strict=False) if value.strip())
+        commits.append(Commit(cid, email.lower(), parents.split()[0] if parents else None, claims))
     return commits
+
+
+# Trailers an older xmtj let decide a fact: now they decide nothing, and a commit that carries one without
+# making the change it names is named by ``check --authors`` (someone typed it)
+CLAIMS = ("Xmtj-Dispatch", "Xmtj-Report", "Xmtj-Doc-No")
+
+
+def _claims(root: Path, commit: Commit, rules: UnitSettings, files: list[gitio.NameStatus]) -> Iterator[str]:
+    """What the commit's trailers claim and the commit does not bear out."""
+    if {"Xmtj-Report", "Xmtj-Doc-No"} & set(commit.claims) and not any(
+        f.path.startswith("data/briefings/") and f.status == "A" for f in files
+    ):
+        yield "提交说明写有 Xmtj-Report/Xmtj-Doc-No，但本提交没有登记通报（data/briefings/）：已忽略，文号以登记簿为准"
+    if "Xmtj-Dispatch" in commit.claims:
+        if not any(f.path.startswith("data/projects/") for f in files):
+            yield "提交说明写有 Xmtj-Dispatch，但本提交没有登记任何项目的进度：已忽略，是否报送以台账数据为准"
+        elif rules.office and commit.email not in {e.lower() for e in rules.office}:
+            yield "提交说明写有 Xmtj-Dispatch，但提交人不是办公室人员：已忽略（调度表由办公室导入）"
 
 
 def rules_at(root: Path, revision: str) -> UnitSettings:
@@ -194,12 +215,15 @@ def _check_commit(
             yield violation("", "", f"{words}：xmtj.yaml 要求每个提交都用 units.keys 中登记的密钥签名")
         elif signer != commit.email:
             yield violation("", "", f"签名的密钥属于 {signer}，不是提交人 {commit.email}")
+    files = _files(root, commit)
+    for message in _claims(root, commit, rules, files):
+        yield violation("", "", message)
     if commit.email in office:
         return
     if unit is None:
         yield violation("", "", "提交人不在 xmtj.yaml 的 units 中（既不是办公室人员，也不属于任何责任单位）")
         return
-    for entry in _files(root, commit):
+    for entry in files:
         yield from _check_file(root, commit, unit, entry, violation)
 
 
