@@ -256,3 +256,56 @@ def test_a_broken_settings_file_stops_a_parallel_load(demo_copy: Path) -> None:
     settings.write_text(settings.read_text(encoding="utf-8") + "office: [\n", encoding="utf-8")
     with pytest.raises(LedgerInvalid, match=r"xmtj\.yaml"):
         load_ledger(demo_copy, tuning=Tuning(parallel_min=10))
+
+
+def test_no_cache_runs_the_plain_loader_and_the_cache_never_does(
+    ledger_copy: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from xmtj.ledger import load
+
+    calls: list[str] = []
+    original = load.load_record
+
+    def counting(source: Any, model: Any, rel: str) -> Any:
+        calls.append(rel)
+        return original(source, model, rel)
+
+    monkeypatch.setattr(load, "load_record", counting)
+    age(ledger_copy)
+    plain = run("status", "--no-cache", "--year", "2021", "--format", "json", ledger=ledger_copy).stdout
+    files = len(calls)
+    assert files == 7  # every record file, one by one: the plain path
+    calls.clear()
+    speed = [run("status", "--year", "2021", "--format", "json", ledger=ledger_copy).stdout for _ in range(2)]
+    assert calls == [] and speed == [plain, plain]
+
+
+@pytest.mark.slow
+def test_an_edit_to_the_validating_code_is_never_answered_from_the_cache(tmp_path: Path) -> None:
+    """A copy of the package, run once (caching), then a message changed in its validation code: the next
+    run, cache on, says the new message."""
+    import sys
+
+    from tests.conftest import REPO
+
+    package = tmp_path / "pkg" / "xmtj"
+    shutil.copytree(REPO / "src" / "xmtj", package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO / "templates", package / "templates")
+    ledger = tmp_path / "ledger"
+    shutil.copytree(SMALL, ledger)
+    broken = ledger / "data/projects/P1.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8") + "anual_plan: {2021: 1}\n", encoding="utf-8")
+    age(ledger)
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "pkg"), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+
+    def check() -> str:
+        done = subprocess.run([sys.executable, "-m", "xmtj", "check", "--ledger", str(ledger)], env=env,
+                              capture_output=True, text=True, check=False)  # fmt: skip
+        return done.stdout
+
+    assert "未知字段 anual_plan" in check() and "未知字段 anual_plan" in check()  # the second from the cache
+    validation = package / "ledger" / "validation.py"
+    validation.write_text(
+        validation.read_text(encoding="utf-8").replace("未知字段 {key}", "没有这个字段 {key}"), "utf-8"
+    )
+    assert "没有这个字段 anual_plan" in check()

@@ -1,14 +1,15 @@
 """The one way records come in: find the ledger, read every file, collect every problem.
 
 ``read_ledger`` is the plain loader, to be read top to bottom: list the files, read each, validate
-it, keep the record or its problems. ``load_ledger`` is the front door every command uses: it gives
-the same ``Ledger``, through the speed path (``xmtj.ledger.speed.bulk``: cache, workers) when the
-ledger is read from the working tree.
+it, keep the record or its problems. ``load_ledger = cached(read_ledger)`` is the front door every command
+uses: the same ``Ledger`` through the speed path (``xmtj.ledger.speed``: the record cache by blob id,
+workers), or ``read_ledger`` itself with ``--no-cache``.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,29 +44,39 @@ def read_ledger(source: Source) -> Ledger:
     return ledger
 
 
-def load_ledger(
-    root: Path,
-    at: str | None = None,
-    cache: bool = True,
-    progress: Progress | None = None,
-    tuning: Tuning = DEFAULT,
-) -> Ledger:
-    """The whole ledger as it is on disk, or at git revision ``at`` (read straight from git).
+def cached(plain: Callable[[Source], Ledger]) -> Callable[..., Ledger]:
+    """``plain`` with the speed path around it, as beancount wraps its loader in a cache: the same
+    ``Ledger``, faster for a large one (``xmtj.ledger.speed``: the record cache by blob id, the file index,
+    the forked scan, worker processes) — and ``plain`` itself when ``cache`` is false or ``XMTJ_NO_CACHE``
+    is set, so ``--no-cache`` runs the loader that can be read top to bottom. Tests hold both to the same
+    output on ledgers with and without errors."""
 
-    Both go through the speed path and its one record cache, keyed by git blob id: a revision looks its
-    blobs up directly, the working tree through its file index (stat key → blob id); unless ``cache``
-    is false or ``XMTJ_NO_CACHE`` is set.
-    """
-    from xmtj.ledger.speed import bulk
+    def load(
+        root: Path, at: str | None = None, cache: bool = True, progress: Progress | None = None,
+        tuning: Tuning = DEFAULT,
+    ) -> Ledger:  # fmt: skip
+        source = source_for(root, at)
+        limits.configure(limits_of(source))
+        if not cache or os.environ.get("XMTJ_NO_CACHE"):
+            return plain(source)
+        from xmtj.ledger.speed import bulk
 
-    source = source_for(root, at)
-    limits.configure(limits_of(source))
-    index, blobs = caches(root) if cache and not os.environ.get("XMTJ_NO_CACHE") else (None, None)
-    if isinstance(source, GitRevision):
-        from xmtj.ledger.speed.revision import load_revision
+        index, blobs = caches(root)
+        if isinstance(source, GitRevision):
+            from xmtj.ledger.speed.revision import load_revision
 
-        return load_revision(source, blobs, progress, tuning)
-    return bulk.load(source, index, progress, tuning, blobs)
+            return load_revision(source, blobs, progress, tuning)
+        return bulk.load(source, index, progress, tuning, blobs)
+
+    load.__doc__ = (
+        "The whole ledger as it is on disk, or at git revision ``at`` (read straight from git): ``"
+        + plain.__name__
+        + "`` through the speed path (see ``cached``)."
+    )
+    return load
+
+
+load_ledger = cached(read_ledger)
 
 
 def counted_ledger(ledger: Ledger, cache: bool = True) -> Ledger:
