@@ -12,8 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import REPO
-from xmtj.ledger import yamlio
-from xmtj.ledger.speed import fastyaml
+from xmtj.ledger import fastyaml, yamlio
 
 
 def full(text: str) -> Any:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SMALL, git
-from xmtj.ledger import gitindex
+from xmtj.ledger.speed import gitindex
 from xmtj.ledger.speed.cache import key_of
 
 

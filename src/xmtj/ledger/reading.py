@@ -1,6 +1,6 @@
 """Reading one file: bytes → text → mapping → validated record, or the problems that keep it out.
 
-The fast reader (``xmtj.ledger.speed.fastyaml``) is tried first; whatever it leaves aside goes to libyaml
+The fast reader (``xmtj.ledger.fastyaml``) is tried first; whatever it leaves aside goes to libyaml
 (``xmtj.ledger.yamlio``). Both give the same values; messages are the same whichever read the file.
 """
 
@@ -46,7 +46,7 @@ def parse_mapping(data: bytes, rel: str) -> tuple[dict[str, Any] | None, Any, li
     except encoding.TextDecodeError as exc:
         pos = exc.position
         return None, None, [Problem(rel, pos.line, pos.column, "", exc.message)]
-    from xmtj.ledger.speed import fastyaml  # imported when a file is parsed (its regexes cost a cached run time
+    from xmtj.ledger import fastyaml  # imported when a file is parsed (its regexes cost a cached run time
 
     fast = fastyaml.parse(text)
     if fast is not None:

@@ -40,20 +40,11 @@ EventKind = Literal["调度会", "集中开工", "集中观摩"]
 frozen = dataclass(frozen=True, kw_only=True)
 
 
-def _make(cls: type[Any], values: dict[str, Any]) -> Any:
-    """Unpickle a record without running its __init__ (the cache's fast path): one attribute set."""
-    record = object.__new__(cls)
-    object.__setattr__(record, "__dict__", values)
-    return record
-
-
 class Part:
-    """Base of every record and record part: pickles compactly, validates strictly."""
+    """Base of every record and record part: validated strictly (how the cache pickles one is the cache's
+    business: ``xmtj.ledger.speed.cache``)."""
 
     __pydantic_config__ = CONFIG
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_make, (type(self), self.__dict__))
 
 
 @frozen
@@ -288,7 +279,9 @@ def replaced(record: Any, path: str, **changes: Any) -> Any:
     the record's own, renamed — a roll-up namespacing a member's ids)."""
     values = dict(record.__dict__)
     values.update(changes)
-    return with_path(_make(type(record), values), path)
+    copy = object.__new__(type(record))
+    object.__setattr__(copy, "__dict__", values)
+    return with_path(copy, path)
 
 
 def with_path(record: Any, path: str) -> Any:

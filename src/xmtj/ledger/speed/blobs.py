@@ -19,7 +19,6 @@ allow-list unpickler.
 from __future__ import annotations
 
 import dataclasses
-import pickle
 import secrets
 import time
 from collections.abc import Callable, Iterable
@@ -27,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from xmtj.ledger.private import append_private, private_chain, read_private, write_private
-from xmtj.ledger.records import _make, with_path
-from xmtj.ledger.speed.cache import namespace, prune_other_versions, safe_loads
+from xmtj.ledger.records import with_path
+from xmtj.ledger.speed.cache import dumps, make_record, namespace, prune_other_versions, safe_loads
 
 MAX_ENTRIES = 300_000  # a province's ledger (60,000 files) in about five different versions
 MAX_SEGMENTS = 32  # then merged into one (a first read by worker processes writes about ten)
@@ -179,7 +178,7 @@ def _listing(table: Table) -> bytes:
 
 def segment(table: Table) -> bytes:
     """A table as a segment file's bytes."""
-    return pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL)
+    return dumps(table)
 
 
 def _touched(table: Table, used: Iterable[tuple[str, str]]) -> Table:
@@ -204,7 +203,7 @@ def _pruned(table: Table) -> Table:
 def restamp(record: Any, problems: tuple[Any, ...], rel: str) -> tuple[Any, tuple[Any, ...]]:
     """The cached record and problems as read from ``rel`` (the same blob may sit at another path)."""
     if record is not None and getattr(record, "path", rel) != rel:  # (usually the same path: no copy)
-        record = with_path(_make(type(record), dict(record.__dict__)), rel)  # a copy: the cached one stays
+        record = with_path(make_record(type(record), dict(record.__dict__)), rel)  # a copy: the cached one stays
     if problems and problems[0].path != rel:
         problems = tuple(dataclasses.replace(p, path=rel) for p in problems)
     return record, problems

@@ -119,11 +119,10 @@ def _parse_group(root: str, group: Group) -> tuple[bytes, bytes, bytes]:
     """Parse and validate files in a worker process: a blob-cache segment of their records, pickled once
     (the parent writes these very bytes), ``[(rel, key, blob id, problems if unreadable)]``, and their
     part of the file index (on a first run the parent writes the parts as they are)."""
-    import pickle
     import time
 
     from xmtj.ledger.speed.blobs import segment
-    from xmtj.ledger.speed.cache import index_part
+    from xmtj.ledger.speed.cache import dumps, index_part
 
     table: dict[str, dict[str, Any]] = {}
     rows = []
@@ -136,7 +135,7 @@ def _parse_group(root: str, group: Group) -> tuple[bytes, bytes, bytes]:
             if key is not None:
                 entries[rel] = (key, oid)
         rows.append((kind, rel, key, oid, problems if oid is None else None))
-    return segment(table), pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL), index_part(entries)
+    return segment(table), dumps(rows), index_part(entries)
 
 
 Parsing = Iterable[tuple[str, Any, Parsed]]  # (rel, stat key, (blob id, record, problems))

@@ -25,6 +25,7 @@ dates and Decimals: a planted file can at worst be wrong, never run code.
 
 from __future__ import annotations
 
+import copyreg
 import hashlib
 import io
 import os
@@ -109,7 +110,7 @@ _ALLOWED = {
     ("datetime", "date"),
     ("decimal", "Decimal"),
     ("xmtj.problems", "Problem"),
-    ("xmtj.ledger.records", "_make"),
+    ("xmtj.ledger.speed.cache", "make_record"),
 }
 
 
@@ -129,6 +130,43 @@ class _RecordUnpickler(pickle.Unpickler):
         if not _allowed(module, name):
             raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache file")
         return super().find_class(module, name)
+
+
+def make_record(cls: type[Any], values: dict[str, Any]) -> Any:
+    """A cached record unpickled without running its ``__init__`` (nor validation again): one attribute set."""
+    record = object.__new__(cls)
+    object.__setattr__(record, "__dict__", values)
+    return record
+
+
+def _reduce(record: Any) -> tuple[Any, ...]:
+    return (make_record, (type(record), record.__dict__))
+
+
+def _record_classes() -> dict[type, Any]:
+    from xmtj.ledger import records, settings
+
+    found: dict[type, Any] = {}
+    for module in (records, settings):
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, records.Part):
+                found[value] = _reduce
+    return found
+
+
+class _RecordPickler(pickle.Pickler):
+    """Records pickled compactly (their class and their values), through the C pickler's dispatch table."""
+
+    dispatch_table = copyreg.dispatch_table.copy()
+
+
+def dumps(value: Any) -> bytes:
+    """A cache file's (or a worker's result's) bytes: records as ``make_record`` rebuilds them."""
+    if len(_RecordPickler.dispatch_table) == len(copyreg.dispatch_table):
+        _RecordPickler.dispatch_table.update(_record_classes())
+    out = io.BytesIO()
+    _RecordPickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    return out.getvalue()
 
 
 def safe_loads(data: bytes) -> Any:
@@ -189,7 +227,7 @@ class FileIndex:
 
     def replace(self, entries: dict[str, IndexEntry]) -> None:
         """Write ``entries`` as the index at ``flush`` (only trusted keys: see ``trusted``)."""
-        self._pending = pickle.dumps(trusted_entries(entries), protocol=pickle.HIGHEST_PROTOCOL)
+        self._pending = dumps(trusted_entries(entries))
 
     def replace_with_parts(self, parts: list[bytes]) -> None:
         """Write the index at ``flush`` as these pickled dicts (``index_part``), one after another."""
@@ -219,7 +257,7 @@ def trusted_entries(entries: dict[str, IndexEntry]) -> dict[str, IndexEntry]:
 
 def index_part(entries: dict[str, IndexEntry]) -> bytes:
     """Entries pickled as one part of an index file (a worker's share of a first run)."""
-    return pickle.dumps(trusted_entries(entries), protocol=pickle.HIGHEST_PROTOCOL)
+    return dumps(trusted_entries(entries))
 
 
 def prune_other_versions(folder: Path) -> None:

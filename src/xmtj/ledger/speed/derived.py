@@ -16,10 +16,9 @@ from xmtj.ledger.ledger import Ledger
 
 def counted_cached(ledger: Ledger) -> Ledger:
     """``counting.counted(ledger)``, its errors taken from the cache when this very ledger was counted before."""
-    import pickle
 
     from xmtj.ledger.private import private_chain, read_private, write_private
-    from xmtj.ledger.speed.cache import cache_home, namespace, safe_loads
+    from xmtj.ledger.speed.cache import cache_home, dumps, namespace, safe_loads
 
     if ledger.counted or ledger.fingerprint is None:
         return counted(ledger)
@@ -39,7 +38,7 @@ def counted_cached(ledger: Ledger) -> Ledger:
         if private_chain(top, folder):
             for older in folder.glob("counted-*.pickle"):
                 older.unlink(missing_ok=True)
-            write_private(folder, name, pickle.dumps(errors, protocol=pickle.HIGHEST_PROTOCOL))
+            write_private(folder, name, dumps(errors))
     except OSError:
         pass
     return without(ledger, errors)

@@ -2,7 +2,7 @@
 repeat run, while the parent unpickles the blob cache.
 
 After a fresh clone the file index is empty, and after a checkout or a pull it knows few of the files:
-git's own index says which files are as committed, and their blob ids (``xmtj.ledger.gitindex``: the
+git's own index says which files are as committed, and their blob ids (``xmtj.ledger.speed.gitindex``: the
 index file read directly, less what ``git diff-files`` finds changed, as ``git status`` decides).
 """
 
@@ -42,7 +42,7 @@ def scan(source: Source, index: FileIndex | None = None, ask_git: bool = False) 
 
 def _scan(source: Source, index: FileIndex | None, ask_git: bool) -> tuple[Scan, bool]:
     """``scan``, and whether git was asked."""
-    from xmtj.ledger import gitindex
+    from xmtj.ledger.speed import gitindex
     from xmtj.ledger.speed.cache import key_of
 
     jobs = _jobs(source)
@@ -77,7 +77,8 @@ def _oid(found: dict[str, tuple[Any, str]], rel: str) -> str | None:
 def _unchanged_in_git(source: Source) -> dict[str, tuple[Any, str]]:
     """Path → (stat git verified or None, blob id) of the data files git's index says are unchanged
     (nothing when git cannot say)."""
-    from xmtj.ledger import gitindex, gitio
+    from xmtj.ledger import gitio
+    from xmtj.ledger.speed import gitindex
 
     try:
         return gitindex.unchanged_files(source.root, DATA_DIR)
