@@ -102,3 +102,73 @@ def test_every_command_is_thin() -> None:
                 if node.end_lineno is not None and node.end_lineno - body[0].lineno + 1 > 25:
                     long.append(f"{path.name}:{node.name}")
     assert long == []
+
+
+def test_every_module_is_in_its_packages_table() -> None:
+    """Each package's ``__init__`` lists its modules (``| ``name`` | what it is for |``): a map that stays true."""
+    missing = []
+    for package in sorted({p.parent for p in (SRC / "xmtj").rglob("*.py")}):
+        init = package / "__init__.py"
+        if package == SRC / "xmtj" or not init.exists():
+            continue
+        table = init.read_text(encoding="utf-8")
+        for module in sorted(package.glob("*.py")):
+            name = module.stem
+            if name != "__init__" and f"``{name}``" not in table:
+                missing.append(f"{package.relative_to(SRC)}/{name}")
+        for sub in sorted(p for p in package.iterdir() if (p / "__init__.py").exists()):
+            if f"``{sub.name}/``" not in table and f"``{sub.name}``" not in table:
+                missing.append(f"{package.relative_to(SRC)}/{sub.name}/")
+    assert missing == []
+
+
+def test_the_top_level_modules_are_in_the_readme_map() -> None:
+    architecture = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    for module in sorted((SRC / "xmtj").glob("*.py")):
+        if module.stem not in ("__init__", "__main__"):
+            assert f"``xmtj.{module.stem}``" in architecture or f"`xmtj.{module.stem}`" in architecture, module.stem
+
+
+def test_no_private_name_crosses_a_module() -> None:
+    """``from xmtj.x import _name`` (or ``x._name``): what a module keeps private stays inside it."""
+    crossing = []
+    for name, path in modules().items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("xmtj"):
+                crossing += [
+                    f"{name}: {node.module}.{a.name}"
+                    for a in node.names
+                    if a.name.startswith("_") and not a.name.startswith("__")
+                ]
+            if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
+                value = node.value
+                if isinstance(value, ast.Name) and value.id in {"gitio", "cache", "fmt", "cells", "yamlio", "records"}:
+                    crossing.append(f"{name}: {value.id}.{node.attr}")
+    assert crossing == []
+
+
+HEAVY = {"pydantic", "pydantic_core", "rich", "tabulate", "jinja2", "openpyxl", "docx", "python_calamine", "yaml",
+         "wcwidth", "markdown_it", "lxml", "typer"}  # fmt: skip
+
+
+def test_function_local_imports_are_only_the_heavy_ones() -> None:
+    """Imports sit at a module's top, where a reader sees the dependencies; only the heavy third-party
+    packages (``HEAVY``: what would slow ``xmtj --help``) are imported inside the functions that use them,
+    and a few xmtj modules that a command loads only when it needs them (named in ``LAZY``)."""
+    local = []
+    for name, path in modules().items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for function in ast.walk(tree):
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for node in ast.walk(function):
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    top = node.module.split(".")[0]
+                    if top == "xmtj" and node.module not in LAZY.get(name, ()) and not name.startswith("xmtj.cli"):
+                        local.append(f"{name}: {node.module}")
+    assert local == []
+
+
+# xmtj modules a module imports inside a function on purpose (a cycle, or cost on a path that rarely needs it)
+LAZY: dict[str, tuple[str, ...]] = {}

@@ -1,3 +1,3 @@
 """xmtj (项目推进): the key-project ledger of a county's project promotion office."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from xmtj.problems import XmtjError
+from xmtj.textsafe import visible
 
 YEARS = (1990, 2100)  # the widest years any figure may be for (xmtj.yaml ``years`` narrows them)
 _MONTH_TEXT = re.compile(r"(\d{4})-(\d{2})")
@@ -116,7 +117,6 @@ class Month:
 
 
 def _shown(text: object) -> str:
-    from xmtj.textsafe import visible
 
     return visible(str(text))
 

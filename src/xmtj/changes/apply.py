@@ -13,7 +13,9 @@ from pathlib import Path
 
 from xmtj import __version__
 from xmtj.changes.build import Change, ChangeRefused
+from xmtj.changes.writer import FileTransaction, no_symlink, remove_orphans
 from xmtj.ledger import gitio
+from xmtj.ledger.checks import check_ledger
 from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.reading import record_from_bytes
 from xmtj.ledger.registry import MODELS
@@ -52,7 +54,6 @@ def _key(p: Problem) -> tuple[str, str, str, str]:
 
 def validate_change(ledger: Ledger, change: Change) -> list[Problem]:
     """The warnings the change brings; raises ChangeRefused if it brings any error."""
-    from xmtj.ledger.checks import check_ledger
 
     new_ledger = dataclasses.replace(ledger, problems=[p for p in ledger.problems if p.path not in change.texts])
     for rel, text in change.texts.items():
@@ -92,7 +93,6 @@ def apply(ledger: Ledger, change: Change, why: str | None = None, commit: bool =
     left by another git, a merge or rebase in progress, no identity), and if the commit still fails
     the files are put back as they were. Call it holding the ledger's lock (``xmtj.changes.lock``).
     """
-    from xmtj.changes.writer import FileTransaction, no_symlink, remove_orphans
 
     root = ledger.root
     unchanged = [rel for rel in change.texts if rel not in change.created and _same(root / rel, change.texts[rel])]

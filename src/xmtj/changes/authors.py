@@ -24,6 +24,7 @@ from typing import Any
 from xmtj.changes.history import flatten, parse
 from xmtj.ledger import gitio
 from xmtj.ledger.ledger import CONFIG_FILE
+from xmtj.ledger.reading import config_from_bytes
 from xmtj.ledger.settings import UnitSettings
 from xmtj.problems import XmtjError
 
@@ -142,7 +143,6 @@ def _claims(root: Path, commit: Commit, rules: UnitSettings, files: list[gitio.N
 
 def rules_at(root: Path, revision: str) -> UnitSettings:
     """``units`` of xmtj.yaml at ``revision``: the rules a change after it is judged by."""
-    from xmtj.ledger.reading import config_from_bytes
 
     data = gitio.read_objects(root, [f"{revision}:{CONFIG_FILE}"]).get(f"{revision}:{CONFIG_FILE}")
     if data is None:

@@ -15,9 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from xmtj.changes.build import Change
+from xmtj.changes import yamledit
+from xmtj.changes.build import Change, text_of
+from xmtj.changes.outputs import out_target
+from xmtj.changes.yamlout import emit
 from xmtj.ledger.ledger import Ledger
-from xmtj.ledger.records import Briefing
+from xmtj.ledger.records import Briefing, field_names
 from xmtj.ledger.register import BRIEFINGS_DIR, doc_number, issued_in_history
 from xmtj.months import Month
 from xmtj.problems import XmtjError
@@ -79,9 +82,6 @@ def issue_change(
     issued entry is voided in the same change."""
     import os
 
-    from xmtj.changes.outputs import out_target
-    from xmtj.changes.yamlout import emit
-
     target, _ = out_target(out, ledger.root)
     root = Path(os.path.abspath(ledger.root))
     inside = target.is_relative_to(root)
@@ -113,9 +113,6 @@ def issue_change(
 
 def void_text(ledger: Ledger, record: Briefing, day: dt.date, reason: str) -> str:
     """A register entry's text with ``voided: {date, reason}`` set, surgically."""
-    from xmtj.changes import yamledit
-    from xmtj.changes.build import text_of
-    from xmtj.ledger.records import field_names
 
     if not reason.strip():
         raise XmtjError("作废须写明原因（-m 或 --reason）")

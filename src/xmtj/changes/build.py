@@ -16,8 +16,16 @@ from decimal import Decimal
 from typing import Any
 
 from xmtj.changes import yamledit
+from xmtj.changes.fieldtypes import FieldTypeError, parse_for_field
+from xmtj.changes.history import parse
+from xmtj.changes.writer import no_symlink
+from xmtj.changes.yamlout import record_yaml
 from xmtj.figures.fmt import show
+from xmtj.figures.periods import check_month
 from xmtj.ledger import yamlio
+from xmtj.ledger.checks import did_you_mean
+from xmtj.ledger.encoding import decode
+from xmtj.ledger.fields import NotANumber, parse_number
 from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.records import Issue, Project, Record, Sourced, as_dict, field_names
 from xmtj.ledger.registry import KINDS, word
@@ -52,7 +60,6 @@ class Change:
 
 def find_record(ledger: Ledger, kind: str, rid: str) -> Record:
     """The record of ``kind`` with id ``rid``, typed in any case (``js2022-001`` finds ``JS2022-001``)."""
-    from xmtj.ledger.checks import did_you_mean
 
     records: list[Record] = getattr(ledger, kind)
     folded = rid.strip().casefold()
@@ -82,8 +89,6 @@ class Framing:
 
 def text_of(ledger: Ledger, record: Sourced) -> tuple[str, Framing]:
     """A record file's text as the editor works on it (no BOM), and how to put it back byte for byte."""
-    from xmtj.changes.writer import no_symlink
-    from xmtj.ledger.encoding import decode
 
     path = ledger.root / record.path
     no_symlink(ledger.root, path)
@@ -95,7 +100,6 @@ def text_of(ledger: Ledger, record: Sourced) -> tuple[str, Framing]:
 
 def money_option(raw: str, option: str) -> Decimal:
     """An amount typed on the command line: a plain number only (``xmtj.ledger.fields.parse_number``)."""
-    from xmtj.ledger.fields import NotANumber, parse_number
 
     try:
         return parse_number(raw)
@@ -139,7 +143,6 @@ def progress_change(
 def month_guard(ledger: Ledger, month: Month, future: bool = False) -> None:
     """A month of the ledger's years (``check_month``); unless ``future``, one that has begun and that does
     not skip months after the latest reported one — either is almost always a typo."""
-    from xmtj.figures.periods import check_month
 
     check_month(ledger.config, month, ledger.today, ledger.projects, writes=True, future=future)
     latest = max((m for p in ledger.projects for m in p.progress), default=None)
@@ -190,7 +193,6 @@ def set_change(
     ``a #b``, ``@x``, ``123``); numbers only in plain form; dates as YYYY-MM-DD; lists as items
     separated by commas or 、, or as several values (``raw`` a sequence); "" empties the field.
     """
-    from xmtj.changes.fieldtypes import FieldTypeError, parse_for_field
 
     record = find_record(ledger, kind, rid)
     if field_path in ("id", ""):
@@ -221,7 +223,6 @@ def set_change(
 
 def _reads_back(text: str, path: list[Any], value: Any, field_path: str) -> None:
     """The edited file must read back to exactly the value set (else the edit is refused, not written)."""
-    from xmtj.changes.history import parse
 
     got = _lookup(parse(text.encode("utf-8")) or {}, path)
     if got != value and not (got in (None, "", []) and value in (None, "", [])):
@@ -285,7 +286,6 @@ def new_record_change(
 ) -> Change:
     """A new record file in the house layout (fields in order, comments for the clerk); its id is ``rid``
     or the next of its kind's rule for ``year`` (``xmtj.ledger.registry``)."""
-    from xmtj.changes.yamlout import record_yaml
 
     existing = [r.id for r in getattr(ledger, kind)]
     record = {"id": rid or next_id(existing, id_prefix(ledger, kind, year, values)), **values}

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from xmtj.figures.fmt import show
-from xmtj.ledger import gitio, yamlio
+from xmtj.ledger import gitio, limits, yamlio
 from xmtj.ledger.records import to_plain
+from xmtj.ledger.register import BRIEFINGS_DIR
 from xmtj.ledger.registry import MODELS, word
 from xmtj.problems import XmtjError
 
@@ -105,7 +106,6 @@ def parse(data: bytes | None) -> dict[str, Any] | None:
     """A file's top-level mapping as plain values, or None if absent or unreadable."""
     if data is None:
         return None
-    from xmtj.ledger import limits
 
     oversize = limits.too_large(data)
     if oversize:
@@ -177,7 +177,6 @@ class Briefings:
 
     @classmethod
     def read(cls, root: Path, rev: str = "HEAD") -> Briefings:
-        from xmtj.ledger.register import BRIEFINGS_DIR
 
         if not gitio.has_commits(root):
             return cls(root)

@@ -29,7 +29,10 @@ from pathlib import Path
 
 from xmtj.changes.authors import Pusher, check_commits, commits_of, is_office, rules_at, unit_of
 from xmtj.ledger import gitio
-from xmtj.ledger.settings import UnitSettings
+from xmtj.ledger.checks import check_ledger
+from xmtj.ledger.load import load_ledger
+from xmtj.ledger.reading import config_from_bytes
+from xmtj.ledger.settings import ReportingSettings, UnitSettings
 from xmtj.problems import XmtjError
 
 ZERO = "0" * 40
@@ -168,8 +171,6 @@ def _branch(
 
 def _ledger_check(repository: Path, revision: str, name: str) -> list[str]:
     """The ledger the push leaves, read straight from git (nothing extracted), must pass ``check``."""
-    from xmtj.ledger.checks import check_ledger
-    from xmtj.ledger.load import load_ledger
 
     try:
         ledger = load_ledger(repository, revision, cache=False)
@@ -179,7 +180,6 @@ def _ledger_check(repository: Path, revision: str, name: str) -> list[str]:
 
 
 def _tag(repository: Path, update: Update, rules: UnitSettings, office: bool, new_main: str | None) -> list[str]:
-    from xmtj.ledger.settings import ReportingSettings
 
     name = update.ref.removeprefix("refs/tags/")
     pattern = _settings_tag(repository, new_main) or ReportingSettings().tag
@@ -207,7 +207,6 @@ def _settings_tag(repository: Path, revision: str | None) -> str | None:
     """``reporting.tag`` of xmtj.yaml at ``revision``."""
     if revision is None:
         return None
-    from xmtj.ledger.reading import config_from_bytes
 
     data = gitio.read_objects(repository, [f"{revision}:xmtj.yaml"]).get(f"{revision}:xmtj.yaml")
     config = config_from_bytes(data)[0] if data is not None else None

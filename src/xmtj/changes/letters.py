@@ -7,12 +7,16 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from xmtj.changes.build import Change
+from xmtj.changes import yamledit
+from xmtj.changes.build import Change, RecordNotFound, text_of
+from xmtj.changes.yamlout import emit
 from xmtj.documents.letters import Draft, Reminders, approval_waits, letter_docx, render_letter
 from xmtj.figures import fmt
 from xmtj.figures.metrics import LIGHT_WORDS
+from xmtj.ledger.checks import did_you_mean
 from xmtj.ledger.ledger import Ledger
-from xmtj.ledger.records import Letter
+from xmtj.ledger.records import Letter, field_names
+from xmtj.problems import XmtjError
 
 
 def _rounded(value: Any, places: int) -> Decimal | None:
@@ -60,8 +64,6 @@ REGISTER_COMMENTS = {
 
 def letters_change(ledger: Ledger, drafts: Sequence[Draft], command: Sequence[str]) -> Change:
     """Every letter and its register entry, as one change (written all or nothing, one commit)."""
-    from xmtj.changes.build import Change
-    from xmtj.changes.yamlout import emit
 
     formats = ledger.config.documents.formats
     texts: dict[str, str | bytes] = {}
@@ -91,8 +93,6 @@ def find_letter(ledger: Ledger, key: str) -> Letter:
     key (``2022-3``)."""
     import re
 
-    from xmtj.changes.build import RecordNotFound
-
     wanted = key.strip()
     plain = re.sub(r"[〔\[【（(]\s*(\d{4})\s*[〕\]】）)]", r"〔\1〕", wanted)
     plain = plain if plain.endswith("号") or not plain[-1:].isdigit() else plain + "号"
@@ -100,17 +100,12 @@ def find_letter(ledger: Ledger, key: str) -> Letter:
         if wanted == letter.register_name or plain == letter.doc_no:
             return letter
     known = [x.doc_no for x in ledger.letters]
-    from xmtj.ledger.checks import did_you_mean
 
     raise RecordNotFound(f"没有登记文号或编号为“{key}”的督办提醒函{did_you_mean(plain, known)}")
 
 
 def reply_change(ledger: Ledger, key: str, day: dt.date, text: str, command: Sequence[str]) -> Change:
     """``xmtj letter reply``: the unit's written feedback (``feedback.received_on`` and ``text``)."""
-    from xmtj.changes import yamledit
-    from xmtj.changes.build import text_of
-    from xmtj.ledger.records import field_names
-    from xmtj.problems import XmtjError
 
     letter = find_letter(ledger, key)
     if letter.feedback.received_on is not None:

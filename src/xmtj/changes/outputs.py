@@ -20,6 +20,7 @@ import os
 import stat
 from pathlib import Path
 
+from xmtj.changes.writer import FileTransaction, WriteFailed, no_symlink
 from xmtj.problems import XmtjError, os_words
 
 # the ledger's own files: never an output
@@ -64,7 +65,6 @@ def out_target(out: Path, root: Path | None) -> tuple[Path, os.stat_result | Non
 
 def write_out(out: Path, data: bytes, root: Path | None = None) -> Path:
     """``data`` written to ``out`` (see the module doc); ``root`` is the ledger, whose own files are refused."""
-    from xmtj.changes.writer import FileTransaction, WriteFailed, no_symlink
 
     target, found = out_target(out, root)
     if found is not None and stat.S_ISCHR(found.st_mode):

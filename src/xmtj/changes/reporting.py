@@ -10,14 +10,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from xmtj.changes import yamledit
 from xmtj.changes.build import Change
+from xmtj.changes.history import diff
 from xmtj.figures import fmt
+from xmtj.figures.metrics import ledger_status
 from xmtj.ledger import gitio
-from xmtj.ledger.ledger import Ledger
+from xmtj.ledger.checks import check_ledger
+from xmtj.ledger.ledger import CONFIG_FILE, Ledger
+from xmtj.ledger.records import as_dict
 from xmtj.ledger.settings import Member
+from xmtj.ledger.validation import validate_record
 from xmtj.months import Month
 from xmtj.problems import XmtjError
 from xmtj.rollup.members import submission_tags, tag_for
+from xmtj.rollup.mirrors import check_url
 
 
 @dataclass(frozen=True)
@@ -32,9 +39,6 @@ class Submission:
 def submit(ledger: Ledger, month: Month, note: str | None, again: bool, push: bool) -> Submission:
     """Tag HEAD as the month's submission (``报送/2021-11``), its message carrying the headline figures;
     refused when ``check`` finds errors, or when the month was submitted already (unless ``again``)."""
-    from xmtj.changes.history import diff
-    from xmtj.figures.metrics import ledger_status
-    from xmtj.ledger.checks import check_ledger
 
     errors = [p for p in check_ledger(ledger) if p.severity == "error"]
     if errors:
@@ -80,9 +84,6 @@ def submit(ledger: Ledger, month: Month, note: str | None, again: bool, push: bo
 
 def members_change(ledger: Ledger, members: Sequence[Member], subject: str, command: Sequence[str]) -> Change:
     """``xmtj.yaml`` with ``members`` replaced, edited in place, as a change."""
-    from xmtj.changes import yamledit
-    from xmtj.ledger.ledger import CONFIG_FILE
-    from xmtj.ledger.records import as_dict
 
     source = (ledger.root / CONFIG_FILE).read_text(encoding="utf-8")
     value = [{k: v for k, v in as_dict(m).items() if v not in (None, "")} for m in members]
@@ -92,7 +93,6 @@ def members_change(ledger: Ledger, members: Sequence[Member], subject: str, comm
 def with_member(members: Sequence[Member], name: str, code: str, url: str, branch: str) -> list[Member]:
     """``members`` and a new one; refused when its code or name is taken (the message gives the address
     the member has, and says so when it differs), or when its address is not one git may use."""
-    from xmtj.rollup.mirrors import check_url
 
     for known in members:
         if known.code == code or known.name == name:
@@ -106,8 +106,6 @@ def with_member(members: Sequence[Member], name: str, code: str, url: str, branc
 def new_member(name: str, code: str, url: str, branch: str) -> Member:
     """A member as ``member add`` makes it, validated as xmtj.yaml would be (the code's pattern …)."""
     from pydantic import ValidationError
-
-    from xmtj.ledger.validation import validate_record
 
     try:
         return validate_record(Member, {"name": name, "code": code, "url": url, "branch": branch})

@@ -15,8 +15,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from xmtj.changes.writer import FileTransaction
 from xmtj.changes.yamlout import flow
+from xmtj.ledger import gitio
 from xmtj.ledger.ledger import CONFIG_FILE, DATA_DIR
+from xmtj.ledger.reading import config_from_bytes
 from xmtj.ledger.registry import KINDS
 from xmtj.problems import XmtjError
 
@@ -155,7 +158,6 @@ def scaffold_files(s: Settings) -> dict[str, str]:
 
 def check_settings(s: Settings) -> None:
     """The settings as ``xmtj check`` would judge them, before anything is written."""
-    from xmtj.ledger.reading import config_from_bytes
 
     _, problems = config_from_bytes(config_text(s).encode("utf-8"))
     if problems:
@@ -165,8 +167,6 @@ def check_settings(s: Settings) -> None:
 def create(root: Path, s: Settings) -> tuple[list[str], str | None]:
     """Write the new ledger at ``root`` and commit it; the paths written and the commit id (None when
     git has no identity to commit with: the files are then staged, and the message says how to commit)."""
-    from xmtj.changes.writer import FileTransaction
-    from xmtj.ledger import gitio
 
     if (root / CONFIG_FILE).exists() or (root / CONFIG_FILE).is_symlink():
         raise XmtjError(f"{root} 已经是台账目录（有 {CONFIG_FILE}），未作任何改动")

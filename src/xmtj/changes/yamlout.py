@@ -10,8 +10,15 @@ from typing import Any
 
 import yaml
 
-from xmtj.ledger.records import plain_decimal
-from xmtj.ledger.registry import EVENT_KINDS, INVESTMENT_TYPES, ISSUE_CATEGORIES, ISSUE_SOURCES, ISSUE_STATUSES
+from xmtj.ledger.records import field_names, plain_decimal
+from xmtj.ledger.registry import (
+    EVENT_KINDS,
+    INVESTMENT_TYPES,
+    ISSUE_CATEGORIES,
+    ISSUE_SOURCES,
+    ISSUE_STATUSES,
+    RECORD_KINDS,
+)
 
 
 class _Dumper(yaml.SafeDumper):
@@ -119,8 +126,6 @@ _EMPTY_SHOWN = {
 
 def record_yaml(kind: str, record: Mapping[str, Any]) -> str:
     """A new record file in the house layout: fields in the model's order, comments, empty slots shown."""
-    from xmtj.ledger.records import field_names
-    from xmtj.ledger.registry import RECORD_KINDS
 
     fields = field_names(RECORD_KINDS[kind])
     shown = _EMPTY_SHOWN[kind]

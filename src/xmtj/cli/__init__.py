@@ -3,19 +3,14 @@ prints or exits.
 
 | module | what it is for |
 | --- | --- |
-| ``common`` | the app, the options every command shares, opening the ledger (under its lock for changes) |
-| ``edge`` | every failure as one Chinese line and an exit code; usage errors translated |
+| ``common`` | the app, the options every command shares (``--month``, dates …), opening the ledger (counted, or whole under its lock for changes) |
+| ``edge`` | every failure as one Chinese line and an exit code; usage errors translated; a closed pipe ends quietly |
 | ``output`` | ``Listing`` and the formats (table, Markdown, JSON, CSV); safe text on the terminal |
 | ``listings``, ``views`` | each listing's rows and JSON (``views``: the status report and its headline) |
 | ``terminal`` | the status table laid out for a terminal |
-| ``init``, ``intake`` (``import``), ``check``, ``status``, ``issue``, ``meeting``, ``letter``, | command groups |
-| ``report``, ``project``, ``history``, ``rollup``, ``dispatch``, ``approvals``, ``server`` (``hook``) | |
-
-Heavy imports (the validation library, rich, tabulate, jinja2) happen inside the commands, and a
-command's module is imported only when it is the one run (``main``): typer builds every registered
-command's options at start-up, so ``xmtj status`` need not pay for the others. ``xmtj --help`` (and
-``xmtj`` alone) is drawn from ``SUMMARIES`` without building any command; an unknown command and
-``from xmtj.cli import app`` load them all.
+| ``xlsx`` | a listing as an Excel workbook (numbers as numbers, the header repeated) |
+| ``init``, ``intake`` (``import``), ``check``, ``status``, ``issue``, ``meeting``, ``letter`` | command groups |
+| ``report``, ``project``, ``history``, ``rollup``, ``dispatch``, ``approvals``, ``server`` (``hook``) | command groups |
 """
 
 from __future__ import annotations

@@ -128,6 +128,15 @@ def quiet_stdout() -> None:
 class XmtjGroup(TyperGroup):
     """The top-level group: runs the command and turns every failure into one line (see the module doc)."""
 
+    def list_commands(self, ctx: Any) -> list[str]:
+        """In the order of ``xmtj.cli.SUMMARIES`` (what ``xmtj --help`` lists), however the modules that
+        register them were imported."""
+        from xmtj.cli import SUMMARIES
+
+        order = list(SUMMARIES)
+        names = super().list_commands(ctx)
+        return sorted(names, key=lambda n: (order.index(n) if n in order else len(order), n))
+
     def main(  # type: ignore[override]
         self,
         args: list[str] | None = None,

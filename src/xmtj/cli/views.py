@@ -11,8 +11,6 @@ from xmtj.figures import fmt
 from xmtj.figures.metrics import GROUPINGS, LIGHT_WORDS, ProjectStatus, Rate, StatusReport, Summary
 from xmtj.ledger.records import to_plain
 
-FORMATS = ("table", "markdown", "json", "csv")
-
 PROJECT_HEADERS = [
     "项目编号",
     "项目名称",

@@ -3,7 +3,12 @@ and figures stages; writes nothing (saving a document is a change: ``xmtj.change
 
 | module | what it is for |
 | --- | --- |
-| ``templates`` | the Jinja2 environment (immutable sandbox, StrictUndefined, Markdown escaping) and ``render`` |
-| ``letters`` | choosing the slow projects, numbering the letters, each letter's context (``plan_reminders``) |
-| ``briefing`` | the monthly briefing's and annual summary's contexts, the year's plan summary, ``render_briefing`` |
+| ``templates`` | the Jinja2 environment (immutable sandbox, StrictUndefined, Markdown escaping, time and size limits) and ``render`` |
+| ``letters`` | choosing the slow projects, numbering the letters, each letter's context; a letter as it was issued |
+| ``briefing`` | the monthly 通报's context and ``render_briefing``; its date; an issued month as it went out; the roll-up's |
+| ``annual`` | the annual summary's figures and a year's list at a glance (谋划) |
+| ``gongwen`` | a GB/T 9704 公文 laid out in Word (python-docx): measures, fonts, rules, page numbers |
+| ``wordfile`` | a letter's or a 通报's Markdown as a Word file through ``gongwen`` |
+| ``workbook`` | the Excel 台账: the table, the ranking and its charts, the problems |
+| ``xlsx`` | what every Excel file xmtj writes shares: text written as text, never a formula |
 """

@@ -10,9 +10,10 @@ from decimal import Decimal
 from typing import Any
 
 from xmtj.documents.briefing import summary_context, within_year
-from xmtj.documents.templates import place_words
+from xmtj.documents.templates import place_words, render
 from xmtj.figures import fmt
 from xmtj.figures.metrics import key_projects, statuses_for, summarize
+from xmtj.figures.periods import check_period
 from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.records import Project
 from xmtj.ledger.registry import EVENT_KINDS
@@ -92,7 +93,6 @@ def _data_through(projects: Iterable[Project], year: int, as_of: dt.date) -> str
 
 def annual_context(ledger: Ledger, year: int, as_of: dt.date) -> dict[str, Any]:
     """The year's work in the figures the annual summary quotes, all counted from records."""
-    from xmtj.figures.periods import check_period
 
     check_period(year, as_of)
     lights = ledger.config.lights
@@ -130,7 +130,6 @@ def annual_context(ledger: Ledger, year: int, as_of: dt.date) -> dict[str, Any]:
 
 def render_annual(ledger: Ledger, year: int, as_of: dt.date | None = None) -> str:
     """The annual summary of ``year`` as of ``as_of`` (the year's last day when not given)."""
-    from xmtj.documents.templates import render
 
     context = annual_context(ledger, year, as_of or dt.date(year, 12, 31))
     return render(ledger.root, "annual.md.j2", context, ledger.files)

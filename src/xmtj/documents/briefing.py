@@ -13,8 +13,11 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from xmtj.documents.templates import place_words
+from xmtj.documents.letters import feedback_state
+from xmtj.documents.templates import place_words, render
+from xmtj.documents.wordfile import to_docx
 from xmtj.figures import fmt
+from xmtj.figures.approvals import approval_rows
 from xmtj.figures.metrics import (
     LIGHT_WORDS,
     ProjectStatus,
@@ -23,8 +26,11 @@ from xmtj.figures.metrics import (
     statuses_for,
     summarize,
 )
+from xmtj.figures.returns import unit_returns
 from xmtj.ledger.ledger import Ledger
+from xmtj.ledger.load import load_ledger
 from xmtj.ledger.records import Briefing, Issue, Letter, Project
+from xmtj.ledger.register import dispatched, file_at, registered_at
 from xmtj.months import Month, month_end
 from xmtj.problems import XmtjError
 
@@ -98,7 +104,6 @@ def _project_row(s: ProjectStatus) -> dict[str, Any]:
 
 
 def _letter_row(letter: Letter, projects: dict[str, Project], today: dt.date) -> dict[str, Any]:
-    from xmtj.documents.letters import feedback_state
 
     project = projects.get(letter.project)
     return {
@@ -208,8 +213,6 @@ def _dispatch_context(ledger: Ledger, month: Month) -> dict[str, Any] | None:
     """The month's 调度表: how many units were sent one, and which of them lack figures (None when none was
     sent). A unit lacks figures only when one of its projects has no figure for the month, whatever route
     the others came by."""
-    from xmtj.figures.returns import unit_returns
-    from xmtj.ledger.register import dispatched
 
     sent = dispatched(ledger, month)
     if sent is None:
@@ -220,7 +223,6 @@ def _dispatch_context(ledger: Ledger, month: Month) -> dict[str, Any] | None:
 
 def _approval_context(ledger: Ledger, statuses: list[ProjectStatus], as_of: dt.date) -> dict[str, Any]:
     """手续办理: how many key projects wait for how many approvals, which, and how many too long."""
-    from xmtj.figures.approvals import approval_rows
 
     rows = approval_rows(ledger, as_of, pending=True, projects=[s.project for s in statuses])
     limit = ledger.config.approvals.remind_days
@@ -252,7 +254,6 @@ def _detail_row(s: ProjectStatus, open_problems: dict[str, list[str]]) -> dict[s
 def render_briefing(ledger: Ledger, month: Month, date: dt.date | None = None, doc_no: str = "") -> str:
     """The monthly 通报 of ``month`` from the ledger's template, dated ``date`` (the month's last day when not
     given), numbered ``doc_no``."""
-    from xmtj.documents.templates import render
 
     day = date or month.last_day
     if day < month.last_day:
@@ -286,7 +287,6 @@ def rollup_context(ledger: Ledger, report: Any, date: dt.date | None = None, doc
 
 
 def render_rollup(ledger: Ledger, report: Any, date: dt.date | None = None, doc_no: str = "") -> str:
-    from xmtj.documents.templates import render
 
     return render(ledger.root, "rollup.md.j2", rollup_context(ledger, report, date, doc_no), ledger.files)
 
@@ -315,8 +315,6 @@ def as_issued(ledger: Ledger, issued: Briefing, form: str, render: Briefer) -> t
     """An issued 通报 (``form``: md or docx) as it went out: the file the registering commit saved, or the
     document rendered from the ledger as that commit left it; and whether it came from git (False: made
     from the records as they are now, under its registered number and date)."""
-    from xmtj.ledger.load import load_ledger
-    from xmtj.ledger.register import file_at, registered_at
 
     revision = registered_at(ledger, issued.path)
     if revision is not None and issued.file and issued.file.endswith(f".{form}"):
@@ -330,6 +328,5 @@ def as_issued(ledger: Ledger, issued: Briefing, form: str, render: Briefer) -> t
 
 def to_word(ledger: Ledger, markdown: str) -> bytes:
     """A 通报's Markdown as a Word 公文 (文件格式; the detail table a landscape attachment)."""
-    from xmtj.documents.wordfile import to_docx
 
     return to_docx(markdown, ledger.config.office, letter_form=False, landscape_attachments=True)

@@ -25,7 +25,6 @@ ALTERNATIVES = {FANGSONG: "方正仿宋_GBK", XIAOBIAOSONG: "方正小标宋_GBK
 RED = "FF0000"
 BODY_PT, TITLE_PT, MARK_PT, PAGE_NUMBER_PT = 16, 22, 26, 14
 LINE_PITCH_PT = 28.95  # 225 mm / 22 lines, less the standard's tolerance
-CHARS_PER_LINE = 28
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 
 
@@ -268,16 +267,6 @@ class Gongwen:
         for line in title_lines(title, 24 if landscape else 20):
             self.paragraph(line, XIAOBIAOSONG, TITLE_PT, "center")
         self.paragraph()
-
-    def portrait(self) -> None:
-        """Back to an A4 portrait section (after a landscape attachment)."""
-        from docx.enum.section import WD_ORIENT, WD_SECTION
-
-        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
-        section.orientation = WD_ORIENT.PORTRAIT
-        section.page_width, section.page_height = _mm(210), _mm(297)
-        for edge, value in MARGINS_MM.items():
-            setattr(section, f"{edge}_margin", _mm(value))
 
     def page_break(self) -> None:
         from docx.enum.text import WD_BREAK

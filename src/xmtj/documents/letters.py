@@ -7,12 +7,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from xmtj.documents.templates import place_words
+from xmtj.documents.templates import place_words, render
+from xmtj.documents.wordfile import to_docx
 from xmtj.figures import fmt
+from xmtj.figures.approvals import long_waits
 from xmtj.figures.metrics import LIGHT_WORDS, ProjectStatus, statuses_for
+from xmtj.figures.periods import resolve_period
 from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.records import Issue, Letter
-from xmtj.ledger.register import REGISTER_DIR, doc_number, issued_in_history
+from xmtj.ledger.register import REGISTER_DIR, doc_number, file_at, issued_in_history, registered_at
+from xmtj.months import months_between
 from xmtj.problems import XmtjError
 
 LETTERS_DIR = "letters"
@@ -126,8 +130,6 @@ def letter_context(ledger: Ledger, draft: Draft) -> dict[str, Any]:
     config = ledger.config
     delay_months = None
     if not s.started and project.planned_start is not None:
-        from xmtj.months import months_between
-
         delay_months = months_between(project.planned_start, s.as_of)
     return {
         "office": config.office,
@@ -165,20 +167,17 @@ def letter_context(ledger: Ledger, draft: Draft) -> dict[str, Any]:
 
 def approval_waits(ledger: Ledger, draft: Draft) -> list[str]:
     """The project's approvals in 办理中 longer than ``approvals.remind_days`` on the letter's day."""
-    from xmtj.figures.approvals import long_waits
 
     return long_waits(draft.status.project, ledger.config, draft.status.as_of)
 
 
 def render_letter(ledger: Ledger, draft: Draft) -> str:
-    from xmtj.documents.templates import render
 
     return render(ledger.root, "letter.md.j2", letter_context(ledger, draft), ledger.files)
 
 
 def letter_docx(ledger: Ledger, markdown: str) -> bytes:
     """The letter as a Word file in the 信函格式 of GB/T 9704, laid out from its Markdown."""
-    from xmtj.documents.wordfile import to_docx
 
     return to_docx(markdown, ledger.config.office, letter_form=True)
 
@@ -216,7 +215,6 @@ def issued_letter(ledger: Ledger, letter: Letter, form: str) -> Issued:
     """The letter's document (``md`` or ``docx``) exactly as the commit that registered it holds it; failing
     that (outside git, never committed, or that format not written then), made again from the records as
     of the letter's day — which gives the same letter only while the project's records are unchanged."""
-    from xmtj.ledger.register import file_at, registered_at
 
     path = letter_paths(letter)[form]
     revision = registered_at(ledger, letter.path)
@@ -266,7 +264,6 @@ def plan_reminders(
 ) -> Reminders:
     """``xmtj remind``: the day judged (the latest month with progress when not given), the letters'
     date (today when not given, never before that day), and the letters to send."""
-    from xmtj.figures.periods import resolve_period
 
     _, the_day, _ = resolve_period(ledger.projects, None, as_of, ledger.today)
     letter_date = date or ledger.today

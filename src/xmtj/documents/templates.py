@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from xmtj.figures import fmt
 from xmtj.ledger.sources import GitRevision, Source
+from xmtj.problems import XmtjError
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -43,7 +44,6 @@ def default_templates() -> Path:
     for candidate in (package / "templates", package.parent.parent / "templates"):
         if (candidate / "letter.md.j2").is_file():
             return candidate
-    from xmtj.problems import XmtjError
 
     raise XmtjError("xmtj 的默认模板不见了：安装可能不完整，请重新安装 xmtj")
 
@@ -62,7 +62,6 @@ def _ordinal(n: int) -> str:
 
 def _ledger_template(folder: Path, name: str) -> str | None:
     """A template of the ledger's own ``templates/`` folder; a symlink (file or folder) is refused."""
-    from xmtj.problems import XmtjError
 
     path = folder / name
     if folder.is_symlink() or path.is_symlink():
@@ -181,8 +180,6 @@ def render(ledger_root: Path | None, name: str, context: dict[str, Any], source:
     """``name`` rendered with ``context``; a missing value is an error, never an empty string."""
     from jinja2 import TemplateError, UndefinedError
     from jinja2.exceptions import SecurityError
-
-    from xmtj.problems import XmtjError
 
     try:
         return _render_bounded(environment(ledger_root, source).get_template(name), context)

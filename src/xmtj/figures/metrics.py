@@ -16,6 +16,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Literal
 
 from xmtj.figures.fmt import month_cn, pct, points
+from xmtj.figures.periods import resolve_period
 from xmtj.ledger.records import Issue, Project
 from xmtj.ledger.settings import Lights
 from xmtj.months import Month, add_months, expected_share_of_year, month_key, months_between
@@ -400,7 +401,6 @@ def ledger_status(
 ) -> tuple[StatusReport, str | None]:
     """``xmtj status`` of a ledger: the period (chosen as ``resolve_period`` says when not given), the
     report, and how the period was chosen (None when it was given)."""
-    from xmtj.figures.periods import resolve_period
 
     the_year, the_day, chosen = resolve_period(ledger.projects, year, as_of, ledger.today)
     config = ledger.config

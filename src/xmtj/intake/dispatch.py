@@ -25,12 +25,17 @@ from pathlib import Path
 from typing import Any
 
 from xmtj.changes.build import Change
+from xmtj.changes.yamlout import emit
 from xmtj.documents.xlsx import put
 from xmtj.figures import fmt
 from xmtj.figures.metrics import completed_before, key_projects
+from xmtj.intake import cells
+from xmtj.intake.cells import text
+from xmtj.intake.keys import current_key, keys, sign, verify
 from xmtj.intake.sheets import MARKER_SHEET, Table
 from xmtj.ledger import gitio
 from xmtj.ledger.ledger import Ledger
+from xmtj.ledger.load import load_ledger
 from xmtj.ledger.records import Project
 from xmtj.ledger.register import DISPATCH_DIR
 from xmtj.months import Month
@@ -89,8 +94,6 @@ def dispatch_change(
     ledger: Ledger, month: Month, units: Sequence[str], due: dt.date, command: Sequence[str]
 ) -> tuple[Change, list[tuple[str, int]]]:
     """Every unit's sheet and the register, as one change; and (unit, number of projects) for each."""
-    from xmtj.changes.yamlout import emit
-    from xmtj.intake.keys import current_key, sign
 
     ledger_id = ledger_identity(ledger.root)
     revision = gitio.resolve(ledger.root, "HEAD")
@@ -252,7 +255,6 @@ def read_marker(table: Table) -> Marker | None:
 
 def _laid_out_as_dispatch(table: Table) -> bool:
     """A dispatch sheet's own title and headings, whatever happened to its marker."""
-    from xmtj.intake.cells import text
 
     top = [[text(v) or "" for v in row] for row in table.rows[:4]]
     titled = bool(top) and bool(top[0]) and "重点项目调度任务（" in top[0][0]
@@ -262,8 +264,6 @@ def _laid_out_as_dispatch(table: Table) -> bool:
 
 def verify_marker(ledger: Ledger, marker: Marker, month: Month, label: str) -> Ledger:
     """The ledger as it was when the sheet was made; raises when the marker does not hold."""
-    from xmtj.intake.keys import keys, verify
-    from xmtj.ledger.load import load_ledger
 
     ledger_id = ledger_identity(ledger.root)
     if marker.ledger != ledger_id:
@@ -291,7 +291,6 @@ def check_returned(
 ) -> list[Any]:
     """The rows of a returned sheet that may be recorded; a problem for every other: a project that is not
     the unit's, a locked value changed, or base figures changed since the sheet was made."""
-    from xmtj.intake import cells
 
     before = {p.id: p for p in then.projects}
     kept = []

@@ -19,6 +19,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from xmtj.ledger.private import private_chain, read_private, write_private
 from xmtj.problems import XmtjError
 
 KEY_BYTES = 32
@@ -47,7 +48,6 @@ def _key_id(secret: bytes) -> str:
 
 def keys(ledger_id: str) -> list[Key]:
     """Every key kept for the ledger, newest first (only the clerk's own private files count)."""
-    from xmtj.ledger.private import private_chain, read_private
 
     folder = key_folder(ledger_id)
     top = config_home()
@@ -76,7 +76,6 @@ def current_key(ledger_id: str, create: bool = True) -> Key:
 
 def new_key(ledger_id: str) -> Key:
     """A new key, kept beside the older ones (which still verify the sheets they signed)."""
-    from xmtj.ledger.private import private_chain, write_private
 
     top, folder = config_home(), key_folder(ledger_id)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)

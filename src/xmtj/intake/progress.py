@@ -16,14 +16,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from xmtj.changes.build import Change, id_prefix, month_guard, new_ids
+from xmtj.changes import yamledit
+from xmtj.changes.build import Change, id_prefix, month_guard, new_ids, progress_edit, progress_warnings, text_of
+from xmtj.changes.yamlout import record_yaml
 from xmtj.figures.fmt import show
 from xmtj.figures.metrics import completed_before
 from xmtj.intake import cells
 from xmtj.intake.columns import PROGRESS_HEADINGS
+from xmtj.intake.dispatch import check_returned, read_marker, verify_marker
 from xmtj.intake.rows import Plan, Projects, Sheet, find_project, open_sheet
 from xmtj.ledger.ledger import Ledger
-from xmtj.ledger.records import Project
+from xmtj.ledger.records import Project, field_names
 from xmtj.months import Month
 from xmtj.problems import XmtjError
 
@@ -51,7 +54,6 @@ def plan_progress(ledger: Ledger, path: Path, sheet_name: str | None, options: O
     """Everything ``import progress`` would do with the file at ``path``."""
     month = options.month
     month_guard(ledger, month, options.future)
-    from xmtj.intake.dispatch import read_marker, verify_marker
 
     sheet, notes = open_sheet(path, sheet_name, PROGRESS_HEADINGS, ledger.config.import_.columns, "月报")
     marker = read_marker(sheet.table)
@@ -68,8 +70,6 @@ def plan_progress(ledger: Ledger, path: Path, sheet_name: str | None, options: O
             )
     figures = _read_figures(ledger, sheet, month, options, plan)
     if marker is not None and then is not None:
-        from xmtj.intake.dispatch import check_returned
-
         figures = check_returned(ledger, then, marker, sheet, figures, plan)
     if plan.errors:
         return plan
@@ -159,9 +159,6 @@ def _dates(sheet: Sheet, row: int, project: Project, plan: Plan) -> dict[str, dt
 
 def _edit(ledger: Ledger, figure: Figure, month: Month) -> str:
     """The project's file with the month's figure (and any new milestone dates) set, surgically."""
-    from xmtj.changes import yamledit
-    from xmtj.changes.build import progress_edit, text_of
-    from xmtj.ledger.records import field_names
 
     source, framing = text_of(ledger, figure.project)
     source = progress_edit(source, month, figure.amount, figure.text, recorded=month.key in figure.project.progress)
@@ -226,7 +223,6 @@ def _compare(sheet: Sheet, figure: Figure, month: Month, options: Options, plan:
 
 def _plausible(sheet: Sheet, figure: Figure, month: Month, options: Options, plan: Plan) -> None:
     """A month above the year's plan, or a total above the total investment: warnings (errors if strict)."""
-    from xmtj.changes.build import progress_warnings
 
     for message in progress_warnings(figure.project, month, figure.amount):
         plan.problems.append(
@@ -238,7 +234,6 @@ def _new_issues(
     ledger: Ledger, figures: list[Figure], month: Month, texts: dict[str, str | bytes], plan: Plan
 ) -> set[str]:
     """Each non-empty 存在问题 as a new problem, unless the project has that problem open already."""
-    from xmtj.changes.yamlout import record_yaml
 
     settings = ledger.config.import_
     raised = min(month.last_day, ledger.today)

@@ -14,13 +14,17 @@ import re
 from pathlib import Path
 from typing import Any
 
-from xmtj.changes.build import Change, id_prefix, new_ids
+from xmtj.changes import yamledit
+from xmtj.changes.build import Change, id_prefix, new_ids, text_of
+from xmtj.changes.yamlout import record_yaml
 from xmtj.figures.fmt import show
 from xmtj.intake import cells
 from xmtj.intake.columns import PROJECT_HEADINGS
 from xmtj.intake.rows import Plan, Projects, Sheet, open_sheet
+from xmtj.ledger.checks import check_ledger, date_order, vocabularies
 from xmtj.ledger.ledger import Ledger
-from xmtj.ledger.records import Project, as_dict, field_names
+from xmtj.ledger.records import Project, as_dict, field_names, with_path
+from xmtj.ledger.validation import validate
 
 REQUIRED = ("name", "investment_type", "sector", "branch", "responsible_unit", "liaison_leader", "total_investment")
 MONEY = ("total_investment", "annual_plan")
@@ -136,9 +140,6 @@ def _record(row: Row, year: int) -> dict[str, Any]:
 
 def _validate(ledger: Ledger, sheet: Sheet, rows: list[Row], plan: Plan, year: int) -> dict[int, Project]:
     """Each row's record, validated as ``check`` would; problems at the cells that gave the values."""
-    from xmtj.ledger.checks import check_ledger, date_order, vocabularies
-    from xmtj.ledger.records import with_path
-    from xmtj.ledger.validation import validate
 
     records: dict[int, Project] = {}
     by_path: dict[str, Row] = {}
@@ -176,7 +177,6 @@ def _key_of(field: str, sheet: Sheet) -> str | None:
 def _texts(
     ledger: Ledger, rows: list[Row], records: dict[int, Project], year: int, plan: Plan
 ) -> tuple[dict[str, str | bytes], set[str]]:
-    from xmtj.changes.yamlout import record_yaml
 
     texts: dict[str, str | bytes] = {}
     created: set[str] = set()
@@ -216,8 +216,6 @@ def _changes(old: Project, new: Project) -> list[tuple[str, Any, Any]]:
 
 
 def _edit(ledger: Ledger, project: Project, record: Project, changed: list[tuple[str, Any, Any]]) -> str:
-    from xmtj.changes import yamledit
-    from xmtj.changes.build import text_of
 
     source, framing = text_of(ledger, project)
     order = field_names(Project)

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from xmtj.changes.build import Change
-from xmtj.intake.columns import Header, find_header
+from xmtj.intake.cells import text
+from xmtj.intake.columns import FACTORS, Header, find_header, skipped
 from xmtj.intake.sheets import Table, read_table
 from xmtj.ledger.checks import did_you_mean
 from xmtj.ledger.ledger import Ledger
@@ -59,7 +60,6 @@ class Sheet:
     def factor(self, key: str) -> Any:
         """What an amount in column ``key`` is multiplied by to be 万元: its heading's own unit
         (总投资（亿元）), else the sheet's unit row, else 1."""
-        from xmtj.intake.columns import FACTORS
 
         column = self.header.columns.get(key)
         return FACTORS[column.unit] if column is not None and column.unit else self.header.factor
@@ -78,7 +78,6 @@ def open_sheet(
     path: Path, sheet: str | None, headings: Mapping[str, Sequence[str]], extra: Mapping[str, str], what: str
 ) -> tuple[Sheet, list[str]]:
     """The sheet with its header and data rows, and notes for the clerk (encoding, unknown columns)."""
-    from xmtj.intake.columns import skipped
 
     table = read_table(path, sheet)
     header = find_header(table.rows, headings, extra)
@@ -115,7 +114,6 @@ class Projects:
 def find_project(projects: Projects, sheet: Sheet, row: int, problems: list[Problem]) -> Any:
     """The project a row names, by 项目编号 (any case) or else by its exact name; None (and a problem)
     when it names none, or a name that two projects share."""
-    from xmtj.intake.cells import text
 
     rid, name = text(sheet.cell(row, "id")), text(sheet.cell(row, "name"))
     if rid:

@@ -11,7 +11,9 @@ from pathlib import PurePosixPath
 from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.reading import locate_problems
 from xmtj.ledger.records import Record, Sourced
+from xmtj.ledger.register import REGISTER_DIR, doc_number, issued_in_history
 from xmtj.ledger.registry import MODELS, RECORD_KINDS, word
+from xmtj.ledger.sources import WorkingTree, orphans
 from xmtj.problems import Problem
 
 Check = Callable[[Ledger], Iterable[Problem]]
@@ -228,7 +230,6 @@ def briefing_register(ledger: Ledger) -> Iterator[Problem]:
 
 def removed_letters(ledger: Ledger) -> Iterator[Problem]:
     """Letters registered once and later deleted from the register (their numbers are never reused)."""
-    from xmtj.ledger.register import REGISTER_DIR, doc_number, issued_in_history
 
     present = {(letter.year, letter.number) for letter in ledger.letters}
     for year, numbers in sorted(issued_in_history(ledger).items()):
@@ -247,7 +248,6 @@ def removed_letters(ledger: Ledger) -> Iterator[Problem]:
 
 def leftover_temp_files(ledger: Ledger) -> Iterator[Problem]:
     """Temporary files of a write that was killed half way (the record itself was not changed)."""
-    from xmtj.ledger.sources import WorkingTree, orphans
 
     source = ledger.files
     if not isinstance(source, WorkingTree):

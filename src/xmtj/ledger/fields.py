@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from xmtj.months import YEARS  # one bound for every year: records, options, periods
+from xmtj.textsafe import INVISIBLE_RE
 
 ID_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_-]*$"
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
@@ -170,7 +171,6 @@ Text = str  # control characters are refused by the readers (ledger.encoding, le
 
 
 def _no_invisible(value: Any) -> Any:
-    from xmtj.textsafe import INVISIBLE_RE
 
     found = INVISIBLE_RE.search(value) if isinstance(value, str) else None
     if found:

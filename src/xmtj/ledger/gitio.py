@@ -95,25 +95,6 @@ def resolve(root: Path, rev: str) -> str:
     return done.stdout.decode().strip()
 
 
-@dataclass(frozen=True)
-class TreeEntry:
-    path: str  # relative to the ledger
-    mode: str  # 100644 a file, 100755 an executable one, 120000 a symlink, 160000 a submodule
-    object_id: str
-
-    @property
-    def is_file(self) -> bool:
-        return self.mode in ("100644", "100755")
-
-
-_TREE_LINE = re.compile(rb"(\d{6}) \w+ ([0-9a-f]+)\t([^\0]*)\0")
-
-
-def list_tree(root: Path, commit: str, folders: Iterable[str]) -> list[TreeEntry]:
-    """Every entry (relative to the ledger) under ``folders`` at ``commit``, with its mode."""
-    return parse_tree(git(root, ["ls-tree", "-r", "-z", commit, "--", *folders]).stdout)
-
-
 def start(root: Path, args: Sequence[str]) -> subprocess.Popen[bytes]:
     """``git -C root args`` started (as ``git`` runs it), to be read with ``communicate()`` later."""
     argv = ["git", "-c", "core.quotepath=off", "-C", str(root), *args]
@@ -121,7 +102,7 @@ def start(root: Path, args: Sequence[str]) -> subprocess.Popen[bytes]:
 
 
 def start_list_tree(root: Path, commit: str, folders: Iterable[str]) -> subprocess.Popen[bytes]:
-    """``git ls-tree`` started, to be read with ``parse_tree(process.communicate()[0])`` later."""
+    """``git ls-tree`` started, to be read with ``tree_lines(process.communicate()[0])`` later."""
     return start(root, ["ls-tree", "-r", "-z", commit, "--", *folders])
 
 
@@ -132,14 +113,6 @@ _TREE_TEXT = re.compile(r"(\d{6}) \w+ ([0-9a-f]+)\t([^\0]*)\0")
 def tree_lines(out: bytes) -> list[tuple[str, str, str]]:
     """``ls-tree -r -z`` output as (mode, object id, path) — decoded once, split by one regex in C."""
     return _TREE_TEXT.findall(out.decode("utf-8", "backslashreplace"))
-
-
-def parse_tree(out: bytes) -> list[TreeEntry]:
-    """``ls-tree -r -z`` output as entries (one regex over the whole output: 60,000 lines in C)."""
-    return [
-        TreeEntry(path.decode("utf-8", "backslashreplace"), mode.decode(), oid.decode())
-        for mode, oid, path in _TREE_LINE.findall(out)
-    ]
 
 
 def read_objects(root: Path, specs: Sequence[str]) -> dict[str, bytes]:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from xmtj.ledger.records import Briefing, Issue, Letter, Meeting, Project, Record
 from xmtj.ledger.settings import Config
+from xmtj.ledger.sources import WorkingTree
 from xmtj.problems import LedgerNotFound, Problem
 
 if TYPE_CHECKING:
@@ -43,10 +44,6 @@ class Ledger:
         return _first_by_id(self.projects)
 
     @property
-    def issue_by_id(self) -> dict[str, Issue]:
-        return _first_by_id(self.issues)
-
-    @property
     def meeting_by_id(self) -> dict[str, Meeting]:
         return _first_by_id(self.meetings)
 
@@ -54,8 +51,6 @@ class Ledger:
     def files(self) -> Source:
         """Where the records were read from (the working tree, or a git revision)."""
         if self.source is None:
-            from xmtj.ledger.sources import WorkingTree
-
             self.source = WorkingTree(self.root)
         return self.source
 

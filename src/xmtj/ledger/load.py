@@ -14,11 +14,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from xmtj.ledger import limits
+from xmtj.ledger.counting import counted
 from xmtj.ledger.ledger import DATA_DIR, Ledger, sort_registers
 from xmtj.ledger.reading import limits_of, linked_folder_problems, load_config, load_record
 from xmtj.ledger.registry import MODELS
 from xmtj.ledger.sources import GitRevision, Source, source_for
+from xmtj.ledger.speed import bulk
+from xmtj.ledger.speed.blobs import BlobCache
 from xmtj.ledger.speed.bulk import DEFAULT, Progress, Tuning
+from xmtj.ledger.speed.cache import FileIndex, cache_home
+from xmtj.ledger.speed.derived import counted_cached
+from xmtj.ledger.speed.revision import load_revision
 
 if TYPE_CHECKING:
     from xmtj.ledger.speed.blobs import BlobCache
@@ -59,12 +65,9 @@ def cached(plain: Callable[[Source], Ledger]) -> Callable[..., Ledger]:
         limits.configure(limits_of(source))
         if not cache or os.environ.get("XMTJ_NO_CACHE"):
             return plain(source)
-        from xmtj.ledger.speed import bulk
 
         index, blobs = caches(root)
         if isinstance(source, GitRevision):
-            from xmtj.ledger.speed.revision import load_revision
-
             return load_revision(source, blobs, progress, tuning)
         return bulk.load(source, index, progress, tuning, blobs)
 
@@ -83,18 +86,13 @@ def counted_ledger(ledger: Ledger, cache: bool = True) -> Ledger:
     """The ledger as the figures count it (``counting.counted``), the work kept for a repeat run of the very
     same files (``speed.derived``) unless ``cache`` is false or ``XMTJ_NO_CACHE`` is set."""
     if cache and not os.environ.get("XMTJ_NO_CACHE"):
-        from xmtj.ledger.speed.derived import counted_cached
-
         return counted_cached(ledger)
-    from xmtj.ledger.counting import counted
 
     return counted(ledger)
 
 
 def caches(root: Path) -> tuple[FileIndex, BlobCache]:
     """The ledger's file index and blob cache, for records parsed under the limits now configured."""
-    from xmtj.ledger.speed.blobs import BlobCache
-    from xmtj.ledger.speed.cache import FileIndex, cache_home
 
     top, folder = cache_home(root)
     salt = f"lim{limits.LIMITS.max_file_kb}.{limits.LIMITS.max_depth}"  # records parsed under these limits

@@ -10,11 +10,12 @@ import dataclasses
 import os
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from xmtj.ledger import encoding, limits
+from xmtj.ledger import encoding, fastyaml, limits, yamlio
 from xmtj.ledger.ledger import CONFIG_FILE, DATA_DIR
 from xmtj.ledger.records import Sourced, with_path
 from xmtj.ledger.registry import MODELS
-from xmtj.ledger.settings import Config, Limits
+from xmtj.ledger.settings import LIMIT_BOUNDS, Config, Limits
+from xmtj.ledger.sources import WorkingTree
 from xmtj.ledger.validation import validate
 from xmtj.problems import LedgerInvalid, Problem
 
@@ -27,15 +28,6 @@ S = TypeVar("S", bound=Sourced)
 Parsed = tuple[Any, Any, tuple[Problem, ...]]  # (cache key, record or None, problems)
 
 
-def read_mapping(source: Source, rel: str) -> tuple[dict[str, Any] | None, Any, list[Problem]]:
-    """The top-level mapping of a YAML file, its node tree, and the problems found on the way."""
-    try:
-        data = source.read(rel)
-    except OSError as exc:
-        return None, None, [unreadable(rel, exc)]
-    return parse_mapping(data, rel)
-
-
 def parse_mapping(data: bytes, rel: str) -> tuple[dict[str, Any] | None, Any, list[Problem]]:
     """The top-level mapping of a file's bytes, its node tree, and the problems found on the way."""
     oversize = limits.too_large(data)
@@ -46,7 +38,6 @@ def parse_mapping(data: bytes, rel: str) -> tuple[dict[str, Any] | None, Any, li
     except encoding.TextDecodeError as exc:
         pos = exc.position
         return None, None, [Problem(rel, pos.line, pos.column, "", exc.message)]
-    from xmtj.ledger import fastyaml  # imported when a file is parsed (its regexes cost a cached run time
 
     fast = fastyaml.parse(text)
     if fast is not None:
@@ -55,7 +46,6 @@ def parse_mapping(data: bytes, rel: str) -> tuple[dict[str, Any] | None, Any, li
 
 
 def _parse_mapping_fully(text: str, rel: str) -> tuple[dict[str, Any] | None, Any, list[Problem]]:
-    from xmtj.ledger import yamlio  # libyaml only for what the fast reader leaves to it
 
     try:
         root = yamlio.compose(text)
@@ -117,8 +107,6 @@ def config_from_bytes(data: bytes) -> tuple[Config | None, list[Problem]]:
     if value is None or problems:
         return None, problems
     if node is None and any(key in value for key in _KEYWORD_KEYS):  # the fast reader keeps no tree
-        from xmtj.ledger import yamlio
-
         node = yamlio.compose(encoding.decode(data))
     value, node = _keyword_keys(value, node)
     config, invalid = validate(Config, value, node, CONFIG_FILE)
@@ -150,7 +138,6 @@ def _shown_key(field: str) -> str:
 def limits_of(source: Source) -> Limits:
     """``limits`` of xmtj.yaml, read before anything else (the records are parsed with them); the
     defaults where they are missing or out of bounds (``check`` then reports the bad value)."""
-    from xmtj.ledger.settings import LIMIT_BOUNDS
 
     data = source.read_or_none(CONFIG_FILE)
     if data is None or b"limits" not in data or limits.too_large(data):
@@ -184,7 +171,6 @@ def unreadable(rel: str, exc: OSError) -> Problem:
 
 def linked_folder_problems(source: Source) -> list[Problem]:
     """The data folders that are symlinks: not read (their records are left out), and said so."""
-    from xmtj.ledger.sources import WorkingTree
 
     if not isinstance(source, WorkingTree):
         return []
@@ -216,7 +202,6 @@ def _top_level_line(text: str, key: str) -> int | None:
 
 def locate_problems(source: Source, problems: Iterable[Problem]) -> list[Problem]:
     """Fill in the line and column of problems found by cross-record checks."""
-    from xmtj.ledger import yamlio
 
     trees: dict[str, Any] = {}
     texts: dict[str, str | None] = {}

@@ -12,6 +12,10 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from xmtj.ledger import gitio
+from xmtj.ledger.reading import parse_mapping
+from xmtj.problems import XmtjError
+
 if TYPE_CHECKING:
     from xmtj.ledger.ledger import Ledger
     from xmtj.months import Month
@@ -28,7 +32,6 @@ def doc_number(prefix: str, year: int, number: int) -> str:
 def issued_in_history(ledger: Ledger, folder: str = REGISTER_DIR) -> dict[int, set[int]]:
     """The numbers ever registered in ``folder`` (letters by default, or briefings), by year, from the
     register's git history (up to the revision read); empty outside git."""
-    from xmtj.ledger import gitio
 
     rev = ledger.files.revision or "HEAD"
     # one git call: outside a repository, or before the first commit, it fails and there is no history
@@ -49,7 +52,6 @@ def issued_in_history(ledger: Ledger, folder: str = REGISTER_DIR) -> dict[int, s
 def registered_at(ledger: Ledger, rel: str) -> str | None:
     """The commit that added the register entry ``rel`` (a letter's ``data/letters/2021-3.yaml``), up to the
     revision read; None outside git or when it was never committed."""
-    from xmtj.ledger import gitio
 
     rev = ledger.files.revision or "HEAD"
     done = gitio.git(
@@ -61,7 +63,6 @@ def registered_at(ledger: Ledger, rel: str) -> str | None:
 
 def file_at(ledger: Ledger, revision: str, rel: str) -> bytes | None:
     """The bytes ``rel`` had at ``revision`` (None if it had none)."""
-    from xmtj.ledger import gitio
 
     spec = f"{revision}:{rel}"
     return gitio.read_objects(ledger.root, [spec]).get(spec)
@@ -82,9 +83,6 @@ class Dispatch:
 
 def dispatched(ledger: Ledger, month: Month) -> Dispatch | None:
     """The 调度表 register of ``month`` at the revision read; None when none was sent; raises when unreadable."""
-    from xmtj.ledger import gitio
-    from xmtj.ledger.reading import parse_mapping
-    from xmtj.problems import XmtjError
 
     rel = f"{DISPATCH_DIR}/{month}/index.yaml"
     data = ledger.files.read_or_none(rel)
@@ -123,8 +121,6 @@ def figure_arrivals(
     ``month``. What the commit message says only names the route, and only where the commit really made
     the change: ``Xmtj-Dispatch: <month>/<unit>`` names a 调度表 when it is that project's unit and — where
     ``units`` names the office — the author is the office's."""
-    from xmtj.ledger import gitio
-    from xmtj.ledger.reading import parse_mapping
 
     if not paths or not gitio.has_commits(ledger.root):
         return {}

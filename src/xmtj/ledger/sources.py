@@ -8,6 +8,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Protocol
 
+from xmtj.ledger import gitio
+from xmtj.problems import XmtjError
+
 YAML_SUFFIXES = (".yaml", ".yml")
 TEMP_SUFFIXES = (".xmtj-tmp", ".tmp")  # ``.<name>.<random>.xmtj-tmp`` (xmtj.changes.writer); ``.tmp`` from before 0.x
 
@@ -87,7 +90,6 @@ class GitRevision:
     of 50,000 entries for every file. Symlinks (mode 120000) and submodules are listed, never read."""
 
     def __init__(self, root: Path, revision: str) -> None:
-        from xmtj.ledger import gitio
 
         self.root = root
         self.revision: str | None = gitio.resolve(root, revision)
@@ -107,8 +109,6 @@ class GitRevision:
     def _listed(self) -> dict[str, str]:
         """The listing, read from git's process the first time it is needed."""
         if self._blob_ids is None:
-            from xmtj.ledger import gitio
-
             out, err = self._listing.communicate()
             if self._listing.returncode != 0:
                 raise gitio.GitError(f"git ls-tree 失败：{err.decode('utf-8', 'replace').strip()}")
@@ -131,7 +131,6 @@ class GitRevision:
 
     def fetch(self, rels: Iterable[str]) -> None:
         """Fetch the blobs of ``rels`` (those not fetched yet) in one ``git cat-file --batch``."""
-        from xmtj.ledger import gitio
 
         wanted = sorted({self.blob_ids[r] for r in rels if r in self.blob_ids} - self._data.keys())
         if wanted:
@@ -143,8 +142,6 @@ class GitRevision:
 
     def read(self, rel: str) -> bytes:
         if self._blob_ids is None and "/" not in rel:  # xmtj.yaml while the listing runs: the root tree only
-            from xmtj.ledger import gitio
-
             found = gitio.read_objects(self.root, [f"{self.revision}:{rel}"]).get(f"{self.revision}:{rel}")
             if found is not None:
                 return found
@@ -172,19 +169,14 @@ class GitRevision:
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError:
-            from xmtj.problems import XmtjError
-
             raise XmtjError(f"模板 templates/{name}（版本 {self.label}）不是 UTF-8 文本") from None
 
 
 def source_for(root: Path, at: str | None) -> Source:
     if at is None:
         return WorkingTree(root)
-    from xmtj.ledger import gitio
 
     if not gitio.is_repository(root) and not gitio.is_bare(root):
-        from xmtj.problems import XmtjError
-
         raise XmtjError(f"{root} 不是 git 仓库，不能使用 --at")
     return GitRevision(root, at)
 

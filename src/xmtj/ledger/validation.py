@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from xmtj.ledger import yamlio
 from xmtj.ledger.fields import MONEY_MAX, PATTERN_WORDS, YEAR_WORDS
 from xmtj.ledger.records import field_names
 from xmtj.months import YEARS
@@ -83,7 +84,6 @@ def _message(error: ErrorDetails, model: type[Any], node: Any) -> str:
         return "不能为负数" if bound == 0 else f"应不小于{bound}"
     if kind == "decimal_max_places":
         return f"最多保留{ctx.get('decimal_places')}位小数，现为“{_shown(error.get('input'))}”"
-    from xmtj.ledger import yamlio
 
     if kind == "string_type" and isinstance(node, yamlio.ScalarNode):
         taken = yamlio.kind_of(node)
@@ -171,8 +171,6 @@ def validate(
     try:
         return validate_record(model, value), []
     except ValidationError as exc:
-        from xmtj.ledger import yamlio
-
         if root is None:  # read by the fast path: compose the tree now, for the positions
             root = yamlio.compose(yamlio.decode(data)) if data is not None else None
         problems = []

@@ -42,12 +42,9 @@ __all__ = [
 
 try:
     from yaml import CSafeLoader as _Loader
-
-    HAVE_LIBYAML = True
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-    HAVE_LIBYAML = False
     warnings.warn(
         "PyYAML 未带 libyaml（C 加速），读取大台账会明显变慢；可安装 libyaml 后重装 PyYAML",
         stacklevel=1,

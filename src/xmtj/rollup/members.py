@@ -16,7 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from xmtj.ledger import gitio
+from xmtj.ledger.checks import check_ledger
 from xmtj.ledger.ledger import Ledger
+from xmtj.ledger.load import load_ledger
+from xmtj.ledger.records import replaced
 from xmtj.ledger.settings import Member
 from xmtj.months import Month
 from xmtj.problems import Problem, XmtjError
@@ -74,8 +77,6 @@ class MemberRead:
 
 def read_member(root: Path, member: Member, month: Month, head: bool = False) -> MemberRead:
     """``member`` as submitted for ``month`` (or at its branch head), validated with its own check."""
-    from xmtj.ledger.checks import check_ledger
-    from xmtj.ledger.load import load_ledger
 
     mirror = mirror_of(root, member)
     if not mirror.is_dir() or not current(mirror, member):
@@ -110,8 +111,6 @@ def namespaced(ledger: Ledger, code: str) -> Ledger:
     """A member's records with every id and every reference prefixed by its code (``JS:JS2022-001``), and
     every path too (``JS:data/projects/…``): equal ids in two members never clash in a roll-up's lists."""
     import dataclasses
-
-    from xmtj.ledger.records import replaced
 
     def renamed(record: Any, **changes: Any) -> Any:
         return replaced(record, f"{code}:{record.path}", **changes)

@@ -32,6 +32,7 @@ from pathlib import Path
 from xmtj.ledger import gitio
 from xmtj.ledger.settings import Member
 from xmtj.problems import XmtjError
+from xmtj.textsafe import visible
 
 LEGACY = ".xmtj"  # where mirrors lived in the work tree before: never read, refused when tracked
 CONFIG = b"[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = true\n"
@@ -205,7 +206,6 @@ def _made_from(mirror: Path) -> str | None:
 
 def shown(name: bytes) -> str:
     """A ref name as text: undecodable bytes shown as escapes (``\\xff``)."""
-    from xmtj.textsafe import visible
 
     return visible(name.decode("utf-8", "backslashreplace"))
 

@@ -18,6 +18,7 @@ from typing import Any
 from xmtj.figures.metrics import ProjectStatus, Rate, Summary, statuses_for, summarize
 from xmtj.figures.rollup import combine
 from xmtj.ledger.settings import Config
+from xmtj.ledger.speed.rollcache import JsonCache
 from xmtj.months import Month
 from xmtj.problems import Problem
 from xmtj.rollup.members import MemberRead, read_member, rewritten_tags, submissions
@@ -181,7 +182,6 @@ class SummaryCache:
     """(member code, tree id, month) → (state, figures, problems), through the roll-up's JSON cache."""
 
     def __init__(self, root: Path) -> None:
-        from xmtj.ledger.speed.rollcache import JsonCache
 
         self.store = JsonCache(root)
 

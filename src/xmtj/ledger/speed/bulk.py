@@ -33,7 +33,10 @@ from xmtj.ledger.ledger import CONFIG_FILE, Ledger, sort_registers
 from xmtj.ledger.reading import READ_FLAGS, Parsed, linked_folder_problems, load_config, record_from_bytes, unreadable
 from xmtj.ledger.registry import MODELS
 from xmtj.ledger.settings import Config
-from xmtj.ledger.speed.scan import ForkedScan, Jobs, _jobs, scan
+from xmtj.ledger.speed.blobs import restamp, segment
+from xmtj.ledger.speed.cache import blob_id, dumps, file_key, index_part
+from xmtj.ledger.speed.scan import ForkedScan, Jobs, jobs_of, scan
+from xmtj.ledger.validation import adapter
 from xmtj.problems import Problem
 
 if TYPE_CHECKING:
@@ -68,8 +71,6 @@ def worker_pool(kinds: Iterable[str], workers: int) -> ProcessPoolExecutor:
     here, so that every worker inherits them; the parser limits configured in each."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from xmtj.ledger.validation import adapter
-
     for kind in kinds:
         adapter(MODELS[kind])
     return ProcessPoolExecutor(max_workers=workers, initializer=limits.configure, initargs=(limits.LIMITS,))
@@ -88,7 +89,6 @@ def read_file(root: str, rel: str) -> tuple[Key | None, bytes | None, tuple[Prob
     """One file of the working tree: its stat key, taken before reading it (an edit made while it is
     read then shows as a changed key next time, never as a stale record), and its bytes — or the
     problem that it cannot be read."""
-    from xmtj.ledger.speed.cache import file_key
 
     try:
         fd = os.open(f"{root}/{rel}", READ_FLAGS)  # no file object: 60,000 of them
@@ -106,7 +106,6 @@ def read_file(root: str, rel: str) -> tuple[Key | None, bytes | None, tuple[Prob
 
 def parse_file(root: str, kind: str, rel: str) -> tuple[Key | None, str | None, Any, tuple[Problem, ...]]:
     """One file of the working tree read and parsed: its stat key, blob id, record, problems."""
-    from xmtj.ledger.speed.cache import blob_id
 
     key, data, problems = read_file(root, rel)
     if data is None:
@@ -120,9 +119,6 @@ def _parse_group(root: str, group: Group) -> tuple[bytes, bytes, bytes]:
     (the parent writes these very bytes), ``[(rel, key, blob id, problems if unreadable)]``, and their
     part of the file index (on a first run the parent writes the parts as they are)."""
     import time
-
-    from xmtj.ledger.speed.blobs import segment
-    from xmtj.ledger.speed.cache import dumps, index_part
 
     table: dict[str, dict[str, Any]] = {}
     rows = []
@@ -161,7 +157,6 @@ def _parse_all(
 
 
 def _parse_here(root: str, todo: Jobs, blobs: BlobCache | None, counter: _Counter) -> Parsing:
-    from xmtj.ledger.speed.cache import blob_id
 
     lookup = blobs.lookup() if blobs is not None else None
     for kind, rel in todo:
@@ -209,8 +204,6 @@ def _parse_in_workers(
 ) -> Parsing:
     import pickle
     from concurrent.futures import as_completed
-
-    from xmtj.ledger.speed.blobs import restamp
 
     pool = worker_pool({kind for kind, _ in todo}, workers)
     try:
@@ -278,12 +271,12 @@ def _resolve(
     """Every job, its stat key, its (blob id, record, problems) where the caches have it, the jobs to
     parse, and whether the file index needs no rewriting."""
     if index is None or blobs is None:
-        jobs = _jobs(source)
+        jobs = jobs_of(source)
         return jobs, [None] * len(jobs), [None] * len(jobs), jobs, False
     indexed = index.size()
     ask_git = blobs.has_segments()  # a fresh clone, a checkout: git knows which files are as committed
     if not indexed and not ask_git:  # nothing cached at all: every file is read (and stat-ed then)
-        jobs = _jobs(source)
+        jobs = jobs_of(source)
         return jobs, [None] * len(jobs), [None] * len(jobs), list(jobs), False
     forked = (indexed > tuning.scan_in_child_bytes or not indexed) and ForkedScan.possible()
     scanning = stack.enter_context(ForkedScan(source, index, ask_git)) if forked else None
@@ -343,14 +336,13 @@ def _parse_and_assemble(
         parsed[rel] = result
         keys[rel] = key
     done = [slot if slot is not None else parsed[job[1]] for job, slot in zip(jobs, slots, strict=True)]
-    return _assemble(source, configs[0], jobs, done), done, keys, counter
+    return assemble(source, configs[0], jobs, done), done, keys, counter
 
 
 def _cached_config(source: Source, index: FileIndex | None, blobs: BlobCache | None) -> Config:
     """xmtj.yaml, validated (from the blob cache when these bytes were validated before)."""
     if blobs is None:
         return load_config(source)[0]
-    from xmtj.ledger.speed.cache import blob_id
 
     data = source.read_or_none(CONFIG_FILE)
     if data is None:
@@ -375,7 +367,7 @@ def config_by_blob(source: Source, blobs: BlobCache | None, oid: str | None) -> 
     return config, False
 
 
-def _assemble(source: Source, config: Config, jobs: Jobs, done: list[Parsed]) -> Ledger:
+def assemble(source: Source, config: Config, jobs: Jobs, done: list[Parsed]) -> Ledger:
     """The ``Ledger`` of every file's (key, record, problems), in the ledger's order."""
     ledger = Ledger(root=source.root, config=config, source=source)
     for kind, group in itertools.groupby(zip(jobs, done, strict=True), key=_kind_of):

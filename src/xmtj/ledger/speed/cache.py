@@ -37,6 +37,8 @@ from typing import Any
 
 from xmtj import __version__
 from xmtj.identity import code_digest
+from xmtj.ledger import records, settings
+from xmtj.ledger.ledger import work_tree
 from xmtj.ledger.private import mine, private_chain, read_private, write_private
 
 FORMAT = 7  # 2: sixteen shards per kind; 3: restricted unpickling, money bounds; 4: records in xmtj.ledger;
@@ -91,7 +93,6 @@ def cache_folder(root: Path) -> Path:
 
 def cache_home(root: Path) -> tuple[Path, Path]:
     """The folder the cache's private chain starts from, and the cache's folder under it."""
-    from xmtj.ledger.ledger import work_tree
 
     found = work_tree(root)
     if found is not None and mine(found[0] / ".git"):  # else a worktree, a submodule, someone else's
@@ -119,7 +120,6 @@ def _allowed(module: str, name: str) -> bool:
         return True
     if module not in ("xmtj.ledger.records", "xmtj.ledger.settings"):
         return False
-    from xmtj.ledger import records, settings
 
     found = getattr(records if module == "xmtj.ledger.records" else settings, name, None)
     return isinstance(found, type) and issubclass(found, records.Part)
@@ -144,7 +144,6 @@ def _reduce(record: Any) -> tuple[Any, ...]:
 
 
 def _record_classes() -> dict[type, Any]:
-    from xmtj.ledger import records, settings
 
     found: dict[type, Any] = {}
     for module in (records, settings):

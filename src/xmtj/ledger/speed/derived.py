@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from xmtj.ledger.counting import counted, cross_errors, without
 from xmtj.ledger.ledger import Ledger
+from xmtj.ledger.private import private_chain, read_private, write_private
+from xmtj.ledger.speed.cache import cache_home, dumps, namespace, safe_loads
 
 
 def counted_cached(ledger: Ledger) -> Ledger:
     """``counting.counted(ledger)``, its errors taken from the cache when this very ledger was counted before."""
-
-    from xmtj.ledger.private import private_chain, read_private, write_private
-    from xmtj.ledger.speed.cache import cache_home, dumps, namespace, safe_loads
 
     if ledger.counted or ledger.fingerprint is None:
         return counted(ledger)

@@ -11,12 +11,14 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from xmtj.ledger import gitio
 from xmtj.ledger.ledger import CONFIG_FILE, Ledger
 from xmtj.ledger.reading import Parsed, record_from_bytes, unreadable
 from xmtj.ledger.registry import MODELS
-from xmtj.ledger.speed.blobs import Table, restamp
-from xmtj.ledger.speed.bulk import DEFAULT, Progress, Tuning, _assemble, chunks, config_by_blob, quiet_gc, worker_pool
-from xmtj.ledger.speed.scan import ForkedScan, _jobs
+from xmtj.ledger.sources import GitRevision as Revision
+from xmtj.ledger.speed.blobs import Table, restamp, segment
+from xmtj.ledger.speed.bulk import DEFAULT, Progress, Tuning, assemble, chunks, config_by_blob, quiet_gc, worker_pool
+from xmtj.ledger.speed.scan import ForkedScan, jobs_of
 
 if TYPE_CHECKING:
     from xmtj.ledger.sources import GitRevision
@@ -28,16 +30,12 @@ def _parse_blobs(root: str, group: list[tuple[str, str, str]]) -> bytes:
     records, pickled once (the parent writes these very bytes)."""
     from pathlib import Path
 
-    from xmtj.ledger import gitio
-
     return _segment_of(gitio.read_objects(Path(root), [oid for _, _, oid in group]), group)
 
 
 def _segment_of(data: dict[str, bytes], group: list[tuple[str, str, str]]) -> bytes:
     """The blobs of ``group`` (their bytes by id in ``data``) parsed, as a blob-cache segment."""
     import time
-
-    from xmtj.ledger.speed.blobs import segment
 
     table: Table = {}
     now = int(time.time())
@@ -59,7 +57,7 @@ def load_revision(
         progress(1, 1)
     if store is not None:
         ids = source.blob_ids
-        store.flush(used=lambda: ((kind, ids[rel]) for kind, rel in _jobs(source) if rel in ids))
+        store.flush(used=lambda: ((kind, ids[rel]) for kind, rel in jobs_of(source) if rel in ids))
     return ledger
 
 
@@ -67,7 +65,7 @@ def _load(source: GitRevision, store: BlobCache | None, tuning: Tuning) -> Ledge
     early = _parse_early(source, store, tuning)  # the blobs the cache lacks, parsed by a child meanwhile
     if store is not None:
         store.load_all(MODELS)  # while git lists the revision (or the child parses) in its own process
-    jobs = _jobs(source)
+    jobs = jobs_of(source)
     slots: list[Parsed | None] = []
     todo: list[tuple[str, str, str]] = []
     ids = source.blob_ids
@@ -93,7 +91,7 @@ def _load(source: GitRevision, store: BlobCache | None, tuning: Tuning) -> Ledge
             else:
                 slot = (oid, *restamp(entry[0], entry[1], rel))
         done.append(slot)
-    return _assemble(source, config_by_blob(source, store, ids.get(CONFIG_FILE))[0], jobs, done)
+    return assemble(source, config_by_blob(source, store, ids.get(CONFIG_FILE))[0], jobs, done)
 
 
 def _take(data: bytes, store: BlobCache | None, found: Table) -> None:
@@ -141,12 +139,11 @@ class _EarlyParse:
 
 
 def _guess_and_parse(source: GitRevision, store: BlobCache, parallel_min: int) -> bytes:
-    from xmtj.ledger.sources import GitRevision as Revision
 
     known = store.known() or set()
     own = Revision(source.root, source.revision or "HEAD")  # its own ls-tree: the parent reads the first
     ids = own.blob_ids
-    todo = [(kind, rel, oid) for kind, rel in _jobs(own) if (oid := ids.get(rel)) and f"{kind}:{oid}" not in known]
+    todo = [(kind, rel, oid) for kind, rel in jobs_of(own) if (oid := ids.get(rel)) and f"{kind}:{oid}" not in known]
     if not todo or len(todo) >= parallel_min:  # nothing to do, or a first read: the workers do it
         return b""
     return _parse_blobs(str(source.root), todo)

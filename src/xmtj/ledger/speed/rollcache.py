@@ -16,6 +16,8 @@ from typing import Any
 
 from xmtj import __version__
 from xmtj.identity import code_digest
+from xmtj.ledger.private import private_chain, read_private, write_private
+from xmtj.ledger.speed.cache import cache_home
 
 FORMAT = 2
 
@@ -25,7 +27,6 @@ class JsonCache:
     (a cache is an optimisation)."""
 
     def __init__(self, root: Path, name: str = "rollup") -> None:
-        from xmtj.ledger.speed.cache import cache_home
 
         self.top, folder = cache_home(root)
         self.folder = folder / name
@@ -35,7 +36,6 @@ class JsonCache:
         self._load()
 
     def _load(self) -> None:
-        from xmtj.ledger.private import private_chain, read_private
 
         path = self.folder / self.name
         if not (path.is_file() and private_chain(self.top, self.folder)):
@@ -54,7 +54,6 @@ class JsonCache:
         self.changed = True
 
     def save(self) -> None:
-        from xmtj.ledger.private import private_chain, write_private
 
         if not self.changed:
             return

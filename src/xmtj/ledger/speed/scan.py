@@ -12,8 +12,11 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
+from xmtj.ledger import gitio
 from xmtj.ledger.ledger import DATA_DIR
 from xmtj.ledger.registry import MODELS
+from xmtj.ledger.speed import gitindex
+from xmtj.ledger.speed.cache import key_of
 
 if TYPE_CHECKING:
     from xmtj.ledger.sources import Source
@@ -25,7 +28,7 @@ Jobs = list[tuple[str, str]]  # (kind, rel) of every data file, in the ledger's 
 Scan = tuple[Jobs, list[Any], list[Any], list[str], bool]
 
 
-def _jobs(source: Source) -> Jobs:
+def jobs_of(source: Source) -> Jobs:
     return [(kind, rel) for kind in MODELS for rel in source.list(f"{DATA_DIR}/{kind}")]
 
 
@@ -42,10 +45,8 @@ def scan(source: Source, index: FileIndex | None = None, ask_git: bool = False) 
 
 def _scan(source: Source, index: FileIndex | None, ask_git: bool) -> tuple[Scan, bool]:
     """``scan``, and whether git was asked."""
-    from xmtj.ledger.speed import gitindex
-    from xmtj.ledger.speed.cache import key_of
 
-    jobs = _jobs(source)
+    jobs = jobs_of(source)
     leftovers = list(getattr(source, "leftovers", []))
     known = index.read() if index is not None else {}
     if not known and ask_git and gitindex.readable(source.root):  # keys: the stat git verified each file at
@@ -77,8 +78,6 @@ def _oid(found: dict[str, tuple[Any, str]], rel: str) -> str | None:
 def _unchanged_in_git(source: Source) -> dict[str, tuple[Any, str]]:
     """Path → (stat git verified or None, blob id) of the data files git's index says are unchanged
     (nothing when git cannot say)."""
-    from xmtj.ledger import gitio
-    from xmtj.ledger.speed import gitindex
 
     try:
         return gitindex.unchanged_files(source.root, DATA_DIR)
