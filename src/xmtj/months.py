@@ -126,6 +126,11 @@ def month_key(day: dt.date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
+def year_prefix(year: int) -> str:
+    """``2021-``: what every month key of ``year`` starts with (records key their months as text)."""
+    return f"{year:04d}-"
+
+
 def month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 

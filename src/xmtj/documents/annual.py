@@ -11,13 +11,12 @@ from typing import Any
 
 from xmtj.documents.briefing import summary_context, within_year
 from xmtj.documents.templates import place_words, render
-from xmtj.figures import fmt
 from xmtj.figures.metrics import key_projects, statuses_for, summarize
 from xmtj.figures.periods import check_period
 from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.records import Project
 from xmtj.ledger.registry import EVENT_KINDS
-from xmtj.months import month_end
+from xmtj.months import Month, month_key, year_prefix
 
 
 @dataclass(frozen=True)
@@ -84,11 +83,9 @@ def plan_summary(projects: Iterable[Project], year: int) -> PlanSummary:
 
 def _data_through(projects: Iterable[Project], year: int, as_of: dt.date) -> str | None:
     """ "1—11月": the span of the latest month of ``year`` with progress recorded, up to ``as_of``."""
-    last = f"{as_of.year:04d}-{as_of.month:02d}"
-    months = [m for p in projects for m in p.progress if m.startswith(f"{year:04d}-") and m <= last]
-    if not months:
-        return None
-    return fmt.months_span(month_end(year, int(max(months)[5:7])))
+    last = month_key(as_of)
+    months = [m for p in projects for m in p.progress if m.startswith(year_prefix(year)) and m <= last]
+    return Month.parse(max(months)).span if months else None
 
 
 def annual_context(ledger: Ledger, year: int, as_of: dt.date) -> dict[str, Any]:

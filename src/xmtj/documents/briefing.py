@@ -31,7 +31,7 @@ from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.load import load_ledger
 from xmtj.ledger.records import Briefing, Issue, Letter, Project
 from xmtj.ledger.register import dispatched, file_at, registered_at
-from xmtj.months import Month, month_end
+from xmtj.months import Month, month_end, month_key
 from xmtj.problems import XmtjError
 
 
@@ -237,7 +237,7 @@ def _approval_context(ledger: Ledger, statuses: list[ProjectStatus], as_of: dt.d
 
 def _month_entry(s: ProjectStatus) -> tuple[Decimal | None, str | None]:
     """当月完成投资 and 形象进度 of the status's month (None, None when nothing is recorded for it)."""
-    entry = s.project.progress.get(f"{s.as_of.year:04d}-{s.as_of.month:02d}")
+    entry = s.project.progress.get(month_key(s.as_of))
     return (entry.amount, entry.text) if entry is not None else (None, None)
 
 

@@ -19,7 +19,7 @@ from xmtj.figures.fmt import month_cn, pct, points
 from xmtj.figures.periods import resolve_period
 from xmtj.ledger.records import Issue, Project
 from xmtj.ledger.settings import Lights
-from xmtj.months import Month, add_months, expected_share_of_year, month_key, months_between
+from xmtj.months import Month, add_months, expected_share_of_year, month_key, months_between, year_prefix
 
 if TYPE_CHECKING:
     from xmtj.ledger.ledger import Ledger
@@ -41,7 +41,7 @@ def completed_amounts(project: Project, year: int, as_of: dt.date) -> tuple[Deci
     last = month_key(as_of)
     in_year = total = Decimal(0)
     if as_of.year == year:  # the usual case: the year's months are the ones from January to ``last``
-        first = f"{year:04d}-01"
+        first = Month(year, 1).key
         progress = project.progress
         if progress and min(progress) >= first and max(progress) <= last:  # every entry counts (summed in C)
             total = sum(map(_AMOUNT, progress.values()), ZERO)
@@ -52,7 +52,7 @@ def completed_amounts(project: Project, year: int, as_of: dt.date) -> tuple[Deci
                 if month >= first:
                     in_year += entry.amount
         return in_year, total
-    first, year_last = f"{year:04d}-01", f"{year:04d}-12"
+    first, year_last = Month(year, 1).key, Month(year, 12).key
     for month, entry in project.progress.items():
         if month <= last:
             total += entry.amount
@@ -68,14 +68,14 @@ def completed_in_year(project: Project, year: int, as_of: dt.date) -> Decimal:
 
 def completed_before(project: Project, month: Month) -> Decimal:
     """上月末累计: the progress of ``month``'s year before ``month`` (what a 1—N月 figure is less)."""
-    first, key = f"{month.year:04d}-01", month.key
+    first, key = Month(month.year, 1).key, month.key
     return sum((e.amount for m, e in project.progress.items() if first <= m < key), ZERO)
 
 
 def expected_share(project: Project, year: int, as_of: dt.date) -> tuple[Fraction, bool]:
     """The share of the annual plan expected by ``as_of``, and whether a monthly plan gave it."""
     plan = project.annual_plan.get(year)
-    prefix = f"{year:04d}-"
+    prefix = year_prefix(year)
     if plan and any(m.startswith(prefix) for m in project.monthly_plan):
         last = month_key(as_of)
         to_date = sum((v for m, v in project.monthly_plan.items() if m.startswith(prefix) and m <= last), Decimal(0))

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from xmtj.ledger.records import Project
 from xmtj.ledger.settings import Config
-from xmtj.months import YEARS, Month
+from xmtj.months import YEARS, Month, year_prefix
 from xmtj.problems import XmtjError
 
 
@@ -80,7 +80,7 @@ def resolve_period(
     check_period(year, as_of)
     if as_of is not None:
         return (year or as_of.year), as_of, None
-    months = [m for p in projects for m in p.progress if year is None or m.startswith(f"{year:04d}-")]
+    months = [m for p in projects for m in p.progress if year is None or m.startswith(year_prefix(year))]
     if months:
         latest = Month.parse(max(months))
         end = latest.last_day

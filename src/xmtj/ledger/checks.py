@@ -14,6 +14,7 @@ from xmtj.ledger.records import Record, Sourced
 from xmtj.ledger.register import REGISTER_DIR, doc_number, issued_in_history
 from xmtj.ledger.registry import MODELS, RECORD_KINDS, word
 from xmtj.ledger.sources import WorkingTree, orphans
+from xmtj.months import Month, month_key
 from xmtj.problems import Problem
 
 Check = Callable[[Ledger], Iterable[Problem]]
@@ -133,7 +134,7 @@ def resolved_issues_have_dates(ledger: Ledger) -> Iterator[Problem]:
 def progress_plausible(ledger: Ledger) -> Iterator[Problem]:
     """Progress before the start, in a year without a plan, or beyond the total (warnings)."""
     for project in ledger.projects:
-        start_month = project.actual_start.strftime("%Y-%m") if project.actual_start else None
+        start_month = month_key(project.actual_start) if project.actual_start else None
         total = Decimal(0)
         for month, entry in project.progress.items():
             total += entry.amount
@@ -143,7 +144,7 @@ def progress_plausible(ledger: Ledger) -> Iterator[Problem]:
                 yield _warning(project, f"progress.{month}", "项目尚未开工（无 actual_start），却填报了完成投资")
             elif month < start_month:
                 yield _warning(project, f"progress.{month}", f"填报月份早于实际开工（{project.actual_start}）")
-            year = int(month[:4])
+            year = Month.parse(month).year
             if year not in project.annual_plan:
                 yield _warning(project, f"progress.{month}", f"{year}年没有年度计划投资（annual_plan.{year}）")
         if total > project.total_investment:
