@@ -60,8 +60,50 @@ def test_a_listing_as_a_workbook(tmp_path: Path, run: Run) -> None:
     out = tmp_path / "问题.xlsx"
     assert run("issue", "list", "--format", "xlsx", "--out", str(out), ledger=REPO).exit_code == 0
     sheet = openpyxl.load_workbook(out).active
-    header_row = 2 if sheet["A1"].value and sheet["A2"].value == "编号" else 1
-    assert sheet.cell(header_row, 1).value == "编号" and sheet.freeze_panes == f"A{header_row + 1}"
+    assert sheet["A1"].value.startswith("问题台账") and sheet["A2"].value == "编号" and sheet.freeze_panes == "A3"
+    assert sheet.print_title_rows == "$1:$2"
+
+
+def test_a_grouped_status_workbook_holds_the_typed_figures_not_their_text(tmp_path: Path, run: Run) -> None:
+    """The Excel renderer writes each column's typed values (never text another renderer printed)."""
+    import openpyxl
+
+    out = tmp_path / "分组.xlsx"
+    result = run("status", "--by", "branch", "--format", "xlsx", "--out", str(out), ledger=REPO)
+    assert result.exit_code == 0, result.output
+    groups = json.loads(run("status", "--by", "branch", "--format", "json", ledger=REPO).stdout)["groups"]
+    sheet = openpyxl.load_workbook(out).active
+    headers = [c.value for c in sheet[2]]
+    assert headers[:4] == ["分指挥部", "项目数", "年度计划(万元)", "累计完成(万元)"]
+    rows = {r[0].value: r for r in sheet.iter_rows(min_row=3)}
+    assert set(rows) == {g["key"] for g in groups}
+    for g in groups:
+        cells = rows[g["key"]]
+        assert cells[1].value == g["projects"] and cells[1].data_type == "n"
+        assert Decimal(str(cells[3].value)) == Decimal(str(g["completed_ytd"]))
+        assert cells[4].number_format == "0.0%"
+        if g["plan_rate"] is None:
+            assert cells[4].value is None
+        else:
+            assert abs(cells[4].value - g["plan_rate"]) < 1e-6  # JSON rounds a rate to six places
+        assert cells[5].number_format == "+0.0;-0.0;0.0"
+
+
+def test_approval_dates_are_dates_in_excel_and_markdown_to_a_file_keeps_the_headline(tmp_path: Path, run: Run) -> None:
+    import datetime as dt
+
+    import openpyxl
+
+    out = tmp_path / "手续.xlsx"
+    assert run("approvals", "--format", "xlsx", "--out", str(out), ledger=REPO).exit_code == 0
+    sheet = openpyxl.load_workbook(out).active
+    column = [c.value for c in sheet[2]].index("日期")
+    dates = [r[column].value for r in sheet.iter_rows(min_row=3) if r[column].value is not None]
+    assert dates and all(isinstance(d, dt.datetime) for d in dates)
+    md = tmp_path / "进展.md"
+    assert run("status", "--format", "markdown", "--out", str(md), ledger=REPO).exit_code == 0
+    shown = run("status", "--format", "markdown", ledger=REPO).stdout
+    assert md.read_text(encoding="utf-8") == shown and "累计完成投资" in shown
 
 
 def test_xlsx_needs_out_and_other_formats_can_be_written(tmp_path: Path, run: Run) -> None:

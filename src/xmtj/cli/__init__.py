@@ -5,10 +5,9 @@ prints or exits.
 | --- | --- |
 | ``common`` | the app, the options every command shares (``--month``, dates …), opening the ledger (counted, or whole under its lock for changes) |
 | ``edge`` | every failure as one Chinese line and an exit code; usage errors translated; a closed pipe ends quietly |
-| ``output`` | ``Listing`` and the formats (table, Markdown, JSON, CSV); safe text on the terminal |
+| ``output`` | ``Column``, ``Listing`` (typed rows) and one renderer per format (table, Markdown, JSON, CSV, Excel); safe text on the terminal |
 | ``listings``, ``views`` | each listing's rows and JSON (``views``: the status report and its headline) |
 | ``terminal`` | the status table laid out for a terminal |
-| ``xlsx`` | a listing as an Excel workbook (numbers as numbers, the header repeated) |
 | ``init``, ``intake`` (``import``), ``check``, ``status``, ``issue``, ``meeting``, ``letter`` | command groups |
 | ``report``, ``project``, ``history``, ``rollup``, ``dispatch``, ``approvals``, ``server`` (``hook``) | command groups |
 """

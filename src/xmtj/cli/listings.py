@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from xmtj.cli.output import Listing
+from xmtj.cli.output import Column, Listing
 from xmtj.figures import fmt
 from xmtj.ledger.records import to_plain
 from xmtj.ledger.registry import EVENT_KINDS
@@ -31,19 +31,12 @@ def _d(day: dt.date | None) -> str:
 
 
 def problems(found: Sequence[Problem]) -> Listing:
-    headers = ["文件", "行", "列", "字段", "说明", "级别"]
+    columns = [Column("文件"), Column("行", "count"), Column("列", "count"), Column("字段"), Column("说明", wide=True),
+               Column("级别")]  # fmt: skip
     rows = [
-        [
-            p.path,
-            str(p.line or ""),
-            str(p.column or ""),
-            p.field,
-            p.message,
-            "警告" if p.severity == "warning" else "错误",
-        ]
-        for p in found
+        [p.path, p.line, p.column, p.field, p.message, "警告" if p.severity == "warning" else "错误"] for p in found
     ]
-    return Listing(headers, rows, {"problems": [p.as_dict() for p in found]})
+    return Listing(columns, rows, {"problems": [p.as_dict() for p in found]})
 
 
 def issues(ledger: Ledger, chosen: Sequence[Issue], day: dt.date) -> Listing:
@@ -57,26 +50,27 @@ def issues(ledger: Ledger, chosen: Sequence[Issue], day: dt.date) -> Listing:
         }
         for i in chosen
     ]
-    headers = ["编号", "所属项目", "存在问题", "类别", "来源", "提出日期", "责任单位", "办结时限", "状态", "逾期天数"]
+    columns = [Column("编号"), Column("所属项目", wide=True), Column("存在问题", wide=True), Column("类别"),
+               Column("来源", wide=True), Column("提出日期", "date"), Column("责任单位", wide=True),
+               Column("办结时限", "date"), Column("状态"), Column("逾期天数", "count")]  # fmt: skip
     rows = [
         [
-            x["id"],
-            f"{x['project']} {x['project_name'] or ''}".strip() if x["project"] else "—",
-            x["description"],
-            x["category"],
-            x["source"] + (f"（{x['meeting_title']}）" if x["meeting_title"] else ""),
-            x["raised_on"],
-            x["responsible_unit"],
-            x["deadline"] or "—",
-            x["status"],
-            str(x["overdue_days"]) if x["overdue_days"] else "",
+            i.id,
+            f"{i.project} {x['project_name'] or ''}".strip() if i.project else "—",
+            i.description,
+            i.category,
+            i.source + (f"（{x['meeting_title']}）" if x["meeting_title"] else ""),
+            i.raised_on,
+            i.responsible_unit,
+            i.deadline or "—",
+            i.status,
+            x["overdue_days"] or None,
         ]
-        for x in items
+        for i, x in zip(chosen, items, strict=True)
     ]
     title = f"问题台账（{len(items)}个，按{day.isoformat()}计）"
     data = {"as_of": day.isoformat(), "issues": items}
-    wide = ("所属项目", "存在问题", "来源", "责任单位")
-    return Listing(headers, rows, data, title=title, right=("逾期天数",), wide=wide)
+    return Listing(columns, rows, data, title=title)
 
 
 def issue(ledger: Ledger, found: Issue, day: dt.date) -> Listing:
@@ -99,57 +93,44 @@ def issue(ledger: Ledger, found: Issue, day: dt.date) -> Listing:
         ("文件", found.path),
     ]
     data = to_plain(found) | {"overdue_days": overdue, "path": found.path}
-    return Listing(["字段", "内容"], [[k, v] for k, v in fields], data, wide=("内容",))
+    return Listing([Column("字段"), Column("内容", wide=True)], [[k, v] for k, v in fields], data)
 
 
 def meetings(chosen: Sequence[Meeting], raised: dict[str, int]) -> Listing:
     items = [to_plain(m) | {"issues_raised": raised.get(m.id, 0)} for m in chosen]
-    headers = ["编号", "类型", "日期", "名称", "主持", "项目数", "提出问题"]
-    rows = [
-        [m.id, m.kind, _d(m.date), m.title, m.chair or "—", str(len(m.projects)), str(raised.get(m.id, 0))]
-        for m in chosen
-    ]
+    columns = [Column("编号"), Column("类型"), Column("日期", "date"), Column("名称", wide=True),
+               Column("主持", wide=True), Column("项目数", "count"), Column("提出问题", "count")]  # fmt: skip
+    rows = [[m.id, m.kind, m.date, m.title, m.chair or "—", len(m.projects), raised.get(m.id, 0)] for m in chosen]
     counts = "，".join(f"{k}{sum(1 for m in chosen if m.kind == k)}次" for k in EVENT_KINDS)
-    return Listing(
-        headers,
-        rows,
-        {"meetings": items},
-        title=f"活动（{counts}）",
-        right=("项目数", "提出问题"),
-        wide=("名称", "主持"),
-    )
+    return Listing(columns, rows, {"meetings": items}, title=f"活动（{counts}）")
 
 
 def letters(ledger: Ledger, chosen: Sequence[Letter]) -> Listing:
     from xmtj.documents.letters import feedback_state
 
     projects = ledger.project_by_id
-    headers = ["文号", "成文日期", "项目", "主送单位", "亮灯", "反馈期限", "反馈情况"]
+    columns = [Column("文号"), Column("成文日期", "date"), Column("项目", wide=True), Column("主送单位", wide=True),
+               Column("亮灯", "light"), Column("反馈期限", "date"), Column("反馈情况", wide=True)]  # fmt: skip
     rows = [
         [
             x.doc_no,
-            _d(x.date),
+            x.date,
             f"{x.project} {projects[x.project].name}" if x.project in projects else x.project,
             x.recipient,
             x.light,
-            _d(x.feedback_due),
+            x.feedback_due,
             feedback_state(x, ledger.today),
         ]
         for x in chosen
     ]
     items = [to_plain(x) | {"feedback_state": feedback_state(x, ledger.today)} for x in chosen]
-    return Listing(
-        headers,
-        rows,
-        {"letters": items},
-        title=f"督办提醒函（{len(chosen)}份）",
-        wide=("项目", "主送单位", "反馈情况"),
-        empty="没有符合条件的督办提醒函。",
-    )
+    title = f"督办提醒函（{len(chosen)}份）"
+    return Listing(columns, rows, {"letters": items}, title=title, empty="没有符合条件的督办提醒函。")
 
 
 def drafts(found: Sequence[Draft], title: str) -> Listing:
-    headers = ["文号", "项目编号", "项目名称", "主送单位", "亮灯", "原因"]
+    columns = [Column("文号"), Column("项目编号"), Column("项目名称", wide=True), Column("主送单位", wide=True),
+               Column("亮灯", "light"), Column("原因", wide=True)]  # fmt: skip
     rows = [
         [
             d.doc_no,
@@ -161,7 +142,7 @@ def drafts(found: Sequence[Draft], title: str) -> Listing:
         ]
         for d in found
     ]
-    return Listing(headers, rows, None, title=title, wide=("项目名称", "主送单位", "原因"))
+    return Listing(columns, rows, None, title=title)
 
 
 def plan(summary: PlanSummary, year: int) -> Listing:
@@ -171,16 +152,16 @@ def plan(summary: PlanSummary, year: int) -> Listing:
     parts = [f"{year}年重点项目{summary.projects}个，总投资{fmt.yi(summary.total_investment)}亿元"]
     parts += [f"{k}项目{g.projects}个、总投资{fmt.yi(g.total_investment)}亿元" for k, g in sorted(by_type.items())]
     headline = parts[0] + ("；其中" + "，".join(parts[1:]) if parts[1:] else "") + "。"
-    headers = ["分组", "类别", "项目数", "总投资(万元)", "总投资(亿元)", f"{year}年计划投资(万元)"]
+    columns = [Column("分组"), Column("类别", wide=True), Column("项目数", "count"), Column("总投资(万元)", "money"),
+               Column("总投资(亿元)", "count"), Column(f"{year}年计划投资(万元)", "money")]  # fmt: skip
     rows = [
-        [PLAN_GROUPS[by], g.key, str(g.projects), fmt.wan(g.total_investment), fmt.yi(g.total_investment)]
-        + [fmt.wan(g.annual_plan)]
+        [PLAN_GROUPS[by], g.key, g.projects, g.total_investment, fmt.yi(g.total_investment), g.annual_plan]
         for by, groups in summary.groups.items()
         for g in groups
     ]
     data = {"year": year} | to_plain(summary)
     empty = f"没有列入{year}年的重点项目（项目文件的 key_years 中没有 {year}）。" if not summary.projects else None
-    return Listing(headers, rows, data, headline=headline, right=tuple(headers[2:]), wide=("类别",), empty=empty)
+    return Listing(columns, rows, data, headline=headline, empty=empty)
 
 
 def log(entries: Sequence[LogEntry], record_id: str | None, tags: dict[str, list[str]] | None = None) -> Listing:
@@ -207,7 +188,8 @@ def log(entries: Sequence[LogEntry], record_id: str | None, tags: dict[str, list
         )
     title = f"{record_id or '整个台账'}的修改历史（{len(entries)}次提交）"
     data = {"record": record_id, "entries": [e.as_dict() | {"submitted": tags.get(e.commit.id, [])} for e in entries]}
-    return Listing(["时间", "作者", "提交", "说明", "变更"], rows, data, title=title, wide=("说明", "变更"))
+    columns = [Column("时间"), Column("作者"), Column("提交"), Column("说明", wide=True), Column("变更", wide=True)]
+    return Listing(columns, rows, data, title=title)
 
 
 def diff(changes: Sequence[FileChange], counts: dict[str, int], rev: str | None, rev2: str | None) -> Listing:
@@ -218,25 +200,18 @@ def diff(changes: Sequence[FileChange], counts: dict[str, int], rev: str | None,
     )
     data = {"from": rev or "HEAD", "to": rev2 or "工作区", "summary": counts, "files": [c.as_dict() for c in changes]}
     notes = [f"注意：{counts['retroactive']}处修改涉及已发出通报的月份数据"] if counts["retroactive"] else []
-    return Listing(["文件", "字段变化"], rows, data, title=title, wide=("文件", "字段变化"), notes=notes)
+    return Listing([Column("文件", wide=True), Column("字段变化", wide=True)], rows, data, title=title, notes=notes)
 
 
 def approvals(rows: Sequence[ApprovalRow], departments: Sequence[DepartmentSummary], day: dt.date) -> Listing:
     """``xmtj approvals``: each approval with its state and wait; the pending ones by department."""
-    headers = ["项目编号", "项目名称", "手续", "状态", "日期", "文号", "审批部门", "等待天数"]
+    columns = [Column("项目编号"), Column("项目名称", wide=True), Column("手续"), Column("状态"),
+               Column("日期", "date"), Column("文号"), Column("审批部门"), Column("等待天数", "count")]  # fmt: skip
     table = [
-        [
-            r.project.id,
-            r.project.name,
-            r.approval.item,
-            r.approval.status,
-            _d(r.approval.date),
-            r.approval.doc_no or "",
-            r.department or "",
-            str(r.days_waiting) if r.days_waiting is not None else "",
-        ]
+        [r.project.id, r.project.name, r.approval.item, r.approval.status, r.approval.date, r.approval.doc_no or "",
+         r.department or "", r.days_waiting]
         for r in rows
-    ]
+    ]  # fmt: skip
     data = {
         "as_of": day.isoformat(),
         "approvals": [
@@ -254,15 +229,16 @@ def approvals(rows: Sequence[ApprovalRow], departments: Sequence[DepartmentSumma
         for d in departments
     ]
     title = f"项目手续办理情况（截至{day.isoformat()}，{len(rows)}项）"
-    return Listing(headers, table, data, title=title, right=("等待天数",), wide=("项目名称",),
-                   empty="没有符合条件的手续。", notes=(["按审批部门：", *notes] if notes else []))  # fmt: skip
+    return Listing(columns, table, data, title=title, empty="没有符合条件的手续。",
+                   notes=(["按审批部门：", *notes] if notes else []))  # fmt: skip
 
 
 def dispatch(month: Month, due: dt.date, states: Sequence[UnitReturn]) -> Listing:
     """``dispatch status``: each unit sent a sheet — whether its projects have the month's figures (by
     whatever route they came), when the last arrived, and how."""
-    headers = ["责任单位", "项目数", "已填报", "状态", "交回日期", "填报方式"]
-    rows = [[s.unit, str(s.projects), str(s.reported), s.state, _d(s.returned_on), "、".join(s.routes)] for s in states]
+    columns = [Column("责任单位", wide=True), Column("项目数", "count"), Column("已填报", "count"), Column("状态"),
+               Column("交回日期", "date"), Column("填报方式", wide=True)]  # fmt: skip
+    rows = [[s.unit, s.projects, s.reported, s.state, s.returned_on, "、".join(s.routes)] for s in states]
     data = {"month": month.key, "due": due.isoformat(), "units": [
         {"unit": s.unit, "projects": s.projects, "reported": s.reported, "state": s.state,
          "returned_on": _d(s.returned_on) or None, "routes": list(s.routes), "commit": s.commit, "late": s.late}
@@ -270,4 +246,4 @@ def dispatch(month: Month, due: dt.date, states: Sequence[UnitReturn]) -> Listin
     owing = [s.unit for s in states if not s.complete]
     done = len(states) - len(owing)
     title = f"{month.cn}月报交回情况（交回期限 {due.isoformat()}；已报送{done}个，未报齐{len(owing)}个）"
-    return Listing(headers, rows, data, title=title, right=("项目数", "已填报"), wide=("责任单位", "填报方式"))
+    return Listing(columns, rows, data, title=title)

@@ -1,8 +1,9 @@
 """The output layer: one ``Listing`` per listing, rendered in the format the clerk chose.
 
-A command builds its ``Listing`` (headers, rows, the JSON data, a title) once, outside its body
-(``xmtj.cli.listings``, ``xmtj.cli.views``), and hands it to ``show``; ``OutputFormat.to_format()``
-picks the renderer (pip-audit's pattern), so every listing gets table, Markdown, JSON and CSV alike.
+A command builds its ``Listing`` (typed columns and rows, the JSON data, a title) once, outside its body
+(``xmtj.cli.listings``, ``xmtj.cli.views``), and hands it to ``show``; ``RENDERERS`` has one renderer per
+format (pip-audit's pattern), so every listing gets table, Markdown, JSON, CSV and Excel alike — the Excel
+one writing the typed values themselves, never parsing text another renderer printed.
 Everything the data puts on the screen goes through ``visible`` (no raw control characters) and rich
 ``Text`` (never read as rich markup).
 """
@@ -14,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import typer
 
@@ -50,19 +51,73 @@ def fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+Kind = Literal["text", "money", "rate", "points", "count", "date", "light"]
+FIGURE_KINDS = ("money", "rate", "points", "count")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A listing's column: its heading, the kind of value it holds (how each format shows it), and whether
+    it is free text that may wrap on a terminal."""
+
+    heading: str
+    kind: Kind = "text"
+    wide: bool = False
+
+
+def cell_text(kind: str, value: Any) -> str:
+    """A typed value as the table, Markdown and CSV show it (the office's ways: 1,234 万元 as 1234,
+    87.5%, +5.3, 2021-11-30); a missing figure is ``—``."""
+    from xmtj.figures import fmt
+
+    if isinstance(value, str) and kind != "text":  # a word where a figure would be (``未报送``), or nothing
+        return value
+    if kind == "money":
+        return fmt.wan(value)
+    if kind == "rate":
+        return fmt.pct(value)
+    if kind == "points":
+        return fmt.points(value)
+    if value is None:
+        return ""
+    if kind == "date":
+        return value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return str(value)
+
+
 @dataclass
 class Listing:
-    """One listing: table headers and rows (text), the same data for JSON, and how to show it."""
+    """One listing: its columns and typed rows (built once), the same data for JSON, and how to show it.
+    Each format renders the rows its own way (``RENDERERS``); a listing may draw a format itself
+    (``drawn``: the status report's terminal table, Markdown and Excel 台账)."""
 
-    headers: list[str]
-    rows: list[list[str]]
+    columns: Sequence[Column]
+    rows: list[list[Any]]
     data: Any
     title: str | None = None
-    right: tuple[str, ...] = ()  # columns aligned right (figures)
-    wide: tuple[str, ...] = ()  # columns that may wrap (free text); the others stay on one line
     headline: str | None = None  # a sentence before the table (table and Markdown)
     empty: str | None = None  # said instead of an empty table
     notes: list[str] = field(default_factory=list)  # said on stderr after the table
+    drawn: dict[str, Callable[[], str | bytes | None]] = field(default_factory=dict)
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.heading for c in self.columns]
+
+    @property
+    def right(self) -> tuple[str, ...]:
+        """Columns aligned right: the figures."""
+        return tuple(c.heading for c in self.columns if c.kind in FIGURE_KINDS)
+
+    @property
+    def wide(self) -> tuple[str, ...]:
+        return tuple(c.heading for c in self.columns if c.wide)
+
+    @property
+    def text_rows(self) -> list[list[str]]:
+        """Every row as text, cell by cell by its column's kind."""
+        kinds = [c.kind for c in self.columns]
+        return [[cell_text(kind, value) for kind, value in zip(kinds, row, strict=False)] for row in self.rows]
 
 
 class OutputFormat(StrEnum):
@@ -72,21 +127,26 @@ class OutputFormat(StrEnum):
     csv = "csv"
     xlsx = "xlsx"
 
-    def to_format(self) -> Callable[[Listing], None]:
-        if self == OutputFormat.table:
-            return _show_table
-        if self == OutputFormat.xlsx:
-            return lambda x: fail("--format xlsx 需要用 --out 指定文件，例如 --out 清单.xlsx")
-        return lambda x: echo(self.to_text(x), nl=False)
 
-    def to_text(self, listing: Listing) -> str:
-        """The listing as Markdown, JSON or CSV text."""
-        x = listing
-        return {
-            OutputFormat.markdown: lambda: (f"{x.headline}\n\n" if x.headline else "") + to_markdown(x) + "\n",
-            OutputFormat.json: lambda: to_json(x.data) + "\n",
-            OutputFormat.csv: lambda: to_csv(x.headers, x.rows),
-        }[self]()
+def _markdown(x: Listing) -> str:
+    return (f"{x.headline}\n\n" if x.headline else "") + markdown_table(x.headers, x.text_rows) + "\n"
+
+
+def _xlsx(x: Listing) -> bytes:
+    from xmtj.documents.xlsx import table_workbook
+
+    return table_workbook(x.title, [(c.heading, c.kind, c.wide) for c in x.columns], x.rows)
+
+
+# one renderer per format (pip-audit's pattern): a listing in, its text or bytes out; ``table`` draws on
+# the terminal itself (and returns None)
+RENDERERS: dict[OutputFormat, Callable[[Listing], str | bytes | None]] = {
+    OutputFormat.table: lambda x: _show_table(x),
+    OutputFormat.markdown: _markdown,
+    OutputFormat.json: lambda x: to_json(x.data) + "\n",
+    OutputFormat.csv: lambda x: to_csv(x.headers, x.text_rows),
+    OutputFormat.xlsx: _xlsx,
+}
 
 
 # the ledger the command opened: its own files are never an output (``xmtj.changes.outputs``)
@@ -95,20 +155,20 @@ LEDGER_ROOT: list[Path] = []
 
 def show(listing: Listing, output: OutputFormat = OutputFormat.table, out: Path | None = None) -> None:
     """The listing in ``output`` format, on the screen or, with ``out``, in that file."""
+    if output is OutputFormat.table and out is not None:
+        fail("--out 需要同时指定 --format（xlsx、csv、json 或 markdown）")
+    if output is OutputFormat.xlsx and out is None:
+        fail("--format xlsx 需要用 --out 指定文件，例如 --out 清单.xlsx")
+    drawn = listing.drawn.get(output.value)
+    content = drawn() if drawn is not None else RENDERERS[output](listing)
+    if content is None:
+        return
     if out is None:
-        output.to_format()(listing)
+        echo(content if isinstance(content, str) else content.decode("utf-8"), nl=False)
         return
     from xmtj.changes.outputs import write_out
 
-    if output == OutputFormat.xlsx:
-        from xmtj.cli.xlsx import workbook
-
-        data = workbook(listing)
-    elif output == OutputFormat.table:
-        fail("--out 需要同时指定 --format（xlsx、csv、json 或 markdown）")
-        return
-    else:
-        data = output.to_text(listing).encode("utf-8")
+    data = content.encode("utf-8") if isinstance(content, str) else content
     write_out(out, data, LEDGER_ROOT[-1] if LEDGER_ROOT else None)
     say(f"已写入 {out}")
 
@@ -140,7 +200,7 @@ def _show_table(listing: Listing) -> None:
                 no_wrap=not free,
                 min_width=None if free else natural,
             )
-        for row in listing.rows:
+        for row in listing.text_rows:
             table.add_row(*(Text(visible(cell)) for cell in row))  # data, never rich markup
         out.print(table)
     for note in listing.notes:
@@ -161,8 +221,9 @@ def column_plan(listing: Listing, width: int) -> list[int] | None:
     from rich.cells import cell_len
 
     natural = []
+    rows = listing.text_rows
     for i, header in enumerate(listing.headers):
-        cells = [cell_len(visible(row[i])) for row in listing.rows if i < len(row)]
+        cells = [cell_len(visible(row[i])) for row in rows if i < len(row)]
         heading = max(cell_len(line) for line in _stacked(header).split("\n"))
         natural.append(max([heading if header not in listing.wide else 2, *cells, 1]))
     overhead = 3 * len(natural) + 1  # "│ " and " " around every cell, and the last border
@@ -181,7 +242,7 @@ def _show_blocks(listing: Listing) -> None:
         say(listing.title, err=False)
     label = max((cell_len(h) for h in listing.headers), default=0)
     lines: list[str] = []
-    for n, row in enumerate(listing.rows):
+    for n, row in enumerate(listing.text_rows):
         lines.append("─" * 20 if n else "")
         for header, cell in zip(listing.headers, row, strict=False):
             pad = " " * (label - cell_len(header))
@@ -250,10 +311,6 @@ def to_csv(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     writer.writerow([csv_cell(h) for h in headers])
     writer.writerows([csv_cell(c) for c in row] for row in rows)
     return out.getvalue()
-
-
-def to_markdown(listing: Listing) -> str:
-    return markdown_table(listing.headers, listing.rows)
 
 
 def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

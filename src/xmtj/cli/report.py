@@ -38,7 +38,8 @@ from xmtj.months import Month
 
 def month_workbook(ledger: Any, at: str | None, month: Month | None, out: Path | None, force: bool) -> None:
     """``report --month M --format xlsx``: the Excel 台账 as of the month's last day."""
-    from xmtj.cli.status import save_workbook
+    from xmtj.changes.outputs import write_out
+    from xmtj.cli.status import ledger_workbook
     from xmtj.figures.metrics import ledger_status
 
     if month is None or out is None:
@@ -47,7 +48,8 @@ def month_workbook(ledger: Any, at: str | None, month: Month | None, out: Path |
     data = outgoing(open_ledger(ledger, at), force, "写出 Excel 台账")
     check_month(data.config, month, data.today, data.projects)
     report, _ = ledger_status(data, month.year, month.last_day)
-    save_workbook(data, report, out)
+    write_out(out, ledger_workbook(data, report), data.root)
+    say(f"已写入 {out}")
 
 
 class DocFormat(StrEnum):

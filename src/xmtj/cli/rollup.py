@@ -170,7 +170,7 @@ def member_list(ledger: LedgerOption = None) -> None:
 
     示例：xmtj member list
     """
-    from xmtj.cli.output import Listing, show
+    from xmtj.cli.output import Column, Listing, show
     from xmtj.rollup.mirrors import current, mirror_of
 
     data = open_ledger(ledger)
@@ -182,7 +182,8 @@ def member_list(ledger: LedgerOption = None) -> None:
         return "已获取" if current(mirror, member) else "地址已改，待重新获取"
 
     rows = [[m.name, m.code, m.url, m.branch, state(m)] for m in data.config.members]
-    show(Listing(["成员", "编码", "仓库", "分支", "镜像"], rows, None, wide=("仓库",), empty="尚无成员"))
+    columns = [Column("成员"), Column("编码"), Column("仓库", wide=True), Column("分支"), Column("镜像")]
+    show(Listing(columns, rows, None, empty="尚无成员"))
 
 
 # --- what status, check and report show at a roll-up ledger --------------------------------------

@@ -18,7 +18,6 @@ from xmtj.cli.common import (
     OutputFormat,
     command,
     date_option,
-    echo,
     open_ledger,
     outgoing,
 )
@@ -60,6 +59,7 @@ def status(
     示例：xmtj status　　xmtj status --as-of 2021-11-30 --by branch　　xmtj status --format json
     """
     from xmtj.cli import views
+    from xmtj.cli.output import show
     from xmtj.figures.metrics import ledger_status
 
     data = open_ledger(ledger, at, cache=not no_cache)
@@ -68,30 +68,29 @@ def status(
     if data.config.members:  # any other grouping runs across the members' projects (namespaced)
         data = across_members(data, as_of, head)
     report, chosen = ledger_status(data, year, as_of, by.value if by else None)
-    if output is OutputFormat.table and out is None:
-        import sys
-
-        from xmtj.cli.terminal import output_for, print_status
-
-        print_status(output_for(sys.stdout), report, chosen)
-    elif output is OutputFormat.xlsx and out is not None:
-        save_workbook(outgoing(data, force, "写出 Excel 台账"), report, out)
-    elif output is OutputFormat.markdown and out is None:
-        echo(views.status_markdown(report))
-    else:
-        from xmtj.cli.output import Listing, show
-
-        show(Listing(*views.table(report), views.status_json(report)), output, out)
+    listing = views.status_listing(report)
+    listing.drawn = {
+        "table": lambda: print_status(report, chosen),
+        "markdown": lambda: views.status_markdown(report) + "\n",
+    }
+    if not report.by:  # the 台账 itself; grouped figures are a listing like any other
+        listing.drawn["xlsx"] = lambda: ledger_workbook(outgoing(data, force, "写出 Excel 台账"), report)
+    show(listing, output, out)
 
 
-def save_workbook(data: Any, report: Any, out: Path) -> None:
-    """The Excel 台账 (``xmtj.documents.workbook``): three sheets, the ranking's charts."""
-    from xmtj.changes.outputs import write_out
-    from xmtj.cli.output import say
+def print_status(report: Any, chosen: str | None) -> None:
+    import sys
+
+    from xmtj.cli.terminal import output_for, print_status
+
+    print_status(output_for(sys.stdout), report, chosen)
+
+
+def ledger_workbook(data: Any, report: Any) -> bytes:
+    """The Excel 台账 (``xmtj.documents.workbook``): 台账, 分指挥部排名 with its charts, 问题清单."""
     from xmtj.documents.workbook import ledger_workbook
 
-    write_out(out, ledger_workbook(data, report), data.root)
-    say(f"已写入 {out}（台账、分指挥部排名和图表、问题清单）")
+    return ledger_workbook(data, report)
 
 
 def rollup_status(data: Any, day: Any, head: bool, output: OutputFormat, out: Path | None) -> None:

@@ -212,8 +212,9 @@ def print_status(out: Output, report: StatusReport, chosen: str | None) -> None:
         out.line(text)
     out.line()
     if report.by:
-        headers, rows = views.table(report)
-        headers = [h.replace("(万元)", "").replace("(百分点)", "") for h in headers]
+        listing = views.status_listing(report)
+        rows = listing.text_rows
+        headers = [h.replace("(万元)", "").replace("(百分点)", "") for h in listing.headers]
         justify: list[Justify] = ["left"]
         justify += ["right"] * (len(headers) - 1)
         lines = table_lines(out, headers, rows, justify)

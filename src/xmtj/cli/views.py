@@ -6,31 +6,31 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from xmtj.cli.output import markdown_table
+from xmtj.cli.output import Column, Listing, cell_text, markdown_table
 from xmtj.figures import fmt
 from xmtj.figures.metrics import GROUPINGS, LIGHT_WORDS, ProjectStatus, Rate, StatusReport, Summary
 from xmtj.ledger.records import to_plain
 
-PROJECT_HEADERS = [
-    "项目编号",
-    "项目名称",
-    "分指挥部",
-    "阶段",
-    "年度计划(万元)",
-    "累计完成(万元)",
-    "完成率",
-    "超欠序时(百分点)",
-    "亮灯",
+PROJECT_COLUMNS = [
+    Column("项目编号"),
+    Column("项目名称", wide=True),
+    Column("分指挥部"),
+    Column("阶段"),
+    Column("年度计划(万元)", "money"),
+    Column("累计完成(万元)", "money"),
+    Column("完成率", "rate"),
+    Column("超欠序时(百分点)", "points"),
+    Column("亮灯", "light"),
 ]
-GROUP_HEADERS = [
-    "项目数",
-    "年度计划(万元)",
-    "累计完成(万元)",
-    "完成率",
-    "超欠序时(百分点)",
-    "开复工率",
-    "投产率",
-    "红/黄/绿",
+GROUP_COLUMNS = [
+    Column("项目数", "count"),
+    Column("年度计划(万元)", "money"),
+    Column("累计完成(万元)", "money"),
+    Column("完成率", "rate"),
+    Column("超欠序时(百分点)", "points"),
+    Column("开复工率", "rate"),
+    Column("投产率", "rate"),
+    Column("红/黄/绿"),
 ]
 
 
@@ -38,44 +38,42 @@ def rate_text(rate: Rate) -> str:
     return f"{fmt.pct(rate.rate)}（{rate.done}/{rate.planned}）"
 
 
-def project_row(s: ProjectStatus) -> list[str]:
+def light_word(light: str | None) -> str:
+    return LIGHT_WORDS[light] if light else "未到期"
+
+
+def project_values(s: ProjectStatus) -> list[Any]:
+    """A project's row of the status table, typed (``PROJECT_COLUMNS``)."""
     ahead = -s.lag if s.lag is not None else None
-    return [
-        s.project.id,
-        s.project.name,
-        s.project.branch,
-        s.stage,
-        fmt.wan(s.annual_plan),
-        fmt.wan(s.completed_ytd),
-        fmt.pct(s.plan_rate),
-        fmt.points(ahead),
-        LIGHT_WORDS[s.light] if s.light else "未到期",
-    ]
+    return [s.project.id, s.project.name, s.project.branch, s.stage, s.annual_plan, s.completed_ytd, s.plan_rate,
+            ahead, light_word(s.light)]  # fmt: skip
 
 
-def group_headers(by: str) -> list[str]:
-    return [GROUPINGS[by], *GROUP_HEADERS]
+def project_row(s: ProjectStatus) -> list[str]:
+    """The same row as the terminal shows it."""
+    return [cell_text(c.kind, v) for c, v in zip(PROJECT_COLUMNS, project_values(s), strict=True)]
 
 
-def group_row(g: Summary) -> list[str]:
-    return [
-        g.key,
-        str(g.projects),
-        fmt.wan(g.annual_plan),
-        fmt.wan(g.completed_ytd),
-        fmt.pct(g.plan_rate),
-        fmt.points(g.ahead),
-        fmt.pct(g.start_resume.rate),
-        fmt.pct(g.production.rate),
-        f"{g.lights['red']}/{g.lights['yellow']}/{g.lights['green']}",
-    ]
+def lights_text(lights: Any) -> str:
+    return f"{lights['red']}/{lights['yellow']}/{lights['green']}"
 
 
-def table(report: StatusReport) -> tuple[list[str], list[list[str]]]:
-    """Headers and rows of the status table: one row per project, or per group with ``by``."""
+def group_values(g: Summary) -> list[Any]:
+    return [g.key, g.projects, g.annual_plan, g.completed_ytd, g.plan_rate, g.ahead, g.start_resume.rate,
+            g.production.rate, lights_text(g.lights)]  # fmt: skip
+
+
+def table(report: StatusReport) -> tuple[list[Column], list[list[Any]]]:
+    """Columns and typed rows of the status table: one row per project, or per group with ``by``."""
     if report.by:
-        return group_headers(report.by), [group_row(g) for g in report.groups]
-    return PROJECT_HEADERS, [project_row(s) for s in report.rows]
+        return [Column(GROUPINGS[report.by]), *GROUP_COLUMNS], [group_values(g) for g in report.groups]
+    return PROJECT_COLUMNS, [project_values(s) for s in report.rows]
+
+
+def status_listing(report: StatusReport) -> Listing:
+    """``xmtj status`` as a listing (its terminal table, Markdown and Excel 台账 drawn by the command)."""
+    columns, rows = table(report)
+    return Listing(columns, rows, status_json(report), title=title(report.summary))
 
 
 def title(summary: Summary) -> str:
@@ -190,8 +188,8 @@ def status_json(report: StatusReport) -> dict[str, Any]:
 def status_markdown(report: StatusReport) -> str:
     summary = report.summary
     parts = [f"## {title(summary)}", "", *[f"- {line}" for line in headline(summary)], ""]
-    headers, rows = table(report)
-    parts += [markdown_table(headers, rows), ""]
+    listing = status_listing(report)
+    parts += [markdown_table(listing.headers, listing.text_rows), ""]
     if summary.lagging:
         parts += [f"### 进展缓慢项目（{len(summary.lagging)}个）", ""]
         parts += markdown_table(
@@ -201,23 +199,21 @@ def status_markdown(report: StatusReport) -> str:
     return "\n".join(parts)
 
 
-def rollup_listing(config: Any, report: Any) -> Any:
+def rollup_listing(config: Any, report: Any) -> Listing:
     """A roll-up's figures: the headline, each member ranked (县（市、区）排名), 未报送 and 报送有误."""
-    from xmtj.cli.output import Listing
-
     t = report.total
-    headers = ["县（市、区）", "编码", "项目数", "年度计划(万元)", "累计完成(万元)", "完成率", "超欠序时", "开工率",
-               "红/黄/绿", "名次", "报送"]  # fmt: skip
-    rows = [
-        [m.read.member.name, m.read.member.code, str(m.summary.projects), fmt.wan(m.summary.annual_plan),
-         fmt.wan(m.summary.completed_ytd), fmt.pct(m.summary.plan_rate), fmt.points(m.summary.ahead),
-         fmt.pct(m.summary.start_resume.rate),
-         f"{m.summary.lights['red']}/{m.summary.lights['yellow']}/{m.summary.lights['green']}", str(m.rank),
+    columns = [Column("县（市、区）"), Column("编码"), Column("项目数", "count"), Column("年度计划(万元)", "money"),
+               Column("累计完成(万元)", "money"), Column("完成率", "rate"), Column("超欠序时", "points"),
+               Column("开工率", "rate"), Column("红/黄/绿"), Column("名次", "count"), Column("报送")]  # fmt: skip
+    rows: list[list[Any]] = [
+        [m.read.member.name, m.read.member.code, m.summary.projects, m.summary.annual_plan, m.summary.completed_ytd,
+         m.summary.plan_rate, m.summary.ahead, m.summary.start_resume.rate, lights_text(m.summary.lights), m.rank,
          (m.read.tag or m.read.state) + ("（报送被改写）" if m.read.rewritten else "")]
         for m in report.members
     ]  # fmt: skip
-    rows += [[r.member.name, r.member.code, "", "", "", "", "", "", "", "", r.state] for r in report.missing]
-    rows += [[r.member.name, r.member.code, "", "", "", "", "", "", "", "", "报送有误"] for r in report.invalid]
+    blank = [""] * 8  # no figures: not submitted, or submitted in error
+    rows += [[r.member.name, r.member.code, *blank, r.state] for r in report.missing]
+    rows += [[r.member.name, r.member.code, *blank, "报送有误"] for r in report.invalid]
     headline = (
         f"{report.year}年{fmt.months_span(report.as_of)}{config.city}重点项目汇总：成员{len(config.members)}个，"
         f"已报送{len(report.members)}个，未报送{len(report.missing)}个，报送有误{len(report.invalid)}个。"
@@ -244,5 +240,4 @@ def rollup_listing(config: Any, report: Any) -> Any:
         "invalid": [{"name": r.member.name, "code": r.member.code, "tag": r.tag,
                      "problems": [p.as_dict() for p in r.problems]} for r in report.invalid],
     }  # fmt: skip
-    right = ("项目数", "年度计划(万元)", "累计完成(万元)", "完成率", "超欠序时", "开工率", "名次")
-    return Listing(headers, rows, data, title="县（市、区）排名", right=right, headline=headline)
+    return Listing(columns, rows, data, title="县（市、区）排名", headline=headline)

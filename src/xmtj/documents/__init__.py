@@ -10,5 +10,5 @@ and figures stages; writes nothing (saving a document is a change: ``xmtj.change
 | ``gongwen`` | a GB/T 9704 公文 laid out in Word (python-docx): measures, fonts, rules, page numbers |
 | ``wordfile`` | a letter's or a 通报's Markdown as a Word file through ``gongwen`` |
 | ``workbook`` | the Excel 台账: the table, the ranking and its charts, the problems |
-| ``xlsx`` | what every Excel file xmtj writes shares: text written as text, never a formula |
+| ``xlsx`` | what every Excel file xmtj writes shares: styles, number formats by kind, print set-up, text written as text (never a formula); a listing's workbook from its typed rows |
 """

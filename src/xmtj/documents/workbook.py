@@ -17,15 +17,13 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from xmtj.documents.xlsx import put
+from xmtj.documents.xlsx import DATE, MONEY, POINTS, RATE, figure, header, print_setup, put, title, write_row
+from xmtj.documents.xlsx import styles as make_styles
 from xmtj.figures import fmt
 from xmtj.figures.metrics import LIGHT_WORDS, ProjectStatus, StatusReport, Summary, group_summaries
 from xmtj.ledger.ledger import Ledger
 from xmtj.months import expected_share_of_year, month_end
 
-MONEY, RATE, POINTS, DATE = "#,##0", "0.0%", "+0.0;-0.0;0.0", "yyyy-mm-dd"
-KINDS = (MONEY, RATE, POINTS, DATE, "0")
-FILLS = {"red": "FFC7CE", "yellow": "FFEB9C", "green": "C6EFCE"}
 HEADERS = [
     ("序号", 6, None), ("编号", 13, None), ("项目名称", 34, None), ("建设单位", 24, None), ("总投资", 11, MONEY),
     ("年度计划", 11, MONEY), ("当月完成", 11, MONEY), ("累计完成", 11, MONEY), ("完成率", 9, RATE),
@@ -34,41 +32,12 @@ HEADERS = [
 ]  # fmt: skip
 
 
-def _number(value: Fraction | Decimal | None) -> Any:
-    """A figure as Excel holds it: money exact (Decimal), a ratio as a float; None stays empty."""
-    if value is None:
-        return None
-    return value if isinstance(value, Decimal) else float(value)
-
-
-def _styles(book: Any) -> dict[str, Any]:
-    """Fonts, borders and fills; and one named style per kind of cell (text, money, rate …) so that a cell
-    is styled by one assignment (setting font, border and format one by one made 10,000 rows take 9 s)."""
-    from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
-
-    thin = Side(style="thin", color="808080")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    body = Font(name="仿宋_GB2312", size=11)
-    for name, number_format, wrap in (("xmtj-text", "General", True), *((f"xmtj-{f}", f, False) for f in KINDS)):
-        style = NamedStyle(name=name, font=body, border=border, number_format=number_format,
-                           alignment=Alignment(vertical="center", wrap_text=wrap))  # fmt: skip
-        book.add_named_style(style)
-    return {
-        "title": Font(name="方正小标宋简体", size=18),
-        "bold": Font(name="黑体", size=11),
-        "body": Font(name="仿宋_GB2312", size=11),
-        "center": Alignment(horizontal="center", vertical="center", wrap_text=True),
-        "border": border,
-        "fills": {light: PatternFill("solid", start_color=c, end_color=c) for light, c in FILLS.items()},
-    }
-
-
 def ledger_workbook(ledger: Ledger, report: StatusReport) -> bytes:
     """The 台账 workbook of a status report, as .xlsx bytes."""
     from openpyxl import Workbook
 
     book = Workbook()
-    styles = _styles(book)
+    styles = make_styles(book)
     s = report.summary
     span = fmt.months_span(s.as_of)
     open_problems: dict[str, list[str]] = {}
@@ -85,54 +54,14 @@ def ledger_workbook(ledger: Ledger, report: StatusReport) -> bytes:
     return out.getvalue()
 
 
-def _title(sheet: Any, text: str, width: int, styles: dict[str, Any], unit_left: str = "") -> None:
-    put(sheet, 1, 1, text).font = styles["title"]
-    sheet.cell(1, 1).alignment = styles["center"]
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    sheet.row_dimensions[1].height = 32
-    if unit_left:
-        put(sheet, 2, 1, unit_left).font = styles["body"]
-    from openpyxl.styles import Alignment
-
-    unit = put(sheet, 2, width, "单位：万元")
-    unit.font = styles["body"]
-    unit.alignment = Alignment(horizontal="right", wrap_text=False)
-
-
-def _header(sheet: Any, row: int, headers: Sequence[tuple[str, float, str | None]], styles: dict[str, Any]) -> None:
-    from openpyxl.utils import get_column_letter
-
-    for column, (name, width, _) in enumerate(headers, start=1):
-        cell = put(sheet, row, column, name)
-        cell.font, cell.alignment, cell.border = styles["bold"], styles["center"], styles["border"]
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = sheet.cell(row + 1, 1)
-    sheet.print_title_rows = f"1:{row}"
-
-
-def _print_setup(sheet: Any, landscape: bool = True) -> None:
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A3
-    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-
-
-def _write_row(
-    sheet: Any, row: int, values: Sequence[Any], formats: Sequence[str | None], styles: dict[str, Any]
-) -> None:
-    for column, (value, number_format) in enumerate(zip(values, formats, strict=True), start=1):
-        put(sheet, row, column, value).style = f"xmtj-{number_format}" if number_format else "xmtj-text"
-
-
 def _ledger_sheet(
     sheet: Any, ledger: Ledger, report: StatusReport, problems: dict[str, list[str]], styles: dict[str, Any], span: str
 ) -> None:
     s = report.summary
     sheet.title = "台账"
-    _title(sheet, f"{s.year}年{ledger.config.city}重点项目建设进展情况表（{span}）", len(HEADERS), styles,
+    title(sheet, f"{s.year}年{ledger.config.city}重点项目建设进展情况表（{span}）", len(HEADERS), styles,
            f"填报单位：{ledger.config.office}")  # fmt: skip
-    _header(sheet, 3, HEADERS, styles)
+    header(sheet, 3, [(n, w) for n, w, _ in HEADERS], styles)
     formats = [h[2] for h in HEADERS]
     month_key = f"{s.as_of.year:04d}-{s.as_of.month:02d}"
     month_total = Decimal(0)
@@ -142,21 +71,21 @@ def _ledger_sheet(
         month_total += entry.amount if entry is not None else 0
         values = [
             i, p.id, p.name, p.owner, p.total_investment, status.annual_plan,
-            entry.amount if entry is not None else None, status.completed_ytd, _number(status.plan_rate),
-            _number(-status.lag) if status.lag is not None else None, entry.text if entry is not None else None,
+            entry.amount if entry is not None else None, status.completed_ytd, figure(status.plan_rate),
+            figure(-status.lag) if status.lag is not None else None, entry.text if entry is not None else None,
             "；".join(problems.get(p.id, [])) or None, p.responsible_unit, p.liaison_leader, p.branch,
             LIGHT_WORDS[status.light] if status.light else "未到期",
         ]  # fmt: skip
-        _write_row(sheet, 3 + i, values, formats, styles)
+        write_row(sheet, 3 + i, values, formats)
         if status.light:
             sheet.cell(3 + i, len(HEADERS)).fill = styles["fills"][status.light]
     total = 4 + len(report.rows)
     values = ["合计", f"{s.projects}个", None, None, s.total_investment, s.annual_plan, month_total, s.completed_ytd,
-              _number(s.plan_rate), _number(s.ahead), None, None, None, None, None, None]  # fmt: skip
-    _write_row(sheet, total, values, formats, styles)
+              figure(s.plan_rate), figure(s.ahead), None, None, None, None, None, None]  # fmt: skip
+    write_row(sheet, total, values, formats)
     for column in range(1, len(HEADERS) + 1):
         sheet.cell(total, column).font = styles["bold"]
-    _print_setup(sheet)
+    print_setup(sheet)
 
 
 def _branch_sheet(
@@ -165,16 +94,16 @@ def _branch_sheet(
     headers = [("分指挥部", 22, None), ("项目数", 8, "0"), ("年度计划", 12, MONEY), ("累计完成", 12, MONEY),
                ("完成率", 9, RATE), ("时序进度", 9, RATE), ("超欠序时", 9, POINTS), ("开工率", 9, RATE),
                ("红灯", 6, "0"), ("黄灯", 6, "0"), ("绿灯", 6, "0"), ("名次", 6, "0")]  # fmt: skip
-    _title(sheet, f"{s.year}年{fmt.months_span(s.as_of)}各分指挥部重点项目推进情况", len(headers), styles)
-    _header(sheet, 3, headers, styles)
+    title(sheet, f"{s.year}年{fmt.months_span(s.as_of)}各分指挥部重点项目推进情况", len(headers), styles)
+    header(sheet, 3, [(n, w) for n, w, _ in headers], styles)
     formats = [h[2] for h in headers]
     for rank, g in enumerate(branches, start=1):
-        values = [g.key, g.projects, g.annual_plan, g.completed_ytd, _number(g.plan_rate), float(s.time_progress),
-                  _number(g.ahead), _number(g.start_resume.rate), g.lights.get("red", 0), g.lights.get("yellow", 0),
+        values = [g.key, g.projects, g.annual_plan, g.completed_ytd, figure(g.plan_rate), float(s.time_progress),
+                  figure(g.ahead), figure(g.start_resume.rate), g.lights.get("red", 0), g.lights.get("yellow", 0),
                   g.lights.get("green", 0), rank]  # fmt: skip
-        _write_row(sheet, 3 + rank, values, formats, styles)
+        write_row(sheet, 3 + rank, values, formats)
     last = 3 + len(branches)
-    _print_setup(sheet)
+    print_setup(sheet)
     if branches:
         _rate_chart(sheet, last)
     _month_table_and_chart(sheet, rows, s, last + 3, styles)
@@ -213,7 +142,7 @@ def _month_table_and_chart(
         key = f"{s.year:04d}-{month:02d}"
         done += sum((r.project.progress[key].amount for r in rows if key in r.project.progress), Decimal(0))
         planned = _plan_by(rows, s.year, month)
-        _write_row(sheet, top + month, [f"{month}月", done, planned], [None, MONEY, MONEY], styles)
+        write_row(sheet, top + month, [f"{month}月", done, planned], [None, MONEY, MONEY])
     chart = LineChart()
     chart.title = "累计完成投资与计划进度（万元）"
     chart.add_data(
@@ -243,9 +172,9 @@ def _problem_sheet(sheet: Any, ledger: Ledger, day: dt.date, styles: dict[str, A
     headers = [("编号", 13, None), ("所属项目", 30, None), ("存在问题", 40, None), ("类别", 10, None),
                ("来源", 10, None), ("提出日期", 12, DATE), ("责任单位", 22, None), ("办结时限", 12, DATE),
                ("状态", 8, None), ("逾期天数", 9, "0")]  # fmt: skip
-    _title(sheet, f"截至{fmt.date_cn(day)}未办结问题清单", len(headers), styles)
+    title(sheet, f"截至{fmt.date_cn(day)}未办结问题清单", len(headers), styles)
     sheet.cell(2, len(headers)).value = None
-    _header(sheet, 3, headers, styles)
+    header(sheet, 3, [(n, w) for n, w, _ in headers], styles)
     projects = ledger.project_by_id
     open_issues = sorted((i for i in ledger.issues if i.is_open_on(day)), key=lambda i: i.id)
     for n, issue in enumerate(open_issues, start=1):
@@ -253,5 +182,5 @@ def _problem_sheet(sheet: Any, ledger: Ledger, day: dt.date, styles: dict[str, A
         values = [issue.id, project.name if project else issue.project, issue.description, issue.category,
                   issue.source, issue.raised_on, issue.responsible_unit, issue.deadline, issue.status,
                   issue.days_overdue(day) or None]  # fmt: skip
-        _write_row(sheet, 3 + n, values, [h[2] for h in headers], styles)
-    _print_setup(sheet)
+        write_row(sheet, 3 + n, values, [h[2] for h in headers])
+    print_setup(sheet)
