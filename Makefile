@@ -5,7 +5,7 @@ install:
 	python3 -m venv .venv && . .venv/bin/activate && pip install -q -e '.[dev]'
 
 test:
-	python -m pytest -q
+	python -m pytest -q -n auto
 
 lint:
 	ruff check src tests scripts bench
