@@ -149,7 +149,7 @@ def test_the_one_pass_agrees_with_the_checks_and_the_cache_with_both(
     from pathlib import Path
 
     from tests.conftest import SMALL
-    from xmtj.ledger.counting import ERROR_CHECKS, counted, looks_clean
+    from xmtj.ledger.counting import counted, error_checks, looks_clean
     from xmtj.ledger.load import counted_ledger
 
     assert isinstance(tmp_path, Path)
@@ -157,7 +157,7 @@ def test_the_one_pass_agrees_with_the_checks_and_the_cache_with_both(
     shutil.copytree(SMALL, root)
     BREAKS[case](root)
     ledger = load_ledger(root)
-    errors = [p for check in ERROR_CHECKS for p in check(ledger) if p.severity == "error"]
+    errors = [p for check in error_checks() for p in check(ledger) if p.severity == "error"]
     assert looks_clean(ledger) == (not errors), case
     assert (case == "clean") == (not errors)
     plain = counted(ledger)

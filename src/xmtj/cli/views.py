@@ -73,7 +73,7 @@ def table(report: StatusReport) -> tuple[list[Column], list[list[Any]]]:
 def status_listing(report: StatusReport) -> Listing:
     """``xmtj status`` as a listing (its terminal table, Markdown and Excel 台账 drawn by the command)."""
     columns, rows = table(report)
-    return Listing(columns, rows, status_json(report), title=title(report.summary))
+    return Listing(columns, rows, lambda: status_json(report), title=title(report.summary))
 
 
 def title(summary: Summary) -> str:

@@ -8,33 +8,31 @@ that the figures leave these records out.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from xmtj.ledger.checks import (
-    briefing_register,
-    date_order,
-    duplicate_ids,
-    id_matches_file_name,
-    letter_register,
-    references,
-    resolved_issues_have_dates,
-    vocabularies,
-)
 from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.registry import MODELS
 from xmtj.problems import Problem
 
-# the checks that can find an error (the others only warn): what decides which records are counted
-ERROR_CHECKS = [
-    duplicate_ids,
-    id_matches_file_name,
-    references,
-    vocabularies,
-    date_order,
-    resolved_issues_have_dates,
-    letter_register,
-    briefing_register,
-]
+
+def error_checks() -> list[Callable[[Ledger], Iterable[Problem]]]:
+    """The checks that can find an error (the others only warn): what decides which records are counted.
+    ``checks`` (and the YAML reader it needs to locate a problem) is loaded only when ``looks_clean`` finds
+    something: a clean ledger's ``status`` never imports it."""
+    from xmtj.ledger.checks import (
+        briefing_register,
+        date_order,
+        duplicate_ids,
+        id_matches_file_name,
+        letter_register,
+        references,
+        resolved_issues_have_dates,
+        vocabularies,
+    )
+
+    return [duplicate_ids, id_matches_file_name, references, vocabularies, date_order, resolved_issues_have_dates,
+            letter_register, briefing_register]  # fmt: skip
 
 
 def counted(ledger: Ledger) -> Ledger:
@@ -48,11 +46,11 @@ def counted(ledger: Ledger) -> Ledger:
 
 
 def cross_errors(ledger: Ledger) -> list[Problem]:
-    """The errors the cross-record checks find (``ERROR_CHECKS``), not located; none found in one pass
+    """The errors the cross-record checks find (``error_checks``), not located; none found in one pass
     over the records first (``looks_clean``), the usual case for a ledger of 60,000 records."""
     if looks_clean(ledger):
         return []
-    return [p for check in ERROR_CHECKS for p in check(ledger) if p.severity == "error"]
+    return [p for check in error_checks() for p in check(ledger) if p.severity == "error"]
 
 
 def without(ledger: Ledger, errors: list[Problem]) -> Ledger:
@@ -68,7 +66,7 @@ def without(ledger: Ledger, errors: list[Problem]) -> Ledger:
 
 
 def looks_clean(ledger: Ledger) -> bool:
-    """True when none of ``ERROR_CHECKS`` can find anything — decided in one pass over each kind (each
+    """True when none of ``error_checks`` can find anything — decided in one pass over each kind (each
     record is touched once: on 60,000 records a pass per check would cost most of a warm ``status``). False
     sends the ledger through the checks themselves, which say what is wrong."""
     config = ledger.config

@@ -11,18 +11,19 @@ from it ourselves so that
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import warnings
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
-
-import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from typing import TYPE_CHECKING, Any
 
 from xmtj.ledger import limits
 from xmtj.ledger.encoding import Position, TextDecodeError, decode
 from xmtj.textsafe import CONTROL_RE
+
+if TYPE_CHECKING:
+    from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 __all__ = [
     "Duplicate",
@@ -40,15 +41,39 @@ __all__ = [
     "locate",
 ]
 
-try:
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+_NODES = ("MappingNode", "Node", "ScalarNode", "SequenceNode")
 
-    warnings.warn(
-        "PyYAML 未带 libyaml（C 加速），读取大台账会明显变慢；可安装 libyaml 后重装 PyYAML",
-        stacklevel=1,
-    )
+
+def __getattr__(name: str) -> Any:
+    """``yamlio.MappingNode`` and its kin, from PyYAML when first asked for: a run that finds every record
+    in the cache never imports PyYAML (a tenth of a warm ``status`` on a small ledger)."""
+    if name in _NODES:
+        import yaml.nodes
+
+        return getattr(yaml.nodes, name)
+    raise AttributeError(name)
+
+
+@functools.cache
+def _loader() -> Any:
+    """libyaml's loader (PyYAML's pure-Python one, with a warning, when PyYAML was built without it)."""
+    try:
+        from yaml import CSafeLoader
+    except ImportError:  # pragma: no cover - depends on how PyYAML was built
+        from yaml import SafeLoader
+
+        warnings.warn("PyYAML 未带 libyaml（C 加速），读取大台账会明显变慢；可安装 libyaml 后重装 PyYAML", stacklevel=2)
+        return SafeLoader
+    return CSafeLoader
+
+
+@functools.cache
+def _safe_constructor() -> Any:
+    """A PyYAML constructor, only for its timestamp converter."""
+    import yaml
+
+    return yaml.SafeLoader("")
+
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
@@ -58,7 +83,6 @@ _NULL = "tag:yaml.org,2002:null"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _BOOL_VALUES = {"yes": True, "true": True, "on": True, "no": False, "false": False, "off": False}
 _DATE_RE = re.compile(r"^\d{4}-\d\d?-\d\d?$")
-_safe_constructor = yaml.SafeLoader("")  # only for its scalar converters
 
 
 class YamlSyntaxError(Exception):
@@ -105,8 +129,10 @@ def _check_structure(text: str) -> None:
     An office's file never needs them, and they are how a small file becomes an enormous value (the
     "billion laughs" alias bomb) or exhausts the stack (a list nested a thousand deep).
     """
+    import yaml
+
     depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
+    for event in yaml.parse(text, Loader=_loader()):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             raise YamlSyntaxError("台账文件中不允许使用锚点（&）和别名（*）：请把每个值直接写出", _at(event.start_mark))
         if isinstance(event, yaml.ScalarEvent) and event.style == '"':
@@ -129,9 +155,11 @@ def _check_structure(text: str) -> None:
 
 def compose(text: str) -> Node | None:
     """The node tree of one YAML document (None for an empty one); see ``_check_structure``."""
+    import yaml
+
     try:
         _check_structure(text)
-        return yaml.compose(text, Loader=_Loader)
+        return yaml.compose(text, Loader=_loader())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raw = " ".join(p for p in (exc.context, exc.problem) if p)
@@ -147,6 +175,8 @@ def compose(text: str) -> Node | None:
 
 def build(node: Node, duplicates: list[Duplicate], path: str = "") -> Any:
     """Plain Python values from a node tree; duplicate keys are appended to ``duplicates``."""
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
     if isinstance(node, ScalarNode):
         return scalar(node)
     if isinstance(node, SequenceNode):
@@ -198,7 +228,7 @@ def scalar(node: ScalarNode) -> Any:
                 return dt.date(int(y), int(m), int(d))
             except ValueError:
                 return value  # 2021-02-30: left as text for the model to reject
-        return _safe_constructor.construct_yaml_timestamp(node)
+        return _safe_constructor().construct_yaml_timestamp(node)
     return value
 
 
@@ -232,6 +262,8 @@ def locate(root: Node | None, field: str | list[str | int]) -> tuple[Position, N
     Returns the key's position and the value node found there (None when the field
     is missing, in which case the position is the parent's).
     """
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
     if root is None:
         return Position(1, 1), None
     parts = split_field(field) if isinstance(field, str) else field
