@@ -24,19 +24,25 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from demo_tables import (
+    BRANCH_ITEMS,
     BRANCHES,
+    COMPLETED_TEXT,
     CONTENT,
     FEEDBACK_TEXTS,
     FIRM_TYPES,
     FIRMS,
-    ITEMS,
     LEADER_TITLES,
     LEVELS,
     PLACES,
+    PRODUCTION_TEXT,
     PROGRESS_TEXTS,
     SIX_NEW,
     SURNAMES,
+    TOWNS,
+    Item,
 )
+
+from xmtj.months import MonthDate
 
 D = dt.date
 YEAR = 2021
@@ -44,6 +50,7 @@ AS_OF = D(2021, 11, 30)
 REPORT_DAY = D(2021, 12, 14)
 TARGET_2021 = 411800  # 万元: 539400 / 411800 = 131.0%
 TARGET_COMPLETED = 539400  # 万元 = 53.94亿元
+PLAN_2021 = 537300  # 万元: the year's plans, about 53.7亿元 (53.94 of it is 100.4%)
 PLAN_2022_GOV = 1_100_000  # 110亿元
 PLAN_2022_SOCIAL = 5_000_000  # 500亿元
 
@@ -89,19 +96,26 @@ class Names:
     def person(self) -> str:
         return f"{self.rng.choice(SURNAMES)}某某"
 
-    def project(self, sector: str) -> tuple[str, str]:
+    def project(self, branch: str) -> tuple[str, str, Item]:
+        """A project of ``branch``: its name, its owner and what it builds."""
         for _ in range(200):
-            item = self.rng.choice(ITEMS[sector])
+            item = self.rng.choice(BRANCH_ITEMS[branch])
             place = self.rng.choice(PLACES)
-            if sector == "产业":
-                owner = f"山西{place}{self.rng.choice(FIRMS)}{self.rng.choice(FIRM_TYPES)}有限公司"
-                name = owner.removesuffix("有限公司") + item.removesuffix("项目") + "项目"
+            sector = item.sector or BRANCHES[branch][1]
+            if sector == "产业" and not item.owner:
+                firm_type = self.rng.choice(FIRM_TYPES.get(item.firms or item.kind, FIRM_TYPES["plant"]))
+                owner = f"山西{place}{self.rng.choice(FIRMS)}{firm_type}有限公司"
+                name = owner.removesuffix("有限公司") + item.name.removesuffix("项目") + "项目"
             else:
-                owner = f"河津市{place}{self.rng.choice(['建设投资', '城市发展', '交通建设', '水务'])}有限公司"
-                name = f"河津市{place}{item}"
+                platform = {"road": "交通建设", "pipe": "水务", "water": "水务"}.get(item.kind, "城市建设投资")
+                owner = item.owner or f"河津市{platform}有限公司"
+                if "{town}" in item.name:
+                    name = "河津市" + item.name.format(town=self.rng.choice(TOWNS))
+                else:
+                    name = f"河津市{place}{item.name}" if item.place else f"河津市{item.name}"
             if name not in self.used:
                 self.used.add(name)
-                return name, owner
+                return name, owner, item
         raise RuntimeError("ran out of project names")
 
 
@@ -109,11 +123,10 @@ def rand_day(rng: random.Random, first: D, last: D) -> D:
     return first + dt.timedelta(days=rng.randint(0, (last - first).days))
 
 
-def base_project(
-    pid: str, sector: str, branch: str, names: Names, leaders: list[str], rng: random.Random
-) -> dict[str, Any]:
-    name, owner = names.project(sector)
-    unit, _ = BRANCHES[branch]
+def base_project(pid: str, branch: str, names: Names, leaders: list[str], rng: random.Random) -> dict[str, Any]:
+    name, owner, item = names.project(branch)
+    unit = item.unit or BRANCHES[branch][0]
+    sector = item.sector or BRANCHES[branch][1]
     gov = sector != "产业"
     if rng.random() < 0.15:
         gov = not gov
@@ -127,7 +140,7 @@ def base_project(
         "id": pid,
         "name": name,
         "owner": owner,
-        "content": CONTENT[sector],
+        "content": CONTENT[item.kind],
         "location": f"河津市{rng.choice(PLACES)}",
         "levels": levels,
         "investment_type": "政府投资" if gov else "社会投资",
@@ -135,6 +148,7 @@ def base_project(
     }
     if sector == "产业" and rng.random() < 0.5:
         project["six_new"] = rng.choice(SIX_NEW)
+    project["_kind"] = item.kind  # which 形象进度 its works pass through (not a field: dropped when written)
     project.update(
         {
             "branch": branch,
@@ -164,6 +178,7 @@ def helong() -> dict[str, Any]:
         "liaison_leader": "李某某（副市长）",
         "contact": {"name": "赵某", "phone": "13800000000"},
         "total_investment": 46800,
+        "_kind": "plant",
     }
 
 
@@ -228,14 +243,7 @@ def outcomes(demo: Demo) -> None:
 
     projects: dict[str, dict[str, Any]] = {}
     for p in plans:
-        if p.pid == "HJ2021-001":
-            data = helong()
-        else:
-            branch = rng.choice(branches)
-            sector = BRANCHES[branch][1]
-            if branch == "交通水利分指挥部" and rng.random() < 0.3:
-                sector = "基础设施"
-            data = base_project(p.pid, sector, branch, names, leaders, rng)
+        data = helong() if p.pid == "HJ2021-001" else base_project(p.pid, rng.choice(branches), names, leaders, rng)
         data["key_years"] = [YEAR]
         p.data = data
         projects[p.pid] = data
@@ -245,12 +253,13 @@ def outcomes(demo: Demo) -> None:
 def money_and_dates(demo: Demo) -> None:
     """Money and dates: plans, starts, completions, monthly progress that adds up to the article's total."""
     rng, plans, completed_ids, projects = demo.rng, demo.plans, demo.completed_ids, demo.projects
-    for p in plans:
+    drawn = [rng.randint(12, 35) * 1000 if rng.random() < 0.08 else rng.randint(10, 70) * 100 for _ in plans]
+    # the year's plans add up to about what the office planned (53.7亿元): 100.4% done, as the article's city
+    scale = (PLAN_2021 - 20000) / (sum(drawn) - drawn[0])
+    sizes = [20000] + [max(round(x * scale / 100) * 100, 500) for x in drawn[1:]]  # HJ2021-001 (鹤龙) first
+    for p, plan in zip(plans, sizes, strict=True):
         d = p.data
-        big = rng.random() < 0.08
-        plan = rng.randint(12, 35) * 1000 if big else rng.randint(10, 70) * 100
-        if d["id"] == "HJ2021-001":
-            plan = 20000
+        d["nature"] = "续建" if p.kind == "continuing" else "新建"
         if p.kind == "continuing":
             start = rand_day(rng, D(2019, 9, 1), D(2020, 10, 31))
             d["planned_start"] = start - dt.timedelta(days=rng.randint(0, 30))
@@ -265,7 +274,8 @@ def money_and_dates(demo: Demo) -> None:
             if d["id"] == "HJ2021-001":
                 d["planned_start"], start = D(2021, 3, 1), D(2021, 3, 18)
             else:
-                d["planned_start"] = rand_day(rng, D(2021, 2, 20), D(2021, 9, 30))
+                latest = D(2021, 5, 20) if p.pid in completed_ids else D(2021, 9, 30)  # time to be completed
+                d["planned_start"] = rand_day(rng, D(2021, 2, 20), latest)
                 start = rng.choice(GROUP_STARTS + [d["planned_start"] + dt.timedelta(days=rng.randint(0, 25))])
                 start = max(start, d["planned_start"] - dt.timedelta(days=20))
                 start = min(start, D(2021, 10, 20))
@@ -316,7 +326,7 @@ def money_and_dates(demo: Demo) -> None:
             d["monthly_plan"] = dict(zip(months, split(plan, len(months), rng), strict=True))
 
     # year-to-date figures that give the intended light
-    from xmtj.figures.metrics import expected_share
+    from xmtj.figures.schedule import monthly_share, own_schedule
     from xmtj.ledger.records import Project
     from xmtj.ledger.validation import validate_record as validate
 
@@ -332,9 +342,13 @@ def money_and_dates(demo: Demo) -> None:
         if p.pid in completed_ids:
             share = rng.uniform(0.95, 1.08)
         else:
-            expected, _ = expected_share(model(d), YEAR, AS_OF)
+            project = model(d)
+            expected = monthly_share(project, YEAR, AS_OF)
+            if expected is None:
+                expected = own_schedule(project, YEAR, AS_OF, "own_schedule")[0]
             lo, hi = lag_for[p.target]
             share = max(float(expected) - rng.uniform(lo, hi) / 100, 0.0)
+            d["_floor"] = int(plan * (float(expected) - 0.08)) + 1  # the least that keeps it green (lag < 8)
         d["_ytd"] = max(int(plan * share), 100)
     projects["HJ2021-001"]["_ytd"] = 19400
 
@@ -347,6 +361,10 @@ def money_and_dates(demo: Demo) -> None:
     gap = TARGET_COMPLETED - sum(p.data.get("_ytd", 0) for p in plans)
     room = {d["id"]: d["total_investment"] - sum(d.get("_progress_2020", {}).values()) - d["_ytd"] for d in greens}
     greens.sort(key=lambda d: -room[d["id"]])
+    for d in greens if gap < 0 else []:  # too much done: the greens furthest ahead do less, staying green
+        give = min(-gap, max(d["_ytd"] - max(d["_floor"], 100), 0))
+        d["_ytd"] -= give
+        gap += give
     if gap < 0:
         raise SystemExit(f"demo: year-to-date too high by {-gap} 万元; change the seed or the plan sizes")
     for d in greens:
@@ -362,13 +380,22 @@ def money_and_dates(demo: Demo) -> None:
         d = p.data
         progress: dict[str, Any] = dict(d.pop("_progress_2020", {}))
         ytd = d.pop("_ytd", 0)
+        d.pop("_floor", None)
+        spent = sum(progress.values()) + ytd  # a total investment is never less than what is spent on it
+        if d["total_investment"] < spent:
+            d["total_investment"] = -(-spent // 100) * 100
         if ytd:
             first = max(d["actual_start"], D(2021, 1, 1))
             last = min(d.get("actual_completion") or AS_OF, AS_OF)
             months = month_keys(first, last)
+            texts = PROGRESS_TEXTS[d["_kind"]]
+            completed, produced = d.get("actual_completion"), d.get("actual_production")
             for i, (m, amount) in enumerate(zip(months, split(ytd, len(months), rng), strict=True)):
+                stage = texts[min(len(texts) - 1, i * len(texts) // len(months))]
+                if completed is not None and m == months[-1]:  # the month it was completed (竣工验收)
+                    produced_then = produced is not None and month_keys(produced, produced)[0] == m
+                    stage = PRODUCTION_TEXT if produced_then else COMPLETED_TEXT
                 if i % 3 == 1 or m == months[-1]:
-                    stage = PROGRESS_TEXTS[min(len(PROGRESS_TEXTS) - 1, i * len(PROGRESS_TEXTS) // len(months))]
                     progress[m] = {"amount": amount, "text": stage}
                 else:
                     progress[m] = amount
@@ -438,15 +465,17 @@ def plan_2022(demo: Demo) -> None:
                 branch = rng.choice([b for b, (_, s) in BRANCHES.items() if s == "产业"])
             else:
                 branch = rng.choice([b for b, (_, s) in BRANCHES.items() if s != "产业"])
-            sector = BRANCHES[branch][1]
-            d = base_project(pid, sector, branch, names, leaders, rng)
+            d = base_project(pid, branch, names, leaders, rng)
             d["investment_type"] = kind
             d["key_years"] = [2022]
+            d["nature"] = "改扩建" if rng.random() < 0.15 else "新建"
             d["total_investment"] = size
             d["annual_plan"] = {2022: max(size * rng.randint(15, 40) // 100 // 100 * 100, 100)}
             d["planned_start"] = rand_day(rng, D(2022, 3, 1), D(2022, 10, 31))
+            if rng.random() < 0.4:  # planned by the month, as many 谋划 lists are (计划开工 2022年5月)
+                d["planned_start"] = MonthDate(2022, d["planned_start"].month)
             d["planned_completion"] = D(d["planned_start"].year + rng.choice([1, 2, 3]), rng.randint(1, 12), 28)
-            if sector == "产业":
+            if d["sector"] == "产业":
                 d["planned_production"] = d["planned_completion"] + dt.timedelta(days=rng.randint(15, 90))
             d["approvals"] = [{"item": "立项备案" if kind == "社会投资" else "立项审批", "status": "办理中"}]
             d["remarks"] = "2022年谋划项目"
@@ -625,6 +654,7 @@ branches:
 levels:
 %s
 sectors: [产业, 基础设施, 民生, 城市功能]
+natures: [新建, 续建, 改扩建]   # 建设性质; 续建 = 以前年度已开工
 targets:             # 年度目标任务, 万元
   2021: 411800
   2022: 450000
@@ -632,6 +662,7 @@ lights:              # 亮灯阈值: 落后时序进度的百分点, 逾期未�
   yellow_gap: 10
   red_gap: 30
   red_start_months: 3
+  basis: own_schedule  # 年内计划开工的项目自计划开工月份起算序时进度（year：一律按全年时序进度）
 letters:
   feedback_days: 10  # 督办提醒函的书面反馈期限（天）
 approvals:           # 前期手续: 各项手续的审批部门; 办理中超过 remind_days 天的在督办提醒函中点名
@@ -651,7 +682,8 @@ def write(root: Path, seed: int) -> None:
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
         for rid, record in sorted(records[kind].items()):
-            (folder / f"{rid}.yaml").write_text(record_yaml(kind, record), encoding="utf-8")
+            fields = {k: v for k, v in record.items() if not k.startswith("_")}
+            (folder / f"{rid}.yaml").write_text(record_yaml(kind, fields), encoding="utf-8")
     branches = "\n".join(f"  - {b}" for b in BRANCHES)
     levels = "\n".join(f"  - {flow(level)}" for level in LEVELS)
     (root / "xmtj.yaml").write_text(CONFIG % (branches, levels), encoding="utf-8")
@@ -662,8 +694,8 @@ def write_letters(root: Path, seed: int) -> None:
     """The 2021 register: one letter for each project slow on 2021-11-30, dated when it was slow."""
     from xmtj.changes.letters import REGISTER_COMMENTS, register_record
     from xmtj.changes.yamlout import emit
-    from xmtj.documents.letters import approval_waits, plan_letters
-    from xmtj.figures.metrics import statuses_for
+    from xmtj.documents.letters import plan_letters
+    from xmtj.figures.metrics import ledger_statuses, statuses_for
     from xmtj.ledger.load import load_ledger
     from xmtj.ledger.records import Letter
     from xmtj.ledger.validation import validate_record as validate
@@ -676,7 +708,7 @@ def write_letters(root: Path, seed: int) -> None:
     folder.mkdir(parents=True)
     ledger = load_ledger(root)
     lights = ledger.config.lights
-    slow_now = [s.project.id for s in statuses_for(ledger.projects, ledger.issues, YEAR, AS_OF, lights) if s.slow]
+    slow_now = [s.project.id for s in ledger_statuses(ledger, YEAR, AS_OF) if s.slow]
     chosen: list[tuple[D, D, str]] = []
     for pid in slow_now:
         for month in range(5, 13):
@@ -692,7 +724,7 @@ def write_letters(root: Path, seed: int) -> None:
                 break
     for day, as_of, pid in sorted(chosen):
         [draft], _ = plan_letters(ledger, as_of, day, [pid])
-        record = register_record(draft, approval_waits(ledger, draft))
+        record = register_record(draft)
         received = day + dt.timedelta(days=rng.randint(4, 9))
         record["feedback"] = {"received_on": received, "text": rng.choice(FEEDBACK_TEXTS)}
         text = emit(record, REGISTER_COMMENTS, block=("reasons",))
@@ -702,7 +734,7 @@ def write_letters(root: Path, seed: int) -> None:
 
 def verify(root: Path) -> list[str]:
     """The article's figures, counted by xmtj's own core; returns what is off."""
-    from xmtj.figures.metrics import status_report
+    from xmtj.figures.status import status_report
     from xmtj.ledger.checks import CHECKS, check_ledger, problems_overdue
     from xmtj.ledger.load import load_ledger
 

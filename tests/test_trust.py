@@ -299,7 +299,7 @@ def test_csv_cells_never_start_a_formula_and_numbers_stay_numbers(ledger: Ledger
     rows = list(csv.reader(io.StringIO(result.stdout)))
     names = [row[1] for row in rows[1:]]
     assert all(name.startswith("'") for name in names), names
-    lags = [row[7] for row in rows[1:]]
+    lags = [row[rows[0].index("超欠序时(百分点)")] for row in rows[1:]]
     assert all(lag.startswith("-") and lag[1:].replace(".", "").isdigit() for lag in lags), lags
 
 
@@ -407,9 +407,9 @@ def test_every_command_with_garbage_arguments_gives_one_chinese_line(repo: Ledge
 def test_an_internal_error_is_one_line_and_a_traceback_only_when_asked(ledger: LedgerDir, tmp_path: Path) -> None:
     ledger.project("P1")
     code = (
-        "import sys, xmtj.figures.metrics\n"
+        "import sys, xmtj.figures.status\n"
         "def boom(*a, **k): raise ZeroDivisionError('division by zero')\n"
-        "xmtj.figures.metrics.status_report = boom\n"
+        "xmtj.figures.status.status_report = boom\n"
         f"sys.argv = ['xmtj', 'status', '--ledger', {str(ledger.root)!r}]\n"
         "import xmtj.cli; xmtj.cli.main()\n"
     )
@@ -826,7 +826,8 @@ def test_a_committed_template_cannot_hang_or_exhaust_report(
 ) -> None:
     from xmtj.documents import templates
 
-    monkeypatch.setattr(templates, "RENDER_SECONDS", 1)
+    if expected == "超过":  # the endless loop: stopped by the clock (a second here); the others by their bounds
+        monkeypatch.setattr(templates, "RENDER_SECONDS", 1)
     (small_git / "templates").mkdir()
     (small_git / "templates/report.md.j2").write_text(template, encoding="utf-8")
     git(small_git, "add", "templates")

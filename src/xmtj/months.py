@@ -15,6 +15,7 @@ import functools
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from xmtj.problems import XmtjError
 from xmtj.textsafe import visible
@@ -114,6 +115,78 @@ class Month:
 
     def contains(self, day: dt.date | None) -> bool:
         return day is not None and day.year == self.year and day.month == self.number
+
+
+class MonthDate(dt.date):
+    """A date the office wrote as a month (计划开工 ``2022年3月``, ``2022-03``): "during that month".
+
+    It compares as its month's last day, so it is due — and late — only once the month has ended, and it is
+    shown as the month (``2022年3月``; ``isoformat`` gives ``2022-03``, how the ledger writes it), never as
+    a made-up 1st. Arithmetic on it gives plain dates."""
+
+    __slots__ = ()
+
+    def __new__(cls, year: int, month: int) -> MonthDate:
+        if not 1 <= month <= 12:
+            raise BadMonth(f"月份“{year}年{month}月”不存在")
+        return super().__new__(cls, year, month, calendar.monthrange(year, month)[1])
+
+    def isoformat(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    __str__ = isoformat
+
+    def __repr__(self) -> str:
+        return f"MonthDate({self.year}, {self.month})"
+
+    def __reduce__(self) -> tuple[type[MonthDate], tuple[int, int]]:
+        return (MonthDate, (self.year, self.month))
+
+    def as_date(self) -> dt.date:
+        """The month's last day, as a plain date."""
+        return dt.date(self.year, self.month, self.day)
+
+    def __add__(self, other: dt.timedelta) -> dt.date:  # type: ignore[override]
+        return self.as_date() + other
+
+    __radd__ = __add__  # type: ignore[assignment]
+
+    def __sub__(self, other: object) -> Any:
+        return self.as_date() - other  # type: ignore[operator]
+
+    def replace(self, year: int | None = None, month: int | None = None, day: int | None = None) -> dt.date:  # type: ignore[override]
+        return self.as_date().replace(year or self.year, month or self.month, day or self.day)
+
+
+def before(day: dt.date, other: dt.date) -> bool:
+    """``day`` is earlier than ``other``; a date written as a month by its month (计划开工 2022年5月 and
+    计划竣工 2022年5月20日 are not out of order)."""
+    if isinstance(day, MonthDate) or isinstance(other, MonthDate):
+        return (day.year, day.month) < (other.year, other.month)
+    return day < other
+
+
+# how offices write a month: 2022-03, 2022-3, 2022.3, 2022/3, 2022年3月, 2022年3月份 (full-width digits too)
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．－／　", "0123456789.-/ ")
+MONTH_WRITTEN = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:月份?)?")
+
+
+def written_month(text: str) -> MonthDate | None:
+    """A month as an office writes one (``2022年3月``, ``2022-03``, ``2022.3``), or None if ``text`` is not
+    one; a month that does not exist (``2022年13月``) is refused (``BadMonth``)."""
+    found = MONTH_WRITTEN.fullmatch(text.translate(_FULL_WIDTH).strip())
+    if found is None:
+        return None
+    return MonthDate(int(found[1]), int(found[2]))
+
+
+def day_cn(day: dt.date | None) -> str:
+    """``2021年12月14日``; a month-only date as ``2022年3月``; ``—`` for none."""
+    if day is None:
+        return "—"
+    if isinstance(day, MonthDate):
+        return f"{day.year}年{day.month}月"
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _shown(text: object) -> str:

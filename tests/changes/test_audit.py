@@ -148,7 +148,7 @@ def test_an_invalid_change_writes_and_commits_nothing(run: Run, repo: Path) -> N
         ),
         (
             ("project", "set", "P1", "actual_start", "2021-02-30"),
-            "data/projects/P1.yaml:14:1: actual_start: 应为日期（YYYY-MM-DD），现为“2021-02-30”",
+            "data/projects/P1.yaml:14:1: actual_start: 日期“2021-02-30”不存在",
         ),
         (("project", "set", "P1", "anual_plan.2022", "5"), "未知字段 anual_plan，是否应为 annual_plan？"),
         (("progress", "P9", "--month", "2021-11", "--amount", "5"), "项目 P9 不存在"),
@@ -429,7 +429,7 @@ def test_project_new_asks_on_a_terminal(run: Run, repo: Path, monkeypatch: pytes
 
     monkeypatch.setattr(xmtj.cli.project, "stdin_is_terminal", lambda: True)
     answers = [
-        *("戊项目", "戊公司", "新建厂房3万平方米", "2", "1", "2"),
+        *("戊项目", "戊公司", "新建厂房3万平方米", "2", "1", "1", "2"),  # …, 社会投资, 新建, 产业, 乙分指挥部
         *("", "市某局"),  # 责任单位 left blank: asked again, not failed at the end
         *("王某（虚构）", "8000", "1、2", "2022", "3000", "2022-13-01", "2022-04-01", "2023-10-31"),
     ]
@@ -441,6 +441,7 @@ def test_project_new_asks_on_a_terminal(run: Run, repo: Path, monkeypatch: pytes
         "owner: 戊公司",
         "content: 新建厂房3万平方米",
         "investment_type: 社会投资",
+        "nature: 新建",
         "sector: 产业",
         "branch: 乙分指挥部",
         "levels: [省级重点项目, 市级重点项目]",

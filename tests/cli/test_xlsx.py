@@ -21,11 +21,12 @@ def test_status_as_the_excel_ledger_holds_the_json_figures(tmp_path: Path, run: 
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["台账", "分指挥部", "问题清单"]
     sheet = book["台账"]
-    assert sheet["A1"].value == "2021年河津市重点项目建设进展情况表（1—11月）" and "A1:P1" in sheet.merged_cells
-    assert sheet["P2"].value == "单位：万元"
+    assert sheet["A1"].value == "2021年河津市重点项目建设进展情况表（1—11月）" and "A1:R1" in sheet.merged_cells
+    assert sheet["R2"].value == "单位：万元"
     headers = [c.value for c in sheet[3]]
     assert headers == ["序号", "编号", "项目名称", "建设单位", "总投资", "年度计划", "当月完成", "累计完成", "完成率",
-                       "超欠序时", "形象进度", "存在问题", "责任单位", "包联领导", "分指挥部", "亮灯"]  # fmt: skip
+                       "序时进度", "超欠序时", "超欠月度计划", "形象进度", "存在问题", "责任单位", "包联领导", "分指挥部",
+                       "亮灯"]  # fmt: skip
     assert sheet.freeze_panes == "A4" and sheet.print_title_rows == "$1:$3"
     assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A3) and sheet.page_setup.orientation == "landscape"
     assert sheet.page_setup.fitToWidth == 1
@@ -38,13 +39,15 @@ def test_status_as_the_excel_ledger_holds_the_json_figures(tmp_path: Path, run: 
         assert cells[7].number_format == "#,##0" and cells[8].number_format == "0.0%"
         if row["plan_rate"] is not None:
             assert abs(cells[8].value - row["plan_rate"]) < 1e-6
-        if row["lag_points"] is None:
-            assert cells[9].value is None  # not yet due: no lag
+        if row["ahead_points"] is None:
+            assert cells[9].value is None and cells[10].value is None  # not yet due: no 序时, no lag
         else:
-            assert abs(cells[9].value + row["lag_points"]) < 0.01
+            assert abs(cells[9].value - row["schedule"]) < 1e-6 and abs(cells[10].value - row["ahead_points"]) < 0.01
+        if row["monthly_ahead_points"] is not None:
+            assert abs(cells[11].value - row["monthly_ahead_points"]) < 0.01
     total = [c.value for c in sheet[4 + len(by_id)]]
     assert total[0] == "合计" and Decimal(str(total[7])) == Decimal(str(status["completed_ytd"]))
-    red = next(c for c in body if c[15].value == "红灯")[15]
+    red = next(c for c in body if c[17].value == "红灯")[17]
     assert red.fill.fgColor.rgb.endswith("FFC7CE")
     ranking = book["分指挥部"]
     assert ranking["A3"].value == "分指挥部" and ranking.max_row > 12

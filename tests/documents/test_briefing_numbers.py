@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.conftest import REPO, SMALL, Run, git
 
@@ -42,12 +43,16 @@ def test_the_detail_table_has_the_month_and_not_yet_due_shows_a_dash(run: Run) -
     text = run("report", "--month", "2021-11", ledger=REPO).stdout
     header = next(line for line in text.splitlines() if line.startswith("| 项目编号 |"))
     assert "当月完成（万元）" in header and "形象进度" in header and "存在问题" in header
+    headings = [c.strip() for c in header.strip("|").split("|")]
     row = next(line for line in text.splitlines() if line.startswith("| HJ2021-001 |"))
-    cells = [c.strip() for c in row.strip("|").split("|")]
-    assert cells[5] == "2679" and cells[9] == "路面施工"
+    cells = dict(zip(headings, [c.strip() for c in row.strip("|").split("|")], strict=True))
+    recorded = yaml.safe_load((REPO / "data/projects/HJ2021-001.yaml").read_text(encoding="utf-8"))["progress"]
+    november = recorded["2021-11"]
+    assert cells["当月完成（万元）"] == str(november["amount"]) and cells["形象进度"] == november["text"]
     assert "11月当月完成投资" in text
     not_due = next(line for line in text.splitlines() if line.startswith("| HJ2021-097 |"))
-    assert [c.strip() for c in not_due.strip("|").split("|")][8] == "—"
+    due = dict(zip(headings, [c.strip() for c in not_due.strip("|").split("|")], strict=True))
+    assert due["超欠序时（百分点）"] == "—" and due["序时进度"] == "—"
     rows = json.loads(run("status", "--format", "json", ledger=REPO).stdout)["rows"]
     assert next(r for r in rows if r["id"] == "HJ2021-097")["lag_points"] is None
 

@@ -99,8 +99,8 @@ def test_register_entry(run: Run, small: Path) -> None:
     text = (small / "data/letters/2021-2.yaml").read_text(encoding="utf-8")
     assert "doc_no: 测重指办督〔2021〕2号" in text
     assert "feedback_due: 2021-12-24" in text
-    assert "  - 完成年度计划的42.0%，低于时序进度49.7个百分点" in text
-    assert "  - 问题W1逾期未办结" in text
+    assert "  - 完成年度计划的42.0%，按计划开工月份（3月）起算的序时进度为90.0%，落后48.0个百分点" in text
+    assert "  - 问题W1（施工用电线路尚未接通）超过办结时限20天未办结" in text
     assert "light: 红灯" in text
     assert "  received_on:\n  text:\n" in text
     # the new register still passes the checks (the letters are records)
@@ -199,7 +199,7 @@ def test_dry_run_writes_nothing(run: Run, small: Path) -> None:
     result = run("remind", "--as-of", "2021-11-30", "--date", "2021-12-14", "--dry-run", ledger=small)
     assert result.exit_code == 0
     assert "P1" in result.stdout and "P2" in result.stdout
-    assert "计划2021年6月开工，逾期5个月未开工" in result.stdout
+    assert "计划2021年6月1日开工，逾期5个月未开工" in result.stdout
     assert tree(small) == before
 
 

@@ -12,8 +12,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from xmtj.figures import fmt
-from xmtj.figures.metrics import completed_in_year, project_status, status_report
+from xmtj.figures.metrics import project_status
 from xmtj.figures.periods import resolve_period
+from xmtj.figures.schedule import completed_in_year
+from xmtj.figures.status import status_report
 from xmtj.ledger.records import Issue, Project
 from xmtj.ledger.settings import Lights
 from xmtj.ledger.validation import validate_record as validate
@@ -103,7 +105,7 @@ def test_lag_reason_in_words() -> None:
     s = project_status(started(progress={"2021-05": 420}), 2021, D(2021, 11, 30), [], LIGHTS)
     # 11/12 = 91.67% expected, 42.0% done: 49.7 百分点 behind
     assert s.light == "red"
-    assert s.reasons == ("完成年度计划的42.0%，低于时序进度49.7个百分点",)
+    assert s.reason_texts == ["完成年度计划的42.0%，时序进度为91.7%，落后49.7个百分点"]
 
 
 def test_monthly_plan_replaces_time_progress() -> None:
@@ -122,7 +124,7 @@ def test_monthly_plan_reason_names_the_monthly_plan() -> None:
     p = started(monthly_plan={"2021-06": 500, "2021-12": 500}, progress={"2021-06": 300})
     s = project_status(p, 2021, D(2021, 6, 30), [], LIGHTS)
     assert s.light == "yellow"
-    assert s.reasons == ("完成年度计划的30.0%，低于月度计划进度20.0个百分点",)
+    assert s.reason_texts == ["完成年度计划的30.0%，月度计划进度为50.0%，落后20.0个百分点"]
 
 
 def test_not_started_lights() -> None:
@@ -130,13 +132,13 @@ def test_not_started_lights() -> None:
     assert project_status(p, 2021, D(2021, 8, 1), [], LIGHTS).light is None  # not yet due
     early = project_status(p, 2021, D(2021, 10, 1), [], LIGHTS)
     assert early.light == "yellow"
-    assert early.reasons == ("计划2021年8月开工，逾期1个月未开工",)
+    assert early.reason_texts == ["计划2021年8月15日开工，逾期1个月未开工"]
     assert project_status(p, 2021, D(2021, 11, 14), [], LIGHTS).light == "yellow"
     late = project_status(p, 2021, D(2021, 11, 15), [], LIGHTS)  # planned start + 3 months
     assert late.light == "red"
-    assert late.reasons == ("计划2021年8月开工，逾期3个月未开工",)
+    assert late.reason_texts == ["计划2021年8月15日开工，逾期3个月未开工"]
     days = project_status(p, 2021, D(2021, 8, 20), [], LIGHTS)
-    assert days.reasons == ("计划2021年8月开工，逾期5天未开工",)
+    assert days.reason_texts == ["计划2021年8月15日开工，逾期5天未开工"]
 
 
 def test_completed_is_green_whatever_the_lag() -> None:
@@ -149,7 +151,7 @@ def test_overdue_problem_turns_green_yellow_and_adds_a_reason() -> None:
     overdue = issue("W1", "P1", deadline=D(2021, 6, 30))
     s = project_status(p, 2021, D(2021, 7, 1), [overdue], LIGHTS)
     assert s.light == "yellow"
-    assert s.reasons == ("问题W1逾期未办结",)
+    assert s.reason_texts == ["问题W1（用电未接通）超过办结时限1天未办结"]
     # on the deadline itself it is not yet overdue (deadline < D)
     assert project_status(p, 2021, D(2021, 6, 30), [overdue], LIGHTS).light == "green"
     # resolved before the day: not open, not overdue
@@ -210,7 +212,7 @@ def test_status_report_by_hand() -> None:
     assert (s.scheduled_start.done, s.scheduled_start.planned) == (2, 3)  # D not due yet
     assert (s.production.done, s.production.planned) == (0, 2)
     assert (s.progress_rate.done, s.progress_rate.planned) == (1, 2)  # A on pace, B not
-    assert s.lights == {"green": 1, "yellow": 1, "red": 1}
+    assert s.lights == {"green": 1, "yellow": 1, "red": 1, "not_due": 1, "unscheduled": 0}  # adding up to 4
     assert [x.project.id for x in s.lagging] == ["C", "B"]  # red first
     assert [g.key for g in report.groups] == ["甲"]
     assert report.groups[0].completed_ytd == 800

@@ -236,3 +236,22 @@ def test_text_that_looks_like_a_formula_stays_text_out_and_back(small_git: Path,
     assert FORMULA in {
         c.value for ws in openpyxl.load_workbook(tmp_path / "status.xlsx") for row in ws.iter_rows() for c in row
     }
+
+
+def test_a_consolidated_monthly_report_marks_its_units_reported(ledger: Path, run: Run, tmp_path: Path) -> None:
+    """The office imports its own consolidated 月报 (not the units' sheets): 市教育局's project has its figure, so
+    市教育局 has reported — in ``dispatch status`` and in the 通报 alike — and the route says how it came."""
+    import json
+
+    from tests.intake.sheets import write_workbook
+
+    headings = ["序号", "项目编号", "项目名称", "当月完成投资", "形象进度"]
+    book = write_workbook(tmp_path / "12月月报.xlsx", "2021年12月重点项目月报", "单位：万元", headings,
+                          [[1, "P2", "乙中学扩建项目", 40, "基础施工"]])  # fmt: skip
+    result = run("import", "progress", str(book), "--month", "2021-12", ledger=ledger)
+    assert result.exit_code == 0, result.output
+    units = {u["unit"]: u for u in json.loads(run("dispatch", "status", "--month", "2021-12", "--format", "json",
+                                                   ledger=ledger).stdout)["units"]}  # fmt: skip
+    assert units[EDU]["reported"] == units[EDU]["projects"] and units[EDU]["routes"] == ["月报导入"]
+    report = run("report", "--month", "2021-12", "--date", "2022-01-10", ledger=ledger).stdout
+    assert f"{JIA}1个单位未按要求交回" in report and EDU not in report.split("未按要求交回")[0].split("调度表")[-1]

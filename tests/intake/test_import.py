@@ -51,7 +51,7 @@ def test_init_import_three_months_check_and_status(tmp_path: Path, run: Run) -> 
     sheet = project_workbook(tmp_path / "台账.xlsx")
     result = run("import", "projects", str(sheet), ledger=root)
     assert result.exit_code == 0, result.output
-    assert "只写了月份的日期按当月1日记" in result.output and "2022-04-01" in result.output
+    assert "只写了月份的日期按月份记" in result.output and "“2022年4月”" in result.output
     first = (root / "data/projects/JS2022-001.yaml").read_text(encoding="utf-8")
     assert "total_investment: 5000" in first  # ５０００, full-width digits
     assert "phone: '13800000000'" in first  # a number cell kept as the phone number's text
@@ -63,6 +63,7 @@ def test_init_import_three_months_check_and_status(tmp_path: Path, run: Run) -> 
     assert "total_investment: 8000.5" in third
     second = (root / "data/projects/JS2022-002.yaml").read_text(encoding="utf-8")
     assert "total_investment: 12000" in second and "2022: 2000" in second  # thousands separators, text
+    assert "planned_start: 2022-04\n" in second  # 2022年4月: kept as the month, never the 1st
 
     names = ["稷山县甲新材料项目", "稷山县乙食品项目", "稷山县丙道路项目"]
     figures = {3: [500, "300", 100], 4: [900, "300", 150], 5: [1400, "８００", 350]}
@@ -92,7 +93,7 @@ def test_init_import_three_months_check_and_status(tmp_path: Path, run: Run) -> 
     assert status["completed_ytd"] == 1400 + 800 + 350
     assert status["target_rate"] == pytest.approx(2550 / 20000)
     project = (root / "data/projects/JS2022-002.yaml").read_text(encoding="utf-8")
-    assert "2022-04: {amount: 0, text: 基础施工}" in project and "actual_start: 2022-03-01" in project
+    assert "2022-04: {amount: 0, text: 基础施工}" in project and "actual_start: 2022-03\n" in project
     issue = (root / "data/issues/WT2022-001.yaml").read_text(encoding="utf-8")
     assert "project: JS2022-001" in issue and "description: 用地未办结" in issue and "raised_on: 2022-03-31" in issue
     assert commits(root) == [
@@ -270,7 +271,8 @@ def test_dates_in_every_form() -> None:
     assert cells.date("2022/3/5") == (dt.date(2022, 3, 5), False)
     assert cells.date("2022.3.15") == (dt.date(2022, 3, 15), False)
     assert cells.date("2022年3月15日") == (dt.date(2022, 3, 15), False)
-    assert cells.date("２０２２年３月") == (dt.date(2022, 3, 1), True)
+    month, partial = cells.date("２０２２年３月")
+    assert partial and type(month).__name__ == "MonthDate" and month.isoformat() == "2022-03"  # the month, not the 1st
     assert cells.date(44635.0) == (dt.date(2022, 3, 15), False)
     with pytest.raises(cells.CellError, match="日期不存在"):
         cells.date("2021-02-29")

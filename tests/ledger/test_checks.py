@@ -79,6 +79,22 @@ def test_dates_out_of_order(ledger: LedgerDir) -> None:
     ]
 
 
+def test_nature_agrees_with_the_start_and_months_compare_by_month(ledger: LedgerDir) -> None:
+    ledger.project("P1", "nature: 续建\n")  # no start recorded: counted as started before, and warned
+    ledger.project("P2", "nature: 续建\nactual_start: 2021-04-01\n")  # started in its first key year
+    ledger.project("P3", "nature: 新建\nactual_start: 2019-04-01\n")
+    ledger.project("P4", "nature: 扩建\n")
+    # a start written as a month and a completion inside that month are in order
+    ledger.project("P5", "planned_start: 2021-05\nplanned_completion: 2021-05-20\nactual_start: 2021-05\n"
+                         "actual_completion: 2021-05-25\n")  # fmt: skip
+    assert found(ledger) == [
+        "data/projects/P1.yaml:1:1: actual_start: [警告] 建设性质为续建，但没有实际开工日期：按以前年度已开工计，请补填",
+        "data/projects/P2.yaml:11:1: nature: [警告] 建设性质为续建，但实际开工日期 2021-04-01 在2021年（列为重点项目的首年）",
+        "data/projects/P3.yaml:11:1: nature: [警告] 建设性质为新建，但实际开工日期 2019-04-01 早于2021年，应为续建",
+        "data/projects/P4.yaml:11:1: nature: 建设性质“扩建”不在 xmtj.yaml 的 natures 中，是否应为“改扩建”？",
+    ]
+
+
 def test_resolved_problem_needs_a_date(ledger: LedgerDir) -> None:
     ledger.project("P1")
     ledger.write("data/issues/W1.yaml", ISSUE.format(id="W1", project="P1") + "status: 已办结\n")

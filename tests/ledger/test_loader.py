@@ -55,7 +55,7 @@ def problems_of(ledger: LedgerDir) -> list[str]:
         ),
         pytest.param(
             GOOD + "planned_start: 2021-02-30\n",
-            "data/projects/P1.yaml:11:1: planned_start: 应为日期（YYYY-MM-DD），现为“2021-02-30”",
+            "data/projects/P1.yaml:11:1: planned_start: 日期“2021-02-30”不存在",
             id="bad-date",
         ),
         pytest.param(

@@ -15,12 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from xmtj.changes import yamledit
-from xmtj.changes.build import Change, text_of
+from xmtj.changes.build import Change, void_text
 from xmtj.changes.outputs import out_target
 from xmtj.changes.yamlout import emit
 from xmtj.ledger.ledger import Ledger
-from xmtj.ledger.records import Briefing, field_names
+from xmtj.ledger.records import Briefing
 from xmtj.ledger.register import BRIEFINGS_DIR, doc_number, issued_in_history
 from xmtj.months import Month
 from xmtj.problems import XmtjError
@@ -109,13 +108,3 @@ def issue_change(
         texts[old.path] = void_text(ledger, old, ledger.today, reissue_reason)
         subject += f"（重新印发，{old.doc_no}作废）"
     return Change(texts, subject, command, created=created), None if inside else target
-
-
-def void_text(ledger: Ledger, record: Briefing, day: dt.date, reason: str) -> str:
-    """A register entry's text with ``voided: {date, reason}`` set, surgically."""
-
-    if not reason.strip():
-        raise XmtjError("作废须写明原因（-m 或 --reason）")
-    source, framing = text_of(ledger, record)
-    value = {"date": day, "reason": reason.strip()}
-    return framing.apply(yamledit.set_value(source, ["voided"], value, field_names(type(record))))

@@ -27,7 +27,7 @@ from xmtj.ledger.checks import did_you_mean
 from xmtj.ledger.encoding import decode
 from xmtj.ledger.fields import NotANumber, parse_number
 from xmtj.ledger.ledger import Ledger
-from xmtj.ledger.records import Issue, Project, Record, Sourced, as_dict, field_names
+from xmtj.ledger.records import Briefing, Issue, Letter, Project, Record, Sourced, as_dict, field_names
 from xmtj.ledger.registry import KINDS, word
 from xmtj.months import Month
 from xmtj.problems import Problem, XmtjError
@@ -318,6 +318,7 @@ PROJECT_QUESTIONS = (
     Question("owner", "建设单位", required=False),
     Question("content", "建设内容", required=False),
     Question("investment_type", "投资类型", choices="investment_type"),
+    Question("nature", "建设性质", choices="natures", required=False),
     Question("sector", "行业", choices="sectors"),
     Question("branch", "分指挥部", choices="branches"),
     Question("responsible_unit", "责任单位"),
@@ -355,3 +356,14 @@ def project_values(
         "planned_completion": planned_completion,
     }
     return values, first_year
+
+
+def void_text(ledger: Ledger, record: Briefing | Letter, day: dt.date, reason: str) -> str:
+    """A register entry's text (a 通报's or a letter's) with ``voided: {date, reason}`` set, surgically: 作废,
+    its number never given again."""
+
+    if not reason.strip():
+        raise XmtjError("作废须写明原因（-m 或 --reason）")
+    source, framing = text_of(ledger, record)
+    value = {"date": day, "reason": reason.strip()}
+    return framing.apply(yamledit.set_value(source, ["voided"], value, field_names(type(record))))

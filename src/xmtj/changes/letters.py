@@ -8,9 +8,9 @@ from decimal import Decimal
 from typing import Any
 
 from xmtj.changes import yamledit
-from xmtj.changes.build import Change, RecordNotFound, text_of
+from xmtj.changes.build import Change, RecordNotFound, text_of, void_text
 from xmtj.changes.yamlout import emit
-from xmtj.documents.letters import Draft, Reminders, approval_waits, letter_docx, render_letter
+from xmtj.documents.letters import Draft, Reminders, letter_docx, render_letter
 from xmtj.figures import fmt
 from xmtj.figures.metrics import LIGHT_WORDS
 from xmtj.ledger.checks import did_you_mean
@@ -23,8 +23,9 @@ def _rounded(value: Any, places: int) -> Decimal | None:
     return None if value is None else fmt.to_decimal(value, places)
 
 
-def register_record(draft: Draft, waits: Sequence[str] = ()) -> dict[str, Any]:
-    """The register entry (data/letters/<year>-<n>.yaml) of a draft."""
+def register_record(draft: Draft) -> dict[str, Any]:
+    """The register entry (data/letters/<year>-<n>.yaml) of a draft: its reasons as the letter says them, and
+    the figures it was written from."""
     s = draft.status
     project = s.project
     return {
@@ -36,14 +37,14 @@ def register_record(draft: Draft, waits: Sequence[str] = ()) -> dict[str, Any]:
         "cc": project.liaison_leader,
         "light": LIGHT_WORDS[s.light or "yellow"],
         "as_of": s.as_of,
-        "reasons": [*s.reasons, *waits],  # the light's reasons, then approvals waiting too long
+        "reasons": s.reason_texts,  # why it is lit, then approvals waiting too long
         "figures": {
             "total_investment": project.total_investment,
             "annual_plan": s.annual_plan,
             "completed_ytd": s.completed_ytd,
             "plan_rate": _rounded(s.plan_rate, 4),
-            "expected": _rounded(s.expected, 4),
-            "lag_points": _rounded(s.lag, 1),
+            "expected": _rounded(s.expected, 4),  # on the light's basis (序时进度, or the monthly plan)
+            "lag_points": _rounded(s.lag, 1),  # behind it, 百分点, as printed
         },
         "feedback_due": draft.feedback_due,
         "feedback": {"received_on": None, "text": None},
@@ -73,7 +74,7 @@ def letters_change(ledger: Ledger, drafts: Sequence[Draft], command: Sequence[st
             texts[draft.letter_path] = markdown
         if "docx" in formats:
             texts[draft.word_path] = letter_docx(ledger, markdown)
-        record = register_record(draft, approval_waits(ledger, draft))
+        record = register_record(draft)
         texts[draft.register_path] = emit(record, REGISTER_COMMENTS, block=("reasons",))
     numbers = [d.number for d in drafts]
     span = f"{drafts[0].doc_no}" if len(drafts) == 1 else f"{drafts[0].doc_no}—{numbers[-1]}号"
@@ -125,3 +126,18 @@ def reply_change(ledger: Ledger, key: str, day: dt.date, text: str, command: Seq
     late = "（逾期）" if day > letter.feedback_due else ""
     subject = f"函件反馈: {letter.doc_no} {letter.project} {day.isoformat()}{late}"
     return Change({letter.path: framing.apply(source)}, subject, command)
+
+
+def void_change(ledger: Ledger, key: str, day: dt.date, reason: str, command: Sequence[str]) -> Change:
+    """``xmtj letter void``: an issued letter withdrawn (作废) — its register entry gets ``voided: {date,
+    reason}``; the letter stays in the register and in git, and its number is never given again."""
+
+    letter = find_letter(ledger, key)
+    if letter.voided is not None:
+        raise XmtjError(f"{letter.doc_no} 已于 {letter.voided.date} 作废（{letter.voided.reason}）")
+    if day < letter.date:
+        raise XmtjError(f"作废日期 {day} 早于发函日期 {letter.date}")
+    if day > ledger.today:
+        raise XmtjError(f"作废日期 {day} 晚于今天（{ledger.today}）")
+    subject = f"作废: {letter.doc_no} {letter.project}（{reason.strip()}）"
+    return Change({letter.path: void_text(ledger, letter, day, reason)}, subject, command)

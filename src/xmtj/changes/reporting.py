@@ -14,7 +14,7 @@ from xmtj.changes import yamledit
 from xmtj.changes.build import Change
 from xmtj.changes.history import diff
 from xmtj.figures import fmt
-from xmtj.figures.metrics import ledger_status
+from xmtj.figures.status import ledger_status
 from xmtj.ledger import gitio
 from xmtj.ledger.checks import check_ledger
 from xmtj.ledger.ledger import CONFIG_FILE, Ledger

@@ -111,6 +111,22 @@ def date_value(text: str) -> dt.date:
     return day
 
 
+def day_or_month_value(text: str) -> dt.date:
+    """A schedule date as typed: a day (YYYY-MM-DD) or a month (YYYY-MM, 2022年3月), kept as the month."""
+    from xmtj.months import BadMonth, written_month
+
+    try:
+        month = written_month(text)
+    except BadMonth as exc:
+        raise typer.BadParameter(str(exc)) from None
+    return month if month is not None else date_value(text)
+
+
+def day_or_month_option(name: str, help: str) -> Any:
+    """A planned date (``--planned-start`` …): a day, or a month as the office writes one."""
+    return typer.Option(name, parser=day_or_month_value, metavar="YYYY-MM[-DD]", help=help, show_default=False)
+
+
 def month_option(help: str = "月份 YYYY-MM", name: str = "--month") -> Any:
     """The one ``--month`` option: every command that takes a month declares it with this."""
     return typer.Option(name, parser=month_value, metavar="YYYY-MM", help=help, show_default=False)

@@ -128,6 +128,28 @@ def letter_reply(
         run_change(data, reply_change(data, key, date, text, command), message, no_commit)
 
 
+@letter_app.command("void")
+def letter_void(
+    key: Annotated[str, typer.Argument(metavar="DOC_NO", help="发文字号或登记编号（如 2021-3）")],
+    reason: Annotated[str, typer.Option("--reason", help="作废原因（必填）")],
+    date: Annotated[dt.date | None, date_option("--date", "作废日期（默认今天）")] = None,
+    ledger: LedgerOption = None,
+    message: MessageOption = None,
+    no_commit: NoCommitOption = False,
+) -> None:
+    """作废一份已发的督办提醒函：登记作废日期和原因并提交。函件和登记仍保留，文号不再使用；
+    清单、检查和通报都按“作废”计。
+
+    示例：xmtj letter void 河重指办督〔2021〕3号 --reason 数据有误，重新发函
+    """
+    from xmtj.changes.letters import void_change
+
+    with changing(ledger) as data:
+        day = date or data.today
+        command = ["xmtj", "letter", "void", key, "--reason", reason, "--date", day.isoformat()]
+        run_change(data, void_change(data, key, day, reason, command), message, no_commit)
+
+
 @letter_app.command("render")
 def letter_render(
     key: Annotated[str, typer.Argument(metavar="DOC_NO", help="发文字号或登记编号（如 2021-3）")],
@@ -151,6 +173,8 @@ def letter_render(
     issued = issued_letter(data, letter, output)
     if issued.revision is None:
         say(f"注意：git 中没有 {letter.doc_no} 发出时的文件，按台账记录重新生成（发函后记录若有改动，会与原件不同）")
+    elif not issued.from_file:
+        say(f"注意：登记 {letter.doc_no} 的提交（{issued.revision[:10]}）中没有函件文件，按该提交时的台账记录重新生成")
     deliver(data.root, issued, out)
 
 

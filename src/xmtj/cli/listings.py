@@ -138,7 +138,7 @@ def drafts(found: Sequence[Draft], title: str) -> Listing:
             d.status.project.name,
             d.status.project.responsible_unit,
             "红灯" if d.status.light == "red" else "黄灯",
-            "；".join(d.status.reasons),
+            "；".join(d.status.reason_texts),
         ]
         for d in found
     ]

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import typer
 
+from xmtj.figures import fmt
 from xmtj.textsafe import CONTROL_RE, visible
 
 if TYPE_CHECKING:
@@ -68,8 +69,6 @@ class Column:
 def cell_text(kind: str, value: Any) -> str:
     """A typed value as the table, Markdown and CSV show it (the office's ways: 1,234 万元 as 1234,
     87.5%, +5.3, 2021-11-30); a missing figure is ``—``."""
-    from xmtj.figures import fmt
-
     if isinstance(value, str) and kind != "text":  # a word where a figure would be (``未报送``), or nothing
         return value
     if kind == "money":
@@ -92,7 +91,7 @@ class Listing:
     (``drawn``: the status report's terminal table, Markdown and Excel 台账)."""
 
     columns: Sequence[Column]
-    rows: list[list[Any]]
+    rows: list[list[Any]] | Callable[[], list[list[Any]]]  # or a function giving them (a drawn table needs none)
     data: Any  # what JSON holds; a function giving it, where working it out costs (10,000 rows' figures)
     title: str | None = None
     headline: str | None = None  # a sentence before the table (table and Markdown)
@@ -102,6 +101,12 @@ class Listing:
 
     def json_data(self) -> Any:
         return self.data() if callable(self.data) else self.data
+
+    def values(self) -> list[list[Any]]:
+        """The typed rows (worked out once, when first asked for)."""
+        if callable(self.rows):
+            self.rows = self.rows()
+        return self.rows
 
     @property
     def headers(self) -> list[str]:
@@ -120,7 +125,7 @@ class Listing:
     def text_rows(self) -> list[list[str]]:
         """Every row as text, cell by cell by its column's kind."""
         kinds = [c.kind for c in self.columns]
-        return [[cell_text(kind, value) for kind, value in zip(kinds, row, strict=False)] for row in self.rows]
+        return [[cell_text(kind, value) for kind, value in zip(kinds, row, strict=False)] for row in self.values()]
 
 
 class OutputFormat(StrEnum):
@@ -138,7 +143,7 @@ def _markdown(x: Listing) -> str:
 def _xlsx(x: Listing) -> bytes:
     from xmtj.documents.xlsx import table_workbook
 
-    return table_workbook(x.title, [(c.heading, c.kind, c.wide) for c in x.columns], x.rows)
+    return table_workbook(x.title, [(c.heading, c.kind, c.wide) for c in x.columns], x.values())
 
 
 # one renderer per format (pip-audit's pattern): a listing in, its text or bytes out; ``table`` draws on
@@ -183,7 +188,7 @@ def _show_table(listing: Listing) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    if not listing.rows and listing.empty:
+    if not listing.values() and listing.empty:
         say(listing.empty)
         return
     out = console()

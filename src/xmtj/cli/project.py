@@ -19,7 +19,7 @@ from xmtj.cli.common import (
     NoCommitOption,
     changing,
     command,
-    date_option,
+    day_or_month_option,
     echo,
     group,
     month_option,
@@ -112,15 +112,17 @@ def _ask_required(label: str, choices: list[str] | None = None, default: str | N
 
 
 def _ask_date(label: str) -> dt.date | None:
-    """A date (YYYY-MM-DD), asked again until it is one; empty skips it."""
+    """A date (YYYY-MM-DD) or a month (YYYY-MM), asked again until it is one; empty skips it."""
+    from xmtj.cli.common import day_or_month_value
+
     while True:
-        answer = _ask(f"{label}（YYYY-MM-DD，可留空）")
+        answer = _ask(f"{label}（YYYY-MM-DD，或只写月份 YYYY-MM；可留空）")
         if not answer:
             return None
         try:
-            return dt.date.fromisoformat(answer)
-        except ValueError:
-            say(f"“{answer}”不是日期，请写作 2022-03-15", "yellow")
+            return day_or_month_value(answer)
+        except typer.BadParameter:
+            say(f"“{answer}”不是日期，请写作 2022-03-15 或 2022-03", "yellow")
 
 
 @project_app.command("new")
@@ -130,6 +132,7 @@ def project_new(
     name: Annotated[str | None, typer.Option("--name", help="项目名称")] = None,
     owner: Annotated[str | None, typer.Option("--owner", help="建设单位")] = None,
     investment_type: Annotated[str | None, typer.Option("--investment-type", help="政府投资 或 社会投资")] = None,
+    nature: Annotated[str | None, typer.Option("--nature", help="建设性质：新建、续建、改扩建…")] = None,
     sector: Annotated[str | None, typer.Option("--sector", help="行业（xmtj.yaml 的 sectors）")] = None,
     level: Annotated[list[str] | None, typer.Option("--level", help="项目级别（可重复）")] = None,
     key_year: Annotated[list[int] | None, typer.Option("--key-year", help="列入哪一年的重点项目（可重复）")] = None,
@@ -138,8 +141,12 @@ def project_new(
     leader: Annotated[str | None, typer.Option("--leader", help="包联领导")] = None,
     total: Annotated[str | None, typer.Option("--total", help="总投资（万元）")] = None,
     plan: Annotated[str | None, typer.Option("--plan", help="首个重点年度的计划投资（万元）")] = None,
-    planned_start: Annotated[dt.date | None, date_option("--planned-start", "计划开工日期")] = None,
-    planned_completion: Annotated[dt.date | None, date_option("--planned-completion", "计划竣工日期")] = None,
+    planned_start: Annotated[
+        dt.date | None, day_or_month_option("--planned-start", "计划开工日期，或月份（2022-03：当月内开工）")
+    ] = None,
+    planned_completion: Annotated[
+        dt.date | None, day_or_month_option("--planned-completion", "计划竣工日期或月份")
+    ] = None,
     content: Annotated[str | None, typer.Option("--content", help="建设内容")] = None,
     message: MessageOption = None,
     no_commit: NoCommitOption = False,
@@ -153,6 +160,7 @@ def project_new(
 
     with changing(ledger) as data:
         given: dict[str, Any] = {"name": name, "owner": owner, "investment_type": investment_type, "sector": sector}
+        given["nature"] = nature
         given |= {"branch": branch, "responsible_unit": unit, "liaison_leader": leader, "total_investment": total}
         given |= {"content": content, "plan": plan}
         dates = [planned_start, planned_completion]

@@ -40,7 +40,7 @@ def month_workbook(ledger: Any, at: str | None, month: Month | None, out: Path |
     """``report --month M --format xlsx``: the Excel 台账 as of the month's last day."""
     from xmtj.changes.outputs import write_out
     from xmtj.cli.status import ledger_workbook
-    from xmtj.figures.metrics import ledger_status
+    from xmtj.figures.status import ledger_status
 
     if month is None or out is None:
         fail("--format xlsx 用于月度通报：请指定 --month YYYY-MM 和 --out 文件")

@@ -60,7 +60,7 @@ def status(
     """
     from xmtj.cli import views
     from xmtj.cli.output import show
-    from xmtj.figures.metrics import ledger_status
+    from xmtj.figures.status import ledger_status
 
     data = open_ledger(ledger, at, cache=not no_cache)
     if by is GroupBy.member or (data.config.members and by is None):  # a roll-up: its members as submitted

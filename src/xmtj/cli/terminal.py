@@ -19,7 +19,9 @@ from fractions import Fraction
 from typing import Any, Literal, Protocol, TextIO
 
 from xmtj.cli import views
-from xmtj.figures.metrics import LIGHT_WORDS, StatusReport
+from xmtj.figures.metrics import LIGHT_WORDS
+from xmtj.figures.sentences import COLUMN_NOTE, headline
+from xmtj.figures.status import StatusReport
 from xmtj.textsafe import visible
 
 Justify = Literal["left", "right"]
@@ -30,11 +32,14 @@ TERMINAL_COLUMNS: list[tuple[str, Justify]] = [
     ("年度计划", "right"),
     ("累计完成", "right"),
     ("完成率", "right"),
+    ("序时进度", "right"),
     ("超欠序时", "right"),
+    ("超欠月度计划", "right"),  # only when some project has a monthly plan
     ("亮灯", "left"),
     ("进度", "left"),
 ]
 _LIGHT_STYLE = {"green": "green", "yellow": "yellow", "red": "bold red", None: "dim"}
+BAR_WIDTH = 140  # a terminal narrower than this shows no completion bar (the names need the room)
 NAME_WIDTH = 30  # longer names are cut with "…" (the full name is in --format csv/markdown/json)
 
 
@@ -208,7 +213,7 @@ def print_status(out: Output, report: StatusReport, chosen: str | None) -> None:
     out.line(views.title(summary), "bold")
     if chosen:
         out.line(f"（{chosen}）", "dim")
-    for text in views.headline(summary):
+    for text in headline(summary):
         out.line(text)
     out.line()
     if report.by:
@@ -219,26 +224,41 @@ def print_status(out: Output, report: StatusReport, chosen: str | None) -> None:
         justify += ["right"] * (len(headers) - 1)
         lines = table_lines(out, headers, rows, justify)
     else:
+        monthly = any(status.monthly is not None for status in report.rows)
+        # the bar only where the names keep room beside it; 超欠月度计划 only where some project has a monthly plan
+        dropped = {"超欠月度计划"} if not monthly else set()
+        if out.width < BAR_WIDTH:
+            dropped.add("进度")
+        keep = [i for i, (h, _) in enumerate(TERMINAL_COLUMNS) if h not in dropped]
         rows = []
         for status in report.rows:
-            ident, name, _branch, stage, plan, done, rate, ahead, light = views.project_row(status)
-            rows.append([ident, name, stage, plan, done, rate, ahead, light, bar(status.plan_rate)])
+            ident, name, _branch, stage, plan, done, rate, schedule, ahead, _monthly, mahead, light = views.project_row(
+                status
+            )
+            row = [ident, name, stage, plan, done, rate, schedule, ahead, mahead, light, bar(status.plan_rate)]
+            rows.append([row[i] for i in keep])
         styles = None
         if out.colour:
             styles = []
+            light_at = [TERMINAL_COLUMNS[i][0] for i in keep].index("亮灯")
             for s in report.rows:
                 full = s.plan_rate is not None and s.plan_rate >= 1
-                styles.append([None] * 7 + [_LIGHT_STYLE[s.light], "green" if full else "cyan"])
-        lines = table_lines(
-            out, [h for h, _ in TERMINAL_COLUMNS], rows, [j for _, j in TERMINAL_COLUMNS], styles, {1: NAME_WIDTH}
-        )
+                row_styles: list[str | None] = [None] * len(keep)
+                row_styles[light_at] = _LIGHT_STYLE[s.light]
+                if light_at + 1 < len(keep):
+                    row_styles[light_at + 1] = "green" if full else "cyan"
+                styles.append(row_styles)
+        columns = [TERMINAL_COLUMNS[i] for i in keep]
+        lines = table_lines(out, [h for h, _ in columns], rows, [j for _, j in columns], styles, {1: NAME_WIDTH})
     out.file.write("\n".join(lines) + "\n")
-    out.line("金额单位：万元；超欠序时单位：百分点", "dim")
+    out.line("金额单位：万元；超欠序时、超欠月度计划单位：百分点", "dim")
+    if not report.by:
+        out.line(COLUMN_NOTE, "dim")
     if summary.lagging:
         out.line(f"进展缓慢项目（{len(summary.lagging)}个）", "bold")
         paint = Painter(out)
         found = []
         for s in summary.lagging:
             word = paint(f"【{LIGHT_WORDS[s.light or 'yellow']}】", _LIGHT_STYLE[s.light])
-            found.append(f"{word}{s.project.id}《{s.project.name}》：{'；'.join(s.reasons)}")
+            found.append(f"{word}{s.project.id}《{s.project.name}》：{'；'.join(s.reason_texts)}")
         out.file.write("\n".join(found) + "\n")

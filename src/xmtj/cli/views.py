@@ -8,7 +8,9 @@ from typing import Any
 
 from xmtj.cli.output import Column, Listing, cell_text, markdown_table
 from xmtj.figures import fmt
-from xmtj.figures.metrics import GROUPINGS, LIGHT_WORDS, ProjectStatus, Rate, StatusReport, Summary
+from xmtj.figures.metrics import LIGHT_WORDS, ProjectStatus, Rate, Summary
+from xmtj.figures.sentences import COLUMN_NOTE, headline
+from xmtj.figures.status import GROUPINGS, StatusReport
 from xmtj.ledger.records import to_plain
 
 PROJECT_COLUMNS = [
@@ -19,7 +21,10 @@ PROJECT_COLUMNS = [
     Column("年度计划(万元)", "money"),
     Column("累计完成(万元)", "money"),
     Column("完成率", "rate"),
+    Column("序时进度", "rate"),
     Column("超欠序时(百分点)", "points"),
+    Column("月度计划进度", "rate"),
+    Column("超欠月度计划(百分点)", "points"),
     Column("亮灯", "light"),
 ]
 GROUP_COLUMNS = [
@@ -34,19 +39,16 @@ GROUP_COLUMNS = [
 ]
 
 
-def rate_text(rate: Rate) -> str:
-    return f"{fmt.pct(rate.rate)}（{rate.done}/{rate.planned}）"
-
-
 def light_word(light: str | None) -> str:
     return LIGHT_WORDS[light] if light else "未到期"
 
 
 def project_values(s: ProjectStatus) -> list[Any]:
     """A project's row of the status table, typed (``PROJECT_COLUMNS``)."""
-    ahead = -s.lag if s.lag is not None else None
+    due = s.ahead is not None  # not yet due to start: no 序时 to be measured against
     return [s.project.id, s.project.name, s.project.branch, s.stage, s.annual_plan, s.completed_ytd, s.plan_rate,
-            ahead, light_word(s.light)]  # fmt: skip
+            s.schedule if due else None, s.ahead, s.monthly if due else None, s.monthly_ahead,
+            light_word(s.light)]  # fmt: skip
 
 
 def project_row(s: ProjectStatus) -> list[str]:
@@ -63,55 +65,27 @@ def group_values(g: Summary) -> list[Any]:
             g.production.rate, lights_text(g.lights)]  # fmt: skip
 
 
-def table(report: StatusReport) -> tuple[list[Column], list[list[Any]]]:
-    """Columns and typed rows of the status table: one row per project, or per group with ``by``."""
-    if report.by:
-        return [Column(GROUPINGS[report.by]), *GROUP_COLUMNS], [group_values(g) for g in report.groups]
-    return PROJECT_COLUMNS, [project_values(s) for s in report.rows]
-
-
 def status_listing(report: StatusReport) -> Listing:
-    """``xmtj status`` as a listing (its terminal table, Markdown and Excel 台账 drawn by the command)."""
-    columns, rows = table(report)
-    return Listing(columns, rows, lambda: status_json(report), title=title(report.summary))
+    """``xmtj status`` as a listing: one row per project, or per group with ``by`` (its terminal table,
+    Markdown and Excel 台账 drawn by the command); rows and JSON worked out only for a format that needs
+    them."""
+    if report.by:
+        columns = [Column(GROUPINGS[report.by]), *GROUP_COLUMNS]
+        return Listing(columns, [group_values(g) for g in report.groups], lambda: status_json(report),
+                       title=title(report.summary))  # fmt: skip
+    rows = lambda: [project_values(s) for s in report.rows]  # noqa: E731
+    return Listing(PROJECT_COLUMNS, rows, lambda: status_json(report), title=title(report.summary))
 
 
 def title(summary: Summary) -> str:
     return f"{summary.year}年{fmt.months_span(summary.as_of)}重点项目建设情况（截至{fmt.date_cn(summary.as_of)}）"
 
 
-def headline(summary: Summary) -> list[str]:
-    """The headline sentences, in the office's words (亿元)."""
-    lines = [
-        f"重点项目{summary.projects}个，总投资{fmt.yi(summary.total_investment)}亿元，"
-        f"年度计划投资{fmt.yi(summary.annual_plan)}亿元。",
-    ]
-    done = f"累计完成投资{fmt.yi(summary.completed_ytd)}亿元"
-    if summary.annual_target:
-        done += f"，占年度目标任务{fmt.yi(summary.annual_target)}亿元的{fmt.pct(summary.target_rate)}"
-    done += (
-        f"；完成年度计划的{fmt.pct(summary.plan_rate)}，时序进度{fmt.pct(summary.time_progress)}，"
-        f"{fmt.ahead_words(summary.ahead)}。"
-    )
-    lines.append(done)
-    lines.append(
-        f"新开工率{rate_text(summary.new_start)}，开复工率{rate_text(summary.start_resume)}，"
-        f"序时开工率{rate_text(summary.scheduled_start)}；"
-        f"竣工率{rate_text(summary.completion)}，投产率{rate_text(summary.production)}；"
-        f"推进率{rate_text(summary.progress_rate)}。"
-    )
-    lights = summary.lights
-    lines.append(
-        f"亮灯：红灯{lights['red']}个，黄灯{lights['yellow']}个，绿灯{lights['green']}个；"
-        f"进展缓慢项目{len(summary.lagging)}个。"
-    )
-    return lines
-
-
 def lagging_lines(summary: Summary) -> list[tuple[str, str, str, str]]:
     """(light word, id, name, reasons) of each slow project, red first."""
     return [
-        (LIGHT_WORDS[s.light or "yellow"], s.project.id, s.project.name, "；".join(s.reasons)) for s in summary.lagging
+        (LIGHT_WORDS[s.light or "yellow"], s.project.id, s.project.name, "；".join(s.reason_texts))
+        for s in summary.lagging
     ]
 
 
@@ -154,7 +128,8 @@ def summary_json(s: Summary) -> dict[str, Any]:
                 "name": x.project.name,
                 "light": x.light,
                 "lag_points": _number(x.lag, 2),
-                "reasons": list(x.reasons),
+                "basis": x.basis,
+                "reasons": x.reason_texts,
             }
             for x in s.lagging
         ],
@@ -175,10 +150,18 @@ def status_json(report: StatusReport) -> dict[str, Any]:
             "annual_plan": _number(s.annual_plan, 2),
             "completed_ytd": _number(s.completed_ytd, 2),
             "plan_rate": _number(s.plan_rate),
+            "schedule": _number(s.schedule),
+            "schedule_from": s.schedule_start.key if s.schedule_start else None,
+            "ahead_points": _number(s.ahead, 2),
+            "monthly_expected": _number(s.monthly),
+            "monthly_ahead_points": _number(s.monthly_ahead, 2),
+            "basis": s.basis,
             "expected": _number(s.expected),
             "lag_points": _number(s.lag, 2),
             "light": s.light,
-            "reasons": list(s.reasons),
+            "nature": s.project.nature,
+            "continuing": s.continuing,
+            "reasons": s.reason_texts,
         }
         for s in report.rows
     ]
@@ -190,6 +173,8 @@ def status_markdown(report: StatusReport) -> str:
     parts = [f"## {title(summary)}", "", *[f"- {line}" for line in headline(summary)], ""]
     listing = status_listing(report)
     parts += [markdown_table(listing.headers, listing.text_rows), ""]
+    if not report.by:
+        parts += [f"注：{COLUMN_NOTE}", ""]
     if summary.lagging:
         parts += [f"### 进展缓慢项目（{len(summary.lagging)}个）", ""]
         parts += markdown_table(

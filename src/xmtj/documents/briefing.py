@@ -22,11 +22,12 @@ from xmtj.figures.metrics import (
     LIGHT_WORDS,
     ProjectStatus,
     Summary,
-    group_summaries,
-    statuses_for,
+    ledger_statuses,
     summarize,
 )
 from xmtj.figures.returns import unit_returns
+from xmtj.figures.sentences import COLUMN_NOTE, approvals_sentence, image_text, letters_sentence, lights_sentence
+from xmtj.figures.status import group_order, group_summaries
 from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.load import load_ledger
 from xmtj.ledger.records import Briefing, Issue, Letter, Project
@@ -97,9 +98,12 @@ def _project_row(s: ProjectStatus) -> dict[str, Any]:
         "annual_plan": s.annual_plan,
         "completed_ytd": s.completed_ytd,
         "plan_rate": s.plan_rate,
-        "ahead": -s.lag if s.lag is not None else None,
+        "schedule": s.schedule if s.ahead is not None else None,
+        "ahead": s.ahead,
+        "monthly": s.monthly if s.ahead is not None else None,
+        "monthly_ahead": s.monthly_ahead,
         "light": LIGHT_WORDS[s.light] if s.light else "—",
-        "reasons": "；".join(s.reasons),
+        "reasons": "；".join(s.reason_texts),
     }
 
 
@@ -144,9 +148,10 @@ def monthly_context(ledger: Ledger, year: int, month: int, date: dt.date, doc_no
     """关于Y年1—M月全市（全县）重点项目建设进展情况的通报, figures as of the month's last day; ``doc_no`` is the
     发文字号 the register gives it (``xmtj.changes.briefings``)."""
     as_of = month_end(year, month)
-    lights = ledger.config.lights
-    statuses = statuses_for(ledger.projects, ledger.issues, year, as_of, lights)
-    summary = summarize(statuses, year, as_of, lights, ledger.config.targets.get(year))
+    config = ledger.config
+    lights = config.lights
+    statuses = ledger_statuses(ledger, year, as_of)
+    summary = summarize(statuses, year, as_of, lights, config.targets.get(year))
     projects = ledger.project_by_id
 
     def this_month(day: dt.date | None) -> bool:
@@ -154,6 +159,9 @@ def monthly_context(ledger: Ledger, year: int, month: int, date: dt.date, doc_no
 
     def this_year(day: dt.date | None) -> bool:
         return within_year(day, year, as_of)
+
+    def in_order(by: str) -> list[dict[str, Any]]:  # a table by a vocabulary, in xmtj.yaml's order
+        return _group_rows(group_summaries(statuses, by, year, as_of, lights, group_order(config, by)))
 
     def started_in_month(s: ProjectStatus) -> bool:
         return this_month(s.project.actual_start)
@@ -175,9 +183,12 @@ def monthly_context(ledger: Ledger, year: int, month: int, date: dt.date, doc_no
         "span": fmt.months_span(as_of),
         "title": f"关于{year}年{fmt.months_span(as_of)}{place_words(ledger.config)['whole']}重点项目建设进展情况的通报",
         "summary": summary_context(summary),
-        "by_level": _group_rows(group_summaries(statuses, "level", year, as_of, lights)),
-        "by_investment_type": _group_rows(group_summaries(statuses, "investment_type", year, as_of, lights)),
-        "by_sector": _group_rows(group_summaries(statuses, "sector", year, as_of, lights)),
+        "lights_sentence": lights_sentence(summary.lights, len(summary.lagging)),
+        "column_note": COLUMN_NOTE,
+        "by_level": in_order("level"),
+        "levels_note": levels_note(statuses),
+        "by_investment_type": in_order("investment_type"),
+        "by_sector": in_order("sector"),
         "branches": _group_rows(group_summaries(statuses, "branch", year, as_of, lights), with_rank=True),
         "lagging": [_project_row(s) for s in summary.lagging],
         "issues_month": issue_counts(ledger.issues, this_month, as_of),
@@ -194,12 +205,12 @@ def monthly_context(ledger: Ledger, year: int, month: int, date: dt.date, doc_no
             for i in sorted(ledger.issues, key=lambda i: i.id)
             if i.is_overdue_on(as_of)
         ],
-        "letters": [_letter_row(x, projects, as_of) for x in ledger.letters if this_month(x.date)],
+        **_letters_context(ledger, Month(year, month), date, projects),
         "meetings": dict(Counter(m.kind for m in ledger.meetings if this_month(m.date))),
         "new_starts": [_project_row(s) for s in statuses if started_in_month(s)],
         "completions": [_project_row(s) for s in statuses if this_month(s.project.actual_completion)],
         "productions": [_project_row(s) for s in statuses if this_month(s.project.actual_production)],
-        "approvals": _approval_context(ledger, statuses, as_of),
+        "approvals_sentence": _approvals_sentence(ledger, statuses, as_of),
         "dispatch": _dispatch_context(ledger, Month(year, month)),
         "month_total": sum((_month_entry(s)[0] or ZERO for s in statuses), ZERO),  # 当月完成投资, 万元
         "details": [_detail_row(s, open_problems) for s in statuses],
@@ -221,18 +232,64 @@ def _dispatch_context(ledger: Ledger, month: Month) -> dict[str, Any] | None:
     return {"due": sent.due, "sent": len(returns), "missing": [r.unit for r in returns if not r.complete]}
 
 
-def _approval_context(ledger: Ledger, statuses: list[ProjectStatus], as_of: dt.date) -> dict[str, Any]:
-    """手续办理: how many key projects wait for how many approvals, which, and how many too long."""
+def _approvals_sentence(ledger: Ledger, statuses: list[ProjectStatus], as_of: dt.date) -> str:
+    """手续办理: the key projects' approvals not yet granted (and those waiting too long), open problems of
+    the 手续 category, and how many projects have none recorded (``sentences.approvals_sentence``)."""
 
-    rows = approval_rows(ledger, as_of, pending=True, projects=[s.project for s in statuses])
-    limit = ledger.config.approvals.remind_days
+    projects = [s.project for s in statuses]
+    rows = approval_rows(ledger, as_of, pending=True, projects=projects)
+    keys = {p.id for p in projects}
+    problems = sorted((i for i in ledger.issues if i.category == "手续" and i.project in keys and i.is_open_on(as_of)),
+                      key=lambda i: i.id)  # fmt: skip
+    recorded = sum(1 for p in projects if p.approvals)
+    names = {p.id: p.name for p in projects}
+    return approvals_sentence(len(projects), recorded, rows, ledger.config.approvals.remind_days, problems, names)
+
+
+def levels_note(statuses: list[ProjectStatus]) -> str:
+    """Under the table by level: a project on several levels' lists is counted in each (so the rows add up
+    to more than the projects), said with the figures."""
+    several = sum(1 for s in statuses if len(s.project.levels) > 1)
+    counted = sum(max(len(s.project.levels), 1) for s in statuses)
+    if not several:
+        return "每个项目只属于一个级别。"
+    return (
+        f"{several}个项目同时属于多个级别，在所属各级别中分别计数，故各级别项目数合计{counted}个，"
+        f"多于重点项目总数{len(statuses)}个。"
+    )
+
+
+def _letters_context(ledger: Ledger, month: Month, date: dt.date, projects: dict[str, Project]) -> dict[str, Any]:
+    """督办情况: the letters issued since the previous 通报's date (or, for the first, since the reported month
+    began) up to this one's, the replies received then, and the letters overdue on its date."""
+    previous = max(
+        (b for b in ledger.briefings if b.voided is None and b.period < month.key and b.date < date),
+        key=lambda b: (b.period, b.date),
+        default=None,
+    )
+    start = previous.date + dt.timedelta(days=1) if previous is not None else month.first_day
+    if previous is not None:
+        since = f"自上期通报（{previous.doc_no}，{fmt.date_cn(previous.date)}）以来"
+    else:
+        since = f"{fmt.date_cn(start)}至{fmt.date_cn(date)}"
+
+    def within(day: dt.date | None) -> bool:
+        return day is not None and start <= day <= date
+
+    issued = [x for x in ledger.letters if within(x.date)]
+    live = [x for x in issued if x.voided is None]
+    replies = sum(1 for x in ledger.letters if within(x.feedback.received_on))
+    overdue = sum(1 for x in ledger.letters if x.voided is None and x.date <= date and _unanswered(x, date))
     return {
-        "projects": len({r.project.id for r in rows}),
-        "pending": len(rows),
-        "by_item": dict(Counter(r.approval.item for r in rows)),
-        "long": sum(1 for r in rows if r.days_waiting is not None and r.days_waiting > limit),
-        "limit": limit,
+        "letters": [_letter_row(x, projects, date) for x in live],
+        "letters_sentence": letters_sentence(since, date, live, replies, overdue, len(issued) - len(live)),
     }
+
+
+def _unanswered(letter: Letter, day: dt.date) -> bool:
+    """Past its 反馈期限 on ``day`` with no reply received by then."""
+    received = letter.feedback.received_on
+    return letter.feedback_due < day and (received is None or received > day)
 
 
 def _month_entry(s: ProjectStatus) -> tuple[Decimal | None, str | None]:
@@ -246,7 +303,7 @@ def _detail_row(s: ProjectStatus, open_problems: dict[str, list[str]]) -> dict[s
     amount, text = _month_entry(s)
     return _project_row(s) | {
         "month_amount": amount,
-        "image": text or "—",
+        "image": image_text(s, text) or "—",
         "problems": "；".join(open_problems.get(s.project.id, [])) or "—",
     }
 
@@ -276,6 +333,7 @@ def rollup_context(ledger: Ledger, report: Any, date: dt.date | None = None, doc
         "doc_no": doc_no,
         "title": f"关于{report.year}年{fmt.months_span(as_of)}{words['whole']}重点项目建设进展情况的通报",
         "total": summary_context(report.total),
+        "lights_sentence": lights_sentence(report.total.lights),
         "target_source": report.target_source,
         "head": report.head,
         "members": [

@@ -20,15 +20,17 @@ from typing import Any
 from xmtj.documents.xlsx import DATE, MONEY, POINTS, RATE, figure, header, print_setup, put, title, write_row
 from xmtj.documents.xlsx import styles as make_styles
 from xmtj.figures import fmt
-from xmtj.figures.metrics import LIGHT_WORDS, ProjectStatus, StatusReport, Summary, group_summaries
+from xmtj.figures.metrics import LIGHT_WORDS, ProjectStatus, Summary
+from xmtj.figures.sentences import COLUMN_NOTE, image_text
+from xmtj.figures.status import StatusReport, group_summaries
 from xmtj.ledger.ledger import Ledger
 from xmtj.months import expected_share_of_year, month_end
 
 HEADERS = [
     ("序号", 6, None), ("编号", 13, None), ("项目名称", 34, None), ("建设单位", 24, None), ("总投资", 11, MONEY),
     ("年度计划", 11, MONEY), ("当月完成", 11, MONEY), ("累计完成", 11, MONEY), ("完成率", 9, RATE),
-    ("超欠序时", 9, POINTS), ("形象进度", 20, None), ("存在问题", 30, None), ("责任单位", 22, None),
-    ("包联领导", 16, None), ("分指挥部", 20, None), ("亮灯", 7, None),
+    ("序时进度", 9, RATE), ("超欠序时", 9, POINTS), ("超欠月度计划", 9, POINTS), ("形象进度", 20, None),
+    ("存在问题", 30, None), ("责任单位", 22, None), ("包联领导", 16, None), ("分指挥部", 20, None), ("亮灯", 7, None),
 ]  # fmt: skip
 
 
@@ -72,7 +74,8 @@ def _ledger_sheet(
         values = [
             i, p.id, p.name, p.owner, p.total_investment, status.annual_plan,
             entry.amount if entry is not None else None, status.completed_ytd, figure(status.plan_rate),
-            figure(-status.lag) if status.lag is not None else None, entry.text if entry is not None else None,
+            figure(status.schedule) if status.ahead is not None else None, figure(status.ahead),
+            figure(status.monthly_ahead), image_text(status, entry.text if entry is not None else None),
             "；".join(problems.get(p.id, [])) or None, p.responsible_unit, p.liaison_leader, p.branch,
             LIGHT_WORDS[status.light] if status.light else "未到期",
         ]  # fmt: skip
@@ -81,10 +84,13 @@ def _ledger_sheet(
             sheet.cell(3 + i, len(HEADERS)).fill = styles["fills"][status.light]
     total = 4 + len(report.rows)
     values = ["合计", f"{s.projects}个", None, None, s.total_investment, s.annual_plan, month_total, s.completed_ytd,
-              figure(s.plan_rate), figure(s.ahead), None, None, None, None, None, None]  # fmt: skip
+              figure(s.plan_rate), figure(s.time_progress), figure(s.ahead), None, None, None, None, None, None,
+              None]  # fmt: skip
     write_row(sheet, total, values, formats)
     for column in range(1, len(HEADERS) + 1):
         sheet.cell(total, column).font = styles["bold"]
+    put(sheet, total + 1, 1, f"注：{COLUMN_NOTE}").font = styles["body"]
+    sheet.merge_cells(start_row=total + 1, start_column=1, end_row=total + 1, end_column=len(HEADERS))
     print_setup(sheet)
 
 

@@ -9,10 +9,12 @@ xmtj.yaml names for its item.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from xmtj.figures.reasons import ApprovalWait
 from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.records import Approval, Project
 from xmtj.ledger.settings import Config
@@ -87,14 +89,23 @@ def by_department(rows: Iterable[ApprovalRow]) -> list[DepartmentSummary]:
     return sorted(summaries, key=lambda s: (-s.pending, s.department))
 
 
-def long_waits(project: Project, config: Config, day: dt.date) -> list[str]:
-    """The project's approvals waiting longer than ``approvals.remind_days``, as a letter says them."""
+def long_waits(project: Project, config: Config, day: dt.date) -> list[ApprovalWait]:
+    """The project's approvals 办理中 longer than ``approvals.remind_days`` on ``day``."""
     found = []
     for row in approval_rows_of(project, config, day):
         if row.days_waiting is not None and row.days_waiting > config.approvals.remind_days:
-            where = f"（{row.department}）" if row.department else ""
-            found.append(f"{row.approval.item}{where}已办理{row.days_waiting}天尚未办结")
+            assert row.approval.date is not None  # a wait is counted from the day it was filed
+            found.append(ApprovalWait(row.approval.item, row.department, row.approval.date, row.days_waiting))
     return found
+
+
+def waits_of(config: Config) -> Callable[[Project, dt.date], list[ApprovalWait]]:
+    """``long_waits`` under ``config``: what names a lit project's approvals among its reasons."""
+    return functools.partial(_waits, config)
+
+
+def _waits(config: Config, project: Project, day: dt.date) -> list[ApprovalWait]:
+    return long_waits(project, config, day) if project.approvals else []
 
 
 def approval_rows_of(project: Project, config: Config, day: dt.date) -> list[ApprovalRow]:

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
 
+from xmtj.months import day_cn
 from xmtj.textsafe import visible
 
 _ZH_DIGITS = "零一二三四五六七八九"
@@ -30,6 +31,16 @@ def _ratio_text(numerator: int, denominator: int, places: int) -> str:
         digits = digits.rjust(places + 1, "0")
         digits = f"{digits[:-places]}.{digits[-places:]}"
     return "-" + digits if numerator < 0 else digits
+
+
+def shown_points(rate: Fraction) -> Fraction:
+    """A rate in 百分点 as ``pct`` prints it (one decimal): 0.98365… → 98.4. Differences of percentages are
+    taken between these, so the printed difference is the difference of the printed figures."""
+    numerator, denominator = rate.as_integer_ratio()
+    scaled, rest = divmod(abs(numerator) * 1000, denominator)
+    if 2 * rest >= denominator:
+        scaled += 1
+    return Fraction(-scaled if numerator < 0 else scaled, 10)
 
 
 def to_decimal(value: Fraction | Decimal | int, places: int) -> Decimal:
@@ -76,18 +87,18 @@ def points(value: Fraction | None, signed: bool = True) -> str:
 
 
 def ahead_words(value: Fraction | None) -> str:
-    """超序时 5.3 个百分点 / 欠序时 2.0 个百分点."""
+    """超序时5.3个百分点 / 欠序时2.0个百分点 / 与时序进度持平."""
     if value is None:
         return "—"
-    word = "超序时" if value >= 0 else "欠序时"
+    if value == 0 or points(value, signed=False) == "0.0":
+        return "与时序进度持平"
+    word = "超序时" if value > 0 else "欠序时"
     return f"{word}{points(value, signed=False)}个百分点"
 
 
 def date_cn(day: dt.date | None) -> str:
-    """2021年12月14日 (no padding)."""
-    if day is None:
-        return "—"
-    return f"{day.year}年{day.month}月{day.day}日"
+    """2021年12月14日 (no padding); a date written as a month as 2022年3月 (``xmtj.months.day_cn``)."""
+    return day_cn(day)
 
 
 def month_cn(day: dt.date) -> str:

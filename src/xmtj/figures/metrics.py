@@ -1,7 +1,8 @@
 """How the office counts (docs/domain.md): pure functions of (ledger, year, as-of day).
 
-Ratios are exact ``Fraction``s so that thresholds compare exactly (0.5 − 0.4 is 10 百分点,
-not 9.999…); rounding happens only when a figure is shown.
+Ratios are exact ``Fraction``s (0.5 − 0.4 is 10 百分点, not 9.999…). A difference of two percentages — a
+lag, 超欠序时 — is the difference of the two as printed (``fmt.shown_points``: 98.4% − 91.7% is 6.7, never
+the 6.8 of the unrounded figures), so the light, the lag and the figures a reader sees always agree.
 """
 
 from __future__ import annotations
@@ -15,78 +16,34 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Literal
 
-from xmtj.figures.fmt import month_cn, pct, points
-from xmtj.figures.periods import resolve_period
+from xmtj.figures.approvals import waits_of
+from xmtj.figures.fmt import shown_points
+from xmtj.figures.reasons import ApprovalWait, Behind, NotStarted, OverdueIssue, Reason
+from xmtj.figures.schedule import (
+    completed_amounts,
+    continuing,
+    monthly_share,
+    own_schedule,
+    points_ahead,
+    quotient,
+    ratio,
+    stage_of,
+    started_by,
+)
 from xmtj.ledger.records import Issue, Project
 from xmtj.ledger.settings import Lights
-from xmtj.months import Month, add_months, expected_share_of_year, month_key, months_between, year_prefix
+from xmtj.months import Month, add_months, expected_share_of_year, months_between
 
 if TYPE_CHECKING:
     from xmtj.ledger.ledger import Ledger
 
 Light = Literal["green", "yellow", "red"]
 LIGHT_WORDS: dict[str, str] = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
+LIGHT_KEYS = ("red", "yellow", "green", "not_due", "unscheduled")  # a summary's counts: together, every project
 HUNDRED = Fraction(100)
 ONE = Fraction(1)
 ZERO = Decimal(0)
 _AMOUNT = operator.attrgetter("amount")
-
-
-def ratio(numerator: Decimal | int, denominator: Decimal | int) -> Fraction | None:
-    return _quotient(numerator, denominator) if denominator else None
-
-
-def completed_amounts(project: Project, year: int, as_of: dt.date) -> tuple[Decimal, Decimal]:
-    """(1—N月累计 of ``year``, 累计 since the start), both up to and including ``as_of``'s month."""
-    last = month_key(as_of)
-    in_year = total = Decimal(0)
-    if as_of.year == year:  # the usual case: the year's months are the ones from January to ``last``
-        first = Month(year, 1).key
-        progress = project.progress
-        if progress and min(progress) >= first and max(progress) <= last:  # every entry counts (summed in C)
-            total = sum(map(_AMOUNT, progress.values()), ZERO)
-            return total, total
-        for month, entry in project.progress.items():
-            if month <= last:
-                total += entry.amount
-                if month >= first:
-                    in_year += entry.amount
-        return in_year, total
-    first, year_last = Month(year, 1).key, Month(year, 12).key
-    for month, entry in project.progress.items():
-        if month <= last:
-            total += entry.amount
-        if first <= month <= year_last and as_of.year > year:
-            in_year += entry.amount
-    return in_year, total
-
-
-def completed_in_year(project: Project, year: int, as_of: dt.date) -> Decimal:
-    """1—N月累计: progress entries of ``year`` up to and including ``as_of``'s month."""
-    return completed_amounts(project, year, as_of)[0]
-
-
-def completed_before(project: Project, month: Month) -> Decimal:
-    """上月末累计: the progress of ``month``'s year before ``month`` (what a 1—N月 figure is less)."""
-    first, key = Month(month.year, 1).key, month.key
-    return sum((e.amount for m, e in project.progress.items() if first <= m < key), ZERO)
-
-
-def expected_share(project: Project, year: int, as_of: dt.date) -> tuple[Fraction, bool]:
-    """The share of the annual plan expected by ``as_of``, and whether a monthly plan gave it."""
-    plan = project.annual_plan.get(year)
-    prefix = year_prefix(year)
-    if plan and any(m.startswith(prefix) for m in project.monthly_plan):
-        last = month_key(as_of)
-        to_date = sum((v for m, v in project.monthly_plan.items() if m.startswith(prefix) and m <= last), Decimal(0))
-        return _quotient(to_date, plan), True
-    return expected_share_of_year(year, as_of), False
-
-
-def _quotient(numerator: Decimal | int, denominator: Decimal | int) -> Fraction:
-    n, d = numerator.as_integer_ratio()
-    m, e = denominator.as_integer_ratio()
-    return Fraction(n * e, d * m)  # one normalisation instead of three: this runs for every project
 
 
 @dataclass(frozen=True)
@@ -103,7 +60,14 @@ class Rate:
 
 @dataclass(frozen=True)
 class ProjectStatus:
-    """One key project of ``year`` as of ``as_of``: stage, money, lag and light."""
+    """One key project of ``year`` as of ``as_of``: stage, money, lag and light.
+
+    Three percentages, three meanings, never mixed in one column: ``plan_rate`` (完成年度计划), ``schedule``
+    (its 序时进度: the year's, or its own from its planned start month — ``schedule_start``) and, for a
+    project with a monthly plan, ``monthly`` (月度计划进度). ``ahead`` is 超欠序时 (``plan_rate`` −
+    ``schedule``), ``monthly_ahead`` 超欠月度计划; the light is judged by ``lag`` against ``expected``: the
+    monthly plan when there is one, else the 序时进度 (``basis`` names which). Every difference is of the
+    percentages as printed (``fmt.shown_points``)."""
 
     project: Project
     year: int
@@ -113,16 +77,48 @@ class ProjectStatus:
     completed_ytd: Decimal
     completed_total: Decimal
     plan_rate: Fraction | None
-    expected: Fraction
-    monthly_planned: bool
-    lag: Fraction | None  # 百分点, positive = behind
+    schedule: Fraction
+    schedule_start: Month | None  # the planned start month its own 序时 counts from; None: the whole year
+    monthly: Fraction | None
+    lag: Fraction | None  # 百分点 behind ``expected`` (positive = behind); None: no plan, or not yet due
     light: Light | None
-    reasons: tuple[str, ...]
+    reasons: tuple[Reason, ...]
     overdue_issues: tuple[str, ...]
+    started: bool
 
     @property
-    def started(self) -> bool:
-        return self.project.actual_start is not None and self.project.actual_start <= self.as_of
+    def basis(self) -> str:
+        """What the light is judged against: ``monthly_plan``, ``own_schedule`` or ``year``."""
+        if self.monthly is not None:
+            return "monthly_plan"
+        return "own_schedule" if self.schedule_start is not None else "year"
+
+    @property
+    def expected(self) -> Fraction:
+        """The share of the annual plan expected by ``as_of`` on the light's basis."""
+        return self.monthly if self.monthly is not None else self.schedule
+
+    @property
+    def monthly_planned(self) -> bool:
+        return self.monthly is not None
+
+    @property
+    def ahead(self) -> Fraction | None:
+        """超欠序时, 百分点 (positive = ahead): completion rate − 序时进度, as printed; None when not yet due."""
+        if self.plan_rate is None or (self.lag is None and not self.started):
+            return None
+        return shown_points(self.plan_rate) - shown_points(self.schedule)
+
+    @property
+    def monthly_ahead(self) -> Fraction | None:
+        """超欠月度计划, 百分点: completion rate − 月度计划进度, as printed (None without a monthly plan)."""
+        if self.plan_rate is None or self.monthly is None or (self.lag is None and not self.started):
+            return None
+        return shown_points(self.plan_rate) - shown_points(self.monthly)
+
+    @property
+    def reason_texts(self) -> list[str]:
+        return [r.text for r in self.reasons]
 
     @property
     def completed(self) -> bool:
@@ -134,13 +130,12 @@ class ProjectStatus:
 
     @property
     def continuing(self) -> bool:
-        """续建: started in an earlier year."""
-        start = self.project.actual_start
-        return start is not None and start.year < self.year
+        """续建: started in an earlier year (or, with no start recorded, 建设性质 续建)."""
+        return continuing(self.project, self.year)
 
     @property
     def new_start_planned(self) -> bool:
-        """Counted among the year's planned new starts: not 续建, planned to start by the year's end."""
+        """Counted among the year's planned new starts (新开工率): not 续建, planned to start by the year's end."""
         start = self.project.planned_start
         return not self.continuing and start is not None and start.year <= self.year
 
@@ -148,17 +143,6 @@ class ProjectStatus:
     def slow(self) -> bool:
         """进展缓慢: lit yellow or red."""
         return self.light in ("yellow", "red")
-
-
-def stage_of(project: Project, day: dt.date) -> str:
-    """项目阶段 as of ``day``, derived from the dates."""
-    if project.actual_production and project.actual_production <= day:
-        return "投产"
-    if project.actual_completion and project.actual_completion <= day:
-        return "竣工"
-    if project.actual_start and project.actual_start <= day:
-        return "在建"
-    return "前期"
 
 
 def _below(value: Fraction, bound: Decimal, inclusive: bool = False) -> bool:
@@ -169,40 +153,44 @@ def _below(value: Fraction, bound: Decimal, inclusive: bool = False) -> bool:
 
 
 def project_status(
-    project: Project, year: int, as_of: dt.date, issues: Sequence[Issue], lights: Lights
+    project: Project,
+    year: int,
+    as_of: dt.date,
+    issues: Sequence[Issue],
+    lights: Lights,
+    waits: Callable[[Project, dt.date], list[ApprovalWait]] | None = None,
 ) -> ProjectStatus:
-    """The one rule that lights a project (docs/domain.md, 亮灯); ``status`` and ``remind`` both use it.
+    """The one rule that lights a project (docs/domain.md, 亮灯); ``status``, ``remind`` and the 通报 use it.
 
-    It runs for every project of a province's list, so the ratios are built once each from
+    ``waits`` gives a project's approvals waiting too long (named among a lit project's reasons; they do
+    not light it). It runs for every project of a province's list, so the ratios are built once each from
     integers and the thresholds are compared by cross-multiplying (all exact).
     """
     plan = project.annual_plan.get(year, ZERO)
     done, done_total = completed_amounts(project, year, as_of)
-    if project.monthly_plan:
-        expected, monthly = expected_share(project, year, as_of)
-    else:
-        expected, monthly = expected_share_of_year(year, as_of), False
+    schedule, start_month = own_schedule(project, year, as_of, lights.basis)
+    monthly = monthly_share(project, year, as_of) if project.monthly_plan else None
+    expected = monthly if monthly is not None else schedule
     plan_rate = lag = None
     if plan:
-        plan_rate = _quotient(done, plan)
-        a, b, c, d = expected.numerator, expected.denominator, plan_rate.numerator, plan_rate.denominator
-        lag = Fraction(100 * (a * d - c * b), b * d)  # (expected − plan_rate) × 100
-    reasons: list[str] = []
+        plan_rate = quotient(done, plan)
+        lag = shown_points(expected) - shown_points(plan_rate)  # the printed figures' difference
+    reasons: list[Reason] = []
     light: Light | None
-    start, done_on = project.actual_start, project.actual_completion
+    started = started_by(project, as_of)
+    done_on = project.actual_completion
     if done_on is not None and done_on <= as_of:
         light = "green"
-    elif start is None or start > as_of:
+    elif not started:
         planned = project.planned_start
-        if planned is None or planned > as_of:
+        if planned is None or planned > as_of:  # a month planned (MonthDate) is due once the month has ended
             light = None
             lag = None  # 未到期: not yet due to start, so not behind (— in every output, null in JSON)
         else:
             late = months_between(planned, as_of)
             red = as_of >= add_months(planned, lights.red_start_months)
             light = "red" if red else "yellow"
-            delay = f"逾期{late}个月" if late else f"逾期{(as_of - planned).days}天"
-            reasons.append(f"计划{month_cn(planned)}开工，{delay}未开工")
+            reasons.append(NotStarted(planned, late, (as_of - planned).days))
     elif lag is None:
         light = "green"
     else:
@@ -211,14 +199,19 @@ def project_status(
         else:
             light = "yellow" if _below(lag, lights.red_gap, inclusive=True) else "red"
         if light != "green":
-            basis = "月度计划进度" if monthly else "时序进度"
             assert plan_rate is not None
-            reasons.append(f"完成年度计划的{pct(plan_rate)}，低于{basis}{points(lag, signed=False)}个百分点")
-    overdue = tuple(sorted(i.id for i in issues if i.is_overdue_on(as_of))) if issues else ()
+            basis = "monthly_plan" if monthly is not None else ("own_schedule" if start_month else "year")
+            reasons.append(Behind(plan_rate, expected, basis, start_month, lag))
+    overdue = tuple(sorted((i for i in issues if i.is_overdue_on(as_of)), key=_ID)) if issues else ()
     if overdue and light is not None:
         if light == "green":
             light = "yellow"
-        reasons.extend(f"问题{iid}逾期未办结" for iid in overdue)
+        reasons.extend(
+            OverdueIssue(i.id, i.description, i.responsible_unit, i.deadline, i.days_overdue(as_of))  # type: ignore[arg-type]
+            for i in overdue
+        )
+    if waits is not None and light in ("yellow", "red"):
+        reasons.extend(waits(project, as_of))
     return ProjectStatus(
         project=project,
         year=year,
@@ -228,13 +221,18 @@ def project_status(
         completed_ytd=done,
         completed_total=done_total,
         plan_rate=plan_rate,
-        expected=expected,
-        monthly_planned=monthly,
+        schedule=schedule,
+        schedule_start=start_month,
+        monthly=monthly,
         lag=lag,
         light=light,
         reasons=tuple(reasons),
-        overdue_issues=overdue,
+        overdue_issues=tuple(i.id for i in overdue),
+        started=started,
     )
+
+
+_ID = operator.attrgetter("id")
 
 
 @dataclass(frozen=True)
@@ -252,14 +250,14 @@ class Summary:
     annual_target: Decimal | None
     target_rate: Fraction | None
     plan_rate: Fraction | None
-    ahead: Fraction | None  # 超(+)/欠(−)序时, 百分点
+    ahead: Fraction | None  # 超(+)/欠(−)序时, 百分点 (of the printed percentages)
     new_start: Rate
     start_resume: Rate
     scheduled_start: Rate
     completion: Rate
     production: Rate
     progress_rate: Rate
-    lights: dict[str, int]
+    lights: dict[str, int]  # red, yellow, green, not_due and unscheduled (未到期): together, ``projects``
     lagging: tuple[ProjectStatus, ...] = field(default=())
 
 
@@ -292,10 +290,11 @@ def summarize(
         return s.lag is None or _below(s.lag, lights.yellow_gap)
 
     under_way = [s for s, go in zip(statuses, started, strict=True) if go and not s.completed and s.annual_plan > 0]
-    colours = {"green": 0, "yellow": 0, "red": 0}
+    # they add up to the projects counted: 未到期 is not started and not yet due to (not_due), or with no
+    # planned start recorded (unscheduled)
+    colours = {"green": 0, "yellow": 0, "red": 0, "not_due": 0, "unscheduled": 0}
     for s in statuses:
-        if s.light:
-            colours[s.light] += 1
+        colours[s.light or ("not_due" if s.project.planned_start is not None else "unscheduled")] += 1
     return Summary(
         key=key,
         year=year,
@@ -308,7 +307,7 @@ def summarize(
         annual_target=target,
         target_rate=ratio(done, target) if target else None,
         plan_rate=plan_rate,
-        ahead=(plan_rate - tp) * HUNDRED if plan_rate is not None else None,
+        ahead=points_ahead(plan_rate, tp),
         new_start=count_started(s.new_start_planned for s in statuses),
         start_resume=count_started(True for _ in statuses),
         scheduled_start=count_started(
@@ -327,84 +326,31 @@ def _lag_order(s: ProjectStatus) -> tuple[int, float, str]:
     return (0 if s.light == "red" else 1, -float(s.lag or 0), s.project.id)
 
 
-GROUPINGS: dict[str, str] = {
-    "branch": "分指挥部",
-    "investment_type": "投资类型",
-    "level": "项目级别",
-    "sector": "行业",
-    "liaison_leader": "包联领导",
-    "responsible_unit": "责任单位",
-}
-
-
-def group_keys(project: Project, by: str) -> list[str]:
-    if by == "level":
-        return list(project.levels) or ["（未定级别）"]
-    return [str(getattr(project, by))]
-
-
-def group_summaries(
-    statuses: Sequence[ProjectStatus], by: str, year: int, as_of: dt.date, lights: Lights
-) -> list[Summary]:
-    """One summary per group, best 计划完成率 first (a project may be in several levels)."""
-    members: dict[str, list[ProjectStatus]] = defaultdict(list)
-    for s in statuses:
-        for k in group_keys(s.project, by):
-            members[k].append(s)
-    groups = [summarize(m, year, as_of, lights, None, k) for k, m in members.items()]
-    groups.sort(key=lambda g: (-(g.plan_rate or Fraction(-1)), g.key))
-    return groups
-
-
-@dataclass(frozen=True)
-class StatusReport:
-    summary: Summary
-    rows: tuple[ProjectStatus, ...]
-    groups: tuple[Summary, ...]
-    by: str | None
-
-
 def key_projects(projects: Iterable[Project], year: int) -> list[Project]:
     """The key projects of ``year`` (those whose ``key_years`` include it), by id."""
     return sorted((p for p in projects if year in p.key_years), key=lambda p: p.id)
 
 
 def statuses_for(
-    projects: Iterable[Project], issues: Iterable[Issue], year: int, as_of: dt.date, lights: Lights
-) -> list[ProjectStatus]:
-    by_project: dict[str, list[Issue]] = defaultdict(list)
-    for issue in issues:  # only overdue ones can change a light
-        if issue.project and issue.is_overdue_on(as_of):
-            by_project[issue.project].append(issue)
-    none: list[Issue] = []
-    return [project_status(p, year, as_of, by_project.get(p.id, none), lights) for p in key_projects(projects, year)]
-
-
-def status_report(
     projects: Iterable[Project],
     issues: Iterable[Issue],
     year: int,
     as_of: dt.date,
     lights: Lights,
-    target: Decimal | None,
-    by: str | None = None,
-) -> StatusReport:
-    """``xmtj status``: the whole list's figures, one row per project, and optional groups."""
-    statuses = statuses_for(projects, issues, year, as_of, lights)
-    summary = summarize(statuses, year, as_of, lights, target)
-    groups = group_summaries(statuses, by, year, as_of, lights) if by else []
-    return StatusReport(summary, tuple(statuses), tuple(groups), by)
+    waits: Callable[[Project, dt.date], list[ApprovalWait]] | None = None,
+) -> list[ProjectStatus]:
+    """Every key project of ``year`` as of ``as_of`` (``waits``: see ``project_status``)."""
+    by_project: dict[str, list[Issue]] = defaultdict(list)
+    for issue in issues:  # only overdue ones can change a light
+        if issue.project and issue.is_overdue_on(as_of):
+            by_project[issue.project].append(issue)
+    none: list[Issue] = []
+    return [
+        project_status(p, year, as_of, by_project.get(p.id, none), lights, waits) for p in key_projects(projects, year)
+    ]
 
 
-def ledger_status(
-    ledger: Ledger, year: int | None, as_of: dt.date | None, by: str | None = None
-) -> tuple[StatusReport, str | None]:
-    """``xmtj status`` of a ledger: the period (chosen as ``resolve_period`` says when not given), the
-    report, and how the period was chosen (None when it was given)."""
-
-    the_year, the_day, chosen = resolve_period(ledger.projects, year, as_of, ledger.today)
+def ledger_statuses(ledger: Ledger, year: int, as_of: dt.date) -> list[ProjectStatus]:
+    """``statuses_for`` a whole ledger: its projects, problems, 亮灯 settings and approvals' waits."""
     config = ledger.config
-    report = status_report(
-        ledger.projects, ledger.issues, the_year, the_day, config.lights, config.targets.get(the_year), by
-    )
-    return report, chosen
+    return statuses_for(ledger.projects, ledger.issues, year, as_of, config.lights, waits_of(config))

@@ -58,6 +58,6 @@ def issues_raised(ledger: Ledger) -> Counter[str]:
 
 
 def select_letters(ledger: Ledger, year: int | None = None, pending: bool = False) -> list[Letter]:
-    """Registered letters of a year; with ``pending``, those whose written feedback has not arrived."""
+    """Registered letters of a year; with ``pending``, those (not voided) whose written feedback has not arrived."""
     chosen = [x for x in ledger.letters if year is None or x.year == year]
-    return [x for x in chosen if x.feedback.received_on is None] if pending else chosen
+    return [x for x in chosen if x.feedback.received_on is None and x.voided is None] if pending else chosen

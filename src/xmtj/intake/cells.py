@@ -3,7 +3,7 @@
 Offices type figures every way a sheet allows, so the readers here are generous where the meaning is
 certain and strict where it is not: ``５０００``, ``1,234.5`` and ``"5000"`` are 5000; ``约5000`` is refused
 (``CellError``), never guessed. Dates come as Excel dates, serial numbers, ``2022-03-15``, ``2022/3/15``,
-``2022.3.15``, ``2022年3月15日`` or a month only (``2022年3月``: the first day, reported as such).
+``2022.3.15``, ``2022年3月15日`` or a month only (``2022年3月``: kept as the month, ``xmtj.months.MonthDate``).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from xmtj.ledger.fields import MONEY_MAX
+from xmtj.months import MonthDate
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－／：　", "0123456789.,-/: ")
 _NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)")
@@ -95,7 +96,7 @@ def money(value: Any, factor: Decimal = Decimal(1)) -> Decimal | None:
 
 
 def date(value: Any) -> tuple[dt.date | None, bool]:
-    """A date, and whether the cell gave only a month (then the date is that month's first day)."""
+    """A date, and whether the cell gave only a month (then a ``MonthDate``: due only once the month ends)."""
     if blank(value):
         return None, False
     if isinstance(value, dt.datetime):
@@ -122,7 +123,7 @@ def date(value: Any) -> tuple[dt.date | None, bool]:
         year, month = int(found[1]), int(found[2])
         if not 1 <= month <= 12:
             raise CellError(f"日期不存在：“{raw}”")
-        return dt.date(year, month, 1), True
+        return MonthDate(year, month), True
     raise CellError(f"应为日期（如 2022-03-15、2022/3/15、2022年3月15日），现为“{raw}”")
 
 

@@ -28,7 +28,8 @@ from xmtj.changes.build import Change
 from xmtj.changes.yamlout import emit
 from xmtj.documents.xlsx import put
 from xmtj.figures import fmt
-from xmtj.figures.metrics import completed_before, key_projects
+from xmtj.figures.metrics import key_projects
+from xmtj.figures.schedule import completed_before
 from xmtj.intake import cells
 from xmtj.intake.cells import text
 from xmtj.intake.keys import current_key, keys, sign, verify

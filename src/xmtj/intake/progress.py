@@ -20,14 +20,14 @@ from xmtj.changes import yamledit
 from xmtj.changes.build import Change, id_prefix, month_guard, new_ids, progress_edit, progress_warnings, text_of
 from xmtj.changes.yamlout import record_yaml
 from xmtj.figures.fmt import show
-from xmtj.figures.metrics import completed_before
+from xmtj.figures.schedule import completed_before
 from xmtj.intake import cells
 from xmtj.intake.columns import PROGRESS_HEADINGS
 from xmtj.intake.dispatch import check_returned, read_marker, verify_marker
 from xmtj.intake.rows import Plan, Projects, Sheet, find_project, open_sheet
 from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.records import Project, field_names
-from xmtj.months import Month
+from xmtj.months import Month, day_cn
 from xmtj.problems import XmtjError
 
 
@@ -142,7 +142,7 @@ def _dates(sheet: Sheet, row: int, project: Project, plan: Plan) -> dict[str, dt
         if day is None:
             continue
         if partial:
-            plan.notes.append(f"{sheet.where(row, key)} 只写了月份，按 {day} 记")
+            plan.notes.append(f"{sheet.where(row, key)} 只写了月份，按月份记（{day_cn(day)}）")
         recorded = getattr(project, key)
         if recorded is None:
             found[key] = day

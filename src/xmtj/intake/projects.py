@@ -73,9 +73,11 @@ def _read_row(sheet: Sheet, index: int, plan: Plan) -> Row | None:
             elif key in DATES:
                 value, partial = cells.date(raw)
                 if partial:
-                    month_only.append(f"{sheet.where(index, key)}“{cells.text(raw)}”按 {value} 记")
+                    month_only.append(f"{sheet.where(index, key)}“{cells.text(raw)}”")
             elif key == "levels":
                 value = cells.items(raw) or None
+            elif key == "nature":
+                value = (cells.text(raw) or "").removesuffix("项目") or None  # 续建项目 is 续建
             else:
                 value = cells.text(raw)
         except cells.CellError as exc:
@@ -84,7 +86,7 @@ def _read_row(sheet: Sheet, index: int, plan: Plan) -> Row | None:
         if value is not None and key != "seq":
             values[key] = value
     if month_only:
-        plan.notes.append("只写了月份的日期按当月1日记：" + "；".join(month_only))
+        plan.notes.append("只写了月份的日期按月份记（当月结束后才算逾期）：" + "；".join(month_only))
     return Row(index, values)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
@@ -10,11 +11,11 @@ from pathlib import PurePosixPath
 
 from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.reading import locate_problems
-from xmtj.ledger.records import Record, Sourced
+from xmtj.ledger.records import CONTINUING, Letter, Record, Sourced
 from xmtj.ledger.register import REGISTER_DIR, doc_number, issued_in_history
 from xmtj.ledger.registry import MODELS, RECORD_KINDS, word
 from xmtj.ledger.sources import WorkingTree, orphans
-from xmtj.months import Month, month_key
+from xmtj.months import Month, before, month_key
 from xmtj.problems import Problem
 
 Check = Callable[[Ledger], Iterable[Problem]]
@@ -85,14 +86,15 @@ def references(ledger: Ledger) -> Iterator[Problem]:
 def vocabularies(ledger: Ledger) -> Iterator[Problem]:
     """分指挥部, 项目级别 and 行业 come from the lists in xmtj.yaml."""
     config = ledger.config
-    vocabularies = (("branch", "branches", "分指挥部"), ("sector", "sectors", "行业"), ("levels", "levels", "项目级别"))
+    vocabularies = (("branch", "branches", "分指挥部"), ("sector", "sectors", "行业"), ("levels", "levels", "项目级别"),
+                    ("nature", "natures", "建设性质"))  # fmt: skip
     for project in ledger.projects:
         for name, setting, label in vocabularies:
             allowed: list[str] = getattr(config, setting)
             value = getattr(project, name)
             values = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
             for i, item in values:
-                if allowed and item not in allowed:
+                if allowed and item is not None and item not in allowed:
                     field = name if i is None else f"{name}[{i}]"
                     hint = did_you_mean(item, allowed)
                     yield _error(project, field, f"{label}“{item}”不在 xmtj.yaml 的 {setting} 中{hint}")
@@ -109,7 +111,7 @@ def date_order(ledger: Ledger) -> Iterator[Problem]:
     for project in ledger.projects:
         for first, later, message in pairs:
             a, b = getattr(project, first), getattr(project, later)
-            if a and b and b < a:
+            if a and b and before(b, a):
                 yield _error(project, later, f"{message}（{b} 早于 {a}）")
         if project.actual_start is None:
             for name in ("actual_completion", "actual_production"):
@@ -120,6 +122,25 @@ def date_order(ledger: Ledger) -> Iterator[Problem]:
             yield _error(issue, "resolved_on", f"办结日期 {issue.resolved_on} 早于提出日期 {issue.raised_on}")
         if issue.deadline and issue.deadline < issue.raised_on:
             yield _error(issue, "deadline", f"办结时限 {issue.deadline} 早于提出日期 {issue.raised_on}")
+
+
+def nature_and_start(ledger: Ledger) -> Iterator[Problem]:
+    """建设性质 and the recorded start agree: a 续建 project started before its first key year (without a
+    start recorded it is counted as started then: say so), a 新建 one not."""
+    for project in ledger.projects:
+        first = min(project.key_years, default=None)
+        start = project.actual_start
+        if project.nature == CONTINUING:
+            if start is None:
+                yield _warning(
+                    project, "actual_start", "建设性质为续建，但没有实际开工日期：按以前年度已开工计，请补填"
+                )
+            elif first is not None and start.year >= first:
+                yield _warning(
+                    project, "nature", f"建设性质为续建，但实际开工日期 {start} 在{first}年（列为重点项目的首年）"
+                )
+        elif project.nature == "新建" and start is not None and first is not None and start.year < first:
+            yield _warning(project, "nature", f"建设性质为新建，但实际开工日期 {start} 早于{first}年，应为续建")
 
 
 def resolved_issues_have_dates(ledger: Ledger) -> Iterator[Problem]:
@@ -177,7 +198,7 @@ def problems_overdue(ledger: Ledger) -> Iterator[Problem]:
 def letter_register(ledger: Ledger) -> Iterator[Problem]:
     """The 督办提醒函 register: file names, duplicate numbers, gaps, unknown projects, late feedback."""
     projects = ledger.project_by_id
-    by_year: dict[int, dict[int, Sourced]] = defaultdict(dict)
+    by_year: dict[int, dict[int, Letter]] = defaultdict(dict)
     for letter in ledger.letters:
         stem = PurePosixPath(letter.path).stem
         if stem != letter.register_name:
@@ -194,10 +215,15 @@ def letter_register(ledger: Ledger) -> Iterator[Problem]:
             numbers[letter.number] = letter
         if letter.project not in projects:
             yield _error(letter, "project", f"项目 {letter.project} 不存在{did_you_mean(letter.project, projects)}")
-        if letter.feedback_overdue_on(ledger.today):
+        if letter.voided is None and letter.feedback_overdue_on(ledger.today):
             late = (ledger.today - letter.feedback_due).days
             yield _warning(letter, "feedback", f"书面反馈已逾期{late}天（期限 {letter.feedback_due}），尚未收到")
     for year, numbers in sorted(by_year.items()):
+        ordered = [numbers[n] for n in sorted(numbers)]
+        for earlier, later in itertools.pairwise(ordered):
+            if later.date < earlier.date:
+                message = f"成文日期 {later.date} 早于上一号（{earlier.doc_no}）的 {earlier.date}：文号应随日期先后编排"
+                yield _warning(later, "date", message)
         missing = sorted(set(range(1, max(numbers) + 1)) - set(numbers))
         if missing:
             last = numbers[max(numbers)]
@@ -275,6 +301,7 @@ CHECKS: list[Check] = [
     references,
     vocabularies,
     date_order,
+    nature_and_start,
     resolved_issues_have_dates,
     progress_plausible,
     key_project_basics,

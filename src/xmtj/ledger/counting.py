@@ -13,6 +13,7 @@ from typing import Any
 
 from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.registry import MODELS
+from xmtj.months import before
 from xmtj.problems import Problem
 
 
@@ -71,12 +72,15 @@ def looks_clean(ledger: Ledger) -> bool:
     sends the ledger through the checks themselves, which say what is wrong."""
     config = ledger.config
     branches, sectors, levels = set(config.branches), set(config.sectors), set(config.levels)
+    natures = set(config.natures)
     project_ids: set[str] = set()
     for p in ledger.projects:
         if p.id in project_ids or p.path != f"data/projects/{p.id}.yaml":
             return False
         project_ids.add(p.id)
         if (branches and p.branch not in branches) or (sectors and p.sector not in sectors):
+            return False
+        if natures and p.nature is not None and p.nature not in natures:
             return False
         if levels and not levels.issuperset(p.levels):
             return False
@@ -128,4 +132,4 @@ def looks_clean(ledger: Ledger) -> bool:
 def _dates_in_order(start: Any, *later: Any, missing_ok: bool = False) -> bool:
     if start is None:
         return missing_ok or all(day is None for day in later)
-    return all(day is None or day >= start for day in later)
+    return all(day is None or not before(day, start) for day in later)

@@ -7,12 +7,13 @@ when a file is read; none imports pydantic until then. Failures carry the office
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated, Any
 
-from xmtj.months import YEARS  # one bound for every year: records, options, periods
+from xmtj.months import YEARS, BadMonth, written_month  # one bound for every year: records, options, periods
 from xmtj.textsafe import INVISIBLE_RE
 
 ID_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_-]*$"
@@ -161,12 +162,45 @@ def progress_entry(value: Any) -> Any:
     return value
 
 
+class DayOrMonth:
+    """Annotation marker: a date (``2022-03-15``), or a month as the office writes one (``2022-03``,
+    ``2022年3月``), kept as a month (``xmtj.months.MonthDate``: "during that month", never a made-up 1st)."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_plain_validator_function(day_or_month)
+
+
+def day_or_month(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        raise fail("date", "应为日期，不要带时间")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if _ISO_DAY.fullmatch(text):
+            try:
+                return dt.date.fromisoformat(text)
+            except ValueError:
+                raise fail("date", f"日期“{text}”不存在") from None
+        try:
+            month = written_month(text)
+        except BadMonth:
+            raise fail("date", f"月份“{text}”不存在") from None
+        if month is not None:
+            return month
+    raise fail("date", "应为日期（YYYY-MM-DD）或月份（YYYY-MM，如 2022-03）")
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 RecordId = Annotated[str, Pattern(ID_PATTERN)]
 Month = Annotated[str, Pattern(MONTH_PATTERN)]
 Year = Annotated[int, Between(*YEARS)]
 Money = Annotated[Decimal, NonNegative(), Check(_number)]
 Points = Annotated[Decimal, Bounded(Decimal(0), Decimal(100)), Check(_number)]  # 百分点 thresholds
 Figure = Annotated[Decimal, Bounded(-MONEY_MAX, MONEY_MAX), Check(_number)]  # a figure kept in a letter
+DayOrMonthDate = Annotated[dt.date, DayOrMonth()]  # a schedule date: 计划开工 2022年3月 stays a month
 Text = str  # control characters are refused by the readers (ledger.encoding, ledger.yamlio), escapes too
 
 

@@ -18,6 +18,7 @@ from xmtj.ledger.fields import (
     CONFIG,
     AtLeastOne,
     Check,
+    DayOrMonthDate,
     Figure,
     Money,
     Month,
@@ -36,6 +37,7 @@ IssueCategory = Literal["用地", "资金", "手续", "水电气路", "征地拆
 IssueSource = Literal["调度会", "现场督查", "集中观摩", "企业反映", "包联领导"]
 IssueStatus = Literal["新增", "推进中", "已办结"]
 EventKind = Literal["调度会", "集中开工", "集中观摩"]
+CONTINUING = "续建"  # the 建设性质 of a project started in an earlier year (docs/domain.md)
 
 frozen = dataclass(frozen=True, kw_only=True)
 
@@ -97,6 +99,7 @@ class Project(Record):
     location: Text | None = None
     levels: list[Name] = field(default_factory=list)
     investment_type: InvestmentType
+    nature: Name | None = None  # 建设性质: 新建, 续建, 改扩建 … (``natures`` in xmtj.yaml)
     sector: Name
     six_new: SixNew | None = None
     key_years: Annotated[list[Year], Check(not_empty)]
@@ -107,12 +110,12 @@ class Project(Record):
     total_investment: Money
     annual_plan: dict[Year, Money] = field(default_factory=dict)
     monthly_plan: dict[Month, Money] = field(default_factory=dict)
-    planned_start: dt.date | None = None
-    planned_completion: dt.date | None = None
-    planned_production: dt.date | None = None
-    actual_start: dt.date | None = None
-    actual_completion: dt.date | None = None
-    actual_production: dt.date | None = None
+    planned_start: DayOrMonthDate | None = None
+    planned_completion: DayOrMonthDate | None = None
+    planned_production: DayOrMonthDate | None = None
+    actual_start: DayOrMonthDate | None = None
+    actual_completion: DayOrMonthDate | None = None
+    actual_production: DayOrMonthDate | None = None
     approvals: list[Approval] = field(default_factory=list)
     progress: dict[Month, Annotated[ProgressEntry, Check(progress_entry)]] = field(default_factory=dict)
     remarks: Text | None = None

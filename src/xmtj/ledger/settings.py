@@ -24,14 +24,20 @@ from xmtj.ledger.fields import (
 )
 from xmtj.ledger.records import Contact, IssueCategory, IssueSource, Part, frozen
 
+LightBasis = Literal["own_schedule", "year"]
+
 
 @frozen
 class Lights(Part):
-    """亮灯 thresholds: lag in 百分点 (0–100, red not below yellow) and months of start delay (1–60)."""
+    """亮灯 thresholds: lag in 百分点 (0–100, red not below yellow) and months of start delay (1–60); and
+    ``basis``: what a project without a monthly plan is measured against — ``own_schedule`` (the default:
+    a project planned to start inside the year, from its planned start month) or ``year`` (every project
+    against the year's 时序进度)."""
 
     yellow_gap: Points = Decimal(10)
     red_gap: Points = Decimal(30)
     red_start_months: Annotated[int, Between(1, 60)] = 3
+    basis: LightBasis = "own_schedule"
 
 
 def _gaps_in_order(lights: Any) -> Any:
@@ -40,6 +46,9 @@ def _gaps_in_order(lights: Any) -> Any:
             "order", f"red_gap（{lights.red_gap}）不能小于 yellow_gap（{lights.yellow_gap}）：红灯的落后幅度应大于黄灯"
         )
     return lights
+
+
+NATURES = ("新建", "续建", "改扩建", "技改")
 
 
 @frozen
@@ -174,6 +183,7 @@ class Config(Part):
     branches: list[Name] = field(default_factory=list)
     levels: list[Name] = field(default_factory=list)
     sectors: list[Name] = field(default_factory=list)
+    natures: list[Name] = field(default_factory=lambda: list(NATURES))  # 建设性质; 续建 means started earlier
     targets: dict[Year, Money] = field(default_factory=dict)
     lights: Annotated[Lights, After(_gaps_in_order)] = field(default_factory=Lights)
     letters: LetterSettings = field(default_factory=LetterSettings)

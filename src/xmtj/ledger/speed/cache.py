@@ -109,6 +109,7 @@ def cache_home(root: Path) -> tuple[Path, Path]:
 # of Python's pickle documentation).
 _ALLOWED = {
     ("datetime", "date"),
+    ("xmtj.months", "MonthDate"),
     ("decimal", "Decimal"),
     ("xmtj.problems", "Problem"),
     ("xmtj.ledger.speed.cache", "make_record"),
