@@ -45,9 +45,10 @@ def light_word(light: str | None) -> str:
 
 def project_values(s: ProjectStatus) -> list[Any]:
     """A project's row of the status table, typed (``PROJECT_COLUMNS``)."""
-    due = s.ahead is not None  # not yet due to start: no 序时 to be measured against
+    ahead = s.ahead  # None: not yet due to start, no 序时 to be measured against
+    due = ahead is not None
     return [s.project.id, s.project.name, s.project.branch, s.stage, s.annual_plan, s.completed_ytd, s.plan_rate,
-            s.schedule if due else None, s.ahead, s.monthly if due else None, s.monthly_ahead,
+            s.schedule if due else None, ahead, s.monthly if due else None, s.monthly_ahead,
             light_word(s.light)]  # fmt: skip
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 from fractions import Fraction
 
@@ -33,14 +34,25 @@ def _ratio_text(numerator: int, denominator: int, places: int) -> str:
     return "-" + digits if numerator < 0 else digits
 
 
-def shown_points(rate: Fraction) -> Fraction:
-    """A rate in 百分点 as ``pct`` prints it (one decimal): 0.98365… → 98.4. Differences of percentages are
-    taken between these, so the printed difference is the difference of the printed figures."""
+def tenths(rate: Fraction) -> int:
+    """A rate in tenths of a 百分点 as ``pct`` prints it (one decimal): 0.98365… → 984 (98.4%)."""
     numerator, denominator = rate.as_integer_ratio()
     scaled, rest = divmod(abs(numerator) * 1000, denominator)
     if 2 * rest >= denominator:
         scaled += 1
-    return Fraction(-scaled if numerator < 0 else scaled, 10)
+    return -scaled if numerator < 0 else scaled
+
+
+@functools.lru_cache(maxsize=4096)
+def points_of_tenths(value: int) -> Fraction:
+    """Tenths of a 百分点 as a Fraction of 百分点 (the same few hundred values recur: made once each)."""
+    return Fraction(value, 10)
+
+
+def shown_points(rate: Fraction) -> Fraction:
+    """A rate in 百分点 as ``pct`` prints it (one decimal): 0.98365… → 98.4. Differences of percentages are
+    taken between these, so the printed difference is the difference of the printed figures."""
+    return points_of_tenths(tenths(rate))
 
 
 def to_decimal(value: Fraction | Decimal | int, places: int) -> Decimal:

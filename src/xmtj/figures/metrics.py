@@ -17,7 +17,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Literal
 
 from xmtj.figures.approvals import waits_of
-from xmtj.figures.fmt import shown_points
+from xmtj.figures.fmt import points_of_tenths, tenths
 from xmtj.figures.reasons import ApprovalWait, Behind, NotStarted, OverdueIssue, Reason
 from xmtj.figures.schedule import (
     completed_amounts,
@@ -85,6 +85,8 @@ class ProjectStatus:
     reasons: tuple[Reason, ...]
     overdue_issues: tuple[str, ...]
     started: bool
+    ahead: Fraction | None  # 超欠序时, 百分点 (positive = ahead) of the printed figures; None when not yet due
+    monthly_ahead: Fraction | None  # 超欠月度计划, 百分点 (None without a monthly plan)
 
     @property
     def basis(self) -> str:
@@ -101,20 +103,6 @@ class ProjectStatus:
     @property
     def monthly_planned(self) -> bool:
         return self.monthly is not None
-
-    @property
-    def ahead(self) -> Fraction | None:
-        """超欠序时, 百分点 (positive = ahead): completion rate − 序时进度, as printed; None when not yet due."""
-        if self.plan_rate is None or (self.lag is None and not self.started):
-            return None
-        return shown_points(self.plan_rate) - shown_points(self.schedule)
-
-    @property
-    def monthly_ahead(self) -> Fraction | None:
-        """超欠月度计划, 百分点: completion rate − 月度计划进度, as printed (None without a monthly plan)."""
-        if self.plan_rate is None or self.monthly is None or (self.lag is None and not self.started):
-            return None
-        return shown_points(self.plan_rate) - shown_points(self.monthly)
 
     @property
     def reason_texts(self) -> list[str]:
@@ -171,10 +159,16 @@ def project_status(
     schedule, start_month = own_schedule(project, year, as_of, lights.basis)
     monthly = monthly_share(project, year, as_of) if project.monthly_plan else None
     expected = monthly if monthly is not None else schedule
-    plan_rate = lag = None
+    plan_rate = lag = ahead = monthly_ahead = None
+    lag_tenths = 0
     if plan:
         plan_rate = quotient(done, plan)
-        lag = shown_points(expected) - shown_points(plan_rate)  # the printed figures' difference
+        rate_tenths = tenths(plan_rate)  # the printed figures, and their differences
+        lag_tenths = tenths(expected) - rate_tenths
+        lag = points_of_tenths(lag_tenths)
+        ahead = points_of_tenths(rate_tenths - tenths(schedule))
+        if monthly is not None:
+            monthly_ahead = points_of_tenths(rate_tenths - tenths(monthly))
     reasons: list[Reason] = []
     light: Light | None
     started = started_by(project, as_of)
@@ -185,7 +179,7 @@ def project_status(
         planned = project.planned_start
         if planned is None or planned > as_of:  # a month planned (MonthDate) is due once the month has ended
             light = None
-            lag = None  # 未到期: not yet due to start, so not behind (— in every output, null in JSON)
+            lag = ahead = monthly_ahead = None  # 未到期: not yet due, so not behind (— everywhere, null in JSON)
         else:
             late = months_between(planned, as_of)
             red = as_of >= add_months(planned, lights.red_start_months)
@@ -194,10 +188,10 @@ def project_status(
     elif lag is None:
         light = "green"
     else:
-        if _below(lag, lights.yellow_gap):
+        if lag_tenths < lights.yellow_gap * 10:
             light = "green"
         else:
-            light = "yellow" if _below(lag, lights.red_gap, inclusive=True) else "red"
+            light = "yellow" if lag_tenths <= lights.red_gap * 10 else "red"
         if light != "green":
             assert plan_rate is not None
             basis = "monthly_plan" if monthly is not None else ("own_schedule" if start_month else "year")
@@ -229,6 +223,8 @@ def project_status(
         reasons=tuple(reasons),
         overdue_issues=tuple(i.id for i in overdue),
         started=started,
+        ahead=ahead,
+        monthly_ahead=monthly_ahead,
     )
 
 

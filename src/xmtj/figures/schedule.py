@@ -12,7 +12,7 @@ import operator
 from decimal import Decimal
 from fractions import Fraction
 
-from xmtj.figures.fmt import shown_points
+from xmtj.figures.fmt import points_of_tenths, tenths
 from xmtj.ledger.records import CONTINUING, Project
 from xmtj.months import Month, expected_share_of_year, month_key, year_prefix
 
@@ -118,7 +118,7 @@ def started_by(project: Project, day: dt.date) -> bool:
 
 def points_ahead(rate: Fraction | None, basis: Fraction) -> Fraction | None:
     """超(+)/欠(−) ``basis``, 百分点: the difference of the two percentages as printed (None without a rate)."""
-    return shown_points(rate) - shown_points(basis) if rate is not None else None
+    return points_of_tenths(tenths(rate) - tenths(basis)) if rate is not None else None
 
 
 def quotient(numerator: Decimal | int, denominator: Decimal | int) -> Fraction:
