@@ -24,6 +24,10 @@ HEADLINE = re.compile(
 )
 # 亮灯：红灯7个，黄灯11个，绿灯78个，未到计划开工时间（不亮灯）4个，共100个
 LIGHTS = re.compile(r"亮灯：红灯(\d+)个，黄灯(\d+)个，绿灯(\d+)个(?P<rest>(?:，[^，；。]*?(\d+)个)*?)，共(\d+)个")
+# 完成率74.3%，序时进度（自5月）77.2%，落后2.9个百分点 (the 通报's 亮灯 list)
+BRIEF = re.compile(
+    rf"完成率{PCT}，(?P<basis>(?:时序进度|序时进度（自\d+月）|月度计划进度)){PCT}，(?P<word>落后|超过)(?P<points>\d+\.\d)个百分点"
+)
 ANY_DIFFERENCE = re.compile(r"(落后|超过|超序时|欠序时|低于)\s*\d+(\.\d+)?个百分点")
 
 
@@ -43,6 +47,10 @@ def differences(text: str) -> list[Difference]:
         rate, basis = Fraction(m[1]), Fraction(m[3])
         said = Fraction(0) if m["level"] else Fraction(m["points"]) * (-1 if m["word"] == "落后" else 1)
         found.append(Difference(rate, m["basis"], basis, said, m[0]))
+    for m in BRIEF.finditer(text):
+        rate, basis = Fraction(m[1]), Fraction(m[3])
+        said = Fraction(m["points"]) * (-1 if m["word"] == "落后" else 1)
+        found.append(Difference(rate, m["basis"], basis, said, m[0]))
     for m in HEADLINE.finditer(text):
         rate, basis = Fraction(m[1]), Fraction(m[2])
         said = Fraction(0) if m["word"] is None else Fraction(m["points"]) * (-1 if m["word"] == "欠" else 1)
@@ -52,7 +60,7 @@ def differences(text: str) -> list[Difference]:
 
 def unread_differences(text: str) -> list[str]:
     """Differences stated in a shape ``differences`` does not read (each must be read to be checked)."""
-    spans = [(m.start(), m.end()) for pattern in (RATE_AGAINST, HEADLINE) for m in pattern.finditer(text)]
+    spans = [(m.start(), m.end()) for pattern in (RATE_AGAINST, BRIEF, HEADLINE) for m in pattern.finditer(text)]
     return [
         text[max(0, m.start() - 40) : m.end()]
         for m in ANY_DIFFERENCE.finditer(text)

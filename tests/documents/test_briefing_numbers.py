@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,7 @@ def test_a_briefing_is_numbered_once_and_never_reuses_a_number(run: Run, small: 
 def test_the_detail_table_has_the_month_and_not_yet_due_shows_a_dash(run: Run) -> None:
     text = run("report", "--month", "2021-11", ledger=REPO).stdout
     header = next(line for line in text.splitlines() if line.startswith("| 项目编号 |"))
-    assert "当月完成（万元）" in header and "形象进度" in header and "存在问题" in header
+    assert "当月完成（万元）" in header and "形象进度" in header and "未办结问题" in header
     headings = [c.strip() for c in header.strip("|").split("|")]
     row = next(line for line in text.splitlines() if line.startswith("| HJ2021-001 |"))
     cells = dict(zip(headings, [c.strip() for c in row.strip("|").split("|")], strict=True))
@@ -55,6 +56,28 @@ def test_the_detail_table_has_the_month_and_not_yet_due_shows_a_dash(run: Run) -
     assert due["超欠序时（百分点）"] == "—" and due["序时进度"] == "—"
     rows = json.loads(run("status", "--format", "json", ledger=REPO).stdout)["rows"]
     assert next(r for r in rows if r["id"] == "HJ2021-097")["lag_points"] is None
+
+
+def test_the_open_problems_are_attachment_2_and_the_detail_counts_them(run: Run) -> None:
+    """附件2 lists every problem open at the month's end (the longest overdue first); the detail table's
+    未办结问题 of a project is the number of its rows there, and its 合计 their sum."""
+    text = run("report", "--month", "2021-11", ledger=REPO).stdout
+    lines = text.splitlines()
+    header = next(line for line in lines if line.startswith("| 项目编号 |"))
+    headings = [c.strip() for c in header.strip("|").split("|")]
+    details = [dict(zip(headings, [c.strip() for c in x.strip("|").split("|")], strict=True))
+               for x in lines if x.startswith("| HJ2021-") or x.startswith("| 合计 | 100个项目")]  # fmt: skip
+    start = lines.index(next(x for x in lines if x.startswith("### 附件2")))
+    listed = [[c.strip() for c in x.strip("|").split("|")] for x in lines[start:] if re.match(r"\| \d+ \|", x)]
+    issues = [yaml.safe_load(f.read_text(encoding="utf-8")) for f in (REPO / "data/issues").glob("*.yaml")]
+    open_ = [i for i in issues if not i.get("resolved_on") or str(i["resolved_on"]) > "2021-11-30"]
+    assert len(listed) == len([i for i in open_ if str(i.get("raised_on", "")) <= "2021-11-30"]) > 0
+    for row in details[:-1]:
+        count = sum(1 for x in listed if x[1] == row["项目名称"])
+        assert row["未办结问题"] == (str(count) if count else "—"), row["项目编号"]
+    assert details[-1]["未办结问题"] == str(sum(1 for x in listed if x[1] != "—"))
+    days = [int(x[6][2:-1]) for x in listed if x[6].startswith("逾期")]
+    assert days == sorted(days, reverse=True) and "附件：1." in text
 
 
 def test_a_county_ledger_says_quan_xian(tmp_path: Path, run: Run) -> None:

@@ -124,8 +124,9 @@ def test_monthly_briefing_golden(run: Run, small: Path) -> None:
         "红/黄/绿",
         "名次",
     ]
-    assert [r[0] for r in ranking[1:]] == ["乙分指挥部", "甲分指挥部"]  # 60% before 42%
-    assert [r[-1] for r in ranking[1:]] == ["1", "2"]
+    assert [r[0] for r in ranking[1:]] == ["乙分指挥部", "甲分指挥部", "合计"]  # 60% before 42%
+    assert [r[-1] for r in ranking[1:]] == ["1", "2", "—"]
+    assert ranking[-1][1] == str(sum(int(r[1]) for r in ranking[1:-1]))  # the 合计 adds up
 
 
 def test_report_out_writes_a_file(run: Run, small: Path, tmp_path: Path) -> None:
@@ -308,10 +309,11 @@ def test_monthly_briefing_on_the_demo_parses(run: Run) -> None:
     )
     found = assert_tables_rectangular(out)
     ranking = next(t for t in found if t[0][0] == "单位")
-    assert len(ranking) == 1 + 8
-    lit = next(t for t in found if t[0][:2] == ["序号", "亮灯"])
+    assert len(ranking) == 1 + 8 + 1 and ranking[-1][0] == "合计"
+    lit = next(t for t in found if t[0][:2] == ["亮灯", "项目名称"])
     assert len(lit) == 1 + 18
-    assert len(found[-1]) == 1 + 100
+    detail = next(t for t in found if t[0][0] == "项目编号")
+    assert len(detail) == 1 + 100 + 1 and detail[-1][:2] == ["合计", "100个项目"]
     for section in (
         "一、总体情况",
         "二、分类情况",
@@ -319,8 +321,7 @@ def test_monthly_briefing_on_the_demo_parses(run: Run) -> None:
         "四、亮灯项目清单",
         "五、问题协调",
         "六、督办情况",
-        "七、",
-        "八、下步工作",
+        "七、下步工作",
     ):
         assert f"## {section}" in out
 

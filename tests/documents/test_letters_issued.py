@@ -78,7 +78,9 @@ def test_check_warns_where_numbers_and_dates_disagree(small_git: Path, run: Run)
 def test_the_briefing_counts_letters_since_the_previous_briefing(small_git: Path, run: Run) -> None:
     """The October 通报 went out on 11月5日: November's counts the letters dated after it up to its own date
     (2号 of 12月5日 included, 1号 of 11月3日 not), and the replies received in that time."""
-    issued = run("report", "--month", "2021-10", "--date", "2021-11-05", "--out", "通报-10.md", ledger=small_git)
+    issued = run(
+        "report", "--month", "2021-10", "--date", "2021-11-05", "--out", str(small_git / "通报-10.md"), ledger=small_git
+    )
     assert issued.exit_code == 0, issued.output
     issue_letter(run, small_git)  # 2号 and 3号, dated 12月5日
     text = run("report", "--month", "2021-11", "--date", "2021-12-10", ledger=small_git).stdout

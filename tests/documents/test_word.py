@@ -55,15 +55,24 @@ def test_a_letter_in_the_letter_form(run: Run, small: Path) -> None:
     assert margins == pytest.approx([37, 35, 28, 26], abs=0.5)
 
     lines = texts(document)
-    mark = paragraph(document, "测试市重点项目总指挥部办公室")
-    assert mark.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    # 信函格式: the 标志 and the red double rules (170 mm) in the first page's header and footer
+    assert section.different_first_page_header_footer
+    mark = section.first_page_header.paragraphs[0]
+    assert mark.text == "测试市重点项目总指挥部办公室" and mark.alignment == WD_ALIGN_PARAGRAPH.CENTER
     run_ = mark.runs[0]
     assert str(run_.font.color.rgb) == "FF0000" and east_asian_font(run_) == "方正小标宋简体"
-    assert run_.font.size.pt == 26 and run_.font.name == "方正小标宋简体"  # Latin and East-Asian named alike
+    assert run_.font.size.pt == 26 and run_.font.name == "Times New Roman"  # figures in Times New Roman
     rule = mark._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
     assert rule.get(qn("w:val")) == "thickThinSmallGap" and rule.get(qn("w:color")) == "FF0000"
+    assert mm(mark.paragraph_format.left_indent) == pytest.approx(-7, abs=0.1)  # 156 + 2 × 7 = 170 mm
+    bottom = section.first_page_footer.paragraphs[0]
+    assert bottom.text == "" and "PAGE" not in bottom._p.xml  # no page number on the first page
+    rule = bottom._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
+    assert rule.get(qn("w:val")) == "thinThickSmallGap" and mm(bottom.paragraph_format.right_indent) == pytest.approx(
+        -7, abs=0.1
+    )
     number = paragraph(document, "测重指办督〔2021〕2号")
-    assert number.alignment == WD_ALIGN_PARAGRAPH.RIGHT and lines.index(number.text) == lines.index(mark.text) + 1
+    assert number.alignment == WD_ALIGN_PARAGRAPH.RIGHT and lines[0] == number.text
     title = paragraph(document, "关于加快推进甲化工新材料项目")
     assert title.alignment == WD_ALIGN_PARAGRAPH.CENTER
     assert title.runs[0].font.size.pt == 22 and east_asian_font(title.runs[0]) == "方正小标宋简体"
@@ -79,9 +88,18 @@ def test_a_letter_in_the_letter_form(run: Run, small: Path) -> None:
              "甲化工新材料项目未办结问题清单", "抄送：张某（副市长，虚构）。"]  # fmt: skip
     positions = [lines.index(t, lines.index("甲开发区管委会：")) for t in order]
     assert positions == sorted(positions)
-    assert lines[-1] == "测试市重点项目总指挥部办公室\u3000\u30002021年12月14日印发"
+    # 信函格式's 版记: 抄送 only (no 印发, no rules), framed at the foot of the last page's text block
+    assert lines[-1] == "抄送：张某（副市长，虚构）。" and "印发" not in "".join(lines)
+    frame = paragraph(document, lines[-1])._p.pPr.find(qn("w:framePr"))
+    assert frame.get(qn("w:yAlign")) == "bottom" and frame.get(qn("w:vAnchor")) == "margin"
     date = paragraph(document, "2021年12月14日")
     assert date.alignment == WD_ALIGN_PARAGRAPH.RIGHT and date.paragraph_format.right_indent.pt == 64
+    # 署名 centred over the date: its right indent moved by half the difference of their widths
+    sign = next(p for p in document.paragraphs if p.text == "测试市重点项目总指挥部办公室")
+    from xmtj.documents.titles import chars_wide
+
+    shift = (chars_wide("2021年12月14日") - chars_wide(sign.text)) / 2 * 16
+    assert sign.paragraph_format.right_indent.pt == pytest.approx(64 + shift, abs=0.1)
     assert east_asian_font(paragraph(document, "附件").runs[0]) == "黑体"
     assert len(document.tables) == 1 and document.tables[0].rows[0].cells[1].text == "问题编号"
 
@@ -92,6 +110,28 @@ def test_a_letter_in_the_letter_form(run: Run, small: Path) -> None:
     for footer in (odd, even):
         assert footer.text.startswith("— ") and footer.text.endswith(" —")
         assert "PAGE" in footer._p.xml and footer.runs[0].font.size.pt == 14
+
+
+def test_the_word_file_is_chinese_throughout(run: Run, small: Path) -> None:
+    """The Normal style and the defaults name the east-Asian font and language zh-CN (no ja-JP theme); the
+    body is condensed to 28 characters a line on the 22-line grid; the file's properties are the office's."""
+    from docx.oxml.ns import qn
+
+    assert run("remind", "--as-of", "2021-11-30", "--date", "2021-12-14", ledger=small).exit_code == 0
+    document = open_docx(small / "letters/2021/2-P1.docx")
+    normal = document.styles["Normal"].element.rPr.rFonts
+    assert normal.get(qn("w:eastAsia")) == "仿宋_GB2312" and normal.get(qn("w:ascii")) == "Times New Roman"
+    defaults = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    assert defaults.find(qn("w:lang")).get(qn("w:eastAsia")) == "zh-CN"
+    theme = document.settings.element.find(qn("w:themeFontLang"))
+    assert theme.get(qn("w:eastAsia")) == "zh-CN"
+    body = next(p for p in document.paragraphs if p.text.startswith("甲化工新材料项目（项目编号P1）"))
+    assert body.runs[0]._r.rPr.find(qn("w:spacing")).get(qn("w:val")) == "-5"  # 28 × 15.75 pt ≤ 156 mm
+    grid = document.sections[0]._sectPr.find(qn("w:docGrid"))
+    assert grid.get(qn("w:linePitch")) == "579"  # 28.95 pt: 22 lines in 225 mm
+    props = document.core_properties
+    assert props.author == "测试市重点项目总指挥部办公室" and props.title.startswith("关于加快推进甲化工新材料项目")
+    assert props.created.date().isoformat() == "2021-12-14" and "python-docx" not in (props.comments or "")
 
 
 def test_several_attachments_are_numbered() -> None:
@@ -111,17 +151,36 @@ def test_the_briefing_as_a_word_file(run: Run, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     document = open_docx(out)
     lines = texts(document)
-    assert lines[0] == "河津市重点项目总指挥部办公室"
-    assert "关于2021年1—11月全市" in lines and "重点项目建设进展情况的通报" in lines
+    assert lines[0] == "河津市重点项目总指挥部办公室文件"  # 文件格式
+    from docx.oxml.ns import qn
+
+    number = paragraph(document, "河重指办〔2021〕\u3000号")
+    assert number.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    rule = number._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))  # the red rule under the 发文字号
+    assert rule.get(qn("w:color")) == "FF0000" and number.paragraph_format.left_indent is None
+    assert "关于2021年1—11月全市重点项目" in lines and "建设进展情况的通报" in lines  # broken between words
     heading = paragraph(document, "一、总体情况")
     assert east_asian_font(heading.runs[0]) == "黑体"
-    assert east_asian_font(paragraph(document, "（一）按项目级别").runs[0]) == "楷体_GB2312"
+    groups = next(t for t in document.tables if t.rows[0].cells[0].text == "类别")  # 分类: one table, by group
+    group = next(r for r in groups.rows if r.cells[0].text == "按项目级别")
+    assert len({id(c._tc) for c in group.cells}) == 1  # the group's row spans the table
+    assert east_asian_font(group.cells[0].paragraphs[0].runs[0]) == "楷体_GB2312"
     assert paragraph(document, "各分指挥部、各责任单位：").alignment == WD_ALIGN_PARAGRAPH.LEFT
     # the detail table is an attachment in a landscape section, its header row repeated on every page
-    assert document.sections[-1].orientation == WD_ORIENT.LANDSCAPE
-    detail = document.tables[-1]
-    assert detail.rows[0].cells[0].text == "项目编号" and len(detail.rows) == 101
-    assert "w:tblHeader" in detail.rows[0]._tr.xml
+    assert document.sections[-2].orientation == WD_ORIENT.LANDSCAPE  # the last is the 版记's
+    detail = next(t for t in document.tables if t.rows[0].cells[0].text == "项目编号")
+    assert len(detail.rows) == 1 + 100 + 1 and detail.rows[-1].cells[0].text == "合计"
+    assert "w:tblHeader" in detail.rows[0]._tr.xml and all("w:cantSplit" in r._tr.xml for r in detail.rows)
+    assert "w:tblLayout" in detail._tbl.xml  # fixed widths, from the content
+    # the 版记 last, on a portrait page of its own starting on an even page, unnumbered
+    from docx.enum.section import WD_SECTION
+
+    last = document.sections[-1]
+    assert last.start_type == WD_SECTION.EVEN_PAGE and last.orientation == WD_ORIENT.PORTRAIT
+    assert last.footer.paragraphs[0].text == "" and last.even_page_footer.paragraphs[0].text == ""
+    colophon = document.tables[-1]
+    issuer, printed = colophon.rows[-1].cells[0].text.split("\t")
+    assert issuer == "河津市重点项目总指挥部办公室" and printed == f"{lines[lines.index(issuer) + 1]}印发"
 
 
 def test_a_registered_letter_is_made_again(run: Run, small: Path) -> None:

@@ -45,6 +45,8 @@ class Settings:
     year: int = field(default_factory=lambda: dt.date.today().year)
     target: Decimal | None = None
     rollup: bool = False  # a prefecture's (or province's) ledger over its members
+    cc: str | None = None  # the 通报's 抄送机关
+    issuer: str | None = None  # its 印发机关 (the office when not given)
 
 
 def settings_for(place: str, given: dict[str, Any]) -> Settings:
@@ -66,6 +68,8 @@ def settings_for(place: str, given: dict[str, Any]) -> Settings:
         year=given.get("year") or dt.date.today().year,
         target=given.get("target"),
         rollup=bool(given.get("rollup")),
+        cc=given.get("cc") or None,
+        issuer=given.get("issuer") or None,
     )
 
 
@@ -102,8 +106,13 @@ def config_text(s: Settings) -> str:
         "  yellow_gap: 10  # 落后时序进度多少个百分点亮黄灯",
         "  red_gap: 30  # 落后多少个百分点亮红灯",
         "  red_start_months: 3  # 逾期未开工几个月亮红灯",
+        "  basis: own_schedule  # 年内计划开工的项目自计划开工月份起算序时进度；year：一律按全年时序进度",
+        "natures: [新建, 续建, 改扩建, 技改]  # 建设性质（续建 = 以前年度已开工）",
         "letters:",
         "  feedback_days: 10  # 督办提醒函的书面反馈期限（天）",
+        "documents:  # 月度通报的版记",
+        f"  cc: {flow(s.cc)}  # 抄送机关，例如 市委办公室，市人大常委会办公室，市政府办公室，市政协办公室",
+        f"  issuer: {flow(s.issuer or s.office)}  # 印发机关",
         "import:  # xmtj import 读取本单位 Excel 表格的设置",
         "  columns: {}  # 表头的其他叫法，例如 {项目责任单位: 责任单位}",
         "  issue_category: 其他  # import progress --issues 把“存在问题”登记为问题时的类别",

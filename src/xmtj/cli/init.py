@@ -35,6 +35,8 @@ def init(
     year: Annotated[int | None, typer.Option("--year", min=1990, max=2100, help="首个年度（默认今年）")] = None,
     target: Annotated[str | None, typer.Option("--target", help="该年度目标任务（万元）")] = None,
     rollup: Annotated[bool, typer.Option("--rollup", help="汇总台账（市、省）：成员为各县市区的台账仓库")] = False,
+    cc: Annotated[str | None, typer.Option("--cc", help="月度通报的抄送机关（版记），如 市委办公室")] = None,
+    issuer: Annotated[str | None, typer.Option("--issuer", help="月度通报的印发机关（默认本机关）")] = None,
 ) -> None:
     """写出带注释的 xmtj.yaml、数据目录、.gitignore 和 templates/README.md；需要时运行 git init，并做第一次提交。
     已有台账的目录不会被覆盖。在终端上缺少的名称会逐项询问。
@@ -50,7 +52,7 @@ def init(
     given: dict[str, Any] = {"office": office, "id_prefix": prefix, "letter_prefix": letter_prefix}
     given["place_level"] = place_level
     given |= {"contact_name": contact, "contact_phone": phone, "branches": branch, "levels": level, "sectors": sector}
-    given |= {"year": year, "target": parse_money(target, "--target"), "rollup": rollup}
+    given |= {"year": year, "target": parse_money(target, "--target"), "rollup": rollup, "cc": cc, "issuer": issuer}
     if place is None and sys.stdin.isatty():
         place = _ask("本地名称（如 稷山县）", "")
     if not place:
@@ -78,3 +80,4 @@ def _ask_names(place: str, given: dict[str, Any]) -> None:
     given["office"] = given["office"] or _ask("机关名称", default_office(place))
     given["id_prefix"] = given["id_prefix"] or _ask("项目编号前缀（大写字母）", "XM")
     given["letter_prefix"] = given["letter_prefix"] or _ask("督办提醒函字号前缀", default_letter_prefix(place))
+    given["cc"] = given["cc"] or _ask("月度通报抄送机关（可留空，以后在 xmtj.yaml 中填写）", "") or None

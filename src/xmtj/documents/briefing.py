@@ -25,6 +25,7 @@ from xmtj.figures.metrics import (
     ledger_statuses,
     summarize,
 )
+from xmtj.figures.reasons import ApprovalWait, OverdueIssue
 from xmtj.figures.returns import unit_returns
 from xmtj.figures.sentences import COLUMN_NOTE, approvals_sentence, image_text, letters_sentence, lights_sentence
 from xmtj.figures.status import group_order, group_summaries
@@ -91,8 +92,10 @@ def _project_row(s: ProjectStatus) -> dict[str, Any]:
         "id": s.project.id,
         "name": s.project.name,
         "branch": s.project.branch,
+        "branch_short": _short_branch(s.project.branch),
         "responsible_unit": s.project.responsible_unit,
         "liaison_leader": s.project.liaison_leader,
+        "liaison_name": (s.project.liaison_leader or "—").split("（")[0],  # 刘某某, without the post
         "stage": s.stage,
         "total_investment": s.project.total_investment,
         "annual_plan": s.annual_plan,
@@ -103,8 +106,16 @@ def _project_row(s: ProjectStatus) -> dict[str, Any]:
         "monthly": s.monthly if s.ahead is not None else None,
         "monthly_ahead": s.monthly_ahead,
         "light": LIGHT_WORDS[s.light] if s.light else "—",
-        "reasons": "；".join(s.reason_texts),
+        # why it is lit (approvals waiting are the 手续 paragraph's)
+        "reasons": "；".join(r.brief for r in s.reasons if not isinstance(r, ApprovalWait)),
     }
+
+
+def _short_branch(branch: str | None) -> str:
+    """A 分指挥部 as the detail table's column names it: 工业新区 for 工业新区分指挥部 (its heading says 分指挥部)."""
+    if not branch:
+        return "—"
+    return branch.removesuffix("分指挥部") or branch
 
 
 def _letter_row(letter: Letter, projects: dict[str, Project], today: dt.date) -> dict[str, Any]:
@@ -180,6 +191,8 @@ def monthly_context(ledger: Ledger, year: int, month: int, date: dt.date, doc_no
         "as_of": as_of,
         "date": date,  # 成文日期
         "doc_no": doc_no,
+        "cc": config.documents.cc,  # 版记: 抄送机关 and 印发机关
+        "issuer": config.documents.issuer or config.office,
         "span": fmt.months_span(as_of),
         "title": f"关于{year}年{fmt.months_span(as_of)}{place_words(ledger.config)['whole']}重点项目建设进展情况的通报",
         "summary": summary_context(summary),
@@ -193,18 +206,7 @@ def monthly_context(ledger: Ledger, year: int, month: int, date: dt.date, doc_no
         "lagging": [_project_row(s) for s in summary.lagging],
         "issues_month": issue_counts(ledger.issues, this_month, as_of),
         "issues_year": issue_counts(ledger.issues, this_year, as_of),
-        "overdue_issues": [
-            {
-                "id": i.id,
-                "project": projects[i.project].name if i.project in projects else "—",
-                "description": i.description,
-                "responsible_unit": i.responsible_unit,
-                "deadline": i.deadline,
-                "days": i.days_overdue(as_of),
-            }
-            for i in sorted(ledger.issues, key=lambda i: i.id)
-            if i.is_overdue_on(as_of)
-        ],
+        **_issue_lists(ledger, summary, projects, as_of),
         **_letters_context(ledger, Month(year, month), date, projects),
         "meetings": dict(Counter(m.kind for m in ledger.meetings if this_month(m.date))),
         "new_starts": [_project_row(s) for s in statuses if started_in_month(s)],
@@ -218,6 +220,25 @@ def monthly_context(ledger: Ledger, year: int, month: int, date: dt.date, doc_no
 
 
 ZERO = Decimal(0)
+
+
+def _issue_lists(ledger: Ledger, summary: Summary, projects: dict[str, Project], as_of: dt.date) -> dict[str, Any]:
+    """The problems overdue at the month's end (``listed``: named in the 亮灯 list already, as a reason its
+    project is lit for) and, for 附件2, every problem open then, the longest overdue first."""
+    listed = {r.issue for x in summary.lagging for r in x.reasons if isinstance(r, OverdueIssue)}
+    found = sorted(
+        (i for i in ledger.issues if i.is_open_on(as_of)), key=lambda i: (-(i.days_overdue(as_of) or 0), i.id)
+    )
+
+    def row(i: Issue) -> dict[str, Any]:
+        project = projects[i.project].name if i.project in projects else "—"
+        state = f"逾期{i.days_overdue(as_of)}天" if i.is_overdue_on(as_of) else "未到期"
+        return {"id": i.id, "listed": i.id in listed, "project": project, "description": i.description,
+                "category": i.category, "responsible_unit": i.responsible_unit, "deadline": i.deadline,
+                "days": i.days_overdue(as_of), "state": state}  # fmt: skip
+
+    overdue = [row(i) for i in sorted(found, key=lambda i: i.id) if i.is_overdue_on(as_of)]
+    return {"overdue_issues": overdue, "open_issues": [row(i) for i in found]}
 
 
 def _dispatch_context(ledger: Ledger, month: Month) -> dict[str, Any] | None:
@@ -305,6 +326,7 @@ def _detail_row(s: ProjectStatus, open_problems: dict[str, list[str]]) -> dict[s
         "month_amount": amount,
         "image": image_text(s, text) or "—",
         "problems": "；".join(open_problems.get(s.project.id, [])) or "—",
+        "problem_count": len(open_problems.get(s.project.id, [])) or "—",
     }
 
 

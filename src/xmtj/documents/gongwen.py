@@ -8,247 +8,217 @@ line pitch of 28.95 pt (22 lines a page), first lines indented two characters; t
 署名 and 成文日期; page numbers 4号 as ``— 1 —``, right on odd pages and left on even ones;
 attachments on a new page; the 版记 (抄送, 印发机关 and 印发日期 between rules) last.
 
-Fonts are named, not embedded (the office's PCs have them): every run names its font for Latin and
-East-Asian text alike, and the font table lists the usual alternative of each (方正仿宋_GBK for
-仿宋_GB2312 …) so that Word or WPS substitutes it where the first is missing.
+Fonts are named, not embedded (the office's PCs have them): every run names its Chinese font and
+Times New Roman for figures, and the font table lists the usual alternative of each (方正仿宋_GBK for
+仿宋_GB2312 …) so that Word or WPS substitutes it where the first is missing. The XML parts are
+``wordxml``'s; titles are broken by ``titles``; tables are measured by ``tables``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
-import itertools
 from collections.abc import Sequence
 from typing import Any
 
-FANGSONG, XIAOBIAOSONG, HEITI, KAITI, SONGTI = "仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312", "宋体"
-ALTERNATIVES = {FANGSONG: "方正仿宋_GBK", XIAOBIAOSONG: "方正小标宋_GBK", KAITI: "方正楷体_GBK", HEITI: "方正黑体_GBK"}
-RED = "FF0000"
-BODY_PT, TITLE_PT, MARK_PT, PAGE_NUMBER_PT = 16, 22, 26, 14
-LINE_PITCH_PT = 28.95  # 225 mm / 22 lines, less the standard's tolerance
+from xmtj.documents import wordxml as ox
+from xmtj.documents.tables import PADDING_PT, balanced, cell_lines, column_widths
+from xmtj.documents.titles import chars_wide, title_lines
+from xmtj.documents.wordxml import (
+    BODY_PT,
+    FANGSONG,
+    HEITI,
+    KAITI,
+    LATIN,
+    PAGE_NUMBER_PT,
+    RED,
+    TABLE_PT,
+    TITLE_PT,
+    XIAOBIAOSONG,
+)
+
+LETTER_MARK_PT, FILE_MARK_PT = 26, 36  # the 标志 (narrowed when the name is long: ``mark_size``)
+
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
-
-
-def _mm(value: float) -> Any:
-    from docx.shared import Mm
-
-    return Mm(value)
-
-
-def _pt(value: float) -> Any:
-    from docx.shared import Pt
-
-    return Pt(value)
-
-
-def set_font(run: Any, name: str, size: float, bold: bool = False, color: str | None = None) -> None:
-    """A run's font for Latin and East-Asian text alike, its size and colour."""
-    from docx.oxml.ns import qn
-    from docx.shared import RGBColor
-
-    run.font.name = name
-    run.font.size = _pt(size)
-    run.font.bold = bold
-    if color:
-        run.font.color.rgb = RGBColor.from_string(color)
-    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
-    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attribute), name)
-
-
-def _border(paragraph: Any, edge: str, style: str, size: int, color: str, space: int = 1) -> None:
-    """A rule on one edge of a paragraph (``size`` in eighths of a point)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    props = paragraph._p.get_or_add_pPr()
-    borders = props.find(qn("w:pBdr"))
-    if borders is None:  # in the schema's order: before shd, tabs, spacing, ind, jc …
-        borders = OxmlElement("w:pBdr")
-        later = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
-                 "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
-                 "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
-                 "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId",
-                 "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")  # fmt: skip
-        props.insert_element_before(borders, *later)
-    line = OxmlElement(f"w:{edge}")
-    for key, value in (("w:val", style), ("w:sz", str(size)), ("w:space", str(space)), ("w:color", color)):
-        line.set(qn(key), value)
-    borders.append(line)
-
-
-def _field(run: Any, code: str) -> None:
-    """A Word field (``PAGE``) in a run: begin, instruction, separate, a placeholder, end."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    def char(kind: str) -> Any:
-        element = OxmlElement("w:fldChar")
-        element.set(qn("w:fldCharType"), kind)
-        return element
-
-    instruction = OxmlElement("w:instrText")
-    instruction.set(qn("xml:space"), "preserve")
-    instruction.text = f" {code} "
-    placeholder = OxmlElement("w:t")
-    placeholder.text = "1"
-    for element in (char("begin"), instruction, char("separate"), placeholder, char("end")):
-        run._r.append(element)
-
-
-# where a 公文 title may break: after these words, and before 建设/的 … (never inside a word)
-_AFTER = ("关于", "加快推进", "有限公司", "公司", "集团", "开发区", "园区", "片区", "工程", "项目", "年", "月")
-_BEFORE = ("建设", "重点项目", "的督办", "的通报", "进展情况")
-
-
-def _words(title: str) -> list[str]:
-    """The title cut into the pieces a line may end after."""
-    cuts = {0, len(title)}
-    for word in _AFTER:
-        start = title.find(word)
-        while start != -1:
-            cuts.add(start + len(word))
-            start = title.find(word, start + 1)
-    for word in _BEFORE:
-        start = title.find(word)
-        while start != -1:
-            cuts.add(start)
-            start = title.find(word, start + 1)
-    ordered = sorted(cuts)
-    return [title[a:b] for a, b in itertools.pairwise(ordered) if title[a:b]]
-
-
-def title_lines(title: str, width: int = 20) -> list[str]:
-    """A 公文 title broken into lines of at most ``width`` characters (20 of 2号 fill the 156 mm block),
-    only between words: the fewest lines, and of those the most even (least raggedness)."""
-    if len(title) <= width:
-        return [title]
-    words = _split_long(_words(title), width)
-    best: list[tuple[float, int]] = [(0.0, len(words))] * (len(words) + 1)  # cost from word i, next break
-    for i in range(len(words) - 1, -1, -1):
-        options = []
-        length = 0
-        for j in range(i + 1, len(words) + 1):
-            length += len(words[j - 1])
-            if length > width:
-                break
-            options.append((10_000 + (width - length) ** 2 + best[j][0], j))
-        best[i] = min(options)
-    lines, i = [], 0
-    while i < len(words):
-        j = best[i][1]
-        lines.append("".join(words[i:j]))
-        i = j
-    return lines
-
-
-def _split_long(lines: list[str], width: int) -> list[str]:
-    """A single word longer than a line (a very long name) is cut at the width, as a last resort."""
-    out: list[str] = []
-    for line in lines:
-        while len(line) > width:
-            out.append(line[:width])
-            line = line[width:]
-        out.append(line)
-    return out
+TEXT_WIDTH_MM, TEXT_HEIGHT_MM, RULE_MM = 156, 225, 170  # the text block; the 信函格式's red rules
+# positions (calibrated against LibreOffice's rendering, tests/documents/test_pages.py measures them)
+HEADER_MM = 29.9  # 信函格式: the first page's header (the 标志's top at 30 mm from the page's top)
+MARK_LINE = 1.2  # the 标志's line, in its size
+MARK_RULE_GAP_PT = 14  # 信函格式: the double rule 4 mm under the 标志
+NUMBER_RULE_GAP_PT = 9  # 文件格式: the red rule 4 mm under the 发文字号
+FILE_MARK_SPACER_PT = 98.5  # 文件格式: the 标志's top 35 mm under the text block's top
+TABLE_LINE = 1.15  # a table's line, in its type size
+TABLE_AFTER_PT = 8.0  # the space after a table (the next line comes on the grid's next line)
+COLOPHON_LINE_PT, COLOPHON_PAD_PT, COLOPHON_SLACK_PT = 20.0, 8.0, 6.0
 
 
 class Gongwen:
-    """One 公文 being laid out; ``save()`` gives the .docx bytes."""
+    """One 公文 being laid out; ``save()`` gives the .docx bytes. ``letter_form``: the 信函格式 (标志 and
+    red double rules in the first page's header and footer, no page number on the first page); otherwise
+    the 文件格式."""
 
-    def __init__(self) -> None:
+    def __init__(self, letter_form: bool = False) -> None:
         from docx import Document
         from docx.enum.text import WD_LINE_SPACING
 
+        self.letter_form = letter_form
         self.doc = Document()
         section = self.doc.sections[0]
-        section.page_width, section.page_height = _mm(210), _mm(297)
+        section.page_width, section.page_height = ox.mm(210), ox.mm(297)
         for edge, value in MARGINS_MM.items():
-            setattr(section, f"{edge}_margin", _mm(value))
-        section.footer_distance = _mm(28)  # the page number 7 mm below the text block (35 − 7)
+            setattr(section, f"{edge}_margin", ox.mm(value))
+        section.footer_distance = ox.mm(ox.FOOTER_MM)
+        section.header_distance = ox.mm(HEADER_MM)
         normal = self.doc.styles["Normal"]
-        normal.font.name = FANGSONG
-        normal.font.size = _pt(BODY_PT)
+        normal.font.name = LATIN
+        normal.font.size = ox.pt(BODY_PT)
+        ox.east_asian(normal.element.get_or_add_rPr(), FANGSONG)
         fmt = normal.paragraph_format
         fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-        fmt.line_spacing = _pt(LINE_PITCH_PT)
-        fmt.space_before = fmt.space_after = _pt(0)
+        fmt.line_spacing = ox.pt(ox.LINE_PITCH_PT)
+        fmt.space_before = fmt.space_after = ox.pt(0)
+        fmt.widow_control = False  # the grid's 22 lines a page, every page
         self.doc.settings.odd_and_even_pages_header_footer = True
-        self._grid(section)
-        self._page_numbers(section)
-        self._alternatives()
+        ox.language(self.doc)
+        ox.grid(section, chars=True)
+        ox.page_numbers(section)
+        if letter_form:
+            section.different_first_page_header_footer = True
+        ox.alternatives(self.doc)
+
+    def properties(self, author: str, title: str, created: dt.date) -> None:
+        """The file's properties: written by the office, titled as the document, created on its 成文日期."""
+        props = self.doc.core_properties
+        when = dt.datetime(created.year, created.month, created.day, tzinfo=dt.UTC)
+        props.author = props.last_modified_by = author
+        props.title = title
+        props.created = props.modified = when
+        props.comments = props.keywords = props.subject = props.category = ""
+        props.revision = 1
 
     # --- the parts of a 公文 ---------------------------------------------------------------------
 
     def paragraph(
         self, text: str = "", font: str = FANGSONG, size: float = BODY_PT, align: str = "justify",
-        indent: bool = False, bold: bool = False, color: str | None = None,
+        indent: bool = False, bold: bool = False, color: str | None = None, where: Any = None,
     ) -> Any:  # fmt: skip
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-        paragraph = self.doc.add_paragraph()
-        paragraph.alignment = {
-            "left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
-            "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
-        }[align]  # fmt: skip
+        paragraph = (where or self.doc).add_paragraph()
+        paragraph.alignment = ox.alignment(align)
         if indent:
-            paragraph.paragraph_format.first_line_indent = _pt(2 * size)
+            paragraph.paragraph_format.first_line_indent = ox.pt(2 * size)
         if text:
-            set_font(paragraph.add_run(text), font, size, bold, color)
+            ox.set_font(paragraph.add_run(text), font, size, bold, color)
         return paragraph
 
-    def mark(self, office: str, letter_form: bool = True) -> None:
-        """发文机关标志 (red 小标宋, centred) and the red rule under it (double, thick over thin, in the
-        letter form; a single rule otherwise)."""
-        paragraph = self.paragraph(office, XIAOBIAOSONG, MARK_PT, "center", color=RED)
-        paragraph.paragraph_format.line_spacing = _pt(MARK_PT * 1.6)
-        paragraph.paragraph_format.space_after = _pt(6)
-        style, size = ("thickThinSmallGap", 24) if letter_form else ("single", 12)
-        _border(paragraph, "bottom", style, size, RED, space=4)
+    def mark(self, office: str) -> None:
+        """发文机关标志, red 小标宋 centred. 信函格式: in the first page's header, its top 30 mm from the page's
+        top, a red double rule (thick over thin) 170 mm long 4 mm under it, and another (thin over thick)
+        20 mm above the page's bottom edge. 文件格式: ``…文件``, its top 35 mm below the text block's top (a
+        spacer of that height first); the rule comes under the 发文字号 (``doc_number``)."""
+        if self.letter_form:
+            section = self.doc.sections[0]
+            header = section.first_page_header
+            paragraph = header.paragraphs[0]
+            size, scale = mark_size(office, LETTER_MARK_PT)
+            self._mark_run(paragraph, office, size, scale)
+            paragraph.paragraph_format.space_after = ox.pt(0)
+            for side in ("left_indent", "right_indent"):
+                setattr(paragraph.paragraph_format, side, ox.mm(-(RULE_MM - TEXT_WIDTH_MM) / 2))
+            ox.border(paragraph, "bottom", "thickThinSmallGap", 24, RED, space=MARK_RULE_GAP_PT)
+            footer = section.first_page_footer.paragraphs[0]
+            ox.exact(footer, 1)
+            for side in ("left_indent", "right_indent"):
+                setattr(footer.paragraph_format, side, ox.mm(-(RULE_MM - TEXT_WIDTH_MM) / 2))
+            ox.border(footer, "bottom", "thinThickSmallGap", 24, RED, space=0)
+            return
+        name = office if office.endswith("文件") else f"{office}文件"
+        spacer = self.paragraph()
+        ox.exact(spacer, FILE_MARK_SPACER_PT)
+        paragraph = self.paragraph()
+        size, scale = mark_size(name, FILE_MARK_PT)
+        self._mark_run(paragraph, name, size, scale)
 
-    def doc_number(self, number: str, align: str = "right") -> None:
-        """发文字号: flush right on the first line below the rule (letter form), centred otherwise."""
-        self.paragraph(number, align=align)
+    def _mark_run(self, paragraph: Any, text: str, size: float, scale: int) -> None:
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        paragraph.alignment = ox.alignment("center")
+        ox.exact(paragraph, size * MARK_LINE)
+        run = paragraph.add_run(text)
+        ox.set_font(run, XIAOBIAOSONG, size, color=RED)
+        if scale < 100:  # a long name narrowed, as offices narrow it, to stay inside the text block
+            width = OxmlElement("w:w")
+            width.set(qn("w:val"), str(scale))
+            ox.insert(run._r.get_or_add_rPr(), width, ox.RPR_AFTER_W)
+
+    def doc_number(self, number: str) -> None:
+        """发文字号. 信函格式: flush right on the first line under the double rule. 文件格式: two lines under the
+        标志, centred, with the red rule as wide as the text block 4 mm under it."""
+        if self.letter_form:
+            self.paragraph(number, align="right")
+            return
+        self.paragraph()
+        self.paragraph()
+        paragraph = self.paragraph(number, align="center")
+        ox.border(paragraph, "bottom", "single", 12, RED, space=NUMBER_RULE_GAP_PT)
 
     def title(self, title: str) -> None:
+        """The title two lines under what precedes it, a line under it before the 主送."""
+        self.paragraph()
         self.paragraph()
         for line in title_lines(title):
             paragraph = self.paragraph(line, XIAOBIAOSONG, TITLE_PT, "center")
-            paragraph.paragraph_format.line_spacing = _pt(TITLE_PT * 1.5)
+            ox.exact(paragraph, TITLE_PT * 1.5)
+            paragraph.paragraph_format.keep_with_next = True
         self.paragraph()
 
     def recipient(self, name: str) -> None:
         """主送机关, flush left, ending with a full-width colon."""
         self.paragraph(f"{name}：", align="left")
 
-    def body(self, text: str) -> None:
-        self.paragraph(text.strip("\u3000 "), indent=True)
+    def body(self, text: str) -> Any:
+        return self.paragraph(text.strip("\u3000 "), indent=True)
 
     def heading(self, text: str, level: int = 1) -> None:
-        """一、 in 黑体 (level 1), （一） in 楷体 (level 2), indented like the body."""
-        self.paragraph(text, HEITI if level == 1 else KAITI, indent=True)
+        """一、 in 黑体 (level 1), （一） in 楷体 (level 2), indented like the body, kept with what follows."""
+        paragraph = self.paragraph(text, HEITI if level == 1 else KAITI, indent=True)
+        paragraph.paragraph_format.keep_with_next = True
 
     def attachments(self, names: Sequence[str]) -> None:
-        """附件说明: ``附件：名称`` for one, ``附件：1.名称`` with the next lines aligned for several."""
+        """附件说明 a line under the body: ``附件：名称`` for one, ``附件：1.名称`` for several, a wrapped line
+        aligned under the name (a hanging indent); kept with the 署名 that follows."""
         if not names:
             return
-        self.paragraph()
-        if len(names) == 1:
-            self.paragraph(f"附件：{names[0]}", indent=True)
-            return
+        self._keep_last()
+        self.paragraph().paragraph_format.keep_with_next = True
         for i, name in enumerate(names, start=1):
-            paragraph = self.paragraph(("附件：" if i == 1 else "\u3000" * 3) + f"{i}.{name}", indent=True)
-            paragraph.paragraph_format.first_line_indent = _pt(2 * BODY_PT)
+            label = ("附件：" if i == 1 else "\u3000" * 3) + ("" if len(names) == 1 else f"{i}.")
+            paragraph = self.paragraph(label + name, align="left")
+            fmt = paragraph.paragraph_format
+            hang = chars_wide(label) * BODY_PT
+            fmt.left_indent = ox.pt(2 * BODY_PT + hang)
+            fmt.first_line_indent = ox.pt(-hang)
+            fmt.keep_with_next = True
 
     def signature(self, office: str, date_text: str) -> None:
-        """署名 centred over the 成文日期; the date right-aligned with four characters of space after it."""
-        self.paragraph()
-        self.paragraph()
+        """署名 centred over the 成文日期 (room for the seal above it); the date four characters from the right
+        edge; kept on the page of the body's last line (never a page of its own)."""
+        self._keep_last()
+        for _ in range(2):
+            self.paragraph().paragraph_format.keep_with_next = True
         right = 4 * BODY_PT
         sign = self.paragraph(office, align="right")
-        shift = max(0.0, (_width(date_text) - _width(office)) / 2)  # centre the name over the date
-        sign.paragraph_format.right_indent = _pt(right + shift * BODY_PT)
+        shift = (chars_wide(date_text) - chars_wide(office)) / 2 * BODY_PT  # negative for a name longer than the date
+        sign.paragraph_format.right_indent = ox.pt(right + shift)
+        sign.paragraph_format.keep_with_next = True
         date = self.paragraph(date_text, align="right")
-        date.paragraph_format.right_indent = _pt(right)
+        date.paragraph_format.right_indent = ox.pt(right)
+
+    def _keep_last(self) -> None:
+        """The paragraph written last kept with the next (a 署名 never alone on a page)."""
+        paragraphs = self.doc.paragraphs
+        if paragraphs:
+            paragraphs[-1].paragraph_format.keep_with_next = True
 
     def attachment_page(self, label: str, title: str, landscape: bool = False) -> None:
         """A new page (a landscape section for a wide table): ``附件1`` in 黑体 top left, the title centred."""
@@ -257,119 +227,186 @@ class Gongwen:
         if landscape:
             section = self.doc.add_section(WD_SECTION.NEW_PAGE)
             section.orientation = WD_ORIENT.LANDSCAPE
-            section.page_width, section.page_height = _mm(297), _mm(210)
-            section.top_margin, section.bottom_margin = _mm(28), _mm(26)
-            section.left_margin, section.right_margin = _mm(37), _mm(35)
+            section.page_width, section.page_height = ox.mm(297), ox.mm(210)
+            section.top_margin, section.bottom_margin = ox.mm(28), ox.mm(26)
+            section.left_margin, section.right_margin = ox.mm(37), ox.mm(35)
+            ox.grid(section, chars=False)
         else:
             self.page_break()
         self.paragraph(label, HEITI, align="left")
-        self.paragraph()
-        for line in title_lines(title, 24 if landscape else 20):
-            self.paragraph(line, XIAOBIAOSONG, TITLE_PT, "center")
-        self.paragraph()
+        for line in title_lines(title, 30 if landscape else 20):
+            paragraph = self.paragraph(line, XIAOBIAOSONG, TITLE_PT, "center")
+            ox.exact(paragraph, TITLE_PT * 1.5)
+            paragraph.paragraph_format.keep_with_next = True
+
+    def unit_line(self, text: str) -> None:
+        """``单位：万元`` flush right over a table, in the table's type, kept with it (and with what precedes)."""
+        self._keep_last()
+        paragraph = self.paragraph(text, FANGSONG, TABLE_PT, "right")
+        ox.exact(paragraph, TABLE_PT * 1.6)
+        paragraph.paragraph_format.keep_with_next = True
+
+    def note(self, text: str) -> None:
+        """A table's note (``注：…``) right under it, in the table's type, a wrapped line under the first
+        word after ``注：``."""
+        paragraph = self.paragraph(text, FANGSONG, TABLE_PT, "justify")
+        ox.exact(paragraph, TABLE_PT * 1.5)
+        fmt = paragraph.paragraph_format
+        fmt.left_indent, fmt.first_line_indent = ox.pt(2 * TABLE_PT), ox.pt(-2 * TABLE_PT)
+        fmt.space_after = ox.pt(TABLE_PT)
+
+    def text_width_pt(self) -> float:
+        """The width of the current section's text block, in points (156 mm portrait, 225 mm landscape)."""
+        section = self.doc.sections[-1]
+        width, left, right = section.page_width, section.left_margin, section.right_margin
+        assert width is not None and left is not None and right is not None  # set in __init__ and every section
+        return float(width - left - right) / 12700  # EMU a point
 
     def page_break(self) -> None:
         from docx.enum.text import WD_BREAK
 
         self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
-    def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]], size: float = 10.5) -> None:
-        """A table with its header row repeated on every page, in 仿宋 (header in 黑体)."""
+    def table(
+        self,
+        headers: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        align: Sequence[str] | None = None,
+        size: float = TABLE_PT,
+        total: Sequence[str] | None = None,
+        keep_together: bool = False,
+    ) -> None:
+        """A table as an office builds one: columns as wide as their content needs (``tables.column_widths``:
+        ids, 文号, dates and figures never wrap), filling the text width; 仿宋 (the header 黑体) at ``size``,
+        at an exact line height and off the page's line grid; figures right-aligned; the header row repeated
+        on every page and no row split across pages; ``total`` (a 合计 row) last, in 黑体. A short body
+        table is kept on one page (``keep_together``)."""
         from docx.enum.table import WD_TABLE_ALIGNMENT
-        from docx.oxml import OxmlElement
-        from docx.oxml.ns import qn
 
-        table = self.doc.add_table(rows=1, cols=len(headers))
-        table.style = "Table Grid"
+        align = list(align or ["left"] * len(headers))
+        body = [list(r) for r in rows] + ([list(total)] if total else [])
+        # a group's row (一、按项目级别: only its first cell written) spans the table: not a column's content
+        measured = [["", *r[1:]] if _group_row(r) else r for r in body]
+        widths = column_widths(headers, measured, self.text_width_pt(), size)
+        headers = [balanced(h, w, size) for h, w in zip(headers, widths, strict=True)]
+        self._keep_last()
+        table = self.doc.add_table(rows=0, cols=len(headers))
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        header_props = table.rows[0]._tr.get_or_add_trPr()
-        repeat = OxmlElement("w:tblHeader")
-        repeat.set(qn("w:val"), "true")
-        header_props.append(repeat)
-        for cell, text in zip(table.rows[0].cells, headers, strict=True):
-            self._cell(cell, text, HEITI, size)
-        for row in rows:
-            cells = table.add_row().cells
-            for cell, text in zip(cells, row, strict=True):
-                self._cell(cell, text, FANGSONG, size)
+        table.autofit = False
+        ox.table_properties(table, widths)
+        rows_out: list[tuple[Sequence[str], str, list[str], bool]] = [(headers, HEITI, ["center"] * len(headers), True)]
+        rows_out += [(r, KAITI if _group_row(r) else FANGSONG, align, False) for r in rows]
+        if total:
+            rows_out.append((list(total), HEITI, align, False))
+        line = round(size * TABLE_LINE, 1)
+        if keep_together:  # unless it takes more than half a page
+            lines = [max(cell_lines(t, w, size) for t, w in zip(r, widths, strict=False)) for r, *_ in rows_out]
+            keep_together = sum(lines) * line < TEXT_HEIGHT_MM * 72 / 25.4 / 2
+        for n, (texts, font, aligns, is_header) in enumerate(rows_out, start=1):
+            row = table.add_row()
+            ox.row_properties(row, header=is_header)
+            keep = is_header or (keep_together and n < len(rows_out))
+            if not is_header and _group_row(list(texts)):
+                cell = row.cells[0].merge(row.cells[-1])
+                self._cell(cell, texts[0], font, size, line, "left", keep)
+                continue
+            for cell, text, width, how in zip(row.cells, texts, widths, aligns, strict=False):
+                cell.width = ox.pt(width)
+                self._cell(cell, text, font, size, line, how, keep)
+        spacer = self.paragraph()
+        ox.exact(spacer, TABLE_AFTER_PT)
 
-    def _cell(self, cell: Any, text: str, font: str, size: float) -> None:
-        from docx.enum.text import WD_LINE_SPACING
+    def _cell(self, cell: Any, text: str, font: str, size: float, line: float, align: str, keep: bool) -> None:
+        from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         paragraph = cell.paragraphs[0]
-        paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-        paragraph.paragraph_format.first_line_indent = None
-        set_font(paragraph.add_run(text), font, size)
+        fmt = paragraph.paragraph_format
+        ox.exact(paragraph, line)
+        fmt.first_line_indent = None
+        fmt.keep_with_next = keep
+        paragraph.alignment = ox.alignment(align)
+        for i, part in enumerate(text.split("\n")):
+            run = paragraph.add_run(part)
+            if i:
+                run._r.addprevious(ox.line_break())
+            ox.set_font(run, font, size)
 
     def colophon(self, cc: str | None, office: str, printed: str) -> None:
-        """版记, last: 抄送 and the 印发机关 with the 印发日期, each line between rules (thick first and last)."""
+        """版记, GB/T 9704 7.4 (文件格式): 抄送 (4号, a character in from each side, a wrapped line under the
+        first name) and the 印发机关 with the 印发日期, between rules as wide as the text block (thick first
+        and last, thin between), at the foot of the last page, an even one: a portrait section of its own,
+        starting on an even page (a blank page before it when needed), unnumbered."""
+        from docx.enum.section import WD_ORIENT, WD_SECTION
+
+        section = self.doc.add_section(WD_SECTION.EVEN_PAGE)
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = ox.mm(210), ox.mm(297)
+        for edge, value in MARGINS_MM.items():
+            setattr(section, f"{edge}_margin", ox.mm(value))
+        section.footer_distance = ox.mm(ox.FOOTER_MM)
+        ox.grid(section, chars=False)
+        for footer in (section.footer, section.even_page_footer, section.first_page_footer):
+            footer.is_linked_to_previous = False
         lines = ([f"抄送：{cc}。"] if cc else []) + [f"{office}\u3000\u3000{printed}印发"]
-        self.paragraph()
-        for i, text in enumerate(lines):
-            paragraph = self.paragraph(text, FANGSONG, PAGE_NUMBER_PT, "left")
-            paragraph.paragraph_format.left_indent = _pt(PAGE_NUMBER_PT)
-            paragraph.paragraph_format.keep_with_next = i < len(lines) - 1
-            _border(paragraph, "top", "single", 12 if i == 0 else 4, "000000")
-            if i == len(lines) - 1:
-                _border(paragraph, "bottom", "single", 12, "000000")
+        width = TEXT_WIDTH_MM * 72 / 25.4
+        heights = [
+            cell_lines(text, width - 2 * PAGE_NUMBER_PT, PAGE_NUMBER_PT) * COLOPHON_LINE_PT + COLOPHON_PAD_PT
+            for text in lines
+        ]
+        spacer = self.paragraph()
+        ox.exact(spacer, TEXT_HEIGHT_MM * 72 / 25.4 - sum(heights) - COLOPHON_SLACK_PT)
+        table = self.doc.add_table(rows=0, cols=1)
+        ox.colophon_table(table, width)
+        for i, (text, height) in enumerate(zip(lines, heights, strict=True)):
+            row = table.add_row()
+            ox.row_properties(row, header=False, height=height)
+            cell = row.cells[0]
+            cell.width = ox.pt(width)
+            paragraph = cell.paragraphs[0]
+            ox.exact(paragraph, COLOPHON_LINE_PT)
+            fmt = paragraph.paragraph_format
+            fmt.first_line_indent = None
+            if i == len(lines) - 1:  # 印发机关 a character from the left, the date a character from the right
+                fmt.left_indent = fmt.right_indent = ox.pt(PAGE_NUMBER_PT)
+                ox.tab_right(paragraph, width - 2 * PADDING_PT - PAGE_NUMBER_PT)
+                name, _, date = text.partition("\u3000\u3000")
+                ox.set_font(paragraph.add_run(f"{name}\t{date}"), FANGSONG, PAGE_NUMBER_PT)
+            else:  # 抄送：, a wrapped line under the first name
+                fmt.left_indent = ox.pt(PAGE_NUMBER_PT * 4)
+                fmt.right_indent = ox.pt(PAGE_NUMBER_PT)
+                fmt.first_line_indent = ox.pt(-PAGE_NUMBER_PT * 3)
+                ox.set_font(paragraph.add_run(text), FANGSONG, PAGE_NUMBER_PT)
+
+    def copy_to(self, cc: str) -> None:
+        """版记 of a 信函格式 letter (GB/T 9704 10.1: 抄送 only, no rules and no 印发): at the foot of the last
+        page's text block, a frame anchored there whatever the page holds above it."""
+        paragraph = self.paragraph(f"抄送：{cc}。", FANGSONG, PAGE_NUMBER_PT, "left")
+        fmt = paragraph.paragraph_format
+        hang = 3 * PAGE_NUMBER_PT
+        fmt.left_indent, fmt.right_indent = ox.pt(PAGE_NUMBER_PT + hang), ox.pt(PAGE_NUMBER_PT)
+        fmt.first_line_indent = ox.pt(-hang)
+        ox.exact(paragraph, COLOPHON_LINE_PT)
+        ox.frame_at_foot(paragraph, TEXT_WIDTH_MM * 72 / 25.4)
 
     def save(self) -> bytes:
         out = io.BytesIO()
         self.doc.save(out)
         return out.getvalue()
 
-    # --- the page furniture ---------------------------------------------------------------------
 
-    def _grid(self, section: Any) -> None:
-        """The document grid of the standard's 22 lines a page. (A character grid for its 28 characters a
-        line is left out: LibreOffice and WPS spread the text over it when the named font is missing.)"""
-        from docx.oxml import OxmlElement
-        from docx.oxml.ns import qn
-
-        grid = section._sectPr.find(qn("w:docGrid"))
-        if grid is None:
-            grid = OxmlElement("w:docGrid")
-            section._sectPr.append(grid)
-        grid.set(qn("w:type"), "lines")
-        grid.set(qn("w:linePitch"), str(round(LINE_PITCH_PT * 20)))
-
-    def _page_numbers(self, section: Any) -> None:
-        """``— 1 —`` 4号: right, one character in, on odd pages; left, one character in, on even pages."""
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-        for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer, None)):
-            paragraph = footer.paragraphs[0]
-            paragraph.alignment = align if align is not None else WD_ALIGN_PARAGRAPH.LEFT
-            side = "right_indent" if align is not None else "left_indent"
-            setattr(paragraph.paragraph_format, side, _pt(PAGE_NUMBER_PT))
-            for part in ("— ", None, " —"):
-                run = paragraph.add_run(part or "")
-                set_font(run, SONGTI, PAGE_NUMBER_PT)
-                if part is None:
-                    _field(run, "PAGE")
-
-    def _alternatives(self) -> None:
-        """The font table names each font's usual alternative (``w:altName``)."""
-        from docx.opc.constants import RELATIONSHIP_TYPE as RT
-        from docx.oxml import OxmlElement, parse_xml
-        from docx.oxml.ns import qn
-
-        part = next((r.target_part for r in self.doc.part.rels.values() if r.reltype == RT.FONT_TABLE), None)
-        if part is None:
-            return
-        root = parse_xml(part.blob)
-        for name, alternative in ALTERNATIVES.items():
-            font = OxmlElement("w:font")
-            font.set(qn("w:name"), name)
-            alt = OxmlElement("w:altName")
-            alt.set(qn("w:val"), alternative)
-            font.append(alt)
-            root.append(font)
-        from lxml import etree
-
-        part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+def mark_size(name: str, largest: float) -> tuple[float, int]:
+    """The 标志's size and horizontal scale (per cent): ``largest`` when the name fits the text block, else
+    narrowed down to 60 %, then made smaller."""
+    room = TEXT_WIDTH_MM * 72 / 25.4 * 0.96
+    needed = chars_wide(name) * largest
+    if needed <= room:
+        return largest, 100
+    scale = room / needed
+    if scale >= 0.6:
+        return largest, int(scale * 100)
+    return largest * scale / 0.6, 60
 
 
-def _width(text: str) -> float:
-    """A text's width in characters of the body font (digits and Latin letters are half as wide)."""
-    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+def _group_row(row: Sequence[str]) -> bool:
+    return len(row) > 1 and bool(row[0]) and not any(row[1:])

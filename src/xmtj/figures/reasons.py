@@ -27,6 +27,15 @@ def basis_words(basis: str, start: Month | None = None) -> str:
     return "时序进度"
 
 
+def basis_brief(basis: str, start: Month | None = None) -> str:
+    """``basis_words`` as a table says it: 时序进度, 序时进度（自5月）, 月度计划进度."""
+    if basis == "monthly_plan":
+        return "月度计划进度"
+    if basis == "own_schedule" and start is not None:
+        return f"序时进度（自{start.number}月）"
+    return "时序进度"
+
+
 def gap_words(gap: Fraction) -> str:
     """A completion rate's distance from its basis, with the word its sign calls for: ``超过…`` when ahead,
     ``落后…`` when behind, ``持平`` when the printed figures are equal (``gap`` = rate − basis, 百分点)."""
@@ -56,6 +65,14 @@ class Behind:
             f"落后{points(self.lag, signed=False)}个百分点"
         )
 
+    @property
+    def brief(self) -> str:
+        """As the 通报's 亮灯 list says it: 完成率74.3%，序时进度（自5月）77.2%，落后2.9个百分点."""
+        return (
+            f"完成率{pct(self.rate)}，{basis_brief(self.basis, self.start)}{pct(self.expected)}，"
+            f"落后{points(self.lag, signed=False)}个百分点"
+        )
+
 
 @dataclass(frozen=True)
 class NotStarted:
@@ -79,6 +96,10 @@ class NotStarted:
         # a month planned is said as the month (2022年3月), never as a made-up day
         return f"计划{date_cn(self.planned)}开工，{self.delay or '至今'}未开工"
 
+    @property
+    def brief(self) -> str:
+        return self.text
+
 
 @dataclass(frozen=True)
 class OverdueIssue:
@@ -96,6 +117,10 @@ class OverdueIssue:
     def text(self) -> str:
         return f"问题{self.issue}（{self.description}）超过办结时限{self.days}天未办结"
 
+    @property
+    def brief(self) -> str:
+        return f"问题“{self.description}”超过办结时限{self.days}天"
+
 
 @dataclass(frozen=True)
 class ApprovalWait:
@@ -112,6 +137,10 @@ class ApprovalWait:
     def text(self) -> str:
         where = f"（{self.department}）" if self.department else ""
         return f"{self.item}{where}已办理{self.days}天尚未办结"
+
+    @property
+    def brief(self) -> str:
+        return f"{self.item}已办理{self.days}天尚未办结"
 
 
 Reason = Behind | NotStarted | OverdueIssue | ApprovalWait

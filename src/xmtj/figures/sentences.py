@@ -102,17 +102,25 @@ def approvals_sentence(
         text = f"{len({r.project.id for r in pending})}个项目{len(pending)}项前期手续尚未办结（{items}）"
         long = sorted((r for r in pending if r.days_waiting is not None and r.days_waiting > limit),
                       key=lambda r: (-(r.days_waiting or 0), r.project.id))  # fmt: skip
-        if long:
-            named = "、".join(f"{r.project.name}{r.approval.item}{r.days_waiting}天" for r in long[:3])
-            text += f"，其中已办理超过{limit}天的{len(long)}项（{named}{'等' if len(long) > 3 else ''}）"
+        if long:  # the two projects waiting longest, each with its items
+            by_project: dict[str, list[ApprovalRow]] = {}
+            for r in long:
+                by_project.setdefault(r.project.id, []).append(r)
+            shown = list(by_project.values())[:2]
+            named = "，".join(
+                rows[0].project.name + "、".join(f"{r.approval.item}{r.days_waiting}天" for r in rows) for rows in shown
+            )
+            if len(by_project) > len(shown):
+                named = f"最长的是{named}等"
+            text += f"，其中已办理超过{limit}天的{len(long)}项（{named}）"
         parts.append(text)
     elif recorded:
         parts.append(f"已登记前期手续的{recorded}个项目，所登记的手续均已办结")
     if recorded < projects:
         parts.append(f"{projects - recorded}个项目未登记手续办理情况")
     if problems:
-        cases = "、".join(f"{names.get(i.project or '', '')}“{i.description}”" for i in problems[:3])
-        parts.append(f"另有手续类问题{len(problems)}个尚未办结（{cases}{'等' if len(problems) > 3 else ''}）")
+        cases = "、".join(f"{names.get(i.project or '', '')}“{i.description}”" for i in problems[:2])
+        parts.append(f"另有手续类问题{len(problems)}个尚未办结（{cases}{'等' if len(problems) > 2 else ''}）")
     return "手续办理方面，" + "；".join(parts) + "。"
 
 

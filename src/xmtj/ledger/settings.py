@@ -121,9 +121,13 @@ DocumentFormat = Literal["md", "docx"]
 
 @frozen
 class DocumentSettings(Part):
-    """``documents`` in xmtj.yaml: which files ``remind`` writes for each letter (Markdown, Word or both)."""
+    """``documents`` in xmtj.yaml: which files ``remind`` writes for each letter (Markdown, Word or both), and
+    the 通报's 版记: ``cc`` (抄送机关, as the office writes them) and ``issuer`` (印发机关; the office itself
+    when not given)."""
 
     formats: Annotated[list[DocumentFormat], Check(not_empty)] = field(default_factory=lambda: ["md", "docx"])
+    cc: Text | None = None
+    issuer: Name | None = None
 
 
 @frozen
