@@ -54,13 +54,25 @@ def main() -> None:
     PICTURES.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        letter, briefing, book = work / "letter.docx", work / "briefing.docx", work / "ledger.xlsx"
-        ledger = ["--ledger", str(REPO)]
-        run(xmtj, "letter", "render", "2021-18", "--format", "docx", "--out", str(letter), *ledger)
-        run(xmtj, "report", "--month", "2021-11", "--format", "docx", "--out", str(briefing), *ledger)
-        run(xmtj, "status", "--format", "xlsx", "--out", str(book), *ledger)
+        demo = work / "demo"  # a copy of the demo ledger, in git, for a fresh round of letters
+        demo.mkdir()
+        shutil.copy(REPO / "xmtj.yaml", demo / "xmtj.yaml")
+        shutil.copytree(REPO / "data", demo / "data")
+        identity = ["-c", "user.name=xmtj", "-c", "user.email=xmtj@example.com"]
+        for args in (["init", "-q"], ["add", "-A"], [*identity, "commit", "-qm", "演示台账"]):
+            run("git", *args, cwd=demo)
+        briefing, book = work / "briefing.docx", work / "ledger.xlsx"
+        ledger = ["--ledger", str(demo)]
+        run(xmtj, "report", "--month", "2021-11", "--date", "2021-12-14", "--draft", "--format", "docx", "--out",
+            str(briefing), *ledger)  # fmt: skip
+        run("git", *identity, "-C", str(demo), "config", "user.name", "xmtj")
+        run("git", "-C", str(demo), "config", "user.email", "xmtj@example.com")
+        run(xmtj, "remind", "--as-of", "2021-11-30", "--date", "2021-12-14", *ledger)
+        letter = demo / "letters/2021/21-HJ2021-051.docx"
+        run(xmtj, "status", "--as-of", "2021-11-30", "--format", "xlsx", "--out", str(book), *ledger)
         picture(letter, PICTURES / "letter.png")
         picture(briefing, PICTURES / "briefing.png")
+        picture(briefing, PICTURES / "briefing-attachment.png", words="项目编号")
         picture(book, PICTURES / "workbook-charts.png", words="各分指挥部年度计划完成率", dpi=70)
 
 

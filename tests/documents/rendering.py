@@ -108,3 +108,42 @@ def pages(pdf: Path) -> list[Page]:
                 lines.append(Line(words))
         found.append(Page(float(width) * MM, float(height) * MM, tuple(lines)))
     return found
+
+
+@dataclass(frozen=True)
+class Rule:
+    top: float  # mm from the page's top edge
+    bottom: float
+    left: float  # mm from the page's left edge
+    right: float
+
+    @property
+    def length(self) -> float:
+        return self.right - self.left
+
+
+def red_rules(pdf: Path, page: int, dpi: int = 100) -> list[Rule]:
+    """The red horizontal rules on a page (rows where a third of the width is red, grouped), from poppler's
+    bitmap of it."""
+    done = subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile", str(pdf)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    magic, size, _depth, data = done.stdout.split(b"\n", 3)
+    assert magic == b"P6"
+    width, height = map(int, size.split())
+    rows: list[tuple[int, int, int]] = []
+    for y in range(height):
+        line = data[y * width * 3 : (y + 1) * width * 3]
+        red = [x for x in range(0, width, 2) if line[3 * x] > 180 and line[3 * x + 1] < 100 and line[3 * x + 2] < 100]
+        if len(red) * 2 > width / 3:
+            rows.append((y, min(red), max(red)))
+    rules: list[Rule] = []
+    per = 25.4 / dpi
+    for y, x0, x1 in rows:
+        if rules and y * per - rules[-1].bottom <= 1.0:  # one rule (or a double rule's two lines)
+            last = rules[-1]
+            rules[-1] = Rule(last.top, (y + 1) * per, min(last.left, x0 * per), max(last.right, (x1 + 1) * per))
+        else:
+            rules.append(Rule(y * per, (y + 1) * per, x0 * per, (x1 + 1) * per))
+    return rules

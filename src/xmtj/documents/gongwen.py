@@ -49,7 +49,7 @@ NUMBER_RULE_GAP_PT = 9  # 文件格式: the red rule 4 mm under the 发文字号
 FILE_MARK_SPACER_PT = 98.5  # 文件格式: the 标志's top 35 mm under the text block's top
 TABLE_LINE = 1.15  # a table's line, in its type size
 TABLE_AFTER_PT = 8.0  # the space after a table (the next line comes on the grid's next line)
-COLOPHON_LINE_PT, COLOPHON_PAD_PT, COLOPHON_SLACK_PT = 20.0, 8.0, 6.0
+COLOPHON_LINE_PT, COLOPHON_PAD_PT, COLOPHON_SLACK_PT = 20.0, 8.0, -3.0
 
 
 class Gongwen:
@@ -323,6 +323,7 @@ class Gongwen:
         paragraph = cell.paragraphs[0]
         fmt = paragraph.paragraph_format
         ox.exact(paragraph, line)
+        ox.no_autospace(paragraph)
         fmt.first_line_indent = None
         fmt.keep_with_next = keep
         paragraph.alignment = ox.alignment(align)

@@ -11,6 +11,7 @@ a cell will take (what the tests check).
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -42,9 +43,14 @@ def char_em(ch: str) -> float:
     return _UPPER_EM if ch.isupper() else 0.5
 
 
+AUTOSPACE_EM = 0.25  # LibreOffice spaces Chinese characters from figures by this much at each change
+
+
 def text_width(text: str, size: float) -> float:
-    """``text``'s width in points at ``size``."""
-    return sum(char_em(ch) for ch in text) * size
+    """``text``'s width in points at ``size`` (with the space a renderer puts between 年 and 2021)."""
+    ems = [char_em(ch) for ch in text]
+    changes = sum(1 for a, b in itertools.pairwise(ems) if (a == 1.0) != (b == 1.0))
+    return (sum(ems) + AUTOSPACE_EM * changes) * size
 
 
 def unbreakable(text: str) -> bool:

@@ -1,0 +1,160 @@
+"""The documents as printed: the demo's 通报 and a 督办提醒函 rendered by LibreOffice (once per test run), their
+pages counted and GB/T 9704's positions measured on the PDF, ±1 mm (``rendering``).
+
+Skipped only where LibreOffice or poppler is missing; ``.ci/run`` installs both, so CI always renders.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+from tests.documents import rendering
+from tests.documents.rendering import Page, pages, red_rules
+from xmtj.documents.tables import char_em
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not rendering.AVAILABLE, reason="LibreOffice (soffice) and poppler (pdftotext) are needed"),
+]
+
+TOLERANCE = 1.0  # mm
+TEXT_TOP, TEXT_BOTTOM, TEXT_LEFT, TEXT_RIGHT = 37.0, 297.0 - 35.0, 28.0, 210.0 - 26.0
+
+
+def xmtj(*args: str, cwd: Path, env: dict[str, str]) -> None:
+    done = subprocess.run([sys.executable, "-m", "xmtj", *args], cwd=cwd, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
+    """The demo's 通报 (a draft of November's) and the letters of a ``remind`` on a copy of the demo, as
+    PDF: one LibreOffice run for all."""
+    work = tmp_path_factory.mktemp("pages")
+    home = work / "home"
+    home.mkdir()
+    env = dict(os.environ, HOME=str(home), GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1",
+               GIT_AUTHOR_NAME="测试员", GIT_AUTHOR_EMAIL="t@example.com", GIT_COMMITTER_NAME="测试员",
+               GIT_COMMITTER_EMAIL="t@example.com", XDG_CACHE_HOME=str(work / "cache"), TZ="America/Los_Angeles")  # fmt: skip
+    demo = work / "demo"
+    demo.mkdir()
+    shutil.copy(REPO / "xmtj.yaml", demo / "xmtj.yaml")
+    shutil.copytree(REPO / "data", demo / "data")
+    for args in (("init", "-q"), ("add", "-A"), ("commit", "-qm", "演示台账")):
+        subprocess.run(["git", *args], cwd=demo, env=env, check=True, capture_output=True)
+    briefing = work / "briefing.docx"
+    xmtj("report", "--month", "2021-11", "--date", "2021-12-14", "--draft", "--format", "docx", "--out",
+         str(briefing), cwd=demo, env=env)  # fmt: skip
+    xmtj("remind", "--as-of", "2021-11-30", "--date", "2021-12-14", cwd=demo, env=env)
+    letter = demo / "letters/2021/21-HJ2021-051.docx"  # a letter with a one-table attachment
+    assert letter.exists(), sorted(p.name for p in (demo / "letters/2021").glob("*.docx"))
+    pdfs = rendering.to_pdf([briefing, letter], work)
+    yield {"briefing": pdfs[0], "letter": pdfs[1]}
+
+
+@pytest.fixture(scope="session")
+def briefing(rendered: dict[str, Path]) -> list[Page]:
+    return pages(rendered["briefing"])
+
+
+@pytest.fixture(scope="session")
+def letter(rendered: dict[str, Path]) -> list[Page]:
+    return pages(rendered["letter"])
+
+
+def number_of(page: Page) -> int | None:
+    """The page's printed number (— 3 —), if it has one."""
+    found = [int(m[1]) for line in page.lines if (m := re.fullmatch(r"—\s*(\d+)\s*—", line.text))]
+    return found[0] if found else None
+
+
+def test_the_briefing_is_a_handful_of_pages(briefing: list[Page]) -> None:
+    """The demo's 通报 (100 projects): the body on 5 portrait pages, the two attachments in landscape with
+    at least 18 projects a full page, the 版记 on a portrait page of its own, 12 pages in all (the bound
+    restated in issue 23's note: the demo's 18 lit projects, 8 分指挥部 and 100 two-line names need them)."""
+    kinds = "".join("L" if p.landscape else "P" for p in briefing)
+    assert re.fullmatch(r"P{1,5}L+P", kinds), kinds
+    assert len(briefing) <= 12
+    detail = [p for p in briefing if p.landscape and re.search(r"HJ2021-\d{3}", p.text)]
+    rows = [len(re.findall(r"HJ2021-\d{3}", p.text)) for p in detail]
+    assert sum(rows) == 100 and all(n >= 18 for n in rows[1:-1]) and len(detail) <= 5, rows
+
+
+def test_the_briefing_file_form_measures(rendered: dict[str, Path], briefing: list[Page]) -> None:
+    """文件格式: the 标志 35 mm under the text block's top; the 字号 two lines under it, centred; a red rule
+    as wide as the text block 4 mm under the 字号; the title two lines under the rule."""
+    first = briefing[0]
+    mark = first.line_with("总指挥部办公室文件")
+    number = first.line_with("〔2021〕")
+    assert mark is not None and number is not None
+    assert mark.top == pytest.approx(TEXT_TOP + 35, abs=TOLERANCE)
+    assert (number.left + number.right) / 2 == pytest.approx((TEXT_LEFT + TEXT_RIGHT) / 2, abs=TOLERANCE)
+    [rule] = red_rules(rendered["briefing"], 1)
+    assert rule.top - number.bottom == pytest.approx(4, abs=TOLERANCE)
+    assert (rule.left, rule.right) == (
+        pytest.approx(TEXT_LEFT, abs=TOLERANCE),
+        pytest.approx(TEXT_RIGHT, abs=TOLERANCE),
+    )
+    title = first.line_with("关于2021年1—11月")
+    assert title is not None and title.top - rule.bottom > 15  # 空二行
+
+
+def test_page_numbers_sit_7_mm_under_the_text_block(briefing: list[Page], letter: list[Page]) -> None:
+    for page in briefing[:3] + letter[1:]:
+        line = next(line for line in page.lines if re.fullmatch(r"—\s*\d+\s*—", line.text))
+        assert line.top == pytest.approx(TEXT_BOTTOM + 7, abs=TOLERANCE)
+    numbers = [number_of(p) for p in briefing[:4]]
+    assert numbers == [1, 2, 3, 4]
+    odd, even = (next(x for x in briefing[i].lines if re.fullmatch(r"—\s*\d+\s*—", x.text)) for i in (0, 1))
+    assert odd.left > 150 and even.right < 60  # right on odd pages, left on even ones
+
+
+def test_the_colophon_is_at_the_foot_of_an_even_last_page(briefing: list[Page]) -> None:
+    last = briefing[-1]
+    assert len(briefing) % 2 == 0 and not last.landscape and number_of(last) is None
+    printed = last.line_with("印发")
+    assert printed is not None and printed.bottom == pytest.approx(TEXT_BOTTOM - 1.5, abs=1.5)
+
+
+def test_a_body_line_holds_28_characters(briefing: list[Page]) -> None:
+    """A full line of the body (a line of a paragraph that goes on) is 28 characters of 3号 wide."""
+    full = [line for page in briefing if not page.landscape for line in page.lines
+            if line.left == pytest.approx(TEXT_LEFT, abs=0.5) and line.right == pytest.approx(TEXT_RIGHT, abs=0.8)
+            and (line.bottom - line.top) > 5]  # fmt: skip
+    chinese = [line.text for line in full if all(char_em(ch) == 1 for ch in line.text)]  # no figures in it
+    assert chinese and all(len(text) == 28 for text in chinese), chinese
+
+
+def test_no_id_date_or_number_is_broken_in_a_table(briefing: list[Page]) -> None:
+    """Each cell's line is a line of the PDF's text: an id cut in two (HJ2021-/001) or a date cut would not
+    be found whole."""
+    text = "\n".join(p.text for p in briefing if p.landscape)
+    assert len(re.findall(r"HJ2021-\d{3}", text)) == 100
+    open_problems = re.findall(r"\d{4}年\d{1,2}月\d{1,2}日", text.split("附件2")[-1])
+    assert len(open_problems) >= 17  # the title's date and each 办结时限, whole on their lines
+
+
+def test_the_letter_form_measures(rendered: dict[str, Path], letter: list[Page]) -> None:
+    """信函格式: the 标志 30 mm from the page's top; red double rules 170 mm long, 4 mm under the 标志 and
+    20 mm above the page's bottom edge; no page number on the first page; three pages at most; the 抄送 at
+    the foot of the last page."""
+    assert len(letter) <= 3
+    first = letter[0]
+    mark = first.line_with("河津市重点项目总指挥部办公室")
+    assert mark is not None and mark.top == pytest.approx(30, abs=TOLERANCE)
+    upper, lower = red_rules(rendered["letter"], 1)
+    assert upper.top - mark.bottom == pytest.approx(4, abs=TOLERANCE)
+    assert upper.length == pytest.approx(170, abs=TOLERANCE) and lower.length == pytest.approx(170, abs=TOLERANCE)
+    assert 297 - (lower.top + lower.bottom) / 2 == pytest.approx(20, abs=TOLERANCE)
+    assert number_of(first) is None and number_of(letter[1]) == 2
+    copy = letter[-1].line_with("抄送：")
+    assert copy is not None and copy.bottom == pytest.approx(TEXT_BOTTOM, abs=2 * TOLERANCE)
