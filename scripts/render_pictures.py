@@ -58,15 +58,19 @@ def main() -> None:
         demo.mkdir()
         shutil.copy(REPO / "xmtj.yaml", demo / "xmtj.yaml")
         shutil.copytree(REPO / "data", demo / "data")
-        identity = ["-c", "user.name=xmtj", "-c", "user.email=xmtj@example.com"]
-        for args in (["init", "-q"], ["add", "-A"], [*identity, "commit", "-qm", "演示台账"]):
+        setup = (
+            ["init", "-q"],
+            ["config", "user.name", "xmtj"],
+            ["config", "user.email", "xmtj@example.com"],
+            ["add", "-A"],
+            ["commit", "-qm", "演示台账"],
+        )  # the identity the letters' commits carry too
+        for args in setup:
             run("git", *args, cwd=demo)
         briefing, book = work / "briefing.docx", work / "ledger.xlsx"
         ledger = ["--ledger", str(demo)]
         run(xmtj, "report", "--month", "2021-11", "--date", "2021-12-14", "--draft", "--format", "docx", "--out",
             str(briefing), *ledger)  # fmt: skip
-        run("git", *identity, "-C", str(demo), "config", "user.name", "xmtj")
-        run("git", "-C", str(demo), "config", "user.email", "xmtj@example.com")
         run(xmtj, "remind", "--as-of", "2021-11-30", "--date", "2021-12-14", *ledger)
         letter = demo / "letters/2021/21-HJ2021-051.docx"
         run(xmtj, "status", "--as-of", "2021-11-30", "--format", "xlsx", "--out", str(book), *ledger)

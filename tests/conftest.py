@@ -107,23 +107,26 @@ def git(root: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=True).stdout
 
 
+# git without the machine's configuration: author, committer and dates pinned, far from +08:00
+GIT_PINNED = {
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_AUTHOR_NAME": "测试员甲",
+    "GIT_AUTHOR_EMAIL": "a@example.com",
+    "GIT_COMMITTER_NAME": "测试员甲",
+    "GIT_COMMITTER_EMAIL": "a@example.com",
+    "GIT_AUTHOR_DATE": "2021-12-01T10:00:00+08:00",
+    "GIT_COMMITTER_DATE": "2021-12-01T10:00:00+08:00",
+    "TZ": "America/Los_Angeles",  # far from the commits' +08:00: dates must come out as written
+}
+
+
 @pytest.fixture
 def git_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """git without the machine's configuration: author, committer and dates pinned, far from +08:00."""
+    """git without the machine's configuration (``GIT_PINNED``), a home of its own."""
     home = tmp_path / "home"
     home.mkdir(exist_ok=True)
-    for key, value in {
-        "HOME": str(home),
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_AUTHOR_NAME": "测试员甲",
-        "GIT_AUTHOR_EMAIL": "a@example.com",
-        "GIT_COMMITTER_NAME": "测试员甲",
-        "GIT_COMMITTER_EMAIL": "a@example.com",
-        "GIT_AUTHOR_DATE": "2021-12-01T10:00:00+08:00",
-        "GIT_COMMITTER_DATE": "2021-12-01T10:00:00+08:00",
-        "TZ": "America/Los_Angeles",  # far from the commits' +08:00: dates must come out as written
-    }.items():
+    for key, value in {"HOME": str(home), **GIT_PINNED}.items():
         monkeypatch.setenv(key, value)
 
 
@@ -143,14 +146,18 @@ def small_git(tmp_path: Path, git_env: None) -> Path:
     return root
 
 
-@pytest.fixture
-def demo_copy(tmp_path: Path) -> Path:
-    """A copy of the shipped demo ledger that a test may break."""
-    root = tmp_path / "demo"
+def copy_demo(root: Path) -> Path:
+    """The shipped demo ledger (its xmtj.yaml and data) copied to ``root``."""
     root.mkdir()
     shutil.copy(REPO / "xmtj.yaml", root / "xmtj.yaml")
     shutil.copytree(REPO / "data", root / "data")
     return root
+
+
+@pytest.fixture
+def demo_copy(tmp_path: Path) -> Path:
+    """A copy of the shipped demo ledger that a test may break."""
+    return copy_demo(tmp_path / "demo")
 
 
 Run = Callable[..., "Result"]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import GIT_PINNED, copy_demo
 from tests.documents import rendering
 from tests.documents.rendering import Page, pages, red_rules
 from xmtj.documents.tables import char_em
@@ -42,13 +41,8 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Pat
     work = tmp_path_factory.mktemp("pages")
     home = work / "home"
     home.mkdir()
-    env = dict(os.environ, HOME=str(home), GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1",
-               GIT_AUTHOR_NAME="测试员", GIT_AUTHOR_EMAIL="t@example.com", GIT_COMMITTER_NAME="测试员",
-               GIT_COMMITTER_EMAIL="t@example.com", XDG_CACHE_HOME=str(work / "cache"), TZ="America/Los_Angeles")  # fmt: skip
-    demo = work / "demo"
-    demo.mkdir()
-    shutil.copy(REPO / "xmtj.yaml", demo / "xmtj.yaml")
-    shutil.copytree(REPO / "data", demo / "data")
+    env = dict(os.environ, HOME=str(home), XDG_CACHE_HOME=str(work / "cache"), **GIT_PINNED)
+    demo = copy_demo(work / "demo")
     for args in (("init", "-q"), ("add", "-A"), ("commit", "-qm", "演示台账")):
         subprocess.run(["git", *args], cwd=demo, env=env, check=True, capture_output=True)
     briefing = work / "briefing.docx"

@@ -177,9 +177,10 @@ def monthly_context(ledger: Ledger, year: int, month: int, date: dt.date, doc_no
     def started_in_month(s: ProjectStatus) -> bool:
         return this_month(s.project.actual_start)
 
+    open_now = sorted((i for i in ledger.issues if i.is_open_on(as_of)), key=lambda i: i.id)
     open_problems: dict[str, list[str]] = {}
-    for issue in sorted(ledger.issues, key=lambda i: i.id):
-        if issue.project and issue.is_open_on(as_of):
+    for issue in open_now:
+        if issue.project:
             open_problems.setdefault(issue.project, []).append(issue.description)
 
     return {
@@ -206,7 +207,7 @@ def monthly_context(ledger: Ledger, year: int, month: int, date: dt.date, doc_no
         "lagging": [_project_row(s) for s in summary.lagging],
         "issues_month": issue_counts(ledger.issues, this_month, as_of),
         "issues_year": issue_counts(ledger.issues, this_year, as_of),
-        **_issue_lists(ledger, summary, projects, as_of),
+        **_issue_lists(open_now, summary, projects, as_of),
         **_letters_context(ledger, Month(year, month), date, projects),
         "meetings": dict(Counter(m.kind for m in ledger.meetings if this_month(m.date))),
         "new_starts": [_project_row(s) for s in statuses if started_in_month(s)],
@@ -222,13 +223,12 @@ def monthly_context(ledger: Ledger, year: int, month: int, date: dt.date, doc_no
 ZERO = Decimal(0)
 
 
-def _issue_lists(ledger: Ledger, summary: Summary, projects: dict[str, Project], as_of: dt.date) -> dict[str, Any]:
-    """The problems overdue at the month's end (``listed``: named in the 亮灯 list already, as a reason its
-    project is lit for) and, for 附件2, every problem open then, the longest overdue first."""
+def _issue_lists(
+    open_now: list[Issue], summary: Summary, projects: dict[str, Project], as_of: dt.date
+) -> dict[str, Any]:
+    """Of the problems open at the month's end (``open_now``, by id): the overdue ones (``listed``: named in
+    the 亮灯 list already, as a reason its project is lit for) and, for 附件2, all, the longest overdue first."""
     listed = {r.issue for x in summary.lagging for r in x.reasons if isinstance(r, OverdueIssue)}
-    found = sorted(
-        (i for i in ledger.issues if i.is_open_on(as_of)), key=lambda i: (-(i.days_overdue(as_of) or 0), i.id)
-    )
 
     def row(i: Issue) -> dict[str, Any]:
         project = projects[i.project].name if i.project in projects else "—"
@@ -237,8 +237,9 @@ def _issue_lists(ledger: Ledger, summary: Summary, projects: dict[str, Project],
                 "category": i.category, "responsible_unit": i.responsible_unit, "deadline": i.deadline,
                 "days": i.days_overdue(as_of), "state": state}  # fmt: skip
 
-    overdue = [row(i) for i in sorted(found, key=lambda i: i.id) if i.is_overdue_on(as_of)]
-    return {"overdue_issues": overdue, "open_issues": [row(i) for i in found]}
+    longest = sorted(open_now, key=lambda i: -i.days_overdue(as_of))  # stable: by id among equals
+    overdue = [row(i) for i in open_now if i.is_overdue_on(as_of)]
+    return {"overdue_issues": overdue, "open_issues": [row(i) for i in longest]}
 
 
 def _dispatch_context(ledger: Ledger, month: Month) -> dict[str, Any] | None:

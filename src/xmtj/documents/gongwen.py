@@ -80,7 +80,7 @@ class Gongwen:
         fmt.widow_control = False  # the grid's 22 lines a page, every page
         self.doc.settings.odd_and_even_pages_header_footer = True
         ox.language(self.doc)
-        ox.grid(section, chars=True)
+        ox.grid(section, lines=True)
         ox.page_numbers(section)
         if letter_form:
             section.different_first_page_header_footer = True
@@ -230,7 +230,7 @@ class Gongwen:
             section.page_width, section.page_height = ox.mm(297), ox.mm(210)
             section.top_margin, section.bottom_margin = ox.mm(28), ox.mm(26)
             section.left_margin, section.right_margin = ox.mm(37), ox.mm(35)
-            ox.grid(section, chars=False)
+            ox.grid(section, lines=False)
         else:
             self.page_break()
         self.paragraph(label, HEITI, align="left")
@@ -346,7 +346,7 @@ class Gongwen:
         for edge, value in MARGINS_MM.items():
             setattr(section, f"{edge}_margin", ox.mm(value))
         section.footer_distance = ox.mm(ox.FOOTER_MM)
-        ox.grid(section, chars=False)
+        ox.grid(section, lines=False)
         for footer in (section.footer, section.even_page_footer, section.first_page_footer):
             footer.is_linked_to_previous = False
         lines = ([f"抄送：{cc}。"] if cc else []) + [f"{office}\u3000\u3000{printed}印发"]

@@ -192,6 +192,18 @@ TBLPR_ORDER = ("w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblS
                 "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription")  # fmt: skip
 
 
+def child(parent: Any, tag: str) -> Any:
+    """``parent``'s element ``tag`` (``w:lang``), appended when it has none."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    found = parent.find(qn(tag))
+    if found is None:
+        found = OxmlElement(tag)
+        parent.append(found)
+    return found
+
+
 def table_put(props: Any, element: Any) -> None:
     """A table property in the schema's place, replacing one of the same name."""
     from docx.oxml.ns import qn
@@ -293,20 +305,16 @@ def line_break() -> Any:
     return OxmlElement("w:br")
 
 
-def grid(section: Any, chars: bool) -> None:
-    """The line grid of the standard's 22 lines a page (``chars``), or none (a table's pages). The 28
+def grid(section: Any, lines: bool) -> None:
+    """The line grid of the standard's 22 lines a page (``lines``), or none (a table's pages). The 28
     characters a line come from the body's type set 0.25 pt closer (``set_font``), not from a character
     grid: LibreOffice gives a 16 pt character two cells of a 15.79 pt grid (14 characters a line)."""
-    from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    grid = section._sectPr.find(qn("w:docGrid"))
-    if grid is None:
-        grid = OxmlElement("w:docGrid")
-        section._sectPr.append(grid)
+    grid = child(section._sectPr, "w:docGrid")
     for key in list(grid.attrib):
         del grid.attrib[key]
-    if chars:
+    if lines:
         grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(round(LINE_PITCH_PT * 20)))
 
@@ -333,28 +341,19 @@ def page_numbers(section: Any) -> None:
 def language(doc: Any) -> None:
     """Chinese throughout: the default run properties name the east-Asian font and language (zh-CN), and
     so does the theme's font language (python-docx's template says ja-JP)."""
-    from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
     styles = doc.styles.element
     defaults = styles.find(qn("w:docDefaults"))
     run_defaults = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
     props = run_defaults.find(qn("w:rPr")) if run_defaults is not None else None
+    languages = [child(doc.settings.element, "w:themeFontLang")]
     if props is not None:
         east_asian(props, FANGSONG)
-        lang = props.find(qn("w:lang"))
-        if lang is None:
-            lang = OxmlElement("w:lang")
-            props.append(lang)
-        lang.set(qn("w:val"), "en-US")
-        lang.set(qn("w:eastAsia"), "zh-CN")
-    settings = doc.settings.element
-    theme = settings.find(qn("w:themeFontLang"))
-    if theme is None:
-        theme = OxmlElement("w:themeFontLang")
-        settings.append(theme)
-    theme.set(qn("w:val"), "en-US")
-    theme.set(qn("w:eastAsia"), "zh-CN")
+        languages.append(child(props, "w:lang"))
+    for element in languages:
+        element.set(qn("w:val"), "en-US")
+        element.set(qn("w:eastAsia"), "zh-CN")
 
 
 def alternatives(doc: Any) -> None:
