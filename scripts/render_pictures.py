@@ -1,5 +1,5 @@
 """Render the README's pictures from the real output on the demo ledger: the first page of a 督办提醒函 and of
-the 通报 (Word), and the chart sheet of the Excel 台账.
+the 通报 (Word), the first page and the chart sheet of the Excel 台账, and a unit's dispatch sheet.
 
 A developer's tool, not needed by the tests or CI. It needs LibreOffice, the CJK fonts and poppler:
 
@@ -12,6 +12,7 @@ CJK, so the pictures show the layout, not the office's typefaces.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -22,8 +23,8 @@ REPO = Path(__file__).resolve().parent.parent
 PICTURES = REPO / "docs" / "pictures"
 
 
-def run(*args: str, cwd: Path | None = None) -> str:
-    done = subprocess.run(list(args), cwd=cwd, capture_output=True, text=True, check=False)
+def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> str:
+    done = subprocess.run(list(args), cwd=cwd, capture_output=True, text=True, check=False, env=env)
     if done.returncode != 0:
         sys.exit(f"{' '.join(args)} failed:\n{done.stdout}{done.stderr}")
     return done.stdout
@@ -77,7 +78,11 @@ def main() -> None:
         picture(letter, PICTURES / "letter.png")
         picture(briefing, PICTURES / "briefing.png")
         picture(briefing, PICTURES / "briefing-attachment.png", words="项目编号")
+        picture(book, PICTURES / "workbook.png", words="重点项目建设进展情况表", dpi=50)
         picture(book, PICTURES / "workbook-charts.png", words="各分指挥部年度计划完成率", dpi=70)
+        keys = dict(os.environ, XDG_CONFIG_HOME=str(work / "config"))  # the demo's dispatch key, thrown away
+        run(xmtj, "dispatch", "--month", "2021-12", "--future", *ledger, env=keys)
+        picture(demo / "dispatch/2021-12/市能源局.xlsx", PICTURES / "dispatch-sheet.png", dpi=70)
 
 
 if __name__ == "__main__":

@@ -55,6 +55,32 @@ def test_status_as_the_excel_ledger_holds_the_json_figures(tmp_path: Path, run: 
     assert len(charts) == 2  # native charts, not pictures
     problems = book["问题清单"]
     assert problems["A3"].value == "编号" and problems.max_row > 3
+    for each in book.worksheets:  # every sheet numbers its printed pages
+        assert each.oddFooter.center.text == "第 &P 页 共 &N 页"
+    # every row as tall as its longest wrapped text, by the same measure as lines_needed
+    from xmtj.documents.xlsx import lines_needed, row_height
+
+    widths = {c: sheet.column_dimensions[chr(64 + c)].width for c in range(1, 19)}
+    for cells in body:
+        lines = max(lines_needed(c.value, widths[c.column]) for c in cells if isinstance(c.value, str))
+        assert sheet.row_dimensions[cells[0].row].height == row_height(lines)
+    assert any(sheet.row_dimensions[c[0].row].height > row_height(1) for c in body)
+    # the month table's plan line is the 时序 basis: the annual plan × 11/12 at November's end
+    month_rows = {
+        r[0].value: r for r in ranking.iter_rows() if isinstance(r[0].value, str) and r[0].value.endswith("月")
+    }
+    november = month_rows["11月"]
+    assert Decimal(str(november[2].value)) == round(Decimal(str(status["annual_plan"])) * 11 / 12)
+
+
+def test_a_cell_holds_as_many_characters_as_excel_draws_in_its_width() -> None:
+    """Excel's column unit is a digit of Calibri 11 (7 px): a 30-wide column holds 13 CJK characters of 11 pt
+    (14.7 px each) or 27 figures on a line; a line break starts a new line."""
+    from xmtj.documents.xlsx import lines_needed
+
+    assert lines_needed("国" * 13, 30) == 1 and lines_needed("国" * 14, 30) == 2 and lines_needed("国" * 40, 30) == 4
+    assert lines_needed("1" * 27, 30) == 1 and lines_needed("1" * 28, 30) == 2
+    assert lines_needed("年度计划\n（万元）", 12) == 2
 
 
 def test_a_listing_as_a_workbook(tmp_path: Path, run: Run) -> None:

@@ -51,13 +51,27 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Pat
     xmtj("remind", "--as-of", "2021-11-30", "--date", "2021-12-14", cwd=demo, env=env)
     letter = demo / "letters/2021/21-HJ2021-051.docx"  # a letter with a one-table attachment
     assert letter.exists(), sorted(p.name for p in (demo / "letters/2021").glob("*.docx"))
-    pdfs = rendering.to_pdf([briefing, letter], work)
-    yield {"briefing": pdfs[0], "letter": pdfs[1]}
+    ledger_book = work / "taizhang.xlsx"
+    xmtj("status", "--as-of", "2021-11-30", "--format", "xlsx", "--out", str(ledger_book), cwd=demo, env=env)
+    xmtj("dispatch", "--month", "2021-12", "--future", cwd=demo, env=env)
+    sheet = demo / "dispatch/2021-12/市能源局.xlsx"  # the unit with the most projects (18)
+    pdfs = rendering.to_pdf([briefing, letter, ledger_book, sheet], work)
+    yield dict(zip(("briefing", "letter", "ledger", "dispatch"), pdfs, strict=True))
 
 
 @pytest.fixture(scope="session")
 def briefing(rendered: dict[str, Path]) -> list[Page]:
     return pages(rendered["briefing"])
+
+
+@pytest.fixture(scope="session")
+def ledger_book(rendered: dict[str, Path]) -> list[Page]:
+    return pages(rendered["ledger"])
+
+
+@pytest.fixture(scope="session")
+def dispatch_sheet(rendered: dict[str, Path]) -> list[Page]:
+    return pages(rendered["dispatch"])
 
 
 @pytest.fixture(scope="session")
@@ -152,3 +166,68 @@ def test_the_letter_form_measures(rendered: dict[str, Path], letter: list[Page])
     assert number_of(first) is None and number_of(letter[1]) == 2
     copy = letter[-1].line_with("抄送：")
     assert copy is not None and copy.bottom == pytest.approx(TEXT_BOTTOM, abs=2 * TOLERANCE)
+
+
+# --- the sheets ---------------------------------------------------------------------------------------
+
+
+def overprinted(page: Page, tolerance: float = 0.3) -> list[tuple[str, str]]:
+    """Pairs of words on ``page`` whose boxes overlap (text drawn over text)."""
+    words = sorted((w for line in page.lines for w in line.words), key=lambda w: w.top)
+    found = []
+    for i, a in enumerate(words):
+        for b in words[i + 1 :]:
+            if b.top >= a.bottom - tolerance:
+                break
+            if min(a.right, b.right) - max(a.left, b.left) > tolerance:
+                found.append((a.text, b.text))
+    return found
+
+
+def test_the_ledger_workbook_prints_one_a3_page_wide_without_overprinting(ledger_book: list[Page]) -> None:
+    """The 台账 (100 projects): A3 landscape pages, every page with the title, the whole header (序号 … 亮灯)
+    and its number (第 N 页 共 M 页); every project on exactly one page; no wrapped name, unit, leader or
+    problem runs into the next row."""
+    demo = Path(__file__).resolve().parents[2] / "data/projects"
+    ids = sorted(p.stem for p in demo.glob("*.yaml"))
+    sheet = [p for p in ledger_book if "重点项目建设进展情况表" in p.text]
+    assert sheet and len(sheet) <= 8, len(sheet)
+    for n, page in enumerate(ledger_book, start=1):
+        assert page.landscape and round(page.width) == 420 and round(page.height) == 297
+        assert f"第{n}页共{len(ledger_book)}页" in page.text.replace(" ", "")
+        assert overprinted(page) == [], overprinted(page)[:5]
+    for page in sheet:
+        header = page.line_with("序号")
+        assert header is not None
+        band = {w.text for line in page.lines for w in line.words if abs(w.top - header.top) < 6}
+        assert {"序号", "项目名称", "亮灯"} <= band, band
+    seen = [
+        w.text for page in sheet for line in page.lines for w in line.words if re.fullmatch(r"HJ\d{4}-\d{3}", w.text)
+    ]
+    keys = [i for i in seen if i in ids]
+    assert sorted(keys) == [i for i in ids if i in set(keys)] and len(keys) == len(set(keys)) >= 90
+
+
+def test_the_ledger_workbooks_plan_line_is_the_schedule(ledger_book: list[Page]) -> None:
+    """The chart's plan line is 按时序应完成 (the annual plan × 11/12: 483,450 at November's end, the basis
+    of 时序进度 91.7%), labelled at its end beside the completed 539,400."""
+    chart = next(p for p in ledger_book if "累计完成投资与时序进度" in p.text)
+    text = chart.text.replace(" ", "")
+    assert "按时序应完成" in text and "483,450" in text and "539,400" in text and "91.7%" in text
+
+
+def test_a_dispatch_sheet_prints_as_an_offices_form(dispatch_sheet: list[Page]) -> None:
+    """市能源局's sheet (18 projects): one A4 landscape page, its whole title and headings, every project,
+    the foot line a 月报 form has; no text over text."""
+    assert len(dispatch_sheet) == 1
+    page = dispatch_sheet[0]
+    assert page.landscape and round(page.width) == 297 and round(page.height) == 210
+    text = page.text.replace(" ", "").replace("\n", "")
+    assert "2021年12月重点项目调度任务（市能源局）" in text
+    for heading in ("年度计划", "上月末累计", "当月完成投资", "（万元）", "形象进度", "存在问题", "实际投产日期"):
+        assert heading in text, heading
+    ids = [w.text for line in page.lines for w in line.words if re.fullmatch(r"HJ\d{4}-\d{3}", w.text)]
+    assert len(ids) == 18
+    for label in ("填报单位（盖章）：市能源局", "填报人：", "联系电话：", "审核人：", "填报日期："):
+        assert label in text, label
+    assert overprinted(page) == [], overprinted(page)[:5]

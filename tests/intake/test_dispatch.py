@@ -30,7 +30,7 @@ def sheet_of(root: Path, unit: str) -> Any:
 
 
 def column(sheet: Any, heading: str) -> int:
-    return next(c.column for c in sheet[3] if c.value == heading)
+    return next(c.column for c in sheet[3] if "".join(str(c.value).split()) == heading)  # headings wrap at （
 
 
 def fill(root: Path, unit: str, out: Path, values: dict[str, Any], unprotect: dict[str, Any] | None = None) -> Path:

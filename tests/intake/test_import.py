@@ -322,3 +322,22 @@ def test_ods_and_xls_read_as_the_xlsx_does(tmp_path: Path, run: Run, name: str) 
     assert result.exit_code == 0, result.output
     for path in sorted((expected / "data/projects").glob("*.yaml")):
         assert (root / "data/projects" / path.name).read_text(encoding="utf-8") == path.read_text(encoding="utf-8")
+
+
+def test_the_forms_foot_and_notes_are_not_read_as_projects(tmp_path: Path, run: Run) -> None:
+    """A 台账 as offices print it ends with 注： and the form's foot (填报单位（盖章）：…、填报人：…、审核人：…):
+    those rows hold no project and are passed over, not reported as new projects without a name."""
+    root = new_office(tmp_path, run)
+    foot = [
+        ["注：1.总投资、计划投资单位为万元；2.计划开工时间按月填写。"],
+        ["填报单位（盖章）：稷山县项目推进中心", None, None, "填报人：赵某", None, "联系电话：0359-5550000"],
+        ["审核人：钱某", None, None, "填报日期：2022年1月10日"],
+    ]
+    sheet = write_workbook(tmp_path / "台账.xlsx", "2022年稷山县重点项目建设进展情况表", "单位：万元", HEADINGS,
+                           [*project_rows(), *foot])  # fmt: skip
+    result = run("import", "projects", str(sheet), ledger=root)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (root / "data/projects").glob("*.yaml")) == [
+        "JS2022-001.yaml", "JS2022-002.yaml", "JS2022-003.yaml"
+    ]  # fmt: skip
+    assert "填报人" not in result.output and "审核人" not in result.output

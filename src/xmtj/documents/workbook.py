@@ -17,10 +17,11 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from xmtj.documents.xlsx import DATE, MONEY, POINTS, RATE, figure, header, print_setup, put, title, write_row
+from xmtj.documents.xlsx import DATE, MONEY, POINTS, RATE, figure, fit_rows, header, print_setup, put, title, write_row
 from xmtj.documents.xlsx import styles as make_styles
 from xmtj.figures import fmt
 from xmtj.figures.metrics import LIGHT_WORDS, ProjectStatus, Summary
+from xmtj.figures.schedule import ratio
 from xmtj.figures.sentences import COLUMN_NOTE, image_text
 from xmtj.figures.status import StatusReport, group_summaries
 from xmtj.ledger.ledger import Ledger
@@ -30,7 +31,7 @@ HEADERS = [
     ("序号", 6, None), ("编号", 13, None), ("项目名称", 34, None), ("建设单位", 24, None), ("总投资", 11, MONEY),
     ("年度计划", 11, MONEY), ("当月完成", 11, MONEY), ("累计完成", 11, MONEY), ("完成率", 9, RATE),
     ("序时进度", 9, RATE), ("超欠序时", 9, POINTS), ("超欠月度计划", 9, POINTS), ("形象进度", 20, None),
-    ("存在问题", 30, None), ("责任单位", 22, None), ("包联领导", 16, None), ("分指挥部", 20, None), ("亮灯", 7, None),
+    ("存在问题", 30, None), ("责任单位", 26, None), ("包联领导", 20, None), ("分指挥部", 24, None), ("亮灯", 7, None),
 ]  # fmt: skip
 
 
@@ -89,8 +90,10 @@ def _ledger_sheet(
     write_row(sheet, total, values, formats)
     for column in range(1, len(HEADERS) + 1):
         sheet.cell(total, column).font = styles["bold"]
-    put(sheet, total + 1, 1, f"注：{COLUMN_NOTE}").font = styles["body"]
+    note = put(sheet, total + 1, 1, f"注：{COLUMN_NOTE}")
+    note.font, note.alignment = styles["body"], styles["left"]
     sheet.merge_cells(start_row=total + 1, start_column=1, end_row=total + 1, end_column=len(HEADERS))
+    fit_rows(sheet, 3, total + 1)
     print_setup(sheet)
 
 
@@ -109,6 +112,7 @@ def _branch_sheet(
                   g.lights.get("green", 0), rank]  # fmt: skip
         write_row(sheet, 3 + rank, values, formats)
     last = 3 + len(branches)
+    fit_rows(sheet, 3, last)
     print_setup(sheet)
     if branches:
         _rate_chart(sheet, last)
@@ -132,14 +136,20 @@ def _rate_chart(sheet: Any, last: int) -> None:
     sheet.add_chart(bars, "N3")
 
 
+SCHEDULE_LINE = "按时序应完成"  # the annual plan times the share of the year gone
+
+
 def _month_table_and_chart(
     sheet: Any, rows: Sequence[ProjectStatus], s: Summary, top: int, styles: dict[str, Any]
 ) -> None:
-    """Cumulative completed investment by month, against the plan line (the annual plan spread evenly over
-    the year, or the projects' own monthly plans where they have them), as a table and a line chart."""
+    """Cumulative completed investment by month against the 时序进度 line — the annual plan times the share
+    of the year gone, the basis of every other figure of the 台账, the 通报 and ``status`` (91.7% at the end
+    of November) — as a table and a line chart whose lines are named in its legend and valued at their ends."""
     from openpyxl.chart import LineChart, Reference
+    from openpyxl.chart.label import DataLabel, DataLabelList
 
-    headers = [("月份", 10, None), ("累计完成", 12, MONEY), ("计划进度", 12, MONEY)]
+    headers = [("月份", 10, None), ("累计完成", 12, MONEY), (SCHEDULE_LINE, 14, MONEY), ("完成率", 9, RATE),
+               ("时间进度", 9, RATE)]  # fmt: skip
     for column, (name, _, _) in enumerate(headers, start=1):
         cell = put(sheet, top, column, name)
         cell.font, cell.alignment, cell.border = styles["bold"], styles["center"], styles["border"]
@@ -147,31 +157,35 @@ def _month_table_and_chart(
     for month in range(1, s.as_of.month + 1):
         key = f"{s.year:04d}-{month:02d}"
         done += sum((r.project.progress[key].amount for r in rows if key in r.project.progress), Decimal(0))
-        planned = _plan_by(rows, s.year, month)
-        write_row(sheet, top + month, [f"{month}月", done, planned], [None, MONEY, MONEY])
+        share = expected_share_of_year(s.year, month_end(s.year, month))
+        values = [f"{month}月", done, _schedule_amount(s.annual_plan, share), figure(ratio(done, s.annual_plan)),
+                  figure(share)]  # fmt: skip
+        write_row(sheet, top + month, values, [h[2] for h in headers])
+    last = top + s.as_of.month
+    basis = f"注：按时序应完成＝年度计划×时间进度（{fmt.pct(s.time_progress)}），与台账、通报同一口径"
+    note = put(sheet, last + 1, 1, basis)
+    note.font = styles["body"]
+    fit_rows(sheet, top, top)
     chart = LineChart()
-    chart.title = "累计完成投资与计划进度（万元）"
-    chart.add_data(
-        Reference(sheet, min_col=2, max_col=3, min_row=top, max_row=top + s.as_of.month), titles_from_data=True
-    )
-    chart.set_categories(Reference(sheet, min_col=1, min_row=top + 1, max_row=top + s.as_of.month))
+    chart.title = "累计完成投资与时序进度（万元）"
+    chart.add_data(Reference(sheet, min_col=2, max_col=3, min_row=top, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=1, min_row=top + 1, max_row=last))
+    chart.legend.position = "b"
+    for series in chart.series:  # straight lines between the months' figures, each valued at its end only
+        series.smooth = False
+        end = DataLabel(idx=s.as_of.month - 1, dLblPos="r", numFmt=MONEY, **{**_NO_LABELS, "showVal": True})
+        series.dLbls = DataLabelList(dLbl=[end], **_NO_LABELS)
+    chart.y_axis.numFmt = MONEY
     chart.height, chart.width = 9, 22
     sheet.add_chart(chart, f"N{max(top, 23)}")  # below the first chart (about 18 rows high)
 
 
-def _plan_by(rows: Sequence[ProjectStatus], year: int, month: int) -> Decimal:
-    """The plan line at the end of ``month``: each project's monthly plan to date where it has one, else its
-    annual plan times the share of the year gone (时序进度)."""
-    end = month_end(year, month)
-    share = expected_share_of_year(year, end)
-    total = Fraction(0)
-    for r in rows:
-        monthly = {k: v for k, v in r.project.monthly_plan.items() if k.startswith(f"{year:04d}-")}
-        if monthly:
-            total += sum((Fraction(v) for k, v in monthly.items() if int(k[5:]) <= month), Fraction(0))
-        else:
-            total += Fraction(r.annual_plan) * share
-    return Decimal(round(total))
+_NO_LABELS = {f"show{part}": False for part in ("Val", "SerName", "CatName", "LegendKey", "Percent", "BubbleSize")}
+
+
+def _schedule_amount(plan: Decimal, share: Fraction) -> Decimal:
+    """The annual plan times the share of the year gone, in whole 万元."""
+    return Decimal(round(Fraction(plan) * share))
 
 
 def _problem_sheet(sheet: Any, ledger: Ledger, day: dt.date, styles: dict[str, Any]) -> None:
@@ -189,4 +203,5 @@ def _problem_sheet(sheet: Any, ledger: Ledger, day: dt.date, styles: dict[str, A
                   issue.source, issue.raised_on, issue.responsible_unit, issue.deadline, issue.status,
                   issue.days_overdue(day) or None]  # fmt: skip
         write_row(sheet, 3 + n, values, [h[2] for h in headers])
+    fit_rows(sheet, 3, 3 + len(open_issues))
     print_setup(sheet)

@@ -14,6 +14,7 @@ kind, never as the text another renderer printed: a workbook is made from typed 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 from collections.abc import Sequence
 from decimal import Decimal
@@ -61,6 +62,7 @@ def styles(book: Any) -> dict[str, Any]:
         "bold": Font(name="黑体", size=11),
         "body": body,
         "center": Alignment(horizontal="center", vertical="center", wrap_text=True),
+        "left": Alignment(horizontal="left", vertical="center", wrap_text=True),
         "border": border,
         "fills": {light: PatternFill("solid", start_color=c, end_color=c) for light, c in FILLS.items()},
     }
@@ -97,13 +99,75 @@ def header(sheet: Any, row: int, headings: Sequence[tuple[str, float]], style: d
     sheet.print_title_rows = f"1:{row}"
 
 
+PAGE_FOOTER = "第 &P 页 共 &N 页"  # Excel's codes: this page, the number of pages
+
+
 def print_setup(sheet: Any, landscape: bool = True, a3: bool = True) -> None:
-    """A3 (or A4) landscape, one page wide, as many pages long as it takes."""
+    """A3 (or A4) landscape, one page wide, as many pages long as it takes, centred across the page; the
+    page number at the foot of every page (第 1 页 共 3 页)."""
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A3 if a3 else sheet.PAPERSIZE_A4
     sheet.page_setup.orientation = "landscape" if landscape else "portrait"
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    for footer in (sheet.oddFooter, sheet.evenFooter):
+        footer.center.text = PAGE_FOOTER
+        footer.center.font = "宋体"
+        footer.center.size = 10
+
+
+# Row heights. Neither Excel nor LibreOffice grows a row whose height a file sets, and openpyxl cannot ask a
+# renderer how tall wrapped text is: without heights, wrapped names and problems overprint the next rows. A
+# row's height is worked out from its text: a column ``width`` (Excel's unit, the width of a digit of the
+# default font, Calibri 11: 7 px) holds ``width * 7 - 6`` px of text; a CJK character is one em of its font,
+# figures and Latin letters half (as 仿宋 and 宋体 draw them); a line is ``LINE_HEIGHT`` times the font size
+# (measured on LibreOffice's PDF, whose fallback CJK fonts are taller than 仿宋_GB2312; on an office's own
+# fonts the rows have a little room to spare).
+LINE_HEIGHT = 1.45
+ROW_PADDING = 4.0  # points above and below a cell's text
+
+
+@functools.lru_cache(maxsize=4096)  # units, leaders and 分指挥部 repeat on every row of a 台账
+def lines_needed(text: str, width: float, size: float = 11) -> int:
+    """How many lines ``text`` takes in a wrapping cell ``width`` units wide at ``size`` points."""
+    from wcwidth import wcwidth
+
+    em = size * 96 / 72
+    room = max(width * 7 - 6, em)
+    lines = 0
+    for part in text.split("\n"):  # each paragraph filled character by character, as the renderer breaks CJK
+        lines, used = lines + 1, 0.0
+        if len(part) * em <= room:
+            continue
+        for ch in part:
+            wide = em if wcwidth(ch) == 2 else em / 2
+            if used and used + wide > room:
+                lines, used = lines + 1, 0.0
+            used += wide
+    return lines
+
+
+def row_height(lines: int, size: float = 11) -> float:
+    """The height (points) of a row of ``lines`` lines of ``size``-point text."""
+    return round(lines * size * LINE_HEIGHT + ROW_PADDING, 1)
+
+
+def fit_rows(sheet: Any, first: int, last: int, size: float = 11) -> None:
+    """Every row from ``first`` to ``last`` as tall as its longest wrapped text (merged cells measured across
+    their columns)."""
+    from openpyxl.utils import get_column_letter
+
+    widths = {c: sheet.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, sheet.max_column + 1)}
+    spans = {(m.min_row, m.min_col): sum(widths.get(c, 8.43) for c in range(m.min_col, m.max_col + 1))
+             for m in sheet.merged_cells.ranges}  # fmt: skip
+    for row in sheet.iter_rows(min_row=first, max_row=last):
+        lines = 1
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value:
+                width = spans.get((cell.row, cell.column), widths.get(cell.column, 8.43))
+                lines = max(lines, lines_needed(cell.value, width, size))
+        sheet.row_dimensions[row[0].row].height = row_height(lines, size)
 
 
 def write_row(sheet: Any, row: int, values: Sequence[Any], formats: Sequence[str | None]) -> None:

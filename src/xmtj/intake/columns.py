@@ -71,6 +71,10 @@ _SECTION = re.compile(
     r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[部类])"
 )
 _TOTALS = ("合计", "小计", "总计", "累计合计")
+# the foot of a 月报 form (填报单位（盖章）：…　填报人：…　联系电话：…), and notes under a table
+_FOOT = re.compile(
+    r"^(填报单位([（(]盖章[)）])?|填报人|填表人|制表人?|审核人?|联系电话|填报日期|单位负责人|负责人|注|说明)[：:]"
+)
 FACTORS = {"万元": Decimal(1), "亿元": Decimal(10000), "元": Decimal("0.0001")}
 
 
@@ -164,7 +168,8 @@ def find_header(
 
 
 def skipped(row: Sequence[Any], header: Header) -> bool:
-    """A row that holds no record: blank, a 合计/小计 row, or a section heading (一、产业项目)."""
+    """A row that holds no record: blank, a 合计/小计 row, a section heading (一、产业项目), or the form's foot
+    (填报单位（盖章）：…、填报人：…, a 注：)."""
     filled = [cell for cell in row if not blank(cell)]
     if not filled:
         return True
@@ -174,4 +179,6 @@ def skipped(row: Sequence[Any], header: Header) -> bool:
     name = header.columns.get("name")
     name_text = text(row[name.index]) if name is not None and name.index < len(row) else None
     lead = "".join((text(filled[0]) or "").split())
+    if _FOOT.match(lead):
+        return True
     return bool(_SECTION.match(lead)) and (name_text is None or name_text == text(filled[0]) or len(filled) <= 2)

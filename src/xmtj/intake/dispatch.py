@@ -26,7 +26,7 @@ from typing import Any
 
 from xmtj.changes.build import Change
 from xmtj.changes.yamlout import emit
-from xmtj.documents.xlsx import put
+from xmtj.documents.xlsx import fit_rows, print_setup, put
 from xmtj.figures import fmt
 from xmtj.figures.metrics import key_projects
 from xmtj.figures.schedule import completed_before
@@ -148,27 +148,52 @@ def file_names(units: Sequence[str]) -> dict[str, str]:
     return names
 
 
+WIDTHS = {
+    "项目名称": 30,
+    "存在问题": 30,
+    "编号": 13,
+    "分指挥部": 18,
+    "当月完成投资（万元）": 14,
+    "实际开工日期": 14,
+    "实际竣工日期": 14,
+    "实际投产日期": 14,
+}  # the others 12
+# the form's foot: each label's column, and the last column of the space after it
+FOOT = (("填报人：", 3, 4), ("联系电话：", 5, 6), ("审核人：", 7, 8), ("填报日期：", 9, 11))
+FONT = "宋体"
+ASKED = "灰底单元格为台账数据，不能修改；表下方填写填报人、联系电话、审核人和填报日期，单位盖章。"
+
+
 def _workbook(ledger: Ledger, projects: Sequence[Project], marker: Marker, due: dt.date) -> bytes:
+    """The unit's sheet as an office's 月报 form: title, what to do, the bordered table (header printed on
+    every page), the form's foot line (填报单位（盖章）、填报人、联系电话、审核人、填报日期); A4 landscape, one
+    page wide, 宋体, every row as tall as its text."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
+
 
     book = Workbook()
     sheet = book.active
     sheet.title = "调度任务"
-    put(sheet, 1, 1, f"{marker.month.cn}重点项目调度任务（{marker.unit}）").font = Font(name="黑体", size=16)
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADINGS))
-    put(
-        sheet,
-        2,
-        1,
-        f"请于{fmt.date_cn(due)}前填写白底单元格并交回{ledger.config.office}；灰底单元格为台账数据，不能修改。",
-    )
+    width = len(HEADINGS)
+    body, bold = Font(name=FONT, size=11), Font(name=FONT, size=11, bold=True)
+    thin = Side(style="thin", color="000000")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    wrap = Alignment(vertical="center", wrap_text=True)
+    title = put(sheet, 1, 1, f"{marker.month.cn}重点项目调度任务（{marker.unit}）")
+    title.font, title.alignment = Font(name="黑体", size=16), Alignment(horizontal="center", vertical="center")
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    sheet.row_dimensions[1].height = 30
+    asked = put(sheet, 2, 1, f"请于{fmt.date_cn(due)}前填写白底单元格并交回{ledger.config.office}；{ASKED}")
+    asked.font, asked.alignment = Font(name=FONT, size=10.5), Alignment(vertical="center", wrap_text=True)
+    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
     for column, heading in enumerate(HEADINGS, start=1):
-        cell = put(sheet, 3, column, heading)
-        cell.font, cell.alignment = Font(bold=True), Alignment(horizontal="center", wrap_text=True)
-        sheet.column_dimensions[get_column_letter(column)].width = 30 if heading in ("项目名称", "存在问题") else 14
+        cell = put(sheet, 3, column, heading.replace("（", "\n（"))  # the unit on a line of its own
+        cell.font, cell.border = bold, box
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.column_dimensions[get_column_letter(column)].width = WIDTHS.get(heading, 12)
     grey = PatternFill("solid", start_color="E7E6E6", end_color="E7E6E6")
     money = DataValidation(
         type="decimal",
@@ -199,6 +224,7 @@ def _workbook(ledger: Ledger, projects: Sequence[Project], marker: Marker, due: 
         values += [getattr(project, field) for field in DATE_FIELDS.values()]
         for column, (heading, value) in enumerate(zip(HEADINGS, values, strict=True), start=1):
             cell = put(sheet, row, column, value)
+            cell.font, cell.border, cell.alignment = body, box, wrap
             open_date = heading in DATE_FIELDS and value is None
             if heading in INPUT or open_date:
                 cell.protection = Protection(locked=False)  # validated by the ranges below
@@ -214,9 +240,15 @@ def _workbook(ledger: Ledger, projects: Sequence[Project], marker: Marker, due: 
         for heading, field in DATE_FIELDS.items():
             if getattr(project, field) is None:
                 dates.add(f"{letter[heading]}{row}")
+    last = 3 + len(projects)
+    fit_rows(sheet, 2, last)
+    _foot(sheet, last + 2, marker.unit, body)
     sheet.freeze_panes = "C4"
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False  # widths may still be changed
+    sheet.protection.formatRows = False
+    print_setup(sheet, landscape=True, a3=False)
+    sheet.print_title_rows = "1:3"
     hidden = book.create_sheet(MARKER_SHEET)
     for row, (key, value) in enumerate(
         (("xmtj-dispatch", "2"), ("ledger", marker.ledger), ("unit", marker.unit), ("month", marker.month.key),
@@ -228,6 +260,28 @@ def _workbook(ledger: Ledger, projects: Sequence[Project], marker: Marker, due: 
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _foot(sheet: Any, row: int, unit: str, font: Any) -> None:
+    """The form's foot line: 填报单位（盖章） with the unit's name, then each label and a space to fill in
+    (underlined, open to the unit) after it."""
+    from openpyxl.styles import Alignment, Border, Protection, Side
+
+    line = Border(bottom=Side(style="thin", color="000000"))
+    bottom = Alignment(vertical="bottom")
+    cell = put(sheet, row, 1, f"填报单位（盖章）：{unit}")
+    cell.font, cell.alignment = font, bottom
+    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
+    for label, at, last in FOOT:
+        cell = put(sheet, row, at, label)
+        cell.font, cell.alignment = font, Alignment(horizontal="right", vertical="bottom")
+        filled = sheet.cell(row, at + 1)
+        filled.font, filled.alignment, filled.protection = font, bottom, Protection(locked=False)
+        for column in range(at + 1, last + 1):
+            sheet.cell(row, column).border = line
+        if last > at + 1:
+            sheet.merge_cells(start_row=row, start_column=at + 1, end_row=row, end_column=last)
+    sheet.row_dimensions[row].height = 28
 
 
 # --- reading back ----------------------------------------------------------------------------
@@ -257,7 +311,7 @@ def read_marker(table: Table) -> Marker | None:
 def _laid_out_as_dispatch(table: Table) -> bool:
     """A dispatch sheet's own title and headings, whatever happened to its marker."""
 
-    top = [[text(v) or "" for v in row] for row in table.rows[:4]]
+    top = [["".join((text(v) or "").split()) for v in row] for row in table.rows[:4]]
     titled = bool(top) and bool(top[0]) and "重点项目调度任务（" in top[0][0]
     headed = any(row[: len(HEADINGS)] == HEADINGS for row in top)
     return titled and headed
