@@ -126,6 +126,24 @@ def test_page_numbers_sit_7_mm_under_the_text_block(briefing: list[Page], letter
     assert odd.left > 150 and even.right < 60  # right on odd pages, left on even ones
 
 
+def test_landscape_pages_are_numbered_where_the_portrait_pages_are(briefing: list[Page]) -> None:
+    """A landscape page is bound with its head at the 订口: turned upright, its left edge is the portrait
+    page's foot. Its number stands there, turned a quarter, at the portrait number's place: its top 7 mm under
+    the text block (x = 297 − 269), its end a character in from the block's right on odd pages (y = 179), its
+    start a character in from the block's left on even ones (y = 33); nothing along the long edge."""
+    landscape = [(n, page) for n, page in enumerate(briefing, start=1) if page.landscape]
+    assert len(landscape) >= 2
+    for n, page in landscape:
+        edge = sorted((w for line in page.lines for w in line.words if w.right < 30), key=lambda w: w.top)
+        assert "".join(w.text for w in edge) == f"—{n}—", (n, [w.text for w in edge])
+        assert max(w.right for w in edge) == pytest.approx(297 - (TEXT_BOTTOM + 7), abs=TOLERANCE)
+        if n % 2:
+            assert edge[-1].bottom == pytest.approx(TEXT_RIGHT - 14 * 25.4 / 72, abs=TOLERANCE)
+        else:
+            assert edge[0].top == pytest.approx(TEXT_LEFT + 14 * 25.4 / 72, abs=TOLERANCE)
+        assert not any(re.fullmatch(r"—\s*\d+\s*—", line.text) and line.left > 30 for line in page.lines)
+
+
 def test_the_colophon_is_at_the_foot_of_an_even_last_page(briefing: list[Page]) -> None:
     last = briefing[-1]
     assert len(briefing) % 2 == 0 and not last.landscape and number_of(last) is None

@@ -224,13 +224,15 @@ class Gongwen:
         """A new page (a landscape section for a wide table): ``附件1`` in 黑体 top left, the title centred."""
         from docx.enum.section import WD_ORIENT, WD_SECTION
 
-        if landscape:
+        if landscape and self.doc.sections[-1].orientation != WD_ORIENT.LANDSCAPE:
             section = self.doc.add_section(WD_SECTION.NEW_PAGE)
             section.orientation = WD_ORIENT.LANDSCAPE
             section.page_width, section.page_height = ox.mm(297), ox.mm(210)
             section.top_margin, section.bottom_margin = ox.mm(28), ox.mm(26)
-            section.left_margin, section.right_margin = ox.mm(37), ox.mm(35)
+            # turned to the portrait page it is bound as: its top at the 订口 side, its left at the foot
+            section.left_margin, section.right_margin = ox.mm(MARGINS_MM["bottom"]), ox.mm(MARGINS_MM["top"])
             ox.grid(section, lines=False)
+            ox.rotated_page_numbers(section, len(self.doc.sections), MARGINS_MM)
         else:
             self.page_break()
         self.paragraph(label, HEITI, align="left")
@@ -347,8 +349,9 @@ class Gongwen:
             setattr(section, f"{edge}_margin", ox.mm(value))
         section.footer_distance = ox.mm(ox.FOOTER_MM)
         ox.grid(section, lines=False)
-        for footer in (section.footer, section.even_page_footer, section.first_page_footer):
-            footer.is_linked_to_previous = False
+        for part in (section.footer, section.even_page_footer, section.first_page_footer, section.header,
+                     section.even_page_header, section.first_page_header):  # fmt: skip
+            part.is_linked_to_previous = False
         lines = ([f"抄送：{cc}。"] if cc else []) + [f"{office}\u3000\u3000{printed}印发"]
         width = TEXT_WIDTH_MM * 72 / 25.4
         heights = [

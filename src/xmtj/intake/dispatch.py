@@ -173,7 +173,6 @@ def _workbook(ledger: Ledger, projects: Sequence[Project], marker: Marker, due: 
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-
     book = Workbook()
     sheet = book.active
     sheet.title = "调度任务"
