@@ -271,7 +271,7 @@ def test_each_command_is_found_by_loading_only_its_modules() -> None:
         )
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
         assert done.returncode == 0, (name, done.stderr)
-        assert "Usage:" in done.stdout
+        assert "用法：" in done.stdout and "Usage" not in done.stdout
 
 
 def test_the_console_entry_point_runs_a_command(tmp_path: Path) -> None:
@@ -404,3 +404,40 @@ def test_a_month_outside_the_ledgers_years_writes_nothing(
     result = run(*command, "--month", month, ledger=small_git)
     assert result.exit_code in (1, 2) and "年份" in result.stderr, result.output
     assert git(small_git, "rev-parse", "HEAD") == head and git(small_git, "status", "--porcelain") == ""
+
+
+CLICK_ENGLISH = ("Usage", "Options", "Arguments", "Commands", "Show this message", "Error", "Missing", "Invalid",
+                 "env var", "default:", "required]", "<path>", "<str>", "<int", "Try ")  # fmt: skip
+
+
+def test_help_screens_and_usage_errors_speak_chinese(run: Run) -> None:
+    """Every command's and group's help screen, the top one (drawn from the summaries) and usage errors:
+    none of typer/click's own English words."""
+    import subprocess
+    import sys
+
+    from xmtj.cli import app
+
+    groups = [g.name for g in app.registered_groups if g.name]
+    screens = {"xmtj --help": subprocess.run([sys.executable, "-m", "xmtj", "--help"], capture_output=True,
+                                             text=True, check=False).stdout}  # fmt: skip
+    for name in [n for n, _ in all_commands()] + groups:
+        result = run(*name.split(), "--help")
+        assert result.exit_code == 0, (name, result.output)
+        screens[name] = result.output
+    for args in (("status", "--year", "abc"), ("status", "--nosuch"), ("issue", "show"), ("nosuch",),
+                 ("status", "--by", "乱写"), ("issue",)):  # fmt: skip
+        result = run(*args, ledger=REPO)
+        assert result.exit_code == 2, (args, result.output)
+        screens[" ".join(args)] = result.output
+    for name, text in screens.items():
+        assert "用法" in text or "错误" in text, (name, text)
+        found = [word for word in CLICK_ENGLISH if word in text]
+        assert not found, (name, found, text)
+
+
+def test_by_takes_the_groupings_chinese_names(run: Run) -> None:
+    chinese = run("status", "--by", "分指挥部", "--format", "json", ledger=REPO)
+    english = run("status", "--by", "branch", "--format", "json", ledger=REPO)
+    assert chinese.exit_code == 0 and chinese.stdout == english.stdout
+    assert json.loads(chinese.stdout)["groups"]

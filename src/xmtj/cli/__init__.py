@@ -87,13 +87,12 @@ SUMMARIES: dict[str, str] = {
 
 def summary_group() -> Any:
     """The top-level command group with each command as a summary only: what ``xmtj --help`` shows."""
-    from typer.core import TyperCommand, TyperGroup
-
     from xmtj.cli.common import app
+    from xmtj.cli.edge import XmtjCommand, XmtjSubGroup
 
-    group = TyperGroup(name="xmtj", help=app.info.help, no_args_is_help=True, rich_markup_mode=None)
+    group = XmtjSubGroup(name="xmtj", help=app.info.help, no_args_is_help=True, rich_markup_mode=None)
     for name, summary in SUMMARIES.items():
-        group.add_command(TyperCommand(name, help=summary, rich_markup_mode=None))
+        group.add_command(XmtjCommand(name, help=summary, rich_markup_mode=None))
     return group
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from xmtj.cli.edge import XmtjGroup
+from xmtj.cli.edge import XmtjCommand, XmtjGroup, XmtjSubGroup
 from xmtj.cli.output import LEDGER_ROOT, OutputFormat, console, echo, fail, say
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -45,7 +45,7 @@ def command(name: str) -> Callable[[F], F]:
         from xmtj.cli import SUMMARIES
 
         details = inspect.cleandoc(fn.__doc__ or "")
-        app.command(name, help=SUMMARIES[name] + (f"\n\n{details}" if details else ""))(fn)
+        app.command(name, cls=XmtjCommand, help=SUMMARIES[name] + (f"\n\n{details}" if details else ""))(fn)
         return fn
 
     return register
@@ -55,7 +55,7 @@ def group(name: str) -> typer.Typer:
     """A command group (``xmtj issue …``) added to the app, its help the group's summary."""
     from xmtj.cli import SUMMARIES
 
-    sub = typer.Typer(help=SUMMARIES[name], no_args_is_help=True, rich_markup_mode=None)
+    sub = typer.Typer(help=SUMMARIES[name], no_args_is_help=True, rich_markup_mode=None, cls=XmtjSubGroup)
     app.add_typer(sub, name=name)
     return sub
 

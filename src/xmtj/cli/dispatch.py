@@ -25,6 +25,7 @@ from xmtj.cli.common import (
     run_change,
     say,
 )
+from xmtj.cli.edge import XmtjCommand, XmtjSubGroup
 from xmtj.months import Month
 
 
@@ -123,10 +124,10 @@ def register() -> None:
     from xmtj.cli.common import app
 
     text = SUMMARIES["dispatch"] + "\n\n" + inspect.cleandoc(dispatch.__doc__ or "")
-    sub = typer.Typer(invoke_without_command=True, no_args_is_help=False, rich_markup_mode=None)
+    sub = typer.Typer(invoke_without_command=True, no_args_is_help=False, rich_markup_mode=None, cls=XmtjSubGroup)
     sub.callback()(dispatch)
-    sub.command("status")(dispatch_status)
-    sub.command("key")(dispatch_key)
+    sub.command("status", cls=XmtjCommand)(dispatch_status)
+    sub.command("key", cls=XmtjCommand)(dispatch_key)
     app.add_typer(sub, name="dispatch", help=text)
 
 

@@ -16,9 +16,59 @@ import re
 import sys
 from typing import Any
 
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from xmtj.textsafe import visible
+
+# typer's click writes its own parts of a help screen in English, with no translation hook; the help is
+# put together as text, so these words are replaced in it (and in the usage line of an error).
+HELP_WORDS = (
+    (r"Usage: ", "用法："),
+    (r" \[OPTIONS\]", " [选项]"),
+    (r" COMMAND \[ARGS\]\.\.\.", " 命令 [参数]..."),
+    (r" \[ARGS\]\.\.\.", " [参数]..."),
+    (r"\nOptions:\n", "\n选项：\n"),
+    (r"\nArguments:\n", "\n参数：\n"),
+    (r"\nCommands:\n", "\n命令：\n"),
+    (r"Show\s+this\s+message\s+and\s+exit\.", "显示本帮助并退出。"),
+    (r"(\[|; )env\s+var:\s*", r"\1环境变量："),
+    (r"(\[|; )default:\s*", r"\1默认："),
+    (r"(\[|; )required\]", r"\1必填]"),
+    (r"\(dynamic\)", "（动态）"),
+    (r"\(deprecated\)", "（已停用）"),
+    (r"<path>", "<路径>"),
+    (r"<str>", "<文字>"),
+    (r"<int(eger)?( range)?>", "<整数>"),
+    (r"<float( range)?>", "<数字>"),
+    (r"(\d+)<=x<=(\d+)", r"\1—\2"),
+)
+_HELP_PATTERNS = tuple((re.compile(english), chinese) for english, chinese in HELP_WORDS)
+
+
+def chinese_help(text: str) -> str:
+    """A help screen or usage line in Chinese (``HELP_WORDS``; a phrase the help wrapped over two lines
+    too)."""
+    for english, chinese in _HELP_PATTERNS:
+        text = english.sub(chinese, text)
+    return text
+
+
+class ChineseHelp:
+    """Help and usage in Chinese, for every command and group of the app."""
+
+    def get_help(self, ctx: Any) -> str:
+        return chinese_help(super().get_help(ctx))  # type: ignore[misc]
+
+    def get_usage(self, ctx: Any) -> str:
+        return chinese_help(super().get_usage(ctx))  # type: ignore[misc]
+
+
+class XmtjCommand(ChineseHelp, TyperCommand):
+    """A command whose help screen is in Chinese."""
+
+
+class XmtjSubGroup(ChineseHelp, TyperGroup):
+    """A command group (``xmtj issue``) whose help screen is in Chinese."""
 
 
 def _unquote(text: str) -> str:
@@ -125,7 +175,7 @@ def quiet_stdout() -> None:
         pass
 
 
-class XmtjGroup(TyperGroup):
+class XmtjGroup(ChineseHelp, TyperGroup):
     """The top-level group: runs the command and turns every failure into one line (see the module doc)."""
 
     def list_commands(self, ctx: Any) -> list[str]:

@@ -20,6 +20,7 @@ from xmtj.cli.common import (
     run_change,
     say,
 )
+from xmtj.cli.edge import XmtjCommand
 from xmtj.months import Month
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ SheetOption = Annotated[str | None, typer.Option("--sheet", help="工作表名�
 DryRunOption = Annotated[bool, typer.Option("--dry-run", help="只列出将新建和修改的内容，不写文件")]
 
 
-@import_app.command("projects")
+@import_app.command("projects", cls=XmtjCommand)
 def import_projects(
     file: FileArgument,
     sheet: SheetOption = None,
@@ -55,7 +56,7 @@ def import_projects(
         finish(data, plan, dry_run, message, no_commit)
 
 
-@import_app.command("progress")
+@import_app.command("progress", cls=XmtjCommand)
 def import_progress(
     file: FileArgument,
     month: Annotated[Month, month_option()],

@@ -25,13 +25,14 @@ from xmtj.cli.common import (
     run_change,
     today_said,
 )
+from xmtj.cli.edge import XmtjCommand
 from xmtj.cli.output import show
 from xmtj.ledger.registry import ISSUE_CATEGORIES, ISSUE_SOURCES
 
 issue_app = group("issue")
 
 
-@issue_app.command("list")
+@issue_app.command("list", cls=XmtjCommand)
 def issue_list(
     ledger: LedgerOption = None,
     at: AtOption = None,
@@ -56,7 +57,7 @@ def issue_list(
     show(listings.issues(data, chosen, day), output, out)
 
 
-@issue_app.command("show")
+@issue_app.command("show", cls=XmtjCommand)
 def issue_show(
     issue_id: Annotated[str, typer.Argument(metavar="ID", help="问题编号")],
     ledger: LedgerOption = None,
@@ -78,7 +79,7 @@ def issue_show(
     show(listings.issue(data, found, as_of or data.today), output, out)
 
 
-@issue_app.command("new")
+@issue_app.command("new", cls=XmtjCommand)
 def issue_new(
     description: Annotated[str, typer.Option("--description", "-d", help="存在问题")],
     category: Annotated[str, typer.Option("--category", help="、".join(ISSUE_CATEGORIES))],
@@ -117,7 +118,7 @@ def issue_new(
         run_change(data, change, message, no_commit)
 
 
-@issue_app.command("resolve")
+@issue_app.command("resolve", cls=XmtjCommand)
 def issue_resolve(
     issue_id: Annotated[str, typer.Argument(metavar="ID", help="问题编号")],
     text: Annotated[str, typer.Option("--text", help="办理情况")],

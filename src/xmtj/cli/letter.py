@@ -31,6 +31,7 @@ from xmtj.cli.common import (
     run_change,
     say,
 )
+from xmtj.cli.edge import XmtjCommand
 from xmtj.cli.output import show
 
 letter_app = group("letter")
@@ -87,7 +88,7 @@ def remind(
         run_change(whole, change, message, no_commit)
 
 
-@letter_app.command("list")
+@letter_app.command("list", cls=XmtjCommand)
 def letter_list(
     ledger: LedgerOption = None,
     at: AtOption = None,
@@ -106,7 +107,7 @@ def letter_list(
     show(listings.letters(data, select_letters(data, year, pending)), output, out)
 
 
-@letter_app.command("reply")
+@letter_app.command("reply", cls=XmtjCommand)
 def letter_reply(
     key: Annotated[
         str, typer.Argument(metavar="DOC_NO", help="发文字号（如 河重指办督〔2021〕3号）或登记编号（如 2021-3）")
@@ -128,7 +129,7 @@ def letter_reply(
         run_change(data, reply_change(data, key, date, text, command), message, no_commit)
 
 
-@letter_app.command("void")
+@letter_app.command("void", cls=XmtjCommand)
 def letter_void(
     key: Annotated[str, typer.Argument(metavar="DOC_NO", help="发文字号或登记编号（如 2021-3）")],
     reason: Annotated[str, typer.Option("--reason", help="作废原因（必填）")],
@@ -150,7 +151,7 @@ def letter_void(
         run_change(data, void_change(data, key, day, reason, command), message, no_commit)
 
 
-@letter_app.command("render")
+@letter_app.command("render", cls=XmtjCommand)
 def letter_render(
     key: Annotated[str, typer.Argument(metavar="DOC_NO", help="发文字号或登记编号（如 2021-3）")],
     output: Annotated[str, typer.Option("--format", "-f", help="docx（Word 公文）或 md")] = "docx",

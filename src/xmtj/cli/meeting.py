@@ -24,6 +24,7 @@ from xmtj.cli.common import (
     open_records,
     run_change,
 )
+from xmtj.cli.edge import XmtjCommand
 from xmtj.cli.output import show
 from xmtj.ledger.registry import EVENT_KINDS
 
@@ -32,7 +33,7 @@ meeting_app = group("meeting")
 EventKind = StrEnum("EventKind", {kind: kind for kind in EVENT_KINDS})  # type: ignore[misc]  # the record's words
 
 
-@meeting_app.command("list")
+@meeting_app.command("list", cls=XmtjCommand)
 def meeting_list(
     ledger: LedgerOption = None,
     at: AtOption = None,
@@ -52,7 +53,7 @@ def meeting_list(
     show(listings.meetings(chosen, issues_raised(data)), output, out)
 
 
-@meeting_app.command("new")
+@meeting_app.command("new", cls=XmtjCommand)
 def meeting_new(
     kind: Annotated[EventKind, typer.Option("--kind", help="、".join(EVENT_KINDS))],
     date: Annotated[dt.date, date_option("--date", "日期")],

@@ -26,6 +26,7 @@ from xmtj.cli.common import (
     run_change,
     say,
 )
+from xmtj.cli.edge import XmtjCommand
 from xmtj.months import Month
 
 project_app = group("project")
@@ -56,7 +57,7 @@ def progress(
         run_change(data, change, message, no_commit)
 
 
-@project_app.command("set")
+@project_app.command("set", cls=XmtjCommand)
 def project_set(
     project_id: Annotated[str, typer.Argument(metavar="ID", help="项目编号")],
     field: Annotated[
@@ -125,7 +126,7 @@ def _ask_date(label: str) -> dt.date | None:
             say(f"“{answer}”不是日期，请写作 2022-03-15 或 2022-03", "yellow")
 
 
-@project_app.command("new")
+@project_app.command("new", cls=XmtjCommand)
 def project_new(
     ledger: LedgerOption = None,
     project_id: Annotated[str | None, typer.Option("--id", help="项目编号（默认按已有编号续编）")] = None,

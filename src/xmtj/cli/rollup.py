@@ -24,6 +24,7 @@ from xmtj.cli.common import (
     run_change,
     say,
 )
+from xmtj.cli.edge import XmtjCommand
 from xmtj.months import Month
 
 member_app = group("member")
@@ -121,7 +122,7 @@ def _bar() -> Any:
     return LoadProgress()
 
 
-@member_app.command("add")
+@member_app.command("add", cls=XmtjCommand)
 def member_add(
     name: Annotated[str, typer.Argument(metavar="NAME", help="成员名称，如 稷山县")],
     code: Annotated[str, typer.Option("--code", help="编码（大写字母），用于区分各成员的编号，如 JS")],
@@ -143,7 +144,7 @@ def member_add(
         run_change(data, members_change(data, members, f"成员: 添加 {name}（{code}）", command_), message, no_commit)
 
 
-@member_app.command("remove")
+@member_app.command("remove", cls=XmtjCommand)
 def member_remove(
     code: Annotated[str, typer.Argument(metavar="CODE", help="成员编码")],
     ledger: LedgerOption = None,
@@ -164,7 +165,7 @@ def member_remove(
         run_change(data, change, message, no_commit)
 
 
-@member_app.command("list")
+@member_app.command("list", cls=XmtjCommand)
 def member_list(ledger: LedgerOption = None) -> None:
     """列出汇总台账的成员、仓库地址和是否已获取。
 

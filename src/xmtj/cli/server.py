@@ -8,11 +8,12 @@ from typing import Annotated
 import typer
 
 from xmtj.cli.common import group, say
+from xmtj.cli.edge import XmtjCommand
 
 hook_app = group("hook")
 
 
-@hook_app.command("pre-receive")
+@hook_app.command("pre-receive", cls=XmtjCommand)
 def pre_receive(
     git_dir: Annotated[
         Path | None, typer.Option("--git-dir", help="服务器上的裸仓库（默认：git 运行钩子时的当前目录）")

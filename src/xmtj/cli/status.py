@@ -33,6 +33,22 @@ class GroupBy(StrEnum):
     member = "member"  # a roll-up ledger: its counties
 
 
+# --by in the office's words (the field names work too)
+GROUP_WORDS = {
+    "分指挥部": "branch", "投资类型": "investment_type", "级别": "level", "项目级别": "level", "行业": "sector",
+    "包联领导": "liaison_leader", "责任单位": "responsible_unit", "成员": "member", "县市区": "member",
+}  # fmt: skip
+
+
+def group_by(value: str) -> GroupBy:
+    """``--by``'s value: a grouping's Chinese name or its field name."""
+    word = value.strip()
+    try:
+        return GroupBy(GROUP_WORDS.get(word, word))
+    except ValueError:
+        raise typer.BadParameter(f"“{word}”不是可用的分组：{'、'.join(GROUP_WORDS)}") from None
+
+
 @command("status")
 def status(
     ledger: LedgerOption = None,
@@ -45,7 +61,11 @@ def status(
     by: Annotated[
         GroupBy | None,
         typer.Option(
-            "--by", help="分组汇总：branch、investment_type、level、sector、liaison_leader、responsible_unit、member"
+            "--by",
+            parser=group_by,
+            metavar="<分组>",
+            help="分组汇总：分指挥部、投资类型、级别、行业、包联领导、责任单位、成员"
+            "（汇总台账）；也可写 branch、investment_type、level、sector、liaison_leader、responsible_unit、member",
         ),
     ] = None,
     output: FormatOption = OutputFormat.table,
@@ -56,7 +76,7 @@ def status(
     """完成投资按“1—N月累计”计（截至日期所在月及以前的月度进展）；
     亮灯规则见 README。
 
-    示例：xmtj status　　xmtj status --as-of 2021-11-30 --by branch　　xmtj status --format json
+    示例：xmtj status　　xmtj status --as-of 2021-11-30 --by 分指挥部　　xmtj status --format json
     """
     from xmtj.cli import views
     from xmtj.cli.output import show
