@@ -254,6 +254,14 @@ def repo_with_pending_letter(tmp_path: Path) -> Path:
     return root
 
 
+def test_the_clerks_own_git_shows_chinese_file_names(tmp_path: Path, run: Run) -> None:
+    """init sets core.quotepath=false: ``git status`` lists 台账.xlsx, not "\\345\\217\\260…"."""
+    root = new_office(tmp_path, run)
+    assert git(root, "config", "core.quotepath").strip() == "false"
+    (root / "台账.xlsx").write_bytes(b"")
+    assert "?? 台账.xlsx" in git(root, "status", "--porcelain")
+
+
 def test_init_refuses_an_existing_ledger(tmp_path: Path, run: Run) -> None:
     root = new_office(tmp_path, run)
     before = (root / "xmtj.yaml").read_bytes()

@@ -187,6 +187,8 @@ def create(root: Path, s: Settings) -> tuple[list[str], str | None]:
     root.mkdir(parents=True, exist_ok=True)
     if not gitio.is_repository(root):
         gitio.git(root, ["init", "--quiet"])
+    # the clerk's own git (git status, git log) shows Chinese file names as they are, not as \344\270\255…
+    gitio.git(root, ["config", "core.quotepath", "false"])
     transaction = FileTransaction(root)
     for rel, text in files.items():
         transaction.create(root / rel, text)

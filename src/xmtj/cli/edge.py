@@ -223,6 +223,12 @@ class XmtjGroup(ChineseHelp, TyperGroup):
         except BrokenPipeError:
             quiet_stdout()  # ``xmtj status | head -1``: the reader has gone; end quietly, as click does
             sys.exit(1)
+        except OSError as exc:  # the system said no (a full disk, a file taken away meanwhile …): its words
+            from xmtj.problems import os_words
+
+            where = f"{visible(str(exc.filename))}：" if exc.filename else ""
+            _say(f"错误：{where}{os_words(exc)}")
+            sys.exit(1)
         except Exception as exc:
             if os.environ.get("XMTJ_DEBUG"):
                 import traceback

@@ -17,7 +17,7 @@ from xmtj.ledger.registry import MODELS
 from xmtj.ledger.settings import LIMIT_BOUNDS, Config, Limits
 from xmtj.ledger.sources import WorkingTree
 from xmtj.ledger.validation import validate
-from xmtj.problems import LedgerInvalid, Problem
+from xmtj.problems import LedgerInvalid, Problem, os_words
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -166,7 +166,7 @@ def unreadable(rel: str, exc: OSError) -> Problem:
 
     if exc.errno == errno.ELOOP or os.path.islink(exc.filename or ""):
         return Problem(rel, None, None, "", "该文件是符号链接，xmtj 不跟随符号链接读取台账之外的文件；请换成普通文件")
-    return Problem(rel, None, None, "", f"无法读取文件：{exc.strerror}")
+    return Problem(rel, None, None, "", f"无法读取文件：{os_words(exc)}")
 
 
 def linked_folder_problems(source: Source) -> list[Problem]:
