@@ -310,16 +310,22 @@ def test_log_reads_xmtj_and_hand_made_commits_and_follows_renames(
         "2021-12-02T09:30:00+08:00",
         "手工更正十月数",
     )
-    assert hand["files"][0]["changes"] == [{"field": "progress.2021-10", "old": 800, "new": 950, "retroactive": None}]
-    assert tool["files"][0]["changes"] == [{"field": "progress.2021-10", "old": None, "new": 800, "retroactive": None}]
+    assert hand["files"][0]["changes"] == [
+        {"field": "progress.2021-10", "label": "2021年10月完成投资", "old": 800, "new": 950, "retroactive": None}
+    ]
+    assert tool["files"][0]["changes"] == [
+        {"field": "progress.2021-10", "label": "2021年10月完成投资", "old": None, "new": 800, "retroactive": None}
+    ]
     assert initial["files"][0]["status"] == "新增"
     table = run("log", "P1", ledger=repo).stdout
-    assert "progress.2021-10: 800 → 950" in table and "progress.2021-10: （空） → 800" in table
+    assert "2021年10月完成投资：800 → 950" in table and "2021年10月完成投资：（空） → 800" in table
     renamed = json.loads(run("log", "P4", "--format", "json", ledger=repo).stdout)["entries"]
     assert len(renamed) == 2
     assert renamed[0]["files"][0]["status"] == "改名"
     assert renamed[0]["files"][0]["old_path"] == "data/projects/P3.yaml"
-    assert renamed[0]["files"][0]["changes"] == [{"field": "id", "old": "P3", "new": "P4", "retroactive": None}]
+    assert renamed[0]["files"][0]["changes"] == [
+        {"field": "id", "label": "编号", "old": "P3", "new": "P4", "retroactive": None}
+    ]
     whole = json.loads(run("log", "--since", "2021-12-02", "--format", "json", ledger=repo).stdout)["entries"]
     assert [e["message"] for e in whole] == ["P3 改编号为 P4", "手工更正十月数"]
 
@@ -334,10 +340,10 @@ def test_diff_and_at_read_the_ledger_as_it_was(run: Run, repo: Path) -> None:
     assert diff["summary"] == {"added": 0, "removed": 1, "changed": 2, "retroactive": 0}
     files = {f["path"]: f for f in diff["files"]}
     assert files["data/projects/P1.yaml"]["changes"] == [
-        {"field": "progress.2021-04", "old": 200, "new": 260, "retroactive": None}
+        {"field": "progress.2021-04", "label": "2021年4月完成投资", "old": 200, "new": 260, "retroactive": None}
     ]
     assert files["data/projects/P2.yaml"]["changes"] == [
-        {"field": "actual_start", "old": None, "new": "2021-12-05", "retroactive": None}
+        {"field": "actual_start", "label": "实际开工时间", "old": None, "new": "2021-12-05", "retroactive": None}
     ]
     assert files["data/issues/W2.yaml"]["status"] == "删除"
     between = json.loads(run("diff", first, "HEAD", "--format", "json", ledger=repo).stdout)
@@ -377,14 +383,14 @@ def test_a_retroactive_change_is_flagged(run: Run, repo: Path) -> None:
     entries = json.loads(run("log", "P1", "--format", "json", ledger=repo).stdout)["entries"]
     assert entries[0]["files"][0]["changes"][0]["retroactive"] is None
     assert entries[1]["files"][0]["changes"] == [
-        {"field": "progress.2021-04", "old": 200, "new": 250, "retroactive": "2021-11"}
+        {"field": "progress.2021-04", "label": "2021年4月完成投资", "old": 200, "new": 250, "retroactive": "2021-11"}
     ]
     path = repo / "data/projects/P1.yaml"
     path.write_text(
         path.read_text(encoding="utf-8").replace("2021-11: {amount: 220", "2021-11: {amount: 330"), encoding="utf-8"
     )
     result = run("diff", ledger=repo)
-    assert "progress.2021-11: 220 → 330（注意：2021-11通报已发出后的追溯修改）" in result.stdout
+    assert "2021年11月完成投资：220 → 330（注意：2021-11通报已发出后的追溯修改）" in result.stdout
     assert "注意：1处修改涉及已发出通报的月份数据" in result.stderr
 
 
@@ -460,3 +466,19 @@ def test_project_new_without_a_terminal_names_what_is_missing(run: Run, repo: Pa
     result = run("project", "new", "--name", "己项目", ledger=repo)
     assert result.exit_code == 1
     assert "缺少：投资类型、行业、分指挥部、责任单位、包联领导、总投资（万元）、重点年度（--key-year）" in result.stderr
+
+
+def test_log_and_diff_name_every_field_in_chinese(run: Run) -> None:
+    """On the demo's own history (every kind of record, xmtj.yaml too): no field is shown by its YAML key."""
+    import re
+
+    from tests.conftest import REPO
+
+    first = git(REPO, "rev-list", "--max-parents=0", "HEAD").split()[-1]
+    texts = [run("log", ledger=REPO).stdout, run("diff", first, "HEAD", ledger=REPO).stdout]
+    data = json.loads(run("diff", first, "HEAD", "--format", "json", ledger=REPO).stdout)
+    labels = {c["label"] for f in data["files"] for c in f["changes"]}
+    assert len(labels) > 30 and not [w for w in labels if re.search(r"[A-Za-z_]{2,}", w)]
+    for text in texts:
+        keys = re.findall(r"^\s*([a-z_]+(?:[.\[][^\s：:]*)?)[：:] ", text, re.M)
+        assert keys == [], keys[:5]

@@ -138,7 +138,7 @@ def test_a_resubmission_says_what_changed_and_the_prefecture_reads_the_latest(tm
     assert run("progress", "A1", "--month", "2021-11", "--amount", "260", ledger=a).exit_code == 0
     resubmitted = run("submit", "--month", "2021-11", "--again", ledger=a)
     assert resubmitted.exit_code == 0, resubmitted.output
-    assert "报送/2021-11-2" in resubmitted.stdout and "progress.2021-11 220→260" in resubmitted.stderr
+    assert "报送/2021-11-2" in resubmitted.stdout and "2021年11月完成投资：220 → 260" in resubmitted.stderr
     message = git(a, "tag", "-l", "--format=%(contents)", "报送/2021-11-2")
     assert "xmtj-month: 2021-11" in message and "xmtj-completed: 1060" in message
     pref = tmp_path / "运城"

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from xmtj.changes.history import flatten, parse
+from xmtj.changes.fields import flatten, parse
 from xmtj.ledger import gitio
 from xmtj.ledger.ledger import CONFIG_FILE
 from xmtj.ledger.reading import config_from_bytes

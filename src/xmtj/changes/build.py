@@ -16,8 +16,8 @@ from decimal import Decimal
 from typing import Any
 
 from xmtj.changes import yamledit
+from xmtj.changes.fields import parse
 from xmtj.changes.fieldtypes import FieldTypeError, parse_for_field
-from xmtj.changes.history import parse
 from xmtj.changes.writer import no_symlink
 from xmtj.changes.yamlout import record_yaml
 from xmtj.figures.fmt import show

@@ -1,7 +1,7 @@
 """The audit trail: who changed which figure, when, read from git in the office's terms.
 
 Every commit is read the same way, made by xmtj or by hand: the files it changed are parsed
-before and after, and compared field by field (``progress.2021-10: 800 → 950``). A change to a
+before and after, and compared field by field (``fields``; shown ``2021年10月完成投资：800 → 950``). A change to a
 month's figure after a briefing for that month (or a later one) was committed is retroactive and
 is flagged: it is what an auditor looks for first.
 """
@@ -12,13 +12,12 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from xmtj.figures.fmt import show
-from xmtj.ledger import gitio, limits, yamlio
-from xmtj.ledger.records import to_plain
+from xmtj.changes.fields import FieldChange, changed_fields, flatten, parse
+from xmtj.ledger import gitio
+from xmtj.ledger.labels import kind_of
 from xmtj.ledger.register import BRIEFINGS_DIR
 from xmtj.ledger.registry import MODELS, word
 from xmtj.problems import XmtjError
@@ -26,24 +25,6 @@ from xmtj.problems import XmtjError
 LEDGER_PATHS = ("xmtj.yaml", "data")
 _MONTH_FIELD = re.compile(r"^(progress|monthly_plan)\.(\d{4}-\d{2})$")
 _STATUS_WORDS = {"A": "新增", "M": "修改", "D": "删除", "R": "改名"}
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    field: str
-    old: Any
-    new: Any
-    retroactive: str | None = None  # the briefing it contradicts, e.g. "2021-11"
-
-    def words(self) -> str:
-        text = f"{self.field}: {show(self.old)} → {show(self.new)}"
-        if self.retroactive:
-            text += f"（注意：{self.retroactive}通报已发出后的追溯修改）"
-        return text
-
-    def as_dict(self) -> dict[str, Any]:
-        old, new = to_plain(self.old), to_plain(self.new)
-        return {"field": self.field, "old": old, "new": new, "retroactive": self.retroactive}
 
 
 @dataclass(frozen=True)
@@ -57,6 +38,11 @@ class FileChange:
     def record(self) -> str:
         return Path(self.path).stem
 
+    @property
+    def kind(self) -> str:
+        """What the file holds (``projects``, ``issues`` … or ``config``): how its fields are labelled."""
+        return kind_of(self.path)
+
     def words(self) -> str:
         head = f"{_STATUS_WORDS[self.status]} {self.path}"
         if self.status == "R" and self.old_path:
@@ -68,7 +54,7 @@ class FileChange:
             "path": self.path,
             "status": _STATUS_WORDS[self.status],
             "old_path": self.old_path,
-            "changes": [c.as_dict() for c in self.changes],
+            "changes": [c.as_dict(self.kind) for c in self.changes],
         }
 
 
@@ -100,62 +86,6 @@ class LogEntry:
         if self.bulk:
             data["bulk"] = self.bulk
         return data
-
-
-def parse(data: bytes | None) -> dict[str, Any] | None:
-    """A file's top-level mapping as plain values, or None if absent or unreadable."""
-    if data is None:
-        return None
-
-    oversize = limits.too_large(data)
-    if oversize:
-        return {"（文件无法解析）": oversize}
-    try:
-        node = yamlio.compose(yamlio.decode(data))
-    except (yamlio.YamlSyntaxError, yamlio.TextDecodeError) as exc:
-        return {"（文件无法解析）": exc.message}
-    if not isinstance(node, yamlio.MappingNode):
-        return {}
-    value = yamlio.build(node, [])
-    return value if isinstance(value, dict) else {}
-
-
-def flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Dotted fields in the office's terms: ``progress.2021-10`` is the month's amount."""
-    out: dict[str, Any] = {}
-    for key, value in data.items():
-        path = f"{prefix}.{key}" if prefix else str(key)
-        if prefix == "progress" and isinstance(value, dict):
-            out[path] = value.get("amount")
-            for sub, inner in value.items():
-                if sub != "amount":
-                    out[f"{path}.{sub}"] = inner
-        elif isinstance(value, dict):
-            out.update(flatten(value, path) if value else {path: {}})
-        elif isinstance(value, list) and any(isinstance(item, dict) for item in value):
-            for i, item in enumerate(value):
-                out.update(flatten(item, f"{path}[{i}]") if isinstance(item, dict) else {f"{path}[{i}]": item})
-        elif isinstance(value, list):
-            out[path] = "、".join(str(show(v)) for v in value) if value else None
-        else:
-            out[path] = value
-    return out
-
-
-def _same(a: Any, b: Any) -> bool:
-    if isinstance(a, (int, Decimal)) and isinstance(b, (int, Decimal)) and not isinstance(a, bool):
-        return Decimal(a) == Decimal(b)
-    return bool(a == b)
-
-
-def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[FieldChange]:
-    """The fields that differ between two flattened files (``flatten``), in the new file's order."""
-    keys = list(after) + [k for k in before if k not in after]
-    return [
-        FieldChange(k, before.get(k), after.get(k))
-        for k in keys
-        if not _same(before.get(k), after.get(k)) and not (before.get(k) in (None, "") and after.get(k) in (None, ""))
-    ]
 
 
 def _month(field_name: str) -> str | None:

@@ -66,7 +66,7 @@ def submit(ledger: Ledger, month: Month, note: str | None, again: bool, push: bo
     if note:
         lines[1:1] = ["", note.strip()]
     changes = [
-        f"{c.words()}: " + "；".join(f"{f.field} {fmt.show(f.old)}→{fmt.show(f.new)}" for f in c.changes)
+        f"{c.words()}：" + "；".join(f.words(c.kind) for f in c.changes)
         for c in (diff(ledger.root, earlier[-1], "HEAD") if earlier else [])
     ]
     gitio.git(ledger.root, ["tag", "-a", tag, "-m", "\n".join(lines) + "\n", "HEAD"])

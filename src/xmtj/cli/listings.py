@@ -175,7 +175,7 @@ def log(entries: Sequence[LogEntry], record_id: str | None, tags: dict[str, list
             if record_id is None or f.status != "M":
                 lines.append(f.words())
             if f.status in "MR":  # a new or deleted file is one line, not a list of its fields
-                lines += [("  " if record_id is None else "") + c.words() for c in f.changes]
+                lines += [("  " if record_id is None else "") + c.words(f.kind) for c in f.changes]
         commit = entry.commit
         rows.append(
             [
@@ -193,7 +193,7 @@ def log(entries: Sequence[LogEntry], record_id: str | None, tags: dict[str, list
 
 
 def diff(changes: Sequence[FileChange], counts: dict[str, int], rev: str | None, rev2: str | None) -> Listing:
-    rows = [[c.words(), "\n".join(f.words() for f in c.changes) if c.status in "MR" else "—"] for c in changes]
+    rows = [[c.words(), "\n".join(f.words(c.kind) for f in c.changes) if c.status in "MR" else "—"] for c in changes]
     title = (
         f"{rev or 'HEAD'} → {rev2 or '工作区'}：新增{counts['added']}个，删除{counts['removed']}个，"
         f"修改{counts['changed']}个文件"

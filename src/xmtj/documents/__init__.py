@@ -8,7 +8,8 @@ and figures stages; writes nothing (saving a document is a change: ``xmtj.change
 | ``briefing`` | the monthly 通报's context and ``render_briefing``; its date; an issued month as it went out; the roll-up's |
 | ``annual`` | the annual summary's figures and a year's list at a glance (谋划) |
 | ``gongwen`` | a GB/T 9704 公文 laid out in Word (python-docx): measures, fonts, rules, page numbers |
-| ``wordxml`` | Word's XML parts (fonts for Chinese and figures, rules, fields, exact lines, fixed tables, frames) and the page furniture (grid, page numbers, zh-CN, font alternatives) |
+| ``wordxml`` | Word's XML parts (fonts for Chinese and figures, rules, fields, exact lines, fixed tables, frames) and the page furniture (grid, zh-CN, font alternatives) |
+| ``pagenumbers`` | page numbers where GB/T 9704 puts them, on portrait pages and (turned) on landscape ones |
 | ``tables`` | a table's column widths from its content (CJK and Times New Roman widths; ids, 文号, dates and figures never wrap), its cells' lines |
 | ``titles`` | a title broken between words (jieba and the office's words), never inside a number and its unit |
 | ``wordfile`` | a letter's or a 通报's Markdown as a Word file through ``gongwen`` |

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from xmtj.documents import wordxml as ox
+from xmtj.documents.pagenumbers import page_numbers, rotated_page_numbers
 from xmtj.documents.tables import PADDING_PT, balanced, cell_lines, column_widths
 from xmtj.documents.titles import chars_wide, title_lines
 from xmtj.documents.wordxml import (
@@ -81,7 +82,7 @@ class Gongwen:
         self.doc.settings.odd_and_even_pages_header_footer = True
         ox.language(self.doc)
         ox.grid(section, lines=True)
-        ox.page_numbers(section)
+        page_numbers(section)
         if letter_form:
             section.different_first_page_header_footer = True
         ox.alternatives(self.doc)
@@ -232,7 +233,7 @@ class Gongwen:
             # turned to the portrait page it is bound as: its top at the 订口 side, its left at the foot
             section.left_margin, section.right_margin = ox.mm(MARGINS_MM["bottom"]), ox.mm(MARGINS_MM["top"])
             ox.grid(section, lines=False)
-            ox.rotated_page_numbers(section, len(self.doc.sections), MARGINS_MM)
+            rotated_page_numbers(section, len(self.doc.sections), MARGINS_MM)
         else:
             self.page_break()
         self.paragraph(label, HEITI, align="left")

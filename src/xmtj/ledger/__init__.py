@@ -6,6 +6,7 @@
 | ``records`` | the records (frozen dataclasses): project, problem, meeting, letter, 通报 register entry; ``to_plain`` |
 | ``settings`` | ``xmtj.yaml`` as frozen dataclasses: vocabularies, thresholds, units, members, years, limits |
 | ``fields`` | what a field's value must be (patterns, bounds, plain numbers, names without hidden characters), as pydantic markers |
+| ``labels`` | every field's name as the office says it (计划开工时间, 2022年4月完成投资), and back |
 | ``registry`` | the one table of record kinds (folder, class, Chinese word, id rule) and the vocabularies |
 | ``validation`` | pydantic over the records, and its errors in the office's words |
 | ``encoding`` | bytes → text (UTF-8, BOM, GBK detected, control characters refused) |
