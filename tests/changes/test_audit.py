@@ -55,12 +55,12 @@ def test_each_change_command_makes_one_commit(run: Run, repo: Path) -> None:
     steps = [
         (
             ("project", "set", "P2", "actual_start", "2021-12-05"),
-            "项目: P2 actual_start （空）→2021-12-05",
+            "项目: P2 实际开工时间 （空）→2021-12-05",
             ["data/projects/P2.yaml"],
         ),
         (
             ("project", "set", "P1", "annual_plan.2022", "1500"),
-            "项目: P1 annual_plan.2022 （空）→1500",
+            "项目: P1 2022年计划投资 （空）→1500",
             ["data/projects/P1.yaml"],
         ),
         (
@@ -482,3 +482,27 @@ def test_log_and_diff_name_every_field_in_chinese(run: Run) -> None:
     for text in texts:
         keys = re.findall(r"^\s*([a-z_]+(?:[.\[][^\s：:]*)?)[：:] ", text, re.M)
         assert keys == [], keys[:5]
+
+
+def test_fields_are_named_in_chinese_or_english(run: Run, repo: Path) -> None:
+    """project set and issue set take a field's Chinese name (计划开工时间, 2022年计划投资, 办结时限) as well as
+    its YAML key; the commit names it in Chinese; a name that is neither is refused with where to look."""
+    assert run("project", "set", "P2", "实际开工时间", "2021-12-05", ledger=repo).exit_code == 0
+    assert run("project", "set", "P1", "2022年计划投资", "1500", ledger=repo).exit_code == 0
+    assert run("project", "set", "P1", "2021年6月计划投资", "120", ledger=repo).exit_code == 0
+    p1, p2 = ((repo / f"data/projects/{p}.yaml").read_text(encoding="utf-8") for p in ("P1", "P2"))
+    assert "actual_start: 2021-12-05" in p2 and "2022: 1500" in p1 and "2021-06: 120" in p1
+    assert git(repo, "log", "-3", "--format=%s").splitlines() == [
+        "项目: P1 2021年6月计划投资 （空）→120", "项目: P1 2022年计划投资 （空）→1500", "项目: P2 实际开工时间 （空）→2021-12-05"
+    ]  # fmt: skip
+    assert run("issue", "set", "W1", "办结时限", "2021-12-31", ledger=repo).exit_code == 0
+    assert "deadline: 2021-12-31" in (repo / "data/issues/W1.yaml").read_text(encoding="utf-8")
+    wrong = run("project", "set", "P1", "计划开始", "2021-03", ledger=repo)
+    assert wrong.exit_code == 1 and "未知字段 计划开始" in wrong.stderr and "xmtj project fields" in wrong.stderr
+    resolved = run("issue", "set", "W1", "状态", "已办结", ledger=repo)
+    assert resolved.exit_code == 1 and "issue resolve" in resolved.stderr
+    before = head(repo)
+    bad = run("issue", "set", "W1", "问题类别", "乱写", ledger=repo)
+    assert bad.exit_code == 1 and head(repo) == before
+    fields = json.loads(run("project", "fields", "--format", "json").stdout)["fields"]
+    assert {"label": "计划开工时间", "field": "planned_start"} in fields and len(fields) > 25

@@ -26,6 +26,7 @@ from xmtj.ledger import yamlio
 from xmtj.ledger.checks import did_you_mean
 from xmtj.ledger.encoding import decode
 from xmtj.ledger.fields import NotANumber, parse_number
+from xmtj.ledger.labels import field_for, label
 from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.records import Briefing, Issue, Letter, Project, Record, Sourced, as_dict, field_names
 from xmtj.ledger.registry import KINDS, word
@@ -195,6 +196,7 @@ def set_change(
     """
 
     record = find_record(ledger, kind, rid)
+    field_path = field_for(field_path, kind) or field_path  # 计划开工时间 as well as planned_start
     if field_path in ("id", ""):
         raise XmtjError("不能修改编号（编号就是文件名）；如需改号，请新建记录并删除旧文件")
     model = type(record)
@@ -203,7 +205,8 @@ def set_change(
         import difflib
 
         close = difflib.get_close_matches(top, field_names(model), n=1)
-        raise XmtjError(f"未知字段 {top}" + (f"，是否应为 {close[0]}？" if close else ""))
+        hint = f"，是否应为 {label(close[0], kind)}（{close[0]}）？" if close else ""
+        raise XmtjError(f"未知字段 {top}{hint}（可用的字段：xmtj {kind.rstrip('s')} fields）")
     source, framing = text_of(ledger, record)
     path = _path(field_path)
     old = _lookup(as_dict(record), path)
@@ -217,7 +220,7 @@ def set_change(
         raise XmtjError(f"{field_path}：{exc}") from None
     new = yamledit.set_value(source, path, value, field_names(model))
     _reads_back(new, path, value, field_path)
-    subject = f"{word(kind)}: {record.id} {field_path} {show(old)}→{show(value)}"
+    subject = f"{word(kind)}: {record.id} {label(field_path, kind)} {show(old)}→{show(value)}"
     return Change({record.path: framing.apply(new)}, subject, command)
 
 

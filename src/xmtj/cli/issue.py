@@ -137,3 +137,33 @@ def issue_resolve(
         day = date or today_said(data.today, "办结日期")
         command = ["xmtj", "issue", "resolve", issue_id, "--date", day.isoformat(), "--text", text]
         run_change(data, resolve_change(data, issue_id, day, text, command), message, no_commit)
+
+
+ISSUE_FIELD_HELP = "字段，中文或英文：问题类别、责任单位、办结时限、问题描述、所属项目 …"
+
+
+@issue_app.command("set", cls=XmtjCommand)
+def issue_set(
+    issue_id: Annotated[str, typer.Argument(metavar="ID", help="问题编号")],
+    field: Annotated[
+        str, typer.Argument(metavar="字段", help="字段，中文或英文：问题类别、责任单位、办结时限、问题描述 …")
+    ],
+    value: Annotated[str, typer.Argument(metavar="新值", help='新值；空字符串 "" 表示清空')],
+    ledger: LedgerOption = None,
+    message: MessageOption = None,
+    no_commit: NoCommitOption = False,
+) -> None:
+    """修改问题的一个字段（类别、责任单位、办结时限、问题描述等），检查后提交；办结请用 issue resolve。
+
+    示例：xmtj issue set WT2021-017 办结时限 2021-12-31　　xmtj issue set WT2021-017 问题类别 用地
+    """
+    from xmtj.changes.build import set_change
+    from xmtj.ledger.labels import field_for
+
+    if (field_for(field, "issues") or field) in ("status", "resolved_on", "resolution"):
+        from xmtj.cli.output import fail
+
+        fail("办结用 xmtj issue resolve（同时填写办结日期和办理情况）")
+    with changing(ledger) as data:
+        command = ["xmtj", "issue", "set", issue_id, field, value]
+        run_change(data, set_change(data, "issues", issue_id, field, value, command), message, no_commit)

@@ -13,10 +13,12 @@ from typing import Annotated, Any
 import typer
 
 from xmtj.cli.common import (
+    FormatOption,
     FutureOption,
     LedgerOption,
     MessageOption,
     NoCommitOption,
+    OutputFormat,
     changing,
     command,
     day_or_month_option,
@@ -30,6 +32,10 @@ from xmtj.cli.edge import XmtjCommand
 from xmtj.months import Month
 
 project_app = group("project")
+FIELD_HELP = (
+    "字段，中文或英文：实际开工时间（actual_start）、2022年计划投资（annual_plan.2022）、联系电话 …；"
+    "xmtj project fields 列出全部"
+)
 
 
 @command("progress")
@@ -60,11 +66,9 @@ def progress(
 @project_app.command("set", cls=XmtjCommand)
 def project_set(
     project_id: Annotated[str, typer.Argument(metavar="ID", help="项目编号")],
-    field: Annotated[
-        str, typer.Argument(metavar="FIELD", help="字段，如 actual_start、annual_plan.2022、contact.phone")
-    ],
+    field: Annotated[str, typer.Argument(metavar="字段", help=FIELD_HELP)],
     values: Annotated[
-        list[str], typer.Argument(metavar="VALUE...", help='新值；列表可给多个值或用、分隔；空字符串 "" 表示清空')
+        list[str], typer.Argument(metavar="新值...", help='新值；列表可给多个值或用、分隔；空字符串 "" 表示清空')
     ],
     ledger: LedgerOption = None,
     message: MessageOption = None,
@@ -72,7 +76,7 @@ def project_set(
 ) -> None:
     """修改项目的一个字段（只改这一处，文件其余内容和注释原样保留）。
 
-    示例：xmtj project set HJ2021-001 actual_start 2021-05-06　　xmtj project set HJ2021-001 annual_plan.2022 30000
+    示例：xmtj project set HJ2021-001 实际开工时间 2021-05-06　　xmtj project set HJ2021-001 2022年计划投资 30000
     xmtj project set HJ2021-001 levels 省级重点项目 河津市重点项目
     """
     from xmtj.changes.build import set_change
@@ -81,6 +85,24 @@ def project_set(
     with changing(ledger) as data:
         command = ["xmtj", "project", "set", project_id, field, *values]
         run_change(data, set_change(data, "projects", project_id, field, value, command), message, no_commit)
+
+
+@project_app.command("fields", cls=XmtjCommand)
+def project_fields(output: FormatOption = OutputFormat.table) -> None:
+    """项目文件的全部字段：中文名称和 YAML 中的字段名；project set 两者都接受。
+
+    年度计划写作“2022年计划投资”，月度计划“2022年4月计划投资”，某月完成投资“2022年4月完成投资”。
+
+    示例：xmtj project fields
+    """
+    from xmtj.cli.output import Column, Listing, show
+    from xmtj.ledger.labels import fields_of
+    from xmtj.ledger.records import Project, field_names
+
+    rows = [[words, name] for words, name in fields_of("projects", [n for n in field_names(Project) if n != "id"])]
+    rows += [["联系人", "contact.name"], ["联系电话", "contact.phone"]]
+    show(Listing([Column("字段"), Column("字段名")], rows, {"fields": [dict(zip(("label", "field"), r, strict=True))
+                                                              for r in rows]}, title="项目字段"), output)  # fmt: skip
 
 
 def stdin_is_terminal() -> bool:

@@ -103,10 +103,30 @@ def label(field: str, kind: str = "projects") -> str:
     return text
 
 
+_YEAR_WORDS = re.compile(r"^((?:19|20)\d\d)年(?:度)?(计划投资|年度计划投资|目标任务)$")
+_MONTH_WORDS = re.compile(r"^((?:19|20)\d\d)年(\d{1,2})月(计划投资|完成投资|形象进度)$")
+
+
 def field_for(words: str, kind: str = "projects") -> str | None:
-    """The field a label names (``计划开工时间`` → ``planned_start``), for commands that take either; None when
-    the words name no field of ``kind``. Dotted labels are not parsed: a field path is given in English."""
+    """The field path a label names, for commands that take either (``计划开工时间`` → ``planned_start``,
+    ``2022年计划投资`` → ``annual_plan.2022``, ``2022年4月计划投资`` → ``monthly_plan.2022-04``, ``联系电话`` →
+    ``contact.phone``); None when the words name no field of ``kind``."""
     table = {**COMMON, **KINDS.get(kind, PROJECT)}
     wanted = "".join(words.split())
+    year = _YEAR_WORDS.match(wanted)
+    if year and kind in ("projects", "config"):
+        return f"{'targets' if year[2] == '目标任务' else 'annual_plan'}.{year[1]}"
+    month = _MONTH_WORDS.match(wanted)
+    if month and kind == "projects" and 1 <= int(month[2]) <= 12:
+        key = f"{month[1]}-{int(month[2]):02d}"
+        return {"计划投资": f"monthly_plan.{key}", "完成投资": f"progress.{key}", "形象进度": f"progress.{key}.text"}[
+            month[3]
+        ]
     found = [key for key, value in table.items() if value == wanted]
     return found[0] if found else None
+
+
+def fields_of(kind: str, names: list[str]) -> list[tuple[str, str]]:
+    """(label, field) of ``names`` (a record class's fields), for ``project fields``."""
+    table = {**COMMON, **KINDS.get(kind, PROJECT)}
+    return [(table.get(name, name), name) for name in names]
