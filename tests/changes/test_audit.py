@@ -150,7 +150,10 @@ def test_an_invalid_change_writes_and_commits_nothing(run: Run, repo: Path) -> N
             ("project", "set", "P1", "actual_start", "2021-02-30"),
             "data/projects/P1.yaml:14:1: actual_start: 日期“2021-02-30”不存在",
         ),
-        (("project", "set", "P1", "anual_plan.2022", "5"), "未知字段 anual_plan，是否应为 年度计划投资（annual_plan）？"),
+        (
+            ("project", "set", "P1", "anual_plan.2022", "5"),
+            "未知字段 anual_plan，是否应为 年度计划投资（annual_plan）？",
+        ),
         (("progress", "P9", "--month", "2021-11", "--amount", "5"), "项目 P9 不存在"),
         (
             ("issue", "new", "-p", "P9", "-d", "x", "--category", "资金", "--source", "现场督查", "--unit", "甲"),

@@ -51,7 +51,7 @@ def test_init_import_three_months_check_and_status(tmp_path: Path, run: Run) -> 
     sheet = project_workbook(tmp_path / "台账.xlsx")
     result = run("import", "projects", str(sheet), ledger=root)
     assert result.exit_code == 0, result.output
-    assert "只写了月份的日期按月份记" in result.output and "“2022年4月”" in result.output
+    assert "1个日期只写了月份，按月份记（当月结束后才算逾期）（G6“2022年4月”）" in result.output
     first = (root / "data/projects/JS2022-001.yaml").read_text(encoding="utf-8")
     assert "total_investment: 5000" in first  # ５０００, full-width digits
     assert "phone: '13800000000'" in first  # a number cell kept as the phone number's text
@@ -298,7 +298,7 @@ def test_editing_gaps_lists_nested_values_any_case_ids(tmp_path: Path, run: Run)
     root = imported(tmp_path, run)
     result = run("project", "set", "js2022-003", "levels", "省级重点项目", "稷山县重点项目", ledger=root)
     assert result.exit_code == 0, result.output
-    assert commits(root)[0] == "项目: JS2022-003 levels [稷山县重点项目]→[省级重点项目, 稷山县重点项目]"
+    assert commits(root)[0] == "项目: JS2022-003 项目级别 [稷山县重点项目]→[省级重点项目, 稷山县重点项目]"
     assert run("project", "set", "JS2022-003", "contact.phone", "0359-5550001", ledger=root).exit_code == 0
     assert run("project", "set", "JS2022-003", "annual_plan.2023", "900", ledger=root).exit_code == 0
     text = (root / "data/projects/JS2022-003.yaml").read_text(encoding="utf-8")
@@ -349,3 +349,35 @@ def test_the_forms_foot_and_notes_are_not_read_as_projects(tmp_path: Path, run: 
         "JS2022-001.yaml", "JS2022-002.yaml", "JS2022-003.yaml"
     ]  # fmt: skip
     assert "填报人" not in result.output and "审核人" not in result.output
+
+
+def test_a_sheet_as_a_county_office_keeps_it(tmp_path: Path, run: Run) -> None:
+    """The two-row merged header, section rows for 行业, 前期手续 and 月度计划 columns (the committed
+    fixture, made by ``sheets.office_ledger``): three projects, no error, each value where it belongs."""
+    from tests.conftest import REPO
+    from tests.intake.sheets import office_ledger
+
+    fixture = REPO / "tests/fixtures/sheets/office-ledger.xlsx"
+    made = office_ledger(tmp_path / "made.xlsx")
+    import openpyxl
+
+    def cells(path: Path) -> list[list[Any]]:
+        return [list(r) for r in openpyxl.load_workbook(path).active.iter_rows(values_only=True)]
+
+    assert cells(fixture) == cells(made)  # the fixture is what the builder makes
+    root = new_office(tmp_path, run)
+    result = run("import", "projects", str(fixture), ledger=root)
+    assert result.exit_code == 0, result.output
+    assert "按表中的分类行填写：行业“产业”2个；行业“基础设施”1个" in result.output
+    assert "3个日期只写了月份" in result.output  # said once, with the cells
+    assert "不认识，未导入：存在问题" in result.output  # the project 台账's problems: for import progress --issues
+    first = (root / "data/projects/JS2022-001.yaml").read_text(encoding="utf-8")
+    assert "total_investment: 5000" in first and "2022: 3000" in first and "sector: 产业" in first
+    assert "item: 立项" in first and "doc_no: 稷发改〔2021〕88号" in first and "date: 2021-12-20" in first
+    assert "{item: 用地, status: 已办结}" in first or ("item: 用地" in first and "status: 已办结" in first)
+    assert "2022-03: 300" in first and "2022-12: 1200" in first
+    third = (root / "data/projects/JS2022-003.yaml").read_text(encoding="utf-8")
+    assert "sector: 基础设施" in third and "item: 施工许可" in third and "status: 办理中" in third
+    assert "item: 用地" not in third  # 不涉及: no approval recorded
+    assert len(list((root / "data/projects").glob("*.yaml"))) == 3
+    assert run("check", ledger=root).exit_code == 0

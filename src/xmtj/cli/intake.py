@@ -86,7 +86,7 @@ def import_progress(
 
 def finish(data: Ledger, plan: Plan, dry_run: bool, message: str | None, no_commit: bool) -> None:
     """Show the plan; stop on errors (exit 1, nothing written); else write and commit it (unless a dry run)."""
-    for note in plan.notes:
+    for note in plan.said:
         say(f"说明：{note}")
     for problem in plan.problems:
         say(str(problem), "red" if problem.severity == "error" else "yellow")

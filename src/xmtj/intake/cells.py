@@ -131,3 +131,45 @@ def items(value: Any) -> list[str]:
     """A list cell: items separated by 、，, ；; / or line breaks."""
     written = text(value)
     return [item for item in _LIST.split(written) if item] if written else []
+
+
+# a 前期手续 cell as offices fill it: a state, a date, a 文号, or a date and a 文号
+_DONE = ("已办结", "已完成", "已办理", "已批复", "已取得", "已办", "已备案", "已核准", "已审批", "已批", "完成", "办结",
+         "√", "✓", "是")  # fmt: skip
+_DOING = ("办理中", "在办", "正在办理", "已申报", "已受理", "审批中", "已报送", "已上报", "在审")
+_NOT = ("未启动", "未办理", "未办", "未开始", "未批", "未取得", "否", "×", "无")
+_NOT_NEEDED = ("不需要", "无需办理", "无需", "不涉及", "不需办理", "—", "-", "/", "／")
+_DOC_NO = re.compile(r"\S*〔\d{4}〕\s*\d+\s*号")
+_ANY_DATE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?")
+
+
+def approval(value: Any) -> dict[str, Any] | None:
+    """A 前期手续 cell: ``{status, date, doc_no}`` (a date or a 文号 alone means 已办结); None when empty or not
+    needed (不涉及); a ``CellError`` for words that say none of these."""
+    if blank(value):
+        return None
+    if isinstance(value, dt.date | dt.datetime) or (isinstance(value, int | float) and not isinstance(value, bool)):
+        day, _ = date(value)
+        return {"status": "已办结", "date": day}
+    raw = " ".join(str(value).split()).translate(_FULL_WIDTH)
+    if raw in _NOT_NEEDED:
+        return None
+    found: dict[str, Any] = {}
+    doc_no = _DOC_NO.search(raw)
+    if doc_no:
+        found["doc_no"] = "".join(doc_no[0].split())
+        raw = raw.replace(doc_no[0], " ")
+    written = _ANY_DATE.search(raw)
+    if written:
+        found["date"] = date(written[0])[0]
+        raw = raw.replace(written[0], " ")
+    words = "".join(ch for ch in raw if ch not in "（）()，,；; ")
+    if words in _DONE or (not words and found):
+        found["status"] = "已办结"
+    elif words in _DOING:
+        found["status"] = "办理中"
+    elif words in _NOT and not found:
+        found["status"] = "未办理"
+    else:
+        raise CellError(f"手续应填 已办结、办理中、未办理，或办结日期、批复文号，现为“{text(value)}”")
+    return found

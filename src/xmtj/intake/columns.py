@@ -67,7 +67,7 @@ _YEAR_PLAN = re.compile(r"((19|20)\d\d)年(度)?(计划投资|计划完成投资
 _MONTHLY = re.compile(r"(\d{1,2})月(份)?(当月)?完成(投资)?")
 _CUMULATIVE = re.compile(r"(1|一)[—\-－–~～至到](\d{1,2})月(份)?(累计)?完成(投资)?")
 _UNIT = re.compile(r"单位[:：]\s*(万元|亿元|元)")
-_SECTION = re.compile(
+SECTION = re.compile(
     r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[部类])"
 )
 _TOTALS = ("合计", "小计", "总计", "累计合计")
@@ -120,8 +120,9 @@ def _lookup(headings: Mapping[str, Sequence[str]], extra: Mapping[str, str]) -> 
     return table
 
 
-def classify(cell: Any, table: Mapping[str, str]) -> Column | None:
-    """What one heading cell names (its index is set by the caller), or None."""
+def classify(cell: Any, table: Mapping[str, str], group: str = "") -> Column | None:
+    """What one heading cell names (its index is set by the caller), or None. ``group`` is the heading
+    merged over it in a two-row header (``前期手续`` over ``用地``, ``月度计划`` over ``3月``)."""
     plain, unit = normalize(cell)
     if not plain:
         return None
@@ -130,6 +131,18 @@ def classify(cell: Any, table: Mapping[str, str]) -> Column | None:
     year_plan = _YEAR_PLAN.fullmatch(plain)
     if year_plan and "annual_plan" in table.values():
         return Column(0, plain, "annual_plan", unit, year=int(year_plan[1]))
+    if "annual_plan" in table.values():  # the project 台账: its 前期手续 and 月度计划 columns
+        month_plan = _MONTH_PLAN.fullmatch(plain) or (
+            _MONTH_ONLY.fullmatch(plain) if _PLAN_GROUP.search(group) else None
+        )
+        if month_plan:
+            return Column(0, plain, f"monthly_plan.{int(month_plan[1]):02d}", unit, month=int(month_plan[1]))
+        to_month = _PLAN_TO.fullmatch(plain)
+        if to_month:
+            return Column(0, plain, f"monthly_plan_to.{int(to_month[2]):02d}", unit, month=int(to_month[2]))
+        item = approval_item(plain, bool(_APPROVAL_GROUP.search(group)))
+        if item:
+            return Column(0, plain, f"approval.{item}", unit)
     if "amount" in table.values():
         cumulative = _CUMULATIVE.fullmatch(plain)
         if cumulative:
@@ -140,10 +153,32 @@ def classify(cell: Any, table: Mapping[str, str]) -> Column | None:
     return None
 
 
+# 前期手续: the approvals offices track in their 台账, by the names they give the columns
+APPROVAL_NAMES = ("立项", "立项审批", "立项备案", "项目备案", "项目核准", "可研批复", "用地", "用地预审", "土地",
+                  "土地证", "规划", "规划许可", "规划选址", "工程规划许可", "环评", "环评批复", "能评", "节能审查",
+                  "水保", "施工许可", "施工许可证")  # fmt: skip
+_APPROVAL_GROUP = re.compile(r"手续|审批|要件")
+_PLAN_GROUP = re.compile(r"月度计划|分月计划|月计划|投资计划")
+_MONTH_PLAN = re.compile(r"(\d{1,2})月(份)?(计划|计划投资|投资计划|计划完成投资)")
+_MONTH_ONLY = re.compile(r"(\d{1,2})月(份)?")
+_PLAN_TO = re.compile(r"(1|一)[—\-－–~～至到](\d{1,2})月(份)?(累计)?(计划|计划投资|投资计划)")
+
+
+def approval_item(heading: str, under_group: bool) -> str | None:
+    """The approval a 前期手续 column is about: a name offices use (立项, 用地预审, 施工许可证 …), or any
+    heading under a 前期手续 group heading."""
+    if heading in APPROVAL_NAMES or (under_group and heading and not _APPROVAL_GROUP.fullmatch(heading)):
+        return heading.removesuffix("证") if heading.endswith("许可证") else heading
+    return None
+
+
 def find_header(
     rows: Sequence[Sequence[Any]], headings: Mapping[str, Sequence[str]], extra: Mapping[str, str]
 ) -> Header | None:
-    """The first row with at least three known headings (title, unit and blank rows above it skipped)."""
+    """The header of a sheet: the first row with at least three known headings (title, unit and blank rows
+    above it skipped), with the rows that make a header block with it — a row of group headings above it
+    (投资情况 merged over 总投资 and 2022年计划投资; 项目名称 merged down over two rows) and rows of
+    sub-headings below it — each column named by its group and sub-heading (``投资情况/总投资``)."""
     table = _lookup(headings, extra)
     factor = Decimal(1)
     for at, row in enumerate(rows[:50]):
@@ -152,18 +187,91 @@ def find_header(
             if unit:
                 factor = FACTORS[unit[1]]
         found = [(i, c) for i, cell in enumerate(row) if (c := classify(cell, table)) is not None]
-        if len({c.field for _, c in found}) >= 3:
-            header = Header(at, factor=factor)
-            for index, column in found:
-                column.index = index
-                header.columns.setdefault(column.field, column)
-            named = {c.index for c in header.columns.values()}
-            header.unknown = [
-                normalize(cell)[0]
-                for i, cell in enumerate(row)
-                if not blank(cell) and i not in named and normalize(cell)[0] not in IGNORED
-            ]
-            return header
+        if len({c.field for _, c in found}) < 3:
+            continue
+        top = at - 1 if at > 0 and _group_row(rows[at - 1]) else at
+        name = next((i for i, c in found if c.field == "name"), None)
+        bottom = at
+        while bottom + 1 < min(len(rows), at + 4) and _sub_row(rows[bottom + 1], name, table):
+            bottom += 1
+        header = Header(bottom, factor=factor)
+        width = max(len(r) for r in rows[top : bottom + 1])
+        unknown = []
+        for index in range(width):
+            parts = _parts(rows, top, bottom, index)
+            if not parts:
+                continue
+            column = _classify_parts(parts, table)
+            if column is None:
+                if parts[-1] not in IGNORED and "".join(parts) not in IGNORED:
+                    unknown.append("/".join(parts))
+                continue
+            column.index = index
+            header.columns.setdefault(column.field, column)
+        groups = {p for i in range(width) for p in _parts(rows, top, bottom, i)[:-1]}
+        header.unknown = [u for u in unknown if u not in groups]
+        return header
+    return None
+
+
+def _cells(row: Sequence[Any]) -> list[str]:
+    return ["".join((text(cell) or "").split()) for cell in row]
+
+
+def _group_row(row: Sequence[Any]) -> bool:
+    """A row of group headings over the header row: at least two headings, no figures, no 单位：万元."""
+    filled = [c for c in _cells(row) if c]
+    numbers = [c for c in row if isinstance(c, int | float | Decimal) and not isinstance(c, bool)]
+    return len(filled) >= 2 and not numbers and not any("：" in c or ":" in c for c in filled)
+
+
+def _sub_row(row: Sequence[Any], name: int | None, table: Mapping[str, str]) -> bool:
+    """A row of sub-headings under the header row: no figures, nothing in the 项目名称 column, and at least
+    one heading that names a column."""
+    if any(isinstance(c, int | float | Decimal) and not isinstance(c, bool) for c in row):
+        return False
+    cells = _cells(row)
+    if name is not None and name < len(cells) and cells[name]:
+        return False
+    return any(c and (classify(c, table) is not None or _MONTH_ONLY.fullmatch(c)) for c in cells)
+
+
+def _parts(rows: Sequence[Sequence[Any]], top: int, bottom: int, index: int) -> list[str]:
+    """A column's headings from the top of its header block down, a group heading merged across columns
+    carried right over the sub-headings under it."""
+    parts: list[str] = []
+    for r in range(top, bottom + 1):
+        cells = _cells(rows[r])
+        value = cells[index] if index < len(cells) else ""
+        if not value and r < bottom:  # under a heading merged across columns: carried from its left
+            below = _cells(rows[r + 1])
+            if index < len(below) and below[index]:
+                value = next((cells[i] for i in range(min(index, len(cells)) - 1, -1, -1) if cells[i]), "")
+        if value and (not parts or parts[-1] != value):
+            parts.append(value)
+    return parts
+
+
+def _classify_parts(parts: list[str], table: Mapping[str, str]) -> Column | None:
+    """A column of a header block: its sub-heading under its group, else the headings joined, else the
+    group heading alone (merged down over the sub-heading rows)."""
+    group = "".join(parts[:-1])
+    column = classify(parts[-1], table, group) or (classify("".join(parts), table) if len(parts) > 1 else None)
+    if column is not None and len(parts) > 1:
+        column.heading = "/".join(parts)
+    return column
+
+
+def section_title(row: Sequence[Any], header: Header) -> str | None:
+    """The title of a section row (``一、产业项目``), or None when the row is not one."""
+    filled = [cell for cell in row if not blank(cell)]
+    if not filled:
+        return None
+    lead = "".join((text(filled[0]) or "").split())
+    name = header.columns.get("name")
+    name_text = text(row[name.index]) if name is not None and name.index < len(row) else None
+    if SECTION.match(lead) and (name_text is None or name_text == text(filled[0]) or len(filled) <= 2):
+        return lead
     return None
 
 
@@ -181,4 +289,4 @@ def skipped(row: Sequence[Any], header: Header) -> bool:
     lead = "".join((text(filled[0]) or "").split())
     if _FOOT.match(lead):
         return True
-    return bool(_SECTION.match(lead)) and (name_text is None or name_text == text(filled[0]) or len(filled) <= 2)
+    return bool(SECTION.match(lead)) and (name_text is None or name_text == text(filled[0]) or len(filled) <= 2)

@@ -27,7 +27,7 @@ from xmtj.intake.dispatch import check_returned, read_marker, verify_marker
 from xmtj.intake.rows import Plan, Projects, Sheet, find_project, open_sheet
 from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.records import Project, field_names
-from xmtj.months import Month, day_cn
+from xmtj.months import Month
 from xmtj.problems import XmtjError
 
 
@@ -142,7 +142,7 @@ def _dates(sheet: Sheet, row: int, project: Project, plan: Plan) -> dict[str, dt
         if day is None:
             continue
         if partial:
-            plan.notes.append(f"{sheet.where(row, key)} 只写了月份，按月份记（{day_cn(day)}）")
+            plan.tally("个日期只写了月份，按月份记（当月结束后才算逾期）", sheet.where(row, key).rsplit("!", 1)[-1])
         recorded = getattr(project, key)
         if recorded is None:
             found[key] = day

@@ -19,7 +19,7 @@ from xmtj.changes.build import Change, id_prefix, new_ids, text_of
 from xmtj.changes.yamlout import record_yaml
 from xmtj.figures.fmt import show
 from xmtj.intake import cells
-from xmtj.intake.columns import PROJECT_HEADINGS
+from xmtj.intake.columns import PROJECT_HEADINGS, SECTION
 from xmtj.intake.rows import Plan, Projects, Sheet, open_sheet
 from xmtj.ledger.checks import check_ledger, date_order, vocabularies
 from xmtj.ledger.ledger import Ledger
@@ -30,6 +30,7 @@ REQUIRED = ("name", "investment_type", "sector", "branch", "responsible_unit", "
 MONEY = ("total_investment", "annual_plan")
 DATES = ("planned_start", "planned_completion", "planned_production", "actual_start")
 NOT_STORED = ("seq", "id")
+MONTH_ONLY = "个日期只写了月份，按月份记（当月结束后才算逾期）"
 
 
 @dataclasses.dataclass
@@ -50,7 +51,11 @@ def plan_projects(ledger: Ledger, path: Path, sheet_name: str | None, year: int 
     year = year or (plan_column.year if plan_column and plan_column.year else None) or ledger.today.year
     if plan_column and plan_column.year and plan_column.year != year:
         plan.notes.append(f"“{plan_column.heading}”一列按 --year {year} 记入 {year} 年计划")
-    rows = [row for index in sheet.rows if (row := _read_row(sheet, index, plan)) is not None]
+    items = approval_items(ledger, sheet)
+    rows = [row for index in sheet.rows if (row := _read_row(sheet, index, plan, items)) is not None]
+    filled = sections(ledger, sheet, rows)
+    if filled:
+        plan.notes.append("按表中的分类行填写：" + "；".join(filled))
     _match(ledger, sheet, rows, plan, year)
     records = _validate(ledger, sheet, rows, plan, year)
     if plan.errors:
@@ -62,18 +67,21 @@ def plan_projects(ledger: Ledger, path: Path, sheet_name: str | None, year: int 
     return plan
 
 
-def _read_row(sheet: Sheet, index: int, plan: Plan) -> Row | None:
+def _read_row(sheet: Sheet, index: int, plan: Plan, items: dict[str, str]) -> Row | None:
     values: dict[str, Any] = {}
-    month_only = []
     for key in sheet.header.columns:
         raw = sheet.cell(index, key)
+        value: Any
         try:
-            if key in MONEY:
-                value: Any = cells.money(raw, sheet.factor(key))
+            if key in items:  # a 前期手续 column
+                step = cells.approval(raw)
+                value = {"item": items[key], **step} if step is not None else None
+            elif key.startswith(("monthly_plan.", "monthly_plan_to.")) or key in MONEY:
+                value = cells.money(raw, sheet.factor(key))
             elif key in DATES:
                 value, partial = cells.date(raw)
                 if partial:
-                    month_only.append(f"{sheet.where(index, key)}“{cells.text(raw)}”")
+                    plan.tally(MONTH_ONLY, f"{sheet.where(index, key).rsplit('!', 1)[-1]}“{cells.text(raw)}”")
             elif key == "levels":
                 value = cells.items(raw) or None
             elif key == "nature":
@@ -85,9 +93,57 @@ def _read_row(sheet: Sheet, index: int, plan: Plan) -> Row | None:
             continue
         if value is not None and key != "seq":
             values[key] = value
-    if month_only:
-        plan.notes.append("只写了月份的日期按月份记（当月结束后才算逾期）：" + "；".join(month_only))
     return Row(index, values)
+
+
+def approval_items(ledger: Ledger, sheet: Sheet) -> dict[str, str]:
+    """Each 前期手续 column's approval, named as the ledger names it: ``用地`` is ``用地预审`` when that is the
+    one item of ``approvals.departments`` it begins (else the heading as written)."""
+    known = list(ledger.config.approvals.departments)
+    found = {}
+    for key in sheet.header.columns:
+        if key.startswith("approval."):
+            heading = key.removeprefix("approval.")
+            starting = [name for name in known if name.startswith(heading)]
+            found[key] = heading if heading in known else (starting[0] if len(starting) == 1 else heading)
+    return found
+
+
+# a section row's title (一、产业项目) as the value of a column the rows below it leave empty
+_SECTION_WORDS = re.compile(
+    r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[部类])"
+)
+
+
+def sections(ledger: Ledger, sheet: Sheet, rows: list[Row]) -> list[str]:
+    """Fill 行业 (or 投资类型) from the section row above a row that has none: by ``import.sections`` in
+    xmtj.yaml (``一、产业项目: {sector: 产业}``), else by the title without its number and 项目/类 matching a
+    value of the vocabulary (产业, 基础设施 …; 政府投资, 社会投资). Returns what was filled, for the summary."""
+    from xmtj.ledger.registry import INVESTMENT_TYPES
+
+    config = ledger.config
+    vocabularies = {"sector": list(config.sectors), "investment_type": list(INVESTMENT_TYPES)}
+    counts: dict[tuple[str, str], int] = {}
+    for row in rows:
+        title = sheet.section_of(row.index)
+        if not title:
+            continue
+        given = config.import_.sections.get(title)
+        if given is None:
+            plain = SECTION.sub("", title).removesuffix("项目").removesuffix("类")
+            given = {key: plain for key, words in vocabularies.items() if plain in words}
+        for key, value in given.items():
+            if key in ("sector", "investment_type", "branch", "nature", "levels") and key not in row.values:
+                row.values[key] = [value] if key == "levels" else value
+                counts[(key, value)] = counts.get((key, value), 0) + 1
+    names = {
+        "sector": "行业",
+        "investment_type": "投资类型",
+        "branch": "分指挥部",
+        "nature": "建设性质",
+        "levels": "级别",
+    }
+    return [f"{names[key]}“{value}”{n}个" for (key, value), n in counts.items()]
 
 
 def _match(ledger: Ledger, sheet: Sheet, rows: list[Row], plan: Plan, year: int) -> None:
@@ -131,6 +187,12 @@ def _record(row: Row, year: int) -> dict[str, Any]:
             continue
         if key == "annual_plan":
             record["annual_plan"] = {**dict(record.get("annual_plan") or {}), year: value}
+        elif key.startswith("approval."):  # the approval of that item replaced, or added
+            kept = [a for a in record.get("approvals") or [] if a.get("item") != value["item"]]
+            old: dict[str, Any] = next((a for a in record.get("approvals") or [] if a.get("item") == value["item"]), {})
+            record["approvals"] = [*kept, {**old, **value}]
+        elif key.startswith("monthly_plan"):
+            record["monthly_plan"] = {**dict(record.get("monthly_plan") or {}), **_monthly(row, year)}
         elif key.startswith("contact."):
             record["contact"] = {**dict(record.get("contact") or {}), key.split(".")[1]: value}
         else:
@@ -138,6 +200,18 @@ def _record(row: Row, year: int) -> dict[str, Any]:
     years = list(record.get("key_years") or [])
     record["key_years"] = years if year in years else sorted([*years, year])
     return record
+
+
+def _monthly(row: Row, year: int) -> dict[str, Any]:
+    """A row's 月度计划: each month's plan (``3月计划``), or from cumulative columns (``1—3月计划``, ``1—6月计划``)
+    each one's difference from the one before, at its month — never invented for the months between."""
+    plans = {f"{year:04d}-{key[-2:]}": value for key, value in row.values.items() if key.startswith("monthly_plan.")}
+    before = 0
+    for key in sorted(k for k in row.values if k.startswith("monthly_plan_to.")):
+        total = row.values[key]
+        plans[f"{year:04d}-{key[-2:]}"] = total - before
+        before = total
+    return plans
 
 
 def _validate(ledger: Ledger, sheet: Sheet, rows: list[Row], plan: Plan, year: int) -> dict[int, Project]:

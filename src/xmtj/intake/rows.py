@@ -14,7 +14,7 @@ from typing import Any
 
 from xmtj.changes.build import Change
 from xmtj.intake.cells import text
-from xmtj.intake.columns import FACTORS, Header, find_header, skipped
+from xmtj.intake.columns import FACTORS, Header, find_header, section_title, skipped
 from xmtj.intake.sheets import Table, read_table
 from xmtj.ledger.checks import did_you_mean
 from xmtj.ledger.ledger import Ledger
@@ -32,6 +32,21 @@ class Plan:
     problems: list[Problem] = field(default_factory=list)  # errors stop the import; warnings are shown
     unchanged: int = 0
     verbs: tuple[str, str] = ("新建", "更新")  # how ``created`` and ``updated`` lines are introduced
+    tallies: dict[str, list[str]] = field(default_factory=dict)  # a kind of note → the cells it is about
+
+    def tally(self, kind: str, cell: str) -> None:
+        """One more cell for a note said once for all (``12个日期只写了月份…（G5、G9、…）``)."""
+        self.tallies.setdefault(kind, []).append(cell)
+
+    @property
+    def said(self) -> list[str]:
+        """The notes, each kind of tallied note as one line: how many, and the first cells."""
+        shown = 6
+        lines = list(self.notes)
+        for kind, where in self.tallies.items():
+            first = "、".join(where[:shown]) + ("、…" if len(where) > shown else "")
+            lines.append(f"{len(where)}{kind}（{first}）")
+        return lines
 
     @property
     def errors(self) -> list[Problem]:
@@ -45,6 +60,10 @@ class Sheet:
     table: Table
     header: Header
     rows: list[int]
+    sections: dict[int, str] = field(default_factory=dict)  # a data row → the section row above it (一、产业项目)
+
+    def section_of(self, row: int) -> str | None:
+        return self.sections.get(row)
 
     def cell(self, row: int, key: str) -> Any:
         column = self.header.columns.get(key)
@@ -93,8 +112,16 @@ def open_sheet(
         notes.append(
             f"以下列不认识，未导入：{'、'.join(header.unknown)}（如需导入，请在 xmtj.yaml 的 import.columns 中写明）"
         )
-    rows = [i for i in range(header.row + 1, len(table.rows)) if not skipped(table.rows[i], header)]
-    return Sheet(table, header, rows), notes
+    rows, sections, current = [], {}, None
+    for i in range(header.row + 1, len(table.rows)):
+        title = section_title(table.rows[i], header)
+        if title:
+            current = title
+        elif not skipped(table.rows[i], header):
+            rows.append(i)
+            if current:
+                sections[i] = current
+    return Sheet(table, header, rows, sections), notes
 
 
 class Projects:

@@ -146,6 +146,8 @@ class ImportSettings(Part):
     """
 
     columns: dict[Text, Text] = field(default_factory=dict)
+    # a section row's title → the values it gives the rows under it (一、产业项目: {sector: 产业})
+    sections: dict[Text, dict[Text, Text]] = field(default_factory=dict)
     issue_category: IssueCategory = "其他"
     issue_source: IssueSource = "调度会"  # the monthly 调度: where a 月报's 存在问题 was raised
 
