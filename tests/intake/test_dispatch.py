@@ -255,3 +255,41 @@ def test_a_consolidated_monthly_report_marks_its_units_reported(ledger: Path, ru
     assert units[EDU]["reported"] == units[EDU]["projects"] and units[EDU]["routes"] == ["月报导入"]
     report = run("report", "--month", "2021-12", "--date", "2022-01-10", ledger=ledger).stdout
     assert f"{JIA}1个单位未按要求交回" in report and EDU not in report.split("未按要求交回")[0].split("调度表")[-1]
+
+
+def test_a_locked_cell_changed_on_a_row_without_a_figure_is_refused(ledger: Path, run: Run, tmp_path: Path) -> None:
+    """年度计划 lowered with the protection removed, on a row the unit left without a figure: still refused."""
+    sheet = fill(ledger, JIA, tmp_path / "甲.xlsx", {"形象进度": "主体施工"}, {"年度计划（万元）": 800})
+    assert "甲.xlsx!调度任务!D4: 年度计划: 锁定的单元格被改动：应为“1000”，表中为“800”" in refused(run, ledger, sheet)
+
+
+def test_a_cumulative_typed_as_the_months_figure_is_flagged_on_its_row(ledger: Path, run: Run, tmp_path: Path) -> None:
+    """P1's 上月末累计 is 420: 1—12月 typed as 当月 (450) is flagged on its row, refused unless accepted; the
+    sheet imports with --accept 4, and the acceptance is said."""
+    sheet = fill(ledger, JIA, tmp_path / "甲.xlsx", {"当月完成投资（万元）": 450})
+    said = refused(run, ledger, sheet)
+    assert "甲.xlsx!调度任务!F4: 当月完成投资: 疑似填写了累计数：当月450万元不小于上月末累计420万元" in said
+    assert "--accept 4" in said
+    accepted = run("import", "progress", str(sheet), "--month", "2021-12", "--accept", "4", ledger=ledger)
+    assert accepted.exit_code == 0, accepted.output
+    assert "1行的当月数疑似累计数，已按 --accept 作为当月数登记（第4行）" in accepted.output
+    fine = fill(ledger, EDU, tmp_path / "教育局.xlsx", {"当月完成投资（万元）": 30})
+    assert run("import", "progress", str(fine), "--month", "2021-12", ledger=ledger).exit_code == 0  # not flagged
+
+
+def test_a_problem_on_a_row_without_a_figure_is_recorded(ledger: Path, run: Run, tmp_path: Path) -> None:
+    """A not-started project's 存在问题 is what matters most: with --issues it becomes a problem though the
+    row has no figure; without, the summary says it was left."""
+    sheet = fill(ledger, JIA, tmp_path / "甲.xlsx", {"存在问题": "用地手续未办结，无法开工"})
+    left = run("import", "progress", str(sheet), "--month", "2021-12", "--dry-run", ledger=ledger)
+    assert "1 行只有存在问题、没有完成投资：未登记（加 --issues 登记为问题）" in left.output
+    result = run("import", "progress", str(sheet), "--month", "2021-12", "--issues", ledger=ledger)
+    assert result.exit_code == 0, result.output
+    assert "1 行只有存在问题、没有完成投资：已登记为问题" in result.output
+    new = [
+        p
+        for p in (ledger / "data/issues").glob("*.yaml")
+        if "用地手续未办结，无法开工" in p.read_text(encoding="utf-8")
+    ]
+    assert len(new) == 1 and "project: P1" in new[0].read_text(encoding="utf-8")
+    assert "2021-12" not in (ledger / "data/projects/P1.yaml").read_text(encoding="utf-8").split("progress:")[-1]

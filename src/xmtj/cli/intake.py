@@ -65,6 +65,11 @@ def import_progress(
     issues: Annotated[bool, typer.Option("--issues", help="把“存在问题”一列登记为新问题")] = False,
     future: FutureOption = False,
     strict: Annotated[bool, typer.Option("--strict", help="超过年度计划或总投资时视为错误")] = False,
+    accept: Annotated[
+        list[int] | None,
+        typer.Option("--accept", metavar="行号", help="疑似累计数的行，核实确为当月数后接受（可重复）"),
+    ] = None,
+    accept_all: Annotated[bool, typer.Option("--accept-all", help="疑似累计数的行全部按当月数接受")] = False,
     dry_run: DryRunOption = False,
     ledger: LedgerOption = None,
     message: MessageOption = None,
@@ -77,9 +82,12 @@ def import_progress(
     from xmtj.intake.progress import Options, plan_progress
 
     with changing(ledger) as data:
-        flags = [f for f, on in (("--correct", correct), ("--issues", issues), ("--future", future)) if on]
+        flags = [f for f, on in (("--correct", correct), ("--issues", issues), ("--future", future),
+                                 ("--accept-all", accept_all)) if on]  # fmt: skip
+        flags += [f"--accept={n}" for n in accept or []]
         command = ["xmtj", "import", "progress", file.name, "--month", month.key, *flags]
-        options = Options(month, correct=correct, issues=issues, future=future, strict=strict)
+        options = Options(month, correct=correct, issues=issues, future=future, strict=strict,
+                          accept=frozenset(accept or []), accept_all=accept_all)  # fmt: skip
         plan = plan_progress(data, file, sheet, options, command)
         finish(data, plan, dry_run, message, no_commit)
 

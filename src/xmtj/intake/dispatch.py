@@ -340,6 +340,31 @@ def verify_marker(ledger: Ledger, marker: Marker, month: Month, label: str) -> L
     return then
 
 
+def check_locked(then: Ledger, marker: Marker, sheet: Any, rows: list[tuple[Project, int]], plan: Any) -> None:
+    """The locked cells of the rows that give no figure: a changed one is refused there too (protection
+    removed and 年度计划 lowered on a row left empty is still a changed sheet)."""
+    for project, row in rows:
+        _locked_intact(then, marker, sheet, project, row, plan)
+
+
+def _locked_intact(then: Ledger, marker: Marker, sheet: Any, project: Project, row: int, plan: Any) -> bool:
+    """Whether the row is the unit's project with its locked cells (名称, 分指挥部, 年度计划, 上月末累计) as
+    sent; a problem at the first that is not."""
+    old = next((p for p in then.projects if p.id == project.id), None)
+    if project.responsible_unit != marker.unit or old is None:
+        plan.problems.append(sheet.problem(row, "id", f"{project.id} 不是{marker.unit}的项目，不能由此表填报"))
+        return False
+    was = dict(zip(("plan", "base"), base_figures(old, marker.month), strict=True))
+    shown = {"name": old.name, "branch": old.branch, **{k: fmt.wan(v) for k, v in was.items()}}
+    for key, expected in shown.items():
+        raw = sheet.cell(row, key)
+        value = fmt.wan(cells.number(raw)) if key in was and not cells.blank(raw) else cells.text(raw)
+        if key in sheet.header.columns and value != expected:
+            plan.problems.append(sheet.problem(row, key, f"锁定的单元格被改动：应为“{expected}”，表中为“{value}”"))
+            return False
+    return True
+
+
 def check_returned(
     ledger: Ledger, then: Ledger, marker: Marker, sheet: Any, figures: list[Any], plan: Any
 ) -> list[Any]:
@@ -350,27 +375,17 @@ def check_returned(
     kept = []
     for figure in figures:
         project, row = figure.project, figure.row
-        if project.responsible_unit != marker.unit or project.id not in before:
-            plan.problems.append(sheet.problem(row, "id", f"{project.id} 不是{marker.unit}的项目，不能由此表填报"))
+        if not _locked_intact(then, marker, sheet, project, row, plan):
             continue
-        old = before[project.id]
-        was = dict(zip(("plan", "base"), base_figures(old, marker.month), strict=True))
-        shown = {"name": old.name, "branch": old.branch, **{k: fmt.wan(v) for k, v in was.items()}}
-        for key, expected in shown.items():
-            raw = sheet.cell(row, key)
-            value = fmt.wan(cells.number(raw)) if key in was and not cells.blank(raw) else cells.text(raw)
-            if key in sheet.header.columns and value != expected:
-                plan.problems.append(sheet.problem(row, key, f"锁定的单元格被改动：应为“{expected}”，表中为“{value}”"))
-                break
-        else:
-            now = dict(zip(("plan", "base"), base_figures(project, marker.month), strict=True))
-            changed = [f"{label}{fmt.wan(was[k])}→{fmt.wan(now[k])}" for k, label in (("plan", "年度计划"),
-                       ("base", "上月末累计")) if was[k] != now[k]]  # fmt: skip
-            if changed:
-                message = (
-                    f"{project.id} 的数据在此表下发后已改动（{'；'.join(changed)}），请按新数据重新下发或核对后手工登记"
-                )
-                plan.problems.append(sheet.problem(row, None, message))
-                continue
-            kept.append(figure)
+        was = dict(zip(("plan", "base"), base_figures(before[project.id], marker.month), strict=True))
+        now = dict(zip(("plan", "base"), base_figures(project, marker.month), strict=True))
+        changed = [f"{label}{fmt.wan(was[k])}→{fmt.wan(now[k])}" for k, label in (("plan", "年度计划"),
+                   ("base", "上月末累计")) if was[k] != now[k]]  # fmt: skip
+        if changed:
+            message = (
+                f"{project.id} 的数据在此表下发后已改动（{'；'.join(changed)}），请按新数据重新下发或核对后手工登记"
+            )
+            plan.problems.append(sheet.problem(row, None, message))
+            continue
+        kept.append(figure)
     return kept

@@ -23,7 +23,7 @@ from xmtj.figures.fmt import show
 from xmtj.figures.schedule import completed_before
 from xmtj.intake import cells
 from xmtj.intake.columns import PROGRESS_HEADINGS
-from xmtj.intake.dispatch import check_returned, read_marker, verify_marker
+from xmtj.intake.dispatch import check_locked, check_returned, read_marker, verify_marker
 from xmtj.intake.rows import Plan, Projects, Sheet, find_project, open_sheet
 from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.records import Project, field_names
@@ -38,6 +38,8 @@ class Options:
     issues: bool = False  # 存在问题 → new problem records
     future: bool = False  # allow a month after the latest reported month + 1, or after today
     strict: bool = False  # warnings (figure above the plan or the total) stop the import
+    accept: frozenset[int] = frozenset()  # sheet rows whose figure looks cumulative, accepted as monthly
+    accept_all: bool = False
 
 
 @dataclass
@@ -68,13 +70,16 @@ def plan_progress(ledger: Ledger, path: Path, sheet_name: str | None, options: O
             plan.problems.append(
                 sheet.problem(sheet.header.row, key, f"这一列是{column.month}月的数，与 --month {month} 不符")
             )
-    figures = _read_figures(ledger, sheet, month, options, plan)
+    figures, named, text_only = _read_figures(ledger, sheet, month, options, plan)
     if marker is not None and then is not None:
         figures = check_returned(ledger, then, marker, sheet, figures, plan)
+        with_figures = {f.row for f in figures}
+        check_locked(then, marker, sheet, [(p, r) for p, r in named if r not in with_figures], plan)
     if plan.errors:
         return plan
     texts: dict[str, str | bytes] = {f.project.path: _edit(ledger, f, month) for f in figures}
-    created = _new_issues(ledger, figures, month, texts, plan) if options.issues else set()
+    raised = [(f.project, f.issue) for f in figures] + text_only
+    created = _new_issues(ledger, raised, month, texts, plan) if options.issues else set()
     if texts:
         count = len({f.project.id for f in figures})
         source = f"{marker.unit}调度表" if marker is not None else sheet.table.file
@@ -85,8 +90,14 @@ def plan_progress(ledger: Ledger, path: Path, sheet_name: str | None, options: O
     return plan
 
 
-def _read_figures(ledger: Ledger, sheet: Sheet, month: Month, options: Options, plan: Plan) -> list[Figure]:
+def _read_figures(
+    ledger: Ledger, sheet: Sheet, month: Month, options: Options, plan: Plan
+) -> tuple[list[Figure], list[tuple[Project, int]], list[tuple[Project, str | None]]]:
+    """The rows' figures; every row's project (to check a returned sheet's locked cells on each); and the
+    problems of rows that give only a 存在问题 (no figure), which are recorded too with ``--issues``."""
     figures: list[Figure] = []
+    named: list[tuple[Project, int]] = []
+    text_only: list[tuple[Project, str | None]] = []
     seen: dict[str, int] = {}
     skipped = 0
     projects = Projects(ledger)
@@ -106,19 +117,27 @@ def _read_figures(ledger: Ledger, sheet: Sheet, month: Month, options: Options, 
             )
             continue
         seen[project.id] = row
+        named.append((project, row))
         amount = _amount(sheet, row, project, month, plan)
         dates = _dates(sheet, row, project, plan)
-        if amount is None:
-            skipped += len(plan.problems) == errors
-            continue
         text, issue = cells.text(sheet.cell(row, "text")), cells.text(sheet.cell(row, "issue"))
+        if amount is None:
+            if issue and len(plan.problems) == errors:
+                text_only.append((project, issue))
+            else:
+                skipped += len(plan.problems) == errors
+            continue
         figure = Figure(project, row, amount, text, issue, dates)
         if _compare(sheet, figure, month, options, plan):
             figures.append(figure)
         _plausible(sheet, figure, month, options, plan)
+        _cumulative_typed(sheet, figure, month, options, plan)
     if skipped:
         plan.notes.append(f"{skipped} 行没有填写完成投资，未导入")
-    return figures
+    if text_only:
+        done = "已登记为问题" if options.issues else "未登记（加 --issues 登记为问题）"
+        plan.notes.append(f"{len(text_only)} 行只有存在问题、没有完成投资：{done}")
+    return figures, named, text_only
 
 
 def _figure_column(sheet: Sheet) -> str:
@@ -230,36 +249,67 @@ def _plausible(sheet: Sheet, figure: Figure, month: Month, options: Options, pla
         )
 
 
+def _cumulative_typed(sheet: Sheet, figure: Figure, month: Month, options: Options, plan: Plan) -> None:
+    """A month's figure that looks like the year's total typed in its place (``疑似填写了累计数``): at least
+    the 上月末累计 (when that is above 0), equal to the sheet's own cumulative column, or above what is left
+    of the year's plan (when some is left). Refused unless the row is accepted (``--accept ROW``,
+    ``--accept-all``); accepted rows are listed."""
+    if "amount" not in sheet.header.columns or cells.blank(sheet.cell(figure.row, "amount")):
+        return  # the figure came from a cumulative column: the month is its difference
+    project, amount = figure.project, figure.amount
+    earlier = completed_before(project, month)
+    plan_left = project.annual_plan.get(month.year, Decimal(0)) - earlier
+    reasons = []
+    if month.number > 1 and earlier > 0 and amount >= earlier:
+        reasons.append(f"不小于上月末累计{show(earlier)}万元")
+    try:
+        given = cells.money(sheet.cell(figure.row, "cumulative"), sheet.factor("cumulative"))
+    except cells.CellError:
+        given = None
+    if given is not None and month.number > 1 and amount == given and earlier > 0:
+        reasons.append("与表中的累计数相同")
+    if plan_left > 0 and amount > plan_left and month.number > 1:
+        reasons.append(f"超过全年计划的剩余部分{show(plan_left)}万元")
+    if not reasons:
+        return
+    number = sheet.table.first_row + figure.row
+    if options.accept_all or number in options.accept:
+        plan.tally("行的当月数疑似累计数，已按 --accept 作为当月数登记", f"第{number}行")
+        return
+    message = (f"疑似填写了累计数：当月{show(amount)}万元{'，'.join(reasons)}；核实确为当月数的，"
+               f"加 --accept {number}（或 --accept-all）重新导入")  # fmt: skip
+    plan.problems.append(sheet.problem(figure.row, "amount", message))
+
+
 def _new_issues(
-    ledger: Ledger, figures: list[Figure], month: Month, texts: dict[str, str | bytes], plan: Plan
+    ledger: Ledger, raised: list[tuple[Project, str | None]], month: Month, texts: dict[str, str | bytes], plan: Plan
 ) -> set[str]:
-    """Each non-empty 存在问题 as a new problem, unless the project has that problem open already."""
+    """Each non-empty 存在问题 as a new problem, unless the project has that problem open already (rows with
+    a figure, and rows that give only a problem)."""
 
     settings = ledger.config.import_
-    raised = min(month.last_day, ledger.today)
-    fresh = new_ids([i.id for i in ledger.issues], id_prefix(ledger, "issues", raised.year, {}))
+    raised_on = min(month.last_day, ledger.today)
+    fresh = new_ids([i.id for i in ledger.issues], id_prefix(ledger, "issues", raised_on.year, {}))
     created: set[str] = set()
-    for figure in figures:
-        if not figure.issue:
+    day = raised_on
+    for project, issue in raised:
+        if not issue:
             continue
-        known = any(
-            i.project == figure.project.id and i.description == figure.issue and i.status != "已办结"
-            for i in ledger.issues
-        )
+        known = any(i.project == project.id and i.description == issue and i.status != "已办结" for i in ledger.issues)
         if known:
             continue
         values: dict[str, Any] = {
-            "project": figure.project.id,
-            "description": figure.issue,
+            "project": project.id,
+            "description": issue,
             "category": settings.issue_category,
             "source": settings.issue_source,
-            "raised_on": raised,
-            "responsible_unit": figure.project.responsible_unit,
+            "raised_on": day,
+            "responsible_unit": project.responsible_unit,
             "status": "新增",
         }
         rid = next(fresh)
         rel = f"data/issues/{rid}.yaml"
         texts[rel] = record_yaml("issues", {"id": rid, **values})
         created.add(rel)
-        plan.created.append(f"新问题 {rid}（{figure.project.id}）：{figure.issue}")
+        plan.created.append(f"新问题 {rid}（{project.id}）：{issue}")
     return created

@@ -24,6 +24,7 @@ from xmtj.intake.rows import Plan, Projects, Sheet, open_sheet
 from xmtj.ledger.checks import check_ledger, date_order, vocabularies
 from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.records import Project, as_dict, field_names, with_path
+from xmtj.ledger.registry import INVESTMENT_TYPES
 from xmtj.ledger.validation import validate
 
 REQUIRED = ("name", "investment_type", "sector", "branch", "responsible_unit", "liaison_leader", "total_investment")
@@ -119,8 +120,6 @@ def sections(ledger: Ledger, sheet: Sheet, rows: list[Row]) -> list[str]:
     """Fill 行业 (or 投资类型) from the section row above a row that has none: by ``import.sections`` in
     xmtj.yaml (``一、产业项目: {sector: 产业}``), else by the title without its number and 项目/类 matching a
     value of the vocabulary (产业, 基础设施 …; 政府投资, 社会投资). Returns what was filled, for the summary."""
-    from xmtj.ledger.registry import INVESTMENT_TYPES
-
     config = ledger.config
     vocabularies = {"sector": list(config.sectors), "investment_type": list(INVESTMENT_TYPES)}
     counts: dict[tuple[str, str], int] = {}
