@@ -236,6 +236,20 @@ def test_resolve_period_defaults_to_the_latest_month_with_progress() -> None:
     assert resolve_period(projects, 2023, None, today)[1] == D(2023, 1, 1)
 
 
+def test_a_ledger_of_another_year_just_imported_is_reported_for_its_year() -> None:
+    """The 2022 台账 imported in 2021, no progress yet: status reports 2022 (not 重点项目0个) and says why."""
+    projects = [make(key_years=[2022]), make("Q", key_years=[2022])]
+    year, day, said = resolve_period(projects, None, None, D(2021, 12, 20))
+    assert (year, day) == (2022, D(2022, 1, 1))
+    assert (
+        said
+        == "台账中没有2021年的重点项目，按2022年统计（重点项目年度：2022）；2022年尚无任何进度数据：按2022-01-01统计"
+    )
+    assert resolve_period(projects, 2021, None, D(2021, 12, 20))[0] == 2021  # a year asked for is the year
+    mixed = [make(key_years=[2021]), make("Q", key_years=[2022])]
+    assert resolve_period(mixed, None, None, D(2021, 12, 20))[0] == 2021  # this year's projects: this year
+
+
 def test_formats() -> None:
     assert fmt.yi(Decimal(539400)) == "53.94"
     assert fmt.wan(Decimal("1500.50")) == "1500.5"

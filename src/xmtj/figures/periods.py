@@ -75,7 +75,8 @@ def resolve_period(
     Without either, the latest month with any recorded progress (its last day); with only a
     year, that year's latest such month; with only a day, that day's year. A year without any
     progress yet is reported as of today (the year's last day for a past year, its first for a
-    future one).
+    future one); without a year and without progress, a ledger whose key projects are all of other years
+    (the 2022 台账 imported in 2021) is reported for the key year nearest today, and that is said.
     """
     check_period(year, as_of)
     if as_of is not None:
@@ -87,5 +88,11 @@ def resolve_period(
         return (year or end.year), end, f"未指定 --as-of：按有进度数据的最近月份统计，截至{latest.cn}底"
     today = today or dt.date.today()
     the_year = year or today.year
+    said = ""
+    key_years = sorted({y for p in projects for y in p.key_years})
+    if year is None and key_years and today.year not in key_years:  # a 台账 of another year just imported
+        the_year = min(key_years, key=lambda y: (abs(y - today.year), -y))
+        years = "、".join(map(str, key_years))
+        said = f"台账中没有{today.year}年的重点项目，按{the_year}年统计（重点项目年度：{years}）；"
     day = min(max(today, dt.date(the_year, 1, 1)), dt.date(the_year, 12, 31))
-    return the_year, day, f"{the_year}年尚无任何进度数据：按{day.isoformat()}统计"
+    return the_year, day, f"{said}{the_year}年尚无任何进度数据：按{day.isoformat()}统计"
