@@ -33,13 +33,14 @@ class Outcome:
 class _Overlay:
     """The ledger's files with some replaced by new texts (for checks before writing)."""
 
-    def __init__(self, base: Source, texts: dict[str, str | bytes]) -> None:
+    def __init__(self, base: Source, texts: dict[str, str | bytes], removed: set[str] | None = None) -> None:
         self.base, self.root = base, base.root
         self.revision: str | None = None
         self.texts = {k: v.encode("utf-8") if isinstance(v, str) else v for k, v in texts.items()}
+        self.removed = removed or set()
 
     def list(self, folder: str) -> list[str]:
-        return self.base.list(folder)
+        return [rel for rel in self.base.list(folder) if rel not in self.removed]
 
     def read(self, rel: str) -> bytes:
         return self.texts[rel] if rel in self.texts else self.base.read(rel)
@@ -55,7 +56,12 @@ def _key(p: Problem) -> tuple[str, str, str, str]:
 def validate_change(ledger: Ledger, change: Change) -> list[Problem]:
     """The warnings the change brings; raises ChangeRefused if it brings any error."""
 
-    new_ledger = dataclasses.replace(ledger, problems=[p for p in ledger.problems if p.path not in change.texts])
+    gone = set(change.texts) | change.removed
+    new_ledger = dataclasses.replace(ledger, problems=[p for p in ledger.problems if p.path not in gone])
+    for rel in change.removed:
+        if rel.startswith("data/") and rel.split("/")[1] in MODELS:
+            kind = rel.split("/")[1]
+            setattr(new_ledger, kind, [r for r in getattr(new_ledger, kind) if r.path != rel])
     for rel, text in change.texts.items():
         if not rel.startswith("data/"):
             continue  # a document (a letter's Markdown), not a record
@@ -67,7 +73,7 @@ def validate_change(ledger: Ledger, change: Change) -> list[Problem]:
         records = [r for r in getattr(new_ledger, kind) if r.path != rel] + [record]
         setattr(new_ledger, kind, records)
     before = {_key(p) for p in check_ledger(ledger)}
-    new_ledger.source = _Overlay(ledger.files, change.texts)
+    new_ledger.source = _Overlay(ledger.files, change.texts, change.removed)
     after = [p for p in check_ledger(new_ledger) if _key(p) not in before]
     errors = [p for p in after if p.severity == "error"]
     if errors:
@@ -96,15 +102,18 @@ def apply(ledger: Ledger, change: Change, why: str | None = None, commit: bool =
 
     root = ledger.root
     unchanged = [rel for rel in change.texts if rel not in change.created and _same(root / rel, change.texts[rel])]
-    if unchanged and len(unchanged) == len(change.texts):
+    if unchanged and len(unchanged) == len(change.texts) and not change.removed:
         return Outcome([], None, "未改动：台账中已经是这个值，没有写入，也没有提交")
     for rel in unchanged:  # a file the change leaves as it is: neither written nor committed
         del change.texts[rel]
     change.warnings = [*change.warnings, *validate_change(ledger, change)]  # the builder's own, then the checks'
-    paths = sorted(change.texts)
+    paths = sorted([*change.texts, *change.removed])
     note = _why_not_commit(ledger, paths, commit)
     transaction = FileTransaction(root)
-    for rel in paths:
+    for rel in sorted(change.removed):
+        no_symlink(root, root / rel)
+        transaction.remove(root / rel, (root / rel).read_bytes())
+    for rel in sorted(change.texts):
         target = root / rel
         if rel in change.created:
             transaction.create(target, change.texts[rel])

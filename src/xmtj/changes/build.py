@@ -57,6 +57,7 @@ class Change:
     created: set[str] = field(default_factory=set)
     warnings: list[Problem] = field(default_factory=list)
     trailers: dict[str, str] = field(default_factory=dict)  # more git trailers (``Xmtj-Dispatch: …``)
+    removed: set[str] = field(default_factory=set)  # files the change deletes (``undo`` of a new record)
 
 
 def find_record(ledger: Ledger, kind: str, rid: str) -> Record:

@@ -32,7 +32,7 @@ class WriteFailed(XmtjError):
 @dataclass
 class _Staged:
     path: Path
-    data: bytes
+    data: bytes | None  # None: the file is removed
     old: bytes | None  # None: the file is new
     temp: str | None = None
     placed: bool = False
@@ -69,7 +69,9 @@ def no_symlink(root: Path, path: Path) -> None:
 
 def _place(staged: _Staged) -> None:
     assert staged.temp is not None
-    if staged.old is None:
+    if staged.data is None:  # removed: moved aside, deleted once every file is in place
+        os.replace(staged.path, staged.temp)
+    elif staged.old is None:
         os.link(staged.temp, staged.path)  # fails if someone created the file meanwhile
         os.unlink(staged.temp)
     else:
@@ -104,6 +106,11 @@ class FileTransaction:
         no_symlink(self.root, path)
         self._staged.append(_Staged(path, data.encode("utf-8") if isinstance(data, str) else data, old))
 
+    def remove(self, path: Path, old: bytes) -> None:
+        """A file to remove (whose current bytes are ``old``)."""
+        no_symlink(self.root, path)
+        self._staged.append(_Staged(path, None, old))
+
     @property
     def paths(self) -> list[Path]:
         return [s.path for s in self._staged]
@@ -121,6 +128,8 @@ class FileTransaction:
                 staged.path.parent.mkdir(parents=True, exist_ok=True)
                 no_symlink(self.root, staged.path)
                 staged.temp = _temp_name(staged.path)
+                if staged.data is None:
+                    continue
                 fd = _open_new(staged.temp)
                 with os.fdopen(fd, "wb") as handle:
                     if staged.old is not None:
@@ -132,6 +141,9 @@ class FileTransaction:
             for staged in self._staged:
                 _place(staged)
                 staged.placed = True
+            for staged in self._staged:
+                if staged.data is None and staged.temp:
+                    os.unlink(staged.temp)
             for folder in {s.path.parent for s in self._staged}:
                 _fsync_dir(folder)
         except BaseException as exc:
@@ -151,7 +163,13 @@ class FileTransaction:
     def _undo(self) -> None:
         for staged in reversed(self._staged):
             with contextlib.suppress(OSError):
-                if staged.placed and staged.old is None:
+                if staged.placed and staged.data is None:
+                    if staged.temp and os.path.exists(staged.temp):
+                        os.replace(staged.temp, staged.path)
+                    else:  # already deleted: written back from what it held
+                        with os.fdopen(_open_new(str(staged.path)), "wb") as handle:
+                            handle.write(staged.old or b"")
+                elif staged.placed and staged.old is None:
                     staged.path.unlink()
                 elif staged.placed and staged.old is not None:
                     back = _temp_name(staged.path)

@@ -55,6 +55,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "project": ("project",),
     "log": ("history",),
     "diff": ("history",),
+    "undo": ("history",),
     "hook": ("server",),
 }
 
@@ -74,6 +75,7 @@ SUMMARIES: dict[str, str] = {
     "progress": "填报（或更正）项目某月的当月完成投资，并自动提交到 git。",
     "log": "修改历史：谁在什么时候改了哪条记录的哪个字段，从什么改成什么。",
     "diff": "两个版本之间台账的逐字段差异：新增、删除的记录和改动的字段。",
+    "undo": "撤销 xmtj 做的一次修改（作为新的提交改回去；督办函、通报改为作废）。",
     "import": "从 Excel/WPS/CSV 表格导入项目台账或月报，全部检查无误后一次提交。",
     "issue": "问题台账：查看问题清单和单个问题。",
     "meeting": "活动台账：调度会、集中开工、集中观摩。",

@@ -1,4 +1,4 @@
-"""`xmtj log` and `xmtj diff`: the audit trail, field by field."""
+"""`xmtj log` and `xmtj diff`: the audit trail, field by field; `xmtj undo`: one change taken back."""
 
 from __future__ import annotations
 
@@ -11,7 +11,12 @@ from xmtj.cli import listings
 from xmtj.cli.common import (
     AtOption,
     LedgerOption,
+    MessageOption,
+    NoCommitOption,
+    changing,
     command,
+    run_change,
+    say,
 )
 from xmtj.cli.output import OutputFormat, show
 
@@ -68,3 +73,34 @@ def diff_command(
 
     changes = diff(find_ledger(explicit=ledger), rev, rev2)
     show(listings.diff(changes, summarize(changes), rev, rev2), OutputFormat(output.value))
+
+
+@command("undo")
+def undo_command(
+    rev: Annotated[str | None, typer.Argument(metavar="[版本]", help="要撤销的那次修改（默认最近一次）")] = None,
+    last: Annotated[bool, typer.Option("--last", help="撤销最近一次修改（不写版本时也是如此）")] = False,
+    ledger: LedgerOption = None,
+    message: MessageOption = None,
+    no_commit: NoCommitOption = False,
+) -> None:
+    """撤销 xmtj 做的一次修改：作为一次新的提交改回去，历史不删除。督办函、通报的登记改为作废（编号不再使用），
+    已发出的文件保留；之后又改过同一文件的，不能撤销并说明是哪次修改。
+
+    示例：xmtj undo -m "误发督办函"　　xmtj undo 3f2a9c1d -m "导错了月份"
+    """
+    from xmtj.changes.undo import undo_change
+    from xmtj.cli.output import fail
+
+    if last and rev:
+        fail("--last 和版本只能给一个")
+    if not message or not message.strip():
+        return fail("请用 -m 写明撤销原因（写入提交说明；督办函、通报的作废登记也用它）")
+    with changing(ledger) as data:
+        command = ["xmtj", "undo", *([rev] if rev else []), "-m", message]
+        change, undone = undo_change(data, rev, message, data.today, command)
+        say(f"撤销 {undone.commit[:8]}：{undone.subject}")
+        for path in undone.voided:
+            say(f"登记作废：{path}（编号不再使用）")
+        if undone.kept:
+            say(f"已发出的文件保留：{'、'.join(undone.kept)}")
+        run_change(data, change, message, no_commit)
