@@ -14,6 +14,7 @@ the write side (``build``, ``apply``, ``writer``, ``lock``).
 | ``lock`` | one change at a time (``flock`` on the ledger folder) |
 | ``letters`` | the 督办提醒函 of a ``remind`` run and their register entries, as one change |
 | ``briefings`` | issuing a 通报: its number registered in ``data/briefings/`` and the document, as one change; 作废 and 重新印发 |
+| ``sync`` | the office's server and this copy made the same: fetch, merge field by field, push |
 | ``undo`` | one xmtj change taken back as a new change; what it issued voided, never removed |
 | ``fields`` | a record file as dotted fields in the office's terms, and what differs between two versions |
 | ``history`` | the audit trail: ``log`` (genuine renames only) and ``diff``, field by field; issued months from the register |

@@ -56,6 +56,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "log": ("history",),
     "diff": ("history",),
     "undo": ("history",),
+    "sync": ("history",),
     "hook": ("server",),
 }
 
@@ -76,6 +77,7 @@ SUMMARIES: dict[str, str] = {
     "log": "修改历史：谁在什么时候改了哪条记录的哪个字段，从什么改成什么。",
     "diff": "两个版本之间台账的逐字段差异：新增、删除的记录和改动的字段。",
     "undo": "撤销 xmtj 做的一次修改（作为新的提交改回去；督办函、通报改为作废）。",
+    "sync": "与办公室的服务器同步：取回、逐字段合并、检查、推送。",
     "import": "从 Excel/WPS/CSV 表格导入项目台账或月报，全部检查无误后一次提交。",
     "issue": "问题台账：查看问题清单和单个问题。",
     "meeting": "活动台账：调度会、集中开工、集中观摩。",

@@ -104,3 +104,52 @@ def undo_command(
         if undone.kept:
             say(f"已发出的文件保留：{'、'.join(undone.kept)}")
         run_change(data, change, message, no_commit)
+
+
+class Keep(StrEnum):
+    mine = "mine"
+    theirs = "theirs"
+
+
+@command("sync")
+def sync_command(
+    targets: Annotated[
+        list[str] | None, typer.Argument(metavar="[编号 字段]...", help="与 --keep 一起：冲突所在的记录编号和字段")
+    ] = None,
+    keep: Annotated[Keep | None, typer.Option("--keep", help="冲突时保留哪一边：mine 本机，theirs 服务器上")] = None,
+    remote: Annotated[
+        str | None, typer.Option("--remote", help="服务器（git 远程仓库名，默认 xmtj.yaml 中的设置）")
+    ] = None,
+    ledger: LedgerOption = None,
+) -> None:
+    """与办公室的服务器同步：取回服务器上的修改，逐字段合并，检查无误后推送本机的修改。
+
+    两边改了同一处的，什么也不合并、不推送（两边的修改都在），列出两边的值和修改人；用 --keep 决定后再运行。
+
+    示例：xmtj sync　　xmtj sync --keep mine HJ2021-001 2021年11月完成投资
+    """
+    from xmtj.changes.sync import sync
+    from xmtj.cli.output import fail
+
+    pairs = list(targets or [])
+    if (keep is None) != (not pairs) or len(pairs) % 2:
+        return fail(
+            "--keep mine|theirs 后面跟冲突所在的“编号 字段”（可以多对），例如 --keep mine HJ2021-001 2021年11月完成投资"
+        )
+    decided = {(pairs[i], pairs[i + 1]): keep.value for i in range(0, len(pairs), 2)} if keep else {}
+    with changing(ledger) as data:
+
+        def verify() -> None:
+            from xmtj.ledger.load import load_ledger
+
+            merged = load_ledger(data.root)
+            errors = [p for p in merged.problems if p.severity == "error"]
+            if errors:
+                fail(f"合并后台账有{len(errors)}处错误，未推送（xmtj check 查看；改正后再 xmtj sync）：{errors[0]}")
+
+        synced = sync(data.root, remote or data.config.reporting.remote, decided, verify)
+    for line in synced.kept:
+        say(f"按 --keep：{line}")
+    for path in synced.merged:
+        say(f"逐字段合并：{path}")
+    say(f"已同步：从服务器取回{synced.pulled}次修改，推送{synced.pushed}次")
