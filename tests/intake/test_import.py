@@ -381,3 +381,38 @@ def test_a_sheet_as_a_county_office_keeps_it(tmp_path: Path, run: Run) -> None:
     assert "item: 用地" not in third  # 不涉及: no approval recorded
     assert len(list((root / "data/projects").glob("*.yaml"))) == 3
     assert run("check", ledger=root).exit_code == 0
+
+
+def test_an_opening_balance_is_recorded_as_the_months_it_covers(tmp_path: Path, run: Run) -> None:
+    """The office has 1—2月 on paper only: --opening records each project's 1—2月 total at February as an
+    opening balance (since 2022-01), never split into invented months; the year's total counts it, the
+    month's figure does not, and the 通报 says it; March then imports as usual."""
+    root = new_office(tmp_path, run)
+    assert run("import", "projects", str(project_workbook(tmp_path / "台账.xlsx")), ledger=root).exit_code == 0
+    names = ["稷山县甲新材料项目", "稷山县乙食品项目", "稷山县丙道路项目"]
+    february = monthly(
+        tmp_path / "1-2月.xlsx", 2, [[None, n, v, "", "", ""] for n, v in zip(names, [500, 0, 120], strict=True)]
+    )
+    result = run("import", "progress", str(february), "--month", "2022-02", "--opening", ledger=root)
+    assert result.exit_code == 0, result.output
+    assert commits(root)[0] == "进度: 期初数 1—2月 3个项目（1-2月.xlsx）"
+    first = (root / "data/projects/JS2022-001.yaml").read_text(encoding="utf-8")
+    assert "2022-02: {amount: 500, since: 2022-01}" in first and "  2022-01:" not in first  # no month invented
+    status = json.loads(run("status", "--as-of", "2022-02-28", "--format", "json", ledger=root).stdout)
+    assert status["completed_ytd"] == 620
+    report = run("report", "--month", "2022-02", "--date", "2022-03-10", "--draft", ledger=root)
+    assert report.exit_code == 0, report.output
+    assert "2月当月完成投资0.00亿元（另有3个项目按期初数登记1—2月合计0.06亿元，未分月）" in report.stdout
+    again = run("import", "progress", str(february), "--month", "2022-02", "--opening", ledger=root)
+    assert again.exit_code == 1 and "已有 2022-02 的数" in again.stderr
+    march = monthly(
+        tmp_path / "3月.xlsx", 3, [[None, n, v, "", "", ""] for n, v in zip(names, [900, 300, 200], strict=True)]
+    )
+    assert run("import", "progress", str(march), "--month", "2022-03", ledger=root).exit_code == 0
+    assert "2022-03: 400" in (root / "data/projects/JS2022-001.yaml").read_text(encoding="utf-8")  # 900 − 500
+    path = root / "data/projects/JS2022-001.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("progress:\n", "progress:\n  2022-01: 100\n"), encoding="utf-8"
+    )
+    checked = run("check", ledger=root)
+    assert checked.exit_code == 1 and "期初数（2022-01—2022-02）已包含 2022-01" in checked.output

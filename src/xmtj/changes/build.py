@@ -167,15 +167,23 @@ def progress_warnings(project: Project, month: Month, amount: Decimal) -> list[s
     return found
 
 
-def progress_edit(source: str, month: Month, amount: Decimal, text: str | None, recorded: bool = True) -> str:
-    """A project file's text with ``progress.<month>`` set (inside ``{amount: …, text: …}`` if it is one).
+def progress_edit(
+    source: str, month: Month, amount: Decimal, text: str | None, recorded: bool = True, since: Month | None = None
+) -> str:
+    """A project file's text with ``progress.<month>`` set (inside ``{amount: …, text: …}`` if it is one);
+    ``since``: an opening balance of the months from ``since`` (``{amount: …, since: 2022-01}``).
     ``recorded`` false: the month is known not to be in the file yet (one parse of the file fewer)."""
     key = month.key
     node = yamledit.get_node(source, ["progress", key]) if recorded else None
     if isinstance(node, yamlio.MappingNode):  # {amount: …, text: …} or a block mapping: set inside
         new = yamledit.set_value(source, ["progress", key, "amount"], amount)
-        return yamledit.set_value(new, ["progress", key, "text"], text) if text is not None else new
-    value: Any = amount if text is None else {"amount": amount, "text": text}
+        new = yamledit.set_value(new, ["progress", key, "text"], text) if text is not None else new
+        return yamledit.set_value(new, ["progress", key, "since"], since.key) if since is not None else new
+    value: Any = {"amount": amount, **({"text": text} if text is not None else {})}
+    if since is not None:
+        value["since"] = since.key
+    if len(value) == 1:
+        value = amount
     return yamledit.set_value(source, ["progress", key], value, field_names(Project))
 
 

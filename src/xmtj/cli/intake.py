@@ -70,6 +70,9 @@ def import_progress(
         typer.Option("--accept", metavar="行号", help="疑似累计数的行，核实确为当月数后接受（可重复）"),
     ] = None,
     accept_all: Annotated[bool, typer.Option("--accept-all", help="疑似累计数的行全部按当月数接受")] = False,
+    opening: Annotated[
+        bool, typer.Option("--opening", help="表中是1—N月的期初合计数（如纸面上的1—2月），按合计登记，不拆到各月")
+    ] = False,
     dry_run: DryRunOption = False,
     ledger: LedgerOption = None,
     message: MessageOption = None,
@@ -78,16 +81,17 @@ def import_progress(
     """导入月报：每行一个项目（编号或名称），当月完成投资或1—N月累计完成投资，可带形象进度、存在问题；一次提交。
 
     示例：xmtj import progress 2022年3月月报.xlsx --month 2022-03 --dry-run
+    xmtj import progress 1-2月台账.xlsx --month 2022-02 --opening
     """
     from xmtj.intake.progress import Options, plan_progress
 
     with changing(ledger) as data:
         flags = [f for f, on in (("--correct", correct), ("--issues", issues), ("--future", future),
-                                 ("--accept-all", accept_all)) if on]  # fmt: skip
+                                 ("--accept-all", accept_all), ("--opening", opening)) if on]  # fmt: skip
         flags += [f"--accept={n}" for n in accept or []]
         command = ["xmtj", "import", "progress", file.name, "--month", month.key, *flags]
         options = Options(month, correct=correct, issues=issues, future=future, strict=strict,
-                          accept=frozenset(accept or []), accept_all=accept_all)  # fmt: skip
+                          accept=frozenset(accept or []), accept_all=accept_all, opening=opening)  # fmt: skip
         plan = plan_progress(data, file, sheet, options, command)
         finish(data, plan, dry_run, message, no_commit)
 

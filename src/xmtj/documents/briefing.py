@@ -27,6 +27,7 @@ from xmtj.figures.metrics import (
 )
 from xmtj.figures.reasons import ApprovalWait, OverdueIssue
 from xmtj.figures.returns import unit_returns
+from xmtj.figures.schedule import month_figure, openings
 from xmtj.figures.sentences import COLUMN_NOTE, approvals_sentence, image_text, letters_sentence, lights_sentence
 from xmtj.figures.status import group_order, group_summaries
 from xmtj.ledger.ledger import Ledger
@@ -215,7 +216,8 @@ def monthly_context(ledger: Ledger, year: int, month: int, date: dt.date, doc_no
         "productions": [_project_row(s) for s in statuses if this_month(s.project.actual_production)],
         "approvals_sentence": _approvals_sentence(ledger, statuses, as_of),
         "dispatch": _dispatch_context(ledger, Month(year, month)),
-        "month_total": sum((_month_entry(s)[0] or ZERO for s in statuses), ZERO),  # 当月完成投资, 万元
+        "month_total": sum((month_figure(s.project, Month(year, month).key)[0] or ZERO for s in statuses), ZERO),
+        "openings": openings([s.project for s in statuses], Month(year, month).key),  # 期初数: not in the month
         "details": [_detail_row(s, open_problems) for s in statuses],
     }
 
@@ -314,15 +316,9 @@ def _unanswered(letter: Letter, day: dt.date) -> bool:
     return letter.feedback_due < day and (received is None or received > day)
 
 
-def _month_entry(s: ProjectStatus) -> tuple[Decimal | None, str | None]:
-    """当月完成投资 and 形象进度 of the status's month (None, None when nothing is recorded for it)."""
-    entry = s.project.progress.get(month_key(s.as_of))
-    return (entry.amount, entry.text) if entry is not None else (None, None)
-
-
 def _detail_row(s: ProjectStatus, open_problems: dict[str, list[str]]) -> dict[str, Any]:
     """A row of the detail table: the project's figures, the month's figure and 形象进度, its open problems."""
-    amount, text = _month_entry(s)
+    amount, text = month_figure(s.project, month_key(s.as_of))
     return _project_row(s) | {
         "month_amount": amount,
         "image": image_text(s, text) or "—",

@@ -21,7 +21,7 @@ from xmtj.documents.xlsx import DATE, MONEY, POINTS, RATE, figure, fit_rows, hea
 from xmtj.documents.xlsx import styles as make_styles
 from xmtj.figures import fmt
 from xmtj.figures.metrics import LIGHT_WORDS, ProjectStatus, Summary
-from xmtj.figures.schedule import ratio
+from xmtj.figures.schedule import month_figure, ratio
 from xmtj.figures.sentences import COLUMN_NOTE, image_text
 from xmtj.figures.status import StatusReport, group_summaries
 from xmtj.ledger.ledger import Ledger
@@ -70,13 +70,13 @@ def _ledger_sheet(
     month_total = Decimal(0)
     for i, status in enumerate(report.rows, start=1):
         p = status.project
-        entry = p.progress.get(month_key)
-        month_total += entry.amount if entry is not None else 0
+        amount, text = month_figure(p, month_key)  # an opening balance (期初数) is no month's figure
+        month_total += amount or 0
         values = [
             i, p.id, p.name, p.owner, p.total_investment, status.annual_plan,
-            entry.amount if entry is not None else None, status.completed_ytd, figure(status.plan_rate),
+            amount, status.completed_ytd, figure(status.plan_rate),
             figure(status.schedule) if status.ahead is not None else None, figure(status.ahead),
-            figure(status.monthly_ahead), image_text(status, entry.text if entry is not None else None),
+            figure(status.monthly_ahead), image_text(status, text),
             "；".join(problems.get(p.id, [])) or None, p.responsible_unit, p.liaison_leader, p.branch,
             LIGHT_WORDS[status.light] if status.light else "未到期",
         ]  # fmt: skip

@@ -9,8 +9,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import operator
+from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from xmtj.figures.fmt import points_of_tenths, tenths
 from xmtj.ledger.records import CONTINUING, Project
@@ -136,3 +138,22 @@ def stage_of(project: Project, day: dt.date) -> str:
     if started_by(project, day):
         return "在建"
     return "前期"
+
+
+def month_figure(project: Project, key: str) -> tuple[Decimal | None, str | None]:
+    """The 当月完成投资 and 形象进度 recorded for the month ``key``; an opening balance (期初数, ``since``) is
+    no month's figure: (None, its text)."""
+    entry = project.progress.get(key)
+    if entry is None:
+        return None, None
+    return (entry.amount if entry.since is None else None), entry.text
+
+
+def openings(projects: Iterable[Project], key: str) -> dict[str, Any] | None:
+    """The opening balances (期初数) recorded at the month ``key``: how many, their months as written
+    (``1—2月``), their total; None when there are none."""
+    found = [(f"{int(e.since[5:])}—{int(key[5:])}月", e.amount) for p in projects
+             if (e := p.progress.get(key)) is not None and e.since is not None]  # fmt: skip
+    if not found:
+        return None
+    return {"count": len(found), "span": "、".join(sorted({m for m, _ in found})), "total": sum(a for _, a in found)}

@@ -40,6 +40,7 @@ class Options:
     strict: bool = False  # warnings (figure above the plan or the total) stop the import
     accept: frozenset[int] = frozenset()  # sheet rows whose figure looks cumulative, accepted as monthly
     accept_all: bool = False
+    opening: bool = False  # the figures are 1—N月 totals (期初数), recorded as such, not split into months
 
 
 @dataclass
@@ -77,13 +78,14 @@ def plan_progress(ledger: Ledger, path: Path, sheet_name: str | None, options: O
         check_locked(then, marker, sheet, [(p, r) for p, r in named if r not in with_figures], plan)
     if plan.errors:
         return plan
-    texts: dict[str, str | bytes] = {f.project.path: _edit(ledger, f, month) for f in figures}
+    texts: dict[str, str | bytes] = {f.project.path: _edit(ledger, f, month, options.opening) for f in figures}
     raised = [(f.project, f.issue) for f in figures] + text_only
     created = _new_issues(ledger, raised, month, texts, plan) if options.issues else set()
     if texts:
         count = len({f.project.id for f in figures})
         source = f"{marker.unit}调度表" if marker is not None else sheet.table.file
-        subject = f"进度: {month.key} {count}个项目（{source}）" + (f"，新增问题{len(created)}个" if created else "")
+        what = f"期初数 1—{month.number}月" if options.opening else month.key
+        subject = f"进度: {what} {count}个项目（{source}）" + (f"，新增问题{len(created)}个" if created else "")
         plan.change = Change(texts, subject, command, created=created)
         if marker is not None:
             plan.change.trailers["Xmtj-Dispatch"] = f"{month.key}/{marker.unit}"
@@ -118,7 +120,8 @@ def _read_figures(
             continue
         seen[project.id] = row
         named.append((project, row))
-        amount = _amount(sheet, row, project, month, plan)
+        read = _opening if options.opening else _amount
+        amount = read(sheet, row, project, month, plan)
         dates = _dates(sheet, row, project, plan)
         text, issue = cells.text(sheet.cell(row, "text")), cells.text(sheet.cell(row, "issue"))
         if amount is None:
@@ -131,7 +134,8 @@ def _read_figures(
         if _compare(sheet, figure, month, options, plan):
             figures.append(figure)
         _plausible(sheet, figure, month, options, plan)
-        _cumulative_typed(sheet, figure, month, options, plan)
+        if not options.opening:
+            _cumulative_typed(sheet, figure, month, options, plan)
     if skipped:
         plan.notes.append(f"{skipped} 行没有填写完成投资，未导入")
     if text_only:
@@ -176,14 +180,35 @@ def _dates(sheet: Sheet, row: int, project: Project, plan: Plan) -> dict[str, dt
     return found
 
 
-def _edit(ledger: Ledger, figure: Figure, month: Month) -> str:
-    """The project's file with the month's figure (and any new milestone dates) set, surgically."""
+def _edit(ledger: Ledger, figure: Figure, month: Month, opening: bool = False) -> str:
+    """The project's file with the month's figure (and any new milestone dates) set, surgically; with
+    ``opening``, as the opening balance of the year's months to ``month``."""
 
     source, framing = text_of(ledger, figure.project)
-    source = progress_edit(source, month, figure.amount, figure.text, recorded=month.key in figure.project.progress)
+    recorded = month.key in figure.project.progress
+    since = Month(month.year, 1) if opening and month.number > 1 else None
+    source = progress_edit(source, month, figure.amount, figure.text, recorded=recorded, since=since)
     for key, day in figure.dates.items():
         source = yamledit.set_value(source, [key], day, field_names(Project))
     return framing.apply(source)
+
+
+def _opening(sheet: Sheet, row: int, project: Project, month: Month, plan: Plan) -> Decimal | None:
+    """``--opening``: the row's figure (its cumulative column, else its month column) is the 1—N月 total; the
+    project may have no figure of its own for those months."""
+    key = "cumulative" if "cumulative" in sheet.header.columns else "amount"
+    try:
+        total = cells.money(sheet.cell(row, key), sheet.factor(key))
+    except cells.CellError as exc:
+        plan.problems.append(sheet.problem(row, key, str(exc)))
+        return None
+    first = Month(month.year, 1).key
+    recorded = [m for m in project.progress if first <= m <= month.key]
+    if total is not None and recorded:
+        plan.problems.append(sheet.problem(row, key, f"{project.id} 已有 {'、'.join(recorded)} 的数，期初数只能登记在"
+                                                     "没有分月数据的月份上"))  # fmt: skip
+        return None
+    return total
 
 
 def _amount(sheet: Sheet, row: int, project: Project, month: Month, plan: Plan) -> Decimal | None:

@@ -176,6 +176,23 @@ def progress_plausible(ledger: Ledger) -> Iterator[Problem]:
             )
 
 
+def opening_balances(ledger: Ledger) -> Iterator[Problem]:
+    """An opening balance (``since``) covers earlier months of its own year, and no month it covers has a
+    figure of its own (it would be counted twice)."""
+    for project in ledger.projects:
+        for month, entry in project.progress.items():
+            if entry.since is None:
+                continue
+            if not (entry.since < month and entry.since[:4] == month[:4]):
+                yield _error(project, f"progress.{month}.since", f"期初数的起始月份 {entry.since} 应是 {month[:4]} 年 "
+                             f"{month} 之前的月份")  # fmt: skip
+                continue
+            twice = [m for m in project.progress if entry.since <= m < month]
+            if twice:
+                yield _error(project, f"progress.{month}", f"期初数（{entry.since}—{month}）已包含 {'、'.join(twice)}，"
+                             "这些月份不能再单独填报")  # fmt: skip
+
+
 def key_project_basics(ledger: Ledger) -> Iterator[Problem]:
     """A key project of year Y is counted against its plan for Y and its planned start: warn when either
     is missing (the roll-up would count it with a plan of nothing, and never light it for a late start)."""
@@ -304,6 +321,7 @@ CHECKS: list[Check] = [
     nature_and_start,
     resolved_issues_have_dates,
     progress_plausible,
+    opening_balances,
     key_project_basics,
     problems_overdue,
     letter_register,

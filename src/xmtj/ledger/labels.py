@@ -24,7 +24,8 @@ PROJECT = {
     "planned_start": "计划开工时间", "planned_completion": "计划竣工时间", "planned_production": "计划投产时间",
     "actual_start": "实际开工时间", "actual_completion": "实际竣工时间", "actual_production": "实际投产时间",
     "approvals": "手续", "progress": "月度进展", "phone": "联系电话", "item": "事项", "doc_no": "文号",
-    "amount": "完成投资", "text": "形象进度", "contact.name": "联系人", "contact.phone": "联系电话",
+    "amount": "完成投资", "text": "形象进度", "since": "期初数起始月份", "contact.name": "联系人",
+    "contact.phone": "联系电话",
 }  # fmt: skip
 ISSUE = {
     "description": "问题描述", "category": "问题类别", "source": "问题来源", "meeting": "提出的会议",

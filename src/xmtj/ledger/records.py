@@ -86,6 +86,9 @@ class ProgressEntry(Part):
 
     amount: Money
     text: Text | None = None
+    # an opening balance (期初数): the amount is of the months from ``since`` to this one (1—2月), recorded
+    # as the office had it on paper, never split into invented monthly figures
+    since: Month | None = None
 
 
 @frozen
