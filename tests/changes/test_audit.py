@@ -434,9 +434,9 @@ def test_remind_commits_its_letters(run: Run, repo: Path) -> None:
 
 
 def test_project_new_asks_on_a_terminal(run: Run, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import xmtj.cli.project
+    import xmtj.cli.common
 
-    monkeypatch.setattr(xmtj.cli.project, "stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(xmtj.cli.common, "stdin_is_terminal", lambda: True)
     answers = [
         *("戊项目", "戊公司", "新建厂房3万平方米", "2", "1", "1", "2"),  # …, 社会投资, 新建, 产业, 乙分指挥部
         *("", "市某局"),  # 责任单位 left blank: asked again, not failed at the end
@@ -509,3 +509,21 @@ def test_fields_are_named_in_chinese_or_english(run: Run, repo: Path) -> None:
     assert bad.exit_code == 1 and head(repo) == before
     fields = json.loads(run("project", "fields", "--format", "json").stdout)["fields"]
     assert {"label": "计划开工时间", "field": "planned_start"} in fields and len(fields) > 25
+
+
+def test_a_new_computer_is_asked_once_who_is_changing(run: Run, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No git identity (a new computer): on a terminal the first change asks for a name and an e-mail,
+    keeps them in the ledger's git settings, and commits; the next change asks nothing."""
+    import xmtj.cli.common
+
+    for var in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setattr(xmtj.cli.common, "stdin_is_terminal", lambda: True)
+    first = run("progress", "P1", "--month", "2021-12", "--amount", "80", input="王某\nwang@example.gov.cn\n",
+                ledger=repo)  # fmt: skip
+    assert first.exit_code == 0, first.output
+    assert "只问这一次" in first.output and "已提交" in first.output
+    assert git(repo, "config", "user.name").strip() == "王某"
+    assert git(repo, "log", "-1", "--format=%an <%ae>").strip() == "王某 <wang@example.gov.cn>"
+    second = run("progress", "P2", "--month", "2021-12", "--amount", "10", ledger=repo)
+    assert second.exit_code == 0 and "只问这一次" not in second.output

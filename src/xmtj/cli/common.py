@@ -206,7 +206,31 @@ def changing(ledger_dir: Path | None) -> Iterator[Ledger]:
 
     root = find_ledger(explicit=ledger_dir)
     with ledger_lock(root):
+        ask_identity(root)
         yield open_ledger(root, whole=True)
+
+
+def stdin_is_terminal() -> bool:
+    import sys
+
+    return sys.stdin.isatty()
+
+
+def ask_identity(root: Path) -> None:
+    """A commit needs the clerk's name and e-mail: when git has none (a new computer), ask once, on a
+    terminal, and keep them in the ledger's own git settings; elsewhere the change says how to set them."""
+    from xmtj.ledger import gitio
+
+    if not stdin_is_terminal() or not gitio.is_repository(root) or not gitio.identity_missing(root):
+        return
+    say("第一次在这台电脑上修改台账：请填写您的姓名和邮箱，它们写在每次修改的记录里（只问这一次）")
+    for key, words in (("user.name", "姓名"), ("user.email", "邮箱")):
+        if gitio.git(root, ["config", "--get", key], check=False).returncode == 0:
+            continue
+        answer = ""
+        while not answer.strip():
+            answer = str(typer.prompt(words, default="", show_default=False, err=True))
+        gitio.git(root, ["config", key, answer.strip()])
 
 
 def records_loaded() -> int:

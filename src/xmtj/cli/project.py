@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
 from typing import Annotated, Any
 
 import typer
 
+from xmtj.cli import common
 from xmtj.cli.common import (
     FormatOption,
     FutureOption,
@@ -105,10 +105,6 @@ def project_fields(output: FormatOption = OutputFormat.table) -> None:
                                                               for r in rows]}, title="项目字段"), output)  # fmt: skip
 
 
-def stdin_is_terminal() -> bool:
-    return sys.stdin.isatty()
-
-
 def _ask(label: str, choices: list[str] | None = None, default: str | None = None, many: bool = False) -> str:
     """One answer; with ``choices``, a number or a name (several, separated by 、 or commas, if ``many``)."""
     if choices:
@@ -188,7 +184,7 @@ def project_new(
         given |= {"content": content, "plan": plan}
         dates = [planned_start, planned_completion]
         levels, years = list(level or []), list(key_year or [])
-        if stdin_is_terminal():
+        if common.stdin_is_terminal():
             levels, years = _ask_missing(given, levels, years, data.config, dates)
         values, year = project_values(given, levels, years, given.pop("plan"), *dates)
         change = new_record_change(data, "projects", values, year, ["xmtj", "project", "new"], project_id)
