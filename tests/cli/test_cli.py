@@ -441,3 +441,40 @@ def test_by_takes_the_groupings_chinese_names(run: Run) -> None:
     english = run("status", "--by", "branch", "--format", "json", ledger=REPO)
     assert chinese.exit_code == 0 and chinese.stdout == english.stdout
     assert json.loads(chinese.stdout)["groups"]
+
+
+def manual_examples() -> list[list[str]]:
+    """Every ``xmtj …`` command line in the clerk's manual's shell blocks (continued lines joined, comments
+    and ``&& …`` dropped)."""
+    import re
+    import shlex
+
+    text = (REPO / "docs/使用手册.md").read_text(encoding="utf-8")
+    found = []
+    for block in re.findall(r"```sh\n(.*?)```", text, re.S):
+        for line in block.replace("\\\n", " ").splitlines():
+            line = line.split("  #")[0].strip()
+            for part in line.split("&&"):
+                words = shlex.split(part.strip())
+                if words[:1] == ["xmtj"]:
+                    found.append(words[1:])
+    return found
+
+
+def test_every_command_in_the_manual_is_a_valid_command_line() -> None:
+    """The manual's examples name commands and options that exist, with values of their types (months,
+    dates, choices): parsed as the command line parses them, without running them."""
+    import typer
+
+    from xmtj.cli import load
+
+    examples = manual_examples()
+    assert len(examples) > 35
+    root = typer.main.get_command(load())
+    for args in examples:
+        command, rest, path = root, list(args), ["xmtj"]
+        while isinstance(command, typer.core.TyperGroup) and rest and rest[0] in command.commands:
+            path.append(rest[0])
+            command = command.commands[rest.pop(0)]
+        with command.make_context(" ".join(path), rest) as ctx:
+            assert ctx.params is not None, args
