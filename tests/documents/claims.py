@@ -18,9 +18,11 @@ RATE_AGAINST = re.compile(
     rf"完成年度计划的{PCT}，(?P<basis>[^，。；]*?(?:序时进度|时序进度|月度计划进度))为{PCT}，"
     r"(?:(?P<word>落后|超过)(?P<points>\d+\.\d)个百分点|(?P<level>持平))"
 )
-# 完成年度计划的100.4%，时序进度91.7%，超序时8.7个百分点 (headlines)
+# 完成年度计划的100.4%，时序进度91.7%，超序时8.7个百分点 (headlines; the 通报's with 较上月…, checked against the
+# previous month's figures in test_prose)
 HEADLINE = re.compile(
-    rf"完成年度计划的{PCT}，时序进度{PCT}，(?:(?P<word>超|欠)序时(?P<points>\d+\.\d)个百分点|与时序进度持平)"
+    rf"完成年度计划的{PCT}，(?:较上月(?:提高|下降)\d+\.\d个百分点，|与上月持平，)?时序进度{PCT}，"
+    r"(?:(?P<word>超|欠)序时(?P<points>\d+\.\d)个百分点|与时序进度持平)"
 )
 # 亮灯：红灯7个，黄灯11个，绿灯78个，未到计划开工时间（不亮灯）4个，共100个
 LIGHTS = re.compile(r"亮灯：红灯(\d+)个，黄灯(\d+)个，绿灯(\d+)个(?P<rest>(?:，[^，；。]*?(\d+)个)*?)，共(\d+)个")

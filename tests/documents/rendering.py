@@ -75,15 +75,26 @@ class Page:
         return next((line for line in self.lines if words in line.text), None)
 
 
+# Word files with the pages LibreOffice inserts to start a section on an even page (the 版记's) kept, as a
+# printer prints them; by default its PDF export leaves them out
+WRITER_PDF = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
+
+
 def to_pdf(documents: Sequence[Path], folder: Path) -> list[Path]:
-    """Every document as a PDF in ``folder``, by one LibreOffice process with a profile of its own."""
+    """Every document as a PDF in ``folder``, by LibreOffice with a profile of its own (one run for the
+    Word files, one for the others)."""
     assert SOFFICE is not None
     profile = folder / "libreoffice-profile"
-    subprocess.run(
-        [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(folder), *map(str, documents)],
-        check=True, capture_output=True, timeout=600,
-    )  # fmt: skip
+    for target, group in (
+        (WRITER_PDF, [d for d in documents if d.suffix == ".docx"]),
+        ("pdf", [d for d in documents if d.suffix != ".docx"]),
+    ):
+        if group:
+            subprocess.run(
+                [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", target,
+                 "--outdir", str(folder), *map(str, group)],
+                check=True, capture_output=True, timeout=600,
+            )  # fmt: skip
     return [folder / f"{d.stem}.pdf" for d in documents]
 
 

@@ -161,10 +161,8 @@ def test_the_briefing_as_a_word_file(run: Run, tmp_path: Path) -> None:
     assert "关于2021年1—11月全市重点项目" in lines and "建设进展情况的通报" in lines  # broken between words
     heading = paragraph(document, "一、总体情况")
     assert east_asian_font(heading.runs[0]) == "黑体"
-    groups = next(t for t in document.tables if t.rows[0].cells[0].text == "类别")  # 分类: one table, by group
-    group = next(r for r in groups.rows if r.cells[0].text == "按项目级别")
-    assert len({id(c._tc) for c in group.cells}) == 1  # the group's row spans the table
-    assert east_asian_font(group.cells[0].paragraphs[0].runs[0]) == "楷体_GB2312"
+    ranking = next(t for t in document.tables if t.rows[0].cells[0].text == "单位")  # 分指挥部排名
+    assert ranking.rows[-1].cells[0].text == "合计" and len(ranking.rows) == 1 + 8 + 1
     assert paragraph(document, "各分指挥部、各责任单位：").alignment == WD_ALIGN_PARAGRAPH.LEFT
     # the detail table is an attachment in a landscape section, its header row repeated on every page
     assert document.sections[-2].orientation == WD_ORIENT.LANDSCAPE  # the last is the 版记's
@@ -190,3 +188,23 @@ def test_a_registered_letter_is_made_again(run: Run, small: Path) -> None:
     result = run("letter", "render", "测重指办督〔2021〕2号", ledger=small)
     assert result.exit_code == 0, result.output
     assert texts(open_docx(small / "letters/2021/2-P1.docx")) == first
+
+
+def test_a_table_groups_rows_under_a_caption_row() -> None:
+    """A row with only its first cell (``| 按投资类型 | | |``, as an office's own template may write) spans the
+    table, in 楷体, as a caption over the rows under it."""
+    import io
+
+    import docx
+
+    from xmtj.documents.wordfile import to_docx
+
+    markdown = (
+        "**某办公室**\n\n# 关于某事的通报\n\n各单位：\n\n| 类别 | 项目数 | 完成率 |\n| --- | ---: | ---: |\n"
+        "| 按投资类型 | | |\n| 政府投资 | 32 | 105.2% |\n| 社会投资 | 68 | 100.7% |\n\n某办公室\n\n2021年12月14日\n"
+    )
+    document = docx.Document(io.BytesIO(to_docx(markdown, "某办公室", letter_form=False)))
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "类别")
+    group = next(r for r in table.rows if r.cells[0].text == "按投资类型")
+    assert len({id(c._tc) for c in group.cells}) == 1  # the group's row spans the table
+    assert east_asian_font(group.cells[0].paragraphs[0].runs[0]) == "楷体_GB2312"

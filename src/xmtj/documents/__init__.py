@@ -9,6 +9,7 @@ and figures stages; writes nothing (saving a document is a change: ``xmtj.change
 | ``annual`` | the annual summary's figures and a year's list at a glance (谋划) |
 | ``gongwen`` | a GB/T 9704 公文 laid out in Word (python-docx): measures, fonts, rules, page numbers |
 | ``wordxml`` | Word's XML parts (fonts for Chinese and figures, rules, fields, exact lines, fixed tables, frames) and the page furniture (grid, zh-CN, font alternatives) |
+| ``narrative`` | the 通报's prose put together: the month it is compared with, its sentences, 下步工作, 督办情况 |
 | ``pagenumbers`` | page numbers where GB/T 9704 puts them, on portrait pages and (turned) on landscape ones |
 | ``tables`` | a table's column widths from its content (CJK and Times New Roman widths; ids, 文号, dates and figures never wrap), its cells' lines |
 | ``titles`` | a title broken between words (jieba and the office's words), never inside a number and its unit |

@@ -13,7 +13,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from xmtj.documents.letters import feedback_state
+from xmtj.documents.narrative import letters_context, narrative_context
 from xmtj.documents.templates import place_words, render
 from xmtj.documents.wordfile import to_docx
 from xmtj.figures import fmt
@@ -25,14 +25,15 @@ from xmtj.figures.metrics import (
     ledger_statuses,
     summarize,
 )
+from xmtj.figures.prose import groups_sentence
 from xmtj.figures.reasons import ApprovalWait, OverdueIssue
 from xmtj.figures.returns import unit_returns
 from xmtj.figures.schedule import month_figure, openings
-from xmtj.figures.sentences import COLUMN_NOTE, approvals_sentence, image_text, letters_sentence, lights_sentence
+from xmtj.figures.sentences import COLUMN_NOTE, approvals_sentence, image_text, lights_sentence
 from xmtj.figures.status import group_order, group_summaries
 from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.load import load_ledger
-from xmtj.ledger.records import Briefing, Issue, Letter, Project
+from xmtj.ledger.records import Briefing, Issue, Project
 from xmtj.ledger.register import dispatched, file_at, registered_at
 from xmtj.months import Month, month_end, month_key
 from xmtj.problems import XmtjError
@@ -119,21 +120,6 @@ def _short_branch(branch: str | None) -> str:
     return branch.removesuffix("分指挥部") or branch
 
 
-def _letter_row(letter: Letter, projects: dict[str, Project], today: dt.date) -> dict[str, Any]:
-
-    project = projects.get(letter.project)
-    return {
-        "doc_no": letter.doc_no,
-        "date": letter.date,
-        "project": letter.project,
-        "name": project.name if project else letter.project,
-        "recipient": letter.recipient,
-        "light": letter.light,
-        "feedback_due": letter.feedback_due,
-        "feedback": feedback_state(letter, today),
-    }
-
-
 def summary_context(s: Summary) -> dict[str, Any]:
     return {
         "projects": s.projects,
@@ -172,13 +158,20 @@ def monthly_context(ledger: Ledger, year: int, month: int, date: dt.date, doc_no
     def this_year(day: dt.date | None) -> bool:
         return within_year(day, year, as_of)
 
-    def in_order(by: str) -> list[dict[str, Any]]:  # a table by a vocabulary, in xmtj.yaml's order
-        return _group_rows(group_summaries(statuses, by, year, as_of, lights, group_order(config, by)))
+    kinds = {
+        by: group_summaries(statuses, by, year, as_of, lights, group_order(config, by))
+        for by in ("level", "investment_type", "sector")
+    }  # by a vocabulary, in xmtj.yaml's order; fmt: skip
 
     def started_in_month(s: ProjectStatus) -> bool:
         return this_month(s.project.actual_start)
 
     open_now = sorted((i for i in ledger.issues if i.is_open_on(as_of)), key=lambda i: i.id)
+    branch_groups = group_summaries(statuses, "branch", year, as_of, lights)
+    letters = letters_context(ledger, Month(year, month), date, projects)
+    month_total = sum((month_figure(s.project, Month(year, month).key)[0] or ZERO for s in statuses), ZERO)
+    prose = narrative_context(ledger, Month(year, month), statuses, summary, branch_groups, month_total, open_now,
+                              [i for i in open_now if i.is_overdue_on(as_of)], letters["letters_overdue"])  # fmt: skip
     open_problems: dict[str, list[str]] = {}
     for issue in open_now:
         if issue.project:
@@ -200,23 +193,28 @@ def monthly_context(ledger: Ledger, year: int, month: int, date: dt.date, doc_no
         "summary": summary_context(summary),
         "lights_sentence": lights_sentence(summary.lights, len(summary.lagging)),
         "column_note": COLUMN_NOTE,
-        "by_level": in_order("level"),
+        "by_level": _group_rows(kinds["level"]),
         "levels_note": levels_note(statuses),
-        "by_investment_type": in_order("investment_type"),
-        "by_sector": in_order("sector"),
-        "branches": _group_rows(group_summaries(statuses, "branch", year, as_of, lights), with_rank=True),
+        "by_investment_type": _group_rows(kinds["investment_type"]),
+        "by_sector": _group_rows(kinds["sector"]),
+        "groups_sentence": "；".join(
+            groups_sentence(caption, kinds[by], summary.time_progress)
+            for caption, by in (("按投资类型", "investment_type"), ("按行业", "sector"), ("按项目级别", "level"))
+        ),
+        "branches": _group_rows(branch_groups, with_rank=True),
         "lagging": [_project_row(s) for s in summary.lagging],
         "issues_month": issue_counts(ledger.issues, this_month, as_of),
         "issues_year": issue_counts(ledger.issues, this_year, as_of),
         **_issue_lists(open_now, summary, projects, as_of),
-        **_letters_context(ledger, Month(year, month), date, projects),
+        **letters,
+        **prose,
         "meetings": dict(Counter(m.kind for m in ledger.meetings if this_month(m.date))),
         "new_starts": [_project_row(s) for s in statuses if started_in_month(s)],
         "completions": [_project_row(s) for s in statuses if this_month(s.project.actual_completion)],
         "productions": [_project_row(s) for s in statuses if this_month(s.project.actual_production)],
         "approvals_sentence": _approvals_sentence(ledger, statuses, as_of),
         "dispatch": _dispatch_context(ledger, Month(year, month)),
-        "month_total": sum((month_figure(s.project, Month(year, month).key)[0] or ZERO for s in statuses), ZERO),
+        "month_total": month_total,
         "openings": openings([s.project for s in statuses], Month(year, month).key),  # 期初数: not in the month
         "details": [_detail_row(s, open_problems) for s in statuses],
     }
@@ -281,39 +279,6 @@ def levels_note(statuses: list[ProjectStatus]) -> str:
         f"{several}个项目同时属于多个级别，在所属各级别中分别计数，故各级别项目数合计{counted}个，"
         f"多于重点项目总数{len(statuses)}个。"
     )
-
-
-def _letters_context(ledger: Ledger, month: Month, date: dt.date, projects: dict[str, Project]) -> dict[str, Any]:
-    """督办情况: the letters issued since the previous 通报's date (or, for the first, since the reported month
-    began) up to this one's, the replies received then, and the letters overdue on its date."""
-    previous = max(
-        (b for b in ledger.briefings if b.voided is None and b.period < month.key and b.date < date),
-        key=lambda b: (b.period, b.date),
-        default=None,
-    )
-    start = previous.date + dt.timedelta(days=1) if previous is not None else month.first_day
-    if previous is not None:
-        since = f"自上期通报（{previous.doc_no}，{fmt.date_cn(previous.date)}）以来"
-    else:
-        since = f"{fmt.date_cn(start)}至{fmt.date_cn(date)}"
-
-    def within(day: dt.date | None) -> bool:
-        return day is not None and start <= day <= date
-
-    issued = [x for x in ledger.letters if within(x.date)]
-    live = [x for x in issued if x.voided is None]
-    replies = sum(1 for x in ledger.letters if within(x.feedback.received_on))
-    overdue = sum(1 for x in ledger.letters if x.voided is None and x.date <= date and _unanswered(x, date))
-    return {
-        "letters": [_letter_row(x, projects, date) for x in live],
-        "letters_sentence": letters_sentence(since, date, live, replies, overdue, len(issued) - len(live)),
-    }
-
-
-def _unanswered(letter: Letter, day: dt.date) -> bool:
-    """Past its 反馈期限 on ``day`` with no reply received by then."""
-    received = letter.feedback.received_on
-    return letter.feedback_due < day and (received is None or received > day)
 
 
 def _detail_row(s: ProjectStatus, open_problems: dict[str, list[str]]) -> dict[str, Any]:

@@ -42,6 +42,7 @@ LETTER_MARK_PT, FILE_MARK_PT = 26, 36  # the 标志 (narrowed when the name is l
 
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 TEXT_WIDTH_MM, TEXT_HEIGHT_MM, RULE_MM = 156, 225, 170  # the text block; the 信函格式's red rules
+CAPTION_CHARS = 28  # a paragraph of one line at most: a heading or a caption, kept with the table under it
 # positions (calibrated against LibreOffice's rendering, tests/documents/test_pages.py measures them)
 HEADER_MM = 29.9  # 信函格式: the first page's header (the 标志's top at 30 mm from the page's top)
 MARK_LINE = 1.2  # the 标志's line, in its size
@@ -243,8 +244,10 @@ class Gongwen:
             paragraph.paragraph_format.keep_with_next = True
 
     def unit_line(self, text: str) -> None:
-        """``单位：万元`` flush right over a table, in the table's type, kept with it (and with what precedes)."""
-        self._keep_last()
+        """``单位：万元`` over a table, kept with it (and with a heading right above, not with a paragraph)."""
+        paragraphs = self.doc.paragraphs
+        if paragraphs and len(paragraphs[-1].text) <= CAPTION_CHARS:
+            self._keep_last()
         paragraph = self.paragraph(text, FANGSONG, TABLE_PT, "right")
         ox.exact(paragraph, TABLE_PT * 1.6)
         paragraph.paragraph_format.keep_with_next = True

@@ -9,6 +9,7 @@ ledger stage only.
 | ``reasons`` | why a project is lit, as typed facts, each with the one sentence that says it |
 | ``status`` | ``xmtj status``'s report: summary, rows and groups (ranked, or in xmtj.yaml's order), ``ledger_status`` |
 | ``sentences`` | the sentences that state figures (headline, lights adding up, 手续, 督办), the same in every output |
+| ``prose`` | the 通报 in prose: change since last month, the ranking's ends, early and late milestones, problems, 下步工作 blocks |
 | ``queries`` | which problems, meetings and letters a listing shows |
 | ``fmt`` | the office's ways of writing figures: 万元, 亿元, %, 百分点, dates; Markdown escaping |
 | ``approvals`` | the 手续 ledger: each approval's state, department and days waiting; the pending ones by department |
