@@ -128,6 +128,12 @@ def test_counties_submit_and_the_prefecture_adds_them_up(tmp_path: Path, run: Ru
         and "丙县：BX:data/" in report
         and "BX:data/projects/P1.yaml:11:1" in report
     )
+    # the ranking in words, from the members' own figures; 下步工作 from the month's facts (丁县 did not report)
+    ranked = sorted((m for m in status["members"] if m.get("plan_rate") is not None), key=lambda m: -m["plan_rate"])
+    sentence = next(line for line in report.splitlines() if "按年度计划完成率，各县（市、区）中" in line)
+    assert sentence.index(ranked[0]["name"]) < sentence.index(ranked[-1]["name"])
+    steps = report.split("## 五、下步工作", 1)[1]
+    assert "一是督促按时报送，丁县1个县（市、区）尚未报送" in steps
 
 
 def test_a_resubmission_says_what_changed_and_the_prefecture_reads_the_latest(tmp_path: Path, run: Run) -> None:

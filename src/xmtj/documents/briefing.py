@@ -5,6 +5,7 @@ Every figure here is counted from records; the templates only arrange and word t
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -13,7 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from xmtj.documents.narrative import letters_context, narrative_context
+from xmtj.documents.narrative import ORDINALS, letters_context, narrative_context
 from xmtj.documents.templates import place_words, render
 from xmtj.documents.wordfile import to_docx
 from xmtj.figures import fmt
@@ -25,7 +26,7 @@ from xmtj.figures.metrics import (
     ledger_statuses,
     summarize,
 )
-from xmtj.figures.prose import groups_sentence
+from xmtj.figures.prose import groups_sentence, ranking_sentence, rollup_steps
 from xmtj.figures.reasons import ApprovalWait, OverdueIssue
 from xmtj.figures.returns import unit_returns
 from xmtj.figures.schedule import month_figure, openings
@@ -307,6 +308,9 @@ def rollup_context(ledger: Ledger, report: Any, date: dt.date | None = None, doc
     """The context of ``rollup.md.j2``: a roll-up's totals, its members ranked, 未报送 and 报送有误."""
     as_of = report.as_of
     words = place_words(ledger.config)
+    ranked = [dataclasses.replace(m.summary, key=m.read.member.name) for m in report.members]
+    missing = [r.member.name for r in report.missing]
+    steps = rollup_steps(report.month, report.total, ranked, missing)
     return {
         "office": ledger.config.office,
         "place": words,
@@ -323,7 +327,9 @@ def rollup_context(ledger: Ledger, report: Any, date: dt.date | None = None, doc
         "members": [
             {"name": m.read.member.name, "s": summary_context(m.summary), "rank": m.rank} for m in report.members
         ],
-        "missing": [r.member.name for r in report.missing],
+        "missing": missing,
+        "ranking_sentence": ranking_sentence(ranked, "县（市、区）", report.total.time_progress),
+        "next_steps": [{"name": x.name, "ordinal": ORDINALS[i], "facts": x.facts} for i, x in enumerate(steps)],
         "invalid": [{"name": r.member.name, "problems": [str(p) for p in r.problems[:5]]} for r in report.invalid],
     }
 

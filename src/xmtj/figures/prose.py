@@ -251,3 +251,12 @@ def next_steps(
     if not steps:
         steps.append(Step("keep", {}))
     return steps
+
+
+def rollup_steps(month: Month, total: Summary, members: Sequence[Summary], missing: Sequence[str]) -> list[Step]:
+    """下步工作 of a roll-up's 通报: members that did not report, those below 时序进度, the year's end."""
+    steps = (
+        [Step("reporting", {"count": len(missing), "names": "、".join(missing), "month": month.cn})] if missing else []
+    )
+    found = next_steps(month, total, members, "县（市、区）", [], [], 0)
+    return steps + [s for s in found if s.name != "keep" or not steps]
