@@ -138,3 +138,23 @@ def test_a_next_step_is_written_exactly_when_its_condition_holds(case: dict[str,
     assert ("巩固年度成果" in steps) == plan_done and ("全力冲刺年度目标" in steps) == (not plan_done)
     ordinals = re.findall(r"　　([一二三四五六七八九十])是", steps)
     assert ordinals == list("一二三四五六七八九十")[: len(ordinals)] and ordinals
+
+
+def test_letters_past_their_deadline_are_named_by_unit(small_git: Path, run: Run) -> None:
+    """督办情况 names the units whose letters are past their 反馈期限 without a reply, and counts them as the
+    register does."""
+    sent = run("remind", "--as-of", "2021-11-30", "--date", "2021-12-05", ledger=small_git)
+    assert sent.exit_code == 0, sent.output
+    pending = json.loads(run("letter", "list", "--pending", "--format", "json", ledger=small_git).stdout)["letters"]
+    report = run("report", "--month", "2021-11", "--date", "2021-12-28", "--draft", ledger=small_git)
+    assert report.exit_code == 0, report.output
+    letters = {
+        x["number"]: x
+        for x in json.loads(run("letter", "list", "--format", "json", ledger=small_git).stdout)["letters"]
+    }
+    overdue = [x for x in letters.values() if x["feedback_due"] < "2021-12-28"
+               and not x["feedback_state"].startswith(("已反馈", "已作废"))]  # fmt: skip
+    said = re.search(r"逾期未反馈(\d+)份（([^）]*)）", report.stdout)
+    assert said and int(said[1]) == len(overdue) and pending, report.stdout
+    for letter in overdue:
+        assert letter["recipient"] in said[2]

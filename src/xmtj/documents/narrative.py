@@ -121,11 +121,11 @@ def letters_context(ledger: Ledger, month: Month, date: dt.date, projects: dict[
     issued = [x for x in ledger.letters if within(x.date)]
     live = [x for x in issued if x.voided is None]
     replies = sum(1 for x in ledger.letters if within(x.feedback.received_on))
-    overdue = sum(1 for x in ledger.letters if x.voided is None and x.date <= date and _unanswered(x, date))
+    overdue = [x for x in ledger.letters if x.voided is None and x.date <= date and _unanswered(x, date)]
     return {
         "letters": [_letter_row(x, projects, date) for x in live],
         "letters_sentence": letters_sentence(since, date, live, replies, overdue, len(issued) - len(live)),
-        "letters_overdue": overdue,
+        "letters_overdue": len(overdue),
     }
 
 

@@ -125,11 +125,11 @@ def approvals_sentence(
 
 
 def letters_sentence(
-    since: str, end: dt.date, issued: Sequence[Letter], replies: int, overdue: int, voided: int
+    since: str, end: dt.date, issued: Sequence[Letter], replies: int, overdue: Sequence[Letter], voided: int
 ) -> str:
     """督办情况 of a 通报: the letters issued in its period (``since``: 自上期通报（…）以来, or 2021年11月1日至
-    2021年12月14日), by light, the replies received in that time, the letters voided, and how many letters are
-    past their 反馈期限 without a reply on ``end``."""
+    2021年12月14日), by light, the replies received in that time, the letters voided, and the letters past
+    their 反馈期限 without a reply on ``end``, with the units they went to."""
     if not issued:
         text = f"{since}，未下发督办提醒函"
     else:
@@ -139,5 +139,7 @@ def letters_sentence(
     if voided:
         text += f"；作废{voided}份"
     if overdue:
-        text += f"；截至{date_cn(end)}，逾期未反馈{overdue}份"
+        units = Counter(x.recipient for x in overdue)
+        named = "、".join(f"{u}{n}份" if n > 1 else u for u, n in units.most_common(3))
+        text += f"；截至{date_cn(end)}，逾期未反馈{len(overdue)}份（{named}{'等' if len(units) > 3 else ''}）"
     return text + "。"
