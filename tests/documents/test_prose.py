@@ -158,3 +158,8 @@ def test_letters_past_their_deadline_are_named_by_unit(small_git: Path, run: Run
     assert said and int(said[1]) == len(overdue) and pending, report.stdout
     for letter in overdue:
         assert letter["recipient"] in said[2]
+    issued = sorted(
+        (x for x in letters.values() if "2021-11-01" <= x["date"] <= "2021-12-28"), key=lambda x: x["number"]
+    )
+    span = f"{issued[0]['doc_no']}至{issued[-1]['number']}号" if len(issued) > 1 else issued[0]["doc_no"]
+    assert f"共下发督办提醒函{len(issued)}份" in report.stdout and span in report.stdout

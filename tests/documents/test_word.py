@@ -208,3 +208,16 @@ def test_a_table_groups_rows_under_a_caption_row() -> None:
     group = next(r for r in table.rows if r.cells[0].text == "按投资类型")
     assert len({id(c._tc) for c in group.cells}) == 1  # the group's row spans the table
     assert east_asian_font(group.cells[0].paragraphs[0].runs[0]) == "楷体_GB2312"
+
+
+def test_a_letters_title_is_cut_without_building_the_segmenter() -> None:
+    """A 督办提醒函's title is ``关于加快推进{name}建设的督办提醒函``: its fixed words are cut as jieba cuts them,
+    the name kept whole, without the second and 100 MB jieba's dictionary takes (``remind``'s bound)."""
+    from xmtj.documents import titles
+
+    titles._segmenter.cache_clear()
+    cut = titles.words("关于加快推进山西某某新材料项目建设的督办提醒函", keep_name=True)
+    assert cut == ["关于", "加快", "推进", "山西某某新材料项目", "建设", "的", "督办提醒函"]
+    assert titles._segmenter.cache_info().currsize == 0
+    for fixed, known in titles._KNOWN.items():  # the table says what jieba says
+        assert titles._segmenter().lcut(fixed, HMM=False) == known

@@ -124,7 +124,9 @@ def letters_context(ledger: Ledger, month: Month, date: dt.date, projects: dict[
     overdue = [x for x in ledger.letters if x.voided is None and x.date <= date and _unanswered(x, date)]
     return {
         "letters": [_letter_row(x, projects, date) for x in live],
-        "letters_sentence": letters_sentence(since, date, live, replies, overdue, len(issued) - len(live)),
+        "letters_sentence": letters_sentence(
+            since, date, live, replies, overdue, len(issued) - len(live), {k: p.name for k, p in projects.items()}
+        ),
         "letters_overdue": len(overdue),
     }
 

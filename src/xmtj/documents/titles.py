@@ -39,11 +39,14 @@ def words(title: str, keep_name: bool = False) -> list[str]:
     With ``keep_name``, the name in ``关于加快推进…建设的督办提醒函`` is one word."""
     found = _NAMED.fullmatch(title) if keep_name else None
     if found:
-        return [*words(found[1]), found[2], *words(found[3])]
+        return [*_KNOWN[found[1]], found[2], *_KNOWN[found[3]]]
     return [w for w in _segmenter().lcut(title, HMM=False) if w]
 
 
 _NAMED = re.compile(r"(关于加快推进)(.+?)(建设的督办提醒函)")
+# the letter title's fixed words, cut as jieba cuts them: a letter's title needs no segmenter (building
+# jieba's dictionary takes a second and 100 MB, which ``remind`` would pay for nothing)
+_KNOWN = {"关于加快推进": ["关于", "加快", "推进"], "建设的督办提醒函": ["建设", "的", "督办提醒函"]}
 TITLE_WIDTH = 20  # characters of 2号 in the 156 mm text block
 
 

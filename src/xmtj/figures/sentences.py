@@ -125,21 +125,36 @@ def approvals_sentence(
 
 
 def letters_sentence(
-    since: str, end: dt.date, issued: Sequence[Letter], replies: int, overdue: Sequence[Letter], voided: int
+    since: str,
+    end: dt.date,
+    issued: Sequence[Letter],
+    replies: int,
+    overdue: Sequence[Letter],
+    voided: int,
+    names: Mapping[str, str] | None = None,
 ) -> str:
     """督办情况 of a 通报: the letters issued in its period (``since``: 自上期通报（…）以来, or 2021年11月1日至
-    2021年12月14日), by light, the replies received in that time, the letters voided, and the letters past
-    their 反馈期限 without a reply on ``end``, with the units they went to."""
+    2021年12月14日), by light, with their numbers (a run 2号至5号) and projects (``names``: id → name), the
+    replies received in that time, the letters voided, and the letters past their 反馈期限 without a reply
+    on ``end``, with the units they went to."""
     if not issued:
         text = f"{since}，未下发督办提醒函"
     else:
         red = sum(1 for x in issued if x.light == "红灯")
-        text = f"{since}，共下发督办提醒函{len(issued)}份（红灯项目{red}份、黄灯项目{len(issued) - red}份）"
+        text = f"{since}，共下发督办提醒函{len(issued)}份（红灯项目{red}份、黄灯项目{len(issued) - red}份"
+        ordered = sorted(issued, key=lambda x: x.number)
+        numbers = [x.number for x in ordered]
+        if numbers == list(range(numbers[0], numbers[0] + len(numbers))) and len(numbers) > 1:
+            text += f"，{ordered[0].doc_no}至{numbers[-1]}号"
+        elif len(numbers) == 1:
+            text += f"，{ordered[0].doc_no}"
+        projects = [(names or {}).get(x.project, x.project) for x in ordered]
+        text += f"；涉及{'、'.join(projects[:2])}{'等' if len(projects) > 2 else ''}）" if names else "）"
     text += f"；收到书面反馈{replies}份"
     if voided:
         text += f"；作废{voided}份"
     if overdue:
         units = Counter(x.recipient for x in overdue)
-        named = "、".join(f"{u}{n}份" if n > 1 else u for u, n in units.most_common(3))
-        text += f"；截至{date_cn(end)}，逾期未反馈{len(overdue)}份（{named}{'等' if len(units) > 3 else ''}）"
+        whom = "、".join(f"{u}{n}份" if n > 1 else u for u, n in units.most_common(3))
+        text += f"；截至{date_cn(end)}，逾期未反馈{len(overdue)}份（{whom}{'等' if len(units) > 3 else ''}）"
     return text + "。"
