@@ -212,12 +212,15 @@ def test_a_table_groups_rows_under_a_caption_row() -> None:
 
 def test_a_letters_title_is_cut_without_building_the_segmenter() -> None:
     """A 督办提醒函's title is ``关于加快推进{name}建设的督办提醒函``: its fixed words are cut as jieba cuts them,
-    the name kept whole, without the second and 100 MB jieba's dictionary takes (``remind``'s bound)."""
+    the name kept whole; when that takes as few lines as any breaking could, jieba's dictionary (a second
+    and 100 MB) is not built."""
     from xmtj.documents import titles
 
     titles._segmenter.cache_clear()
     cut = titles.words("关于加快推进山西某某新材料项目建设的督办提醒函", keep_name=True)
     assert cut == ["关于", "加快", "推进", "山西某某新材料项目", "建设", "的", "督办提醒函"]
+    lines = titles.title_lines("关于加快推进河津市禹门口灌区节水改造工程建设的督办提醒函")
+    assert lines == ["关于加快推进河津市禹门口灌区节水改造工程", "建设的督办提醒函"]  # as few lines as any breaking
     assert titles._segmenter.cache_info().currsize == 0
     for fixed, known in titles._KNOWN.items():  # the table says what jieba says
         assert titles._segmenter().lcut(fixed, HMM=False) == known

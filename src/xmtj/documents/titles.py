@@ -6,6 +6,7 @@ fewest lines, then the most even.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from typing import Any
 
@@ -68,7 +69,10 @@ def title_lines(title: str, width: float = TITLE_WIDTH) -> list[str]:
         return [title]
     whole = _NAMED.fullmatch(title)
     if whole and chars_wide(whole[2]) <= width:  # the project's name on one line, unless that takes more lines
-        kept, free = _broken(words(title, keep_name=True), width), _broken(words(title), width)
+        kept = _broken(words(title, keep_name=True), width)
+        if len(kept) <= math.ceil(chars_wide(title) / width):  # as few lines as any breaking: no segmenter needed
+            return kept
+        free = _broken(words(title), width)
         return kept if len(kept) <= len(free) else free
     return _broken(words(title), width)
 
