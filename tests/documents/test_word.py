@@ -224,3 +224,28 @@ def test_a_letters_title_is_cut_without_building_the_segmenter() -> None:
     assert titles._segmenter.cache_info().currsize == 0
     for fixed, known in titles._KNOWN.items():  # the table says what jieba says
         assert titles._segmenter().lcut(fixed, HMM=False) == known
+
+
+def test_titles_are_cut_as_jieba_cuts_them_from_a_small_dictionary(tmp_path: Path, monkeypatch: Any) -> None:
+    """Each title is cut with a dictionary of its own substrings, looked up in a word list kept in the
+    private cache: the same words as jieba's whole dictionary gives, for every demo name and title; the
+    list is written once (mode 600) and read back by the next process without building jieba's."""
+    import stat
+
+    import yaml
+
+    from tests.conftest import REPO
+    from xmtj.documents import titles
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    titles._lexicon.cache_clear()
+    names = [yaml.safe_load(p.read_text(encoding="utf-8"))["name"] for p in (REPO / "data/projects").glob("*.yaml")]
+    names += ["关于2021年1—11月全市重点项目建设进展情况的通报", "截至2021年11月30日重点项目未办结问题清单"]
+    for name in names:
+        assert titles.words(name) == [w for w in titles._segmenter().lcut(name, HMM=False) if w], name
+    [kept] = (tmp_path / "cache/xmtj").glob("title-words-*.txt")
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    titles._lexicon.cache_clear()
+    titles._segmenter.cache_clear()
+    assert titles.words("河津市禹门口灌区节水改造工程") == ["河津市", "禹门口", "灌区", "节水", "改造", "工程"]
+    assert titles._segmenter.cache_info().currsize == 0  # read from the list, jieba's dictionary not built

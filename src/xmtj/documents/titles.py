@@ -5,12 +5,18 @@ fewest lines, then the most even.
 
 from __future__ import annotations
 
+import bisect
 import functools
+import hashlib
+import logging
 import math
+import os
 import re
+from pathlib import Path
 from typing import Any
 
 from xmtj.documents.tables import char_em
+from xmtj.ledger.private import mine, read_private, write_private
 
 # words a title must keep whole that the segmenter's dictionary lacks (the office's own vocabulary)
 OFFICE_WORDS = ("督办提醒函", "重点项目", "全市重点项目", "全县重点项目", "全区重点项目", "智慧城市", "年产",
@@ -20,10 +26,8 @@ OFFICE_WORDS = ("督办提醒函", "重点项目", "全市重点项目", "全县
 
 @functools.cache
 def _segmenter() -> Any:
-    """jieba's tokenizer, built from its dictionary in memory (no cache file written; about a second, once a
-    process, and only when a title needs breaking)."""
-    import logging
-
+    """jieba's tokenizer with its whole dictionary (a second and 100 MB): built only to make the word list
+    ``_lexicon`` keeps, or where that cannot be kept."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
@@ -41,7 +45,60 @@ def words(title: str, keep_name: bool = False) -> list[str]:
     found = _NAMED.fullmatch(title) if keep_name else None
     if found:
         return [*_KNOWN[found[1]], found[2], *_KNOWN[found[3]]]
-    return [w for w in _segmenter().lcut(title, HMM=False) if w]
+    return [w for w in _small_segmenter(title).lcut(title, HMM=False) if w]
+
+
+# jieba's segmenter builds a prefix dictionary of its 349,046 words (a second and 100 MB) to cut a title of
+# 30 characters. Cutting needs only the dictionary's words that are parts of the title: the words and
+# their frequencies (the office's words with the frequency jieba gives them, and its total) are kept once
+# as a sorted word list in the user's private cache, and for each title a dictionary of its substrings is
+# looked up in it. jieba cuts the title with that dictionary exactly as with the whole one: it only ever
+# asks about the title's substrings (tests/documents/test_word.py compares them).
+LONGEST_WORD = 32
+
+
+@functools.cache
+def _lexicon() -> tuple[list[str], int]:
+    """``word\tfreq`` lines sorted, and jieba's total: from the private cache, else built (and kept)."""
+    import jieba
+
+    dictionary = Path(jieba.__file__).parent / "dict.txt"
+    size = dictionary.stat().st_size if dictionary.exists() else 0
+    key = hashlib.sha1(f"{jieba.__version__}:{size}:{','.join(OFFICE_WORDS)}".encode()).hexdigest()[:12]
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "xmtj"
+    name = f"title-words-{key}.txt"
+    try:
+        lines = read_private(folder / name).decode("utf-8").split("\n")
+        return lines[1:], int(lines[0])
+    except (OSError, ValueError, UnicodeDecodeError, IndexError):
+        pass
+    tokenizer = _segmenter()
+    lines = sorted(f"{w}\t{f}" for w, f in tokenizer.FREQ.items() if f)
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if mine(folder):
+            write_private(folder, name, "\n".join([str(tokenizer.total), *lines]).encode("utf-8"))
+    except OSError:
+        pass  # no cache: built again next time
+    return lines, tokenizer.total
+
+
+def _small_segmenter(title: str) -> Any:
+    """A jieba tokenizer whose dictionary is the title's substrings (see ``_lexicon``)."""
+    import jieba
+
+    lines, total = _lexicon()
+    table: dict[str, int] = {}
+    for i in range(len(title)):
+        for j in range(i + 1, min(len(title), i + LONGEST_WORD) + 1):
+            part = title[i:j]
+            at = bisect.bisect_left(lines, part + "\t")
+            found = at < len(lines) and lines[at].startswith(part + "\t")
+            table[part] = int(lines[at][len(part) + 1 :]) if found else 0
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = table, total, True
+    return tokenizer
 
 
 _NAMED = re.compile(r"(关于加快推进)(.+?)(建设的督办提醒函)")
