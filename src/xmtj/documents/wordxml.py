@@ -7,6 +7,7 @@ them; nothing here knows what a 公文 says.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -39,25 +40,34 @@ def pt(value: float) -> Any:
 def set_font(
     run: Any, name: str, size: float, bold: bool = False, color: str | None = None, latin: str = LATIN
 ) -> None:
-    """A run's font: ``name`` for Chinese text, ``latin`` for figures and Latin letters; its size and colour."""
+    """A run's font: ``name`` for Chinese text, ``latin`` for figures and Latin letters; its size and colour
+    (the body's type 0.25 pt closer: 28 characters a line). The run properties are made once per kind of
+    run and copied: a letter sets some 800 runs, and python-docx's one property at a time took 0.6 s."""
+    import copy
+
     from docx.oxml.ns import qn
-    from docx.shared import RGBColor
 
-    run.font.name = latin
-    run.font.size = pt(size)
-    run.font.bold = bold
+    element = run._element
+    old = element.find(qn("w:rPr"))
+    if old is not None:
+        element.remove(old)
+    element.insert(0, copy.deepcopy(_run_properties(name, size, bold, color, latin)))
+
+
+@functools.cache
+def _run_properties(name: str, size: float, bold: bool, color: str | None, latin: str) -> Any:
+    """``w:rPr`` in schema order: fonts (Latin, East Asian), bold, colour, the body's spacing, size."""
+    from docx.oxml import parse_xml
+
+    parts = [f'<w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" w:eastAsia="{name}" w:cs="{name}"/>',
+             "<w:b/>" if bold else '<w:b w:val="0"/>']  # fmt: skip
     if color:
-        run.font.color.rgb = RGBColor.from_string(color)
-    props = run._element.get_or_add_rPr()
-    fonts = props.get_or_add_rFonts()
-    for attribute, font in (("w:ascii", latin), ("w:hAnsi", latin), ("w:eastAsia", name), ("w:cs", name)):
-        fonts.set(qn(attribute), font)
+        parts.append(f'<w:color w:val="{color.upper()}"/>')
     if size == BODY_PT:  # the body's 28 characters a line
-        from docx.oxml import OxmlElement
-
-        spacing = OxmlElement("w:spacing")
-        spacing.set(qn("w:val"), str(CONDENSED_TWIPS))
-        insert(props, spacing, ("w:w", *RPR_AFTER_W))
+        parts.append(f'<w:spacing w:val="{CONDENSED_TWIPS}"/>')
+    parts.append(f'<w:sz w:val="{round(size * 2)}"/>')
+    namespace = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    return parse_xml(f'<w:rPr xmlns:w="{namespace}">{"".join(parts)}</w:rPr>')
 
 
 def border(paragraph: Any, edge: str, style: str, size: int, color: str, space: int = 1) -> None:
