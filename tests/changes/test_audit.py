@@ -472,13 +472,16 @@ def test_project_new_without_a_terminal_names_what_is_missing(run: Run, repo: Pa
 
 
 def test_log_and_diff_name_every_field_in_chinese(run: Run) -> None:
-    """On the demo's own history (every kind of record, xmtj.yaml too): no field is shown by its YAML key."""
+    """On the demo's own history (every kind of record and xmtj.yaml in the diff from the first commit; a
+    project's, a problem's and a letter's log): no field is shown by its YAML key."""
     import re
 
     from tests.conftest import REPO
 
     first = git(REPO, "rev-list", "--max-parents=0", "HEAD").split()[-1]
-    texts = [run("log", ledger=REPO).stdout, run("diff", first, "HEAD", ledger=REPO).stdout]
+    texts = [run("log", record, ledger=REPO).stdout for record in ("HJ2021-001", "WT2021-001", "2021-2")]
+    texts.append(run("diff", first, "HEAD", ledger=REPO).stdout)
+    assert "月完成投资：" in texts[0] and "手续（" in texts[0]  # the project's log has field changes, labelled
     data = json.loads(run("diff", first, "HEAD", "--format", "json", ledger=REPO).stdout)
     labels = {c["label"] for f in data["files"] for c in f["changes"]}
     assert len(labels) > 30 and not [w for w in labels if re.search(r"[A-Za-z_]{2,}", w)]
