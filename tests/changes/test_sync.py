@@ -77,3 +77,16 @@ def test_neighbouring_lines_of_one_record_merge_field_by_field(clones: tuple[Pat
     merged = text(mine, "P1")
     assert "2021-04: 210" in merged and "amount: 230" in merged and "<<<<" not in merged
     assert run("check", ledger=mine).exit_code == 0
+
+
+def test_the_first_sync_to_an_empty_server_pushes_everything(small_git: Path, tmp_path: Path, run: Run) -> None:
+    server = tmp_path / "empty.git"
+    git(tmp_path, "init", "-q", "--bare", str(server))
+    git(small_git, "remote", "add", "origin", str(server))
+    result = run("sync", ledger=small_git)
+    assert result.exit_code == 0, result.output
+    assert git(server, "rev-parse", "refs/heads/" + git(small_git, "branch", "--show-current").strip()).strip() == (
+        git(small_git, "rev-parse", "HEAD").strip()
+    )
+    again = run("sync", ledger=small_git)
+    assert again.exit_code == 0 and "从服务器取回0次修改，推送0次" in again.output

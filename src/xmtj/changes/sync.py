@@ -93,17 +93,20 @@ def sync(
     branch = gitio.text(root, ["symbolic-ref", "--quiet", "--short", "HEAD"]).strip()
     if not branch:
         raise XmtjError("当前不在任何分支上，无法同步")
-    fetched = gitio.git(root, ["fetch", "--quiet", "--", remote, branch], check=False)
     synced = Synced()
+    listed = gitio.git(root, ["ls-remote", "--heads", "--", remote, f"refs/heads/{branch}"], check=False)
+    fetched = (
+        listed
+        if listed.returncode != 0 or not listed.stdout.strip()
+        else (gitio.git(root, ["fetch", "--quiet", "--", remote, f"refs/heads/{branch}"], check=False))
+    )
     if fetched.returncode != 0:
-        missing = b"couldn't find remote ref" in fetched.stderr
-        if not missing:
-            reason = fetched.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise XmtjError(f"无法连接服务器 {remote}：{reason[-1] if reason else fetched.returncode}")
+        reason = fetched.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise XmtjError(f"无法连接服务器 {remote}：{reason[-1] if reason else fetched.returncode}")
+    if not listed.stdout.strip():  # the server has no such branch yet: the first push
         synced.pushed = int(gitio.text(root, ["rev-list", "--count", "HEAD"]).strip())
-        _push(root, remote, branch)  # the server has no such branch yet: the first push
+        _push(root, remote, branch)
         return synced
-    synced.note = None
     upstream = "FETCH_HEAD"
     theirs = gitio.resolve(root, upstream)
     counts = gitio.text(root, ["rev-list", "--left-right", "--count", f"HEAD...{theirs}"]).split()
