@@ -195,10 +195,10 @@ def find_header(
         while bottom + 1 < min(len(rows), at + 4) and _sub_row(rows[bottom + 1], name, table):
             bottom += 1
         header = Header(bottom, factor=factor)
-        width = max(len(r) for r in rows[top : bottom + 1])
+        block = [_cells(r) for r in rows[top : bottom + 1]]
+        columns = [_parts(block, index) for index in range(max(len(r) for r in block))]
         unknown = []
-        for index in range(width):
-            parts = _parts(rows, top, bottom, index)
+        for index, parts in enumerate(columns):
             if not parts:
                 continue
             column = _classify_parts(parts, table)
@@ -208,7 +208,7 @@ def find_header(
                 continue
             column.index = index
             header.columns.setdefault(column.field, column)
-        groups = {p for i in range(width) for p in _parts(rows, top, bottom, i)[:-1]}
+        groups = {p for parts in columns for p in parts[:-1]}
         header.unknown = [u for u in unknown if u not in groups]
         return header
     return None
@@ -236,15 +236,14 @@ def _sub_row(row: Sequence[Any], name: int | None, table: Mapping[str, str]) -> 
     return any(c and (classify(c, table) is not None or _MONTH_ONLY.fullmatch(c)) for c in cells)
 
 
-def _parts(rows: Sequence[Sequence[Any]], top: int, bottom: int, index: int) -> list[str]:
-    """A column's headings from the top of its header block down, a group heading merged across columns
-    carried right over the sub-headings under it."""
+def _parts(block: Sequence[Sequence[str]], index: int) -> list[str]:
+    """A column's headings from the top of its header block (``block``: its rows' cells as text) down, a
+    group heading merged across columns carried right over the sub-headings under it."""
     parts: list[str] = []
-    for r in range(top, bottom + 1):
-        cells = _cells(rows[r])
+    for r, cells in enumerate(block):
         value = cells[index] if index < len(cells) else ""
-        if not value and r < bottom:  # under a heading merged across columns: carried from its left
-            below = _cells(rows[r + 1])
+        if not value and r < len(block) - 1:  # under a heading merged across columns: carried from its left
+            below = block[r + 1]
             if index < len(below) and below[index]:
                 value = next((cells[i] for i in range(min(index, len(cells)) - 1, -1, -1) if cells[i]), "")
         if value and (not parts or parts[-1] != value):
@@ -284,9 +283,6 @@ def skipped(row: Sequence[Any], header: Header) -> bool:
     first_texts = [text(cell) or "" for cell in row[:4]]
     if any(word in "".join(t.split()) for t in first_texts for word in _TOTALS):
         return True
-    name = header.columns.get("name")
-    name_text = text(row[name.index]) if name is not None and name.index < len(row) else None
-    lead = "".join((text(filled[0]) or "").split())
-    if _FOOT.match(lead):
+    if _FOOT.match("".join((text(filled[0]) or "").split())):
         return True
-    return bool(SECTION.match(lead)) and (name_text is None or name_text == text(filled[0]) or len(filled) <= 2)
+    return section_title(row, header) is not None
