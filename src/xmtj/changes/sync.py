@@ -59,7 +59,6 @@ class Synced:
     pushed: int = 0  # commits sent to it
     merged: list[str] = field(default_factory=list)  # files merged field by field
     kept: list[str] = field(default_factory=list)  # conflicts decided by --keep
-    note: str | None = None
 
 
 class SyncConflict(XmtjError):

@@ -30,6 +30,7 @@ from xmtj.figures.prose import groups_sentence, ranking_sentence, rollup_steps
 from xmtj.figures.reasons import ApprovalWait, OverdueIssue
 from xmtj.figures.returns import unit_returns
 from xmtj.figures.schedule import month_figure, openings
+from xmtj.figures.schedule import month_total as total_of_month
 from xmtj.figures.sentences import COLUMN_NOTE, approvals_sentence, image_text, lights_sentence
 from xmtj.figures.status import group_order, group_summaries
 from xmtj.ledger.ledger import Ledger
@@ -170,7 +171,7 @@ def monthly_context(ledger: Ledger, year: int, month: int, date: dt.date, doc_no
     open_now = sorted((i for i in ledger.issues if i.is_open_on(as_of)), key=lambda i: i.id)
     branch_groups = group_summaries(statuses, "branch", year, as_of, lights)
     letters = letters_context(ledger, Month(year, month), date, projects)
-    month_total = sum((month_figure(s.project, Month(year, month).key)[0] or ZERO for s in statuses), ZERO)
+    month_total = total_of_month([s.project for s in statuses], Month(year, month).key)
     prose = narrative_context(ledger, Month(year, month), statuses, summary, branch_groups, month_total, open_now,
                               [i for i in open_now if i.is_overdue_on(as_of)], letters["letters_overdue"])  # fmt: skip
     open_problems: dict[str, list[str]] = {}

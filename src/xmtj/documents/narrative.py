@@ -24,7 +24,7 @@ from xmtj.figures.prose import (
     problems_sentence,
     ranking_sentence,
 )
-from xmtj.figures.schedule import month_figure
+from xmtj.figures.schedule import month_total as total_of_month
 from xmtj.figures.sentences import letters_sentence
 from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.load import load_ledger
@@ -54,7 +54,7 @@ def previous_month(ledger: Ledger, month: Month) -> Previous | None:
     day = month_end(last.year, last.number)
     statuses = ledger_statuses(then, last.year, day)
     summary = summarize(statuses, last.year, day, then.config.lights, then.config.targets.get(last.year))
-    total = sum((month_figure(s.project, last.key)[0] or Decimal(0) for s in statuses), Decimal(0))
+    total = total_of_month([s.project for s in statuses], last.key)
     return Previous(last, summary, statuses, total, source)
 
 

@@ -29,6 +29,11 @@ def names(items: Sequence[str], limit: int = NAMED) -> str:
     return "、".join(items[:limit]) + ("等" if len(items) > limit else "")
 
 
+def below(rate: Fraction | None, time_progress: Fraction) -> bool:
+    """A 完成率 below 时序进度, as printed."""
+    return rate is not None and fmt.shown_points(rate) < fmt.shown_points(time_progress)
+
+
 def change(now: Fraction | None, then: Fraction | None, unit: str = "个百分点") -> str:
     """``较上月提高3.2个百分点`` / ``下降`` / ``与上月持平``, from the printed percentages."""
     if now is None or then is None:
@@ -115,8 +120,7 @@ def ranking_sentence(groups: Sequence[Summary], noun: str, time_progress: Fracti
     text = f"按年度计划完成率，各{noun}中排名靠前的是{listed(top)}；排名靠后的是{listed(bottom)}。"
     if len(top) == 3 and len(bottom) == 3:
         text = f"按年度计划完成率，各{noun}中排名前三位的是{listed(top)}；排名后三位的是{listed(bottom)}。"
-    behind = [g.key for g in groups if g.plan_rate is not None and fmt.shown_points(g.plan_rate)
-              < fmt.shown_points(time_progress)]  # fmt: skip
+    behind = [g.key for g in groups if below(g.plan_rate, time_progress)]
     if behind:
         text += f"完成率低于时序进度（{fmt.pct(time_progress)}）的有{'、'.join(behind)}{len(behind)}个{noun}"
     else:
@@ -178,8 +182,7 @@ def milestone_sentence(items: Sequence[Milestone], year: int) -> str:
 def groups_sentence(caption: str, groups: Sequence[Summary], time_progress: Fraction) -> str:
     """``按投资类型，政府投资32个、完成105.2%，社会投资68个、完成100.7%`` and those below 时序进度 named."""
     listed = "，".join(f"{g.key}{g.projects}个、完成{fmt.pct(g.plan_rate)}" for g in groups)
-    behind = [g.key for g in groups if g.plan_rate is not None
-              and fmt.shown_points(g.plan_rate) < fmt.shown_points(time_progress)]  # fmt: skip
+    behind = [g.key for g in groups if below(g.plan_rate, time_progress)]
     text = f"{caption}，{listed}"
     if behind:
         text += f"，其中{'、'.join(behind)}低于时序进度"
@@ -230,8 +233,7 @@ def next_steps(
     late = {m.word: m.late for m in marks}
     if late.get("开工"):
         steps.append(Step("start", {"count": len(late["开工"]), "names": names([p.name for p in late["开工"]])}))
-    behind = [g.key for g in groups if g.plan_rate is not None
-              and fmt.shown_points(g.plan_rate) < fmt.shown_points(summary.time_progress)]  # fmt: skip
+    behind = [g.key for g in groups if below(g.plan_rate, summary.time_progress)]
     red, yellow = summary.lights.get("red", 0), summary.lights.get("yellow", 0)
     if behind or red or yellow:
         steps.append(Step("catch_up", {"groups": "、".join(behind), "noun": noun, "red": red, "yellow": yellow}))

@@ -149,6 +149,11 @@ def month_figure(project: Project, key: str) -> tuple[Decimal | None, str | None
     return (entry.amount if entry.since is None else None), entry.text
 
 
+def month_total(projects: Iterable[Project], key: str) -> Decimal:
+    """The month ``key``'s own figures added up (opening balances, of several months, left out)."""
+    return sum((month_figure(p, key)[0] or ZERO for p in projects), ZERO)
+
+
 def openings(projects: Iterable[Project], key: str) -> dict[str, Any] | None:
     """The opening balances (期初数) recorded at the month ``key``: how many, their months as written
     (``1—2月``), their total; None when there are none."""
