@@ -444,21 +444,11 @@ def test_by_takes_the_groupings_chinese_names(run: Run) -> None:
 
 
 def manual_examples() -> list[list[str]]:
-    """Every ``xmtj …`` command line in the clerk's manual's shell blocks (continued lines joined, comments
-    and ``&& …`` dropped)."""
-    import re
-    import shlex
+    """Every ``xmtj …`` command line in the clerk's manual's shell blocks (``tests.cli.test_manual.steps``
+    without the ``cd``s), the ``xmtj`` left off."""
+    from tests.cli.test_manual import steps
 
-    text = (REPO / "docs/使用手册.md").read_text(encoding="utf-8")
-    found = []
-    for block in re.findall(r"```sh\n(.*?)```", text, re.S):
-        for line in block.replace("\\\n", " ").splitlines():
-            line = line.split("  #")[0].strip()
-            for part in line.split("&&"):
-                words = shlex.split(part.strip())
-                if words[:1] == ["xmtj"]:
-                    found.append(words[1:])
-    return found
+    return [words[1:] for words in steps() if words[0] == "xmtj"]
 
 
 def test_every_command_in_the_manual_is_a_valid_command_line() -> None:
