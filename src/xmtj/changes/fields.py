@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from xmtj.figures.fmt import show
-from xmtj.ledger import limits, yamlio
+from xmtj.ledger import fastyaml, limits, yamlio
 from xmtj.ledger.labels import label
 from xmtj.ledger.records import to_plain
 
@@ -43,7 +43,11 @@ def parse(data: bytes | None) -> dict[str, Any] | None:
     if oversize:
         return {"（文件无法解析）": oversize}
     try:
-        node = yamlio.compose(yamlio.decode(data))
+        text = yamlio.decode(data)
+        quick = fastyaml.parse(text)  # the house layout, line by line; None leaves the file to libyaml
+        if quick is not None:
+            return quick
+        node = yamlio.compose(text)
     except (yamlio.YamlSyntaxError, yamlio.TextDecodeError) as exc:
         return {"（文件无法解析）": exc.message}
     if not isinstance(node, yamlio.MappingNode):
