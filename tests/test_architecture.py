@@ -2,7 +2,7 @@
 
 Stages, lowest first (each package's ``__init__`` says what its modules are for):
 ``xmtj.problems``/``xmtj.textsafe`` → ``xmtj.ledger`` (and ``ledger.speed``) → ``xmtj.figures`` →
-``xmtj.documents`` → ``xmtj.changes`` → ``xmtj.intake`` → ``xmtj.cli``.
+``xmtj.documents`` → ``xmtj.changes`` → ``xmtj.intake`` → ``xmtj.site`` → ``xmtj.cli``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 from tests.conftest import REPO
 
 SRC = REPO / "src"
-STAGES = ["base", "ledger", "figures", "rollup", "documents", "changes", "intake", "cli"]
+STAGES = ["base", "ledger", "figures", "rollup", "documents", "changes", "intake", "site", "cli"]
 HISTORY_READ_SIDE = "xmtj.changes.history"
 WRITE_SIDE = {"xmtj.changes.apply", "xmtj.changes.writer", "xmtj.changes.lock", "xmtj.changes.build"}
 

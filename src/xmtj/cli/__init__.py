@@ -9,7 +9,7 @@ prints or exits.
 | ``listings``, ``views`` | each listing's rows and JSON (``views``: the status report and its headline) |
 | ``terminal`` | the status table laid out for a terminal |
 | ``init``, ``intake`` (``import``), ``check``, ``status``, ``issue``, ``meeting``, ``letter`` | command groups |
-| ``report``, ``project``, ``history``, ``rollup``, ``dispatch``, ``approvals``, ``server`` (``hook``) | command groups |
+| ``report``, ``project``, ``history``, ``rollup``, ``dispatch``, ``approvals``, ``server`` (``hook``), ``site`` | command groups |
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ MODULES = (
     "project",
     "history",
     "server",
+    "site",
 )
 COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "init": ("init",),
@@ -58,6 +59,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "undo": ("history",),
     "sync": ("history",),
     "hook": ("server",),
+    "site": ("site",),
 }
 
 
@@ -86,6 +88,7 @@ SUMMARIES: dict[str, str] = {
     "member": "汇总台账的成员（县市区）：添加、移除、列出。",
     "project": "项目：新建项目文件、修改单个字段。",
     "hook": "git 服务器钩子：按推送人的身份和台账的权限规则接受或拒绝推送。",
+    "site": "生成项目驾驶舱网站：总览、项目、分指挥部、责任单位、包联领导、问题、手续、督办、月报交回，每页都是普通的 HTML 文件，放在共享文件夹或 U 盘里双击即可打开，不联网、不需要服务器和账号。",
 }
 
 

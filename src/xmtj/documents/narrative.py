@@ -121,7 +121,7 @@ def letters_context(ledger: Ledger, month: Month, date: dt.date, projects: dict[
     issued = [x for x in ledger.letters if within(x.date)]
     live = [x for x in issued if x.voided is None]
     replies = sum(1 for x in ledger.letters if within(x.feedback.received_on))
-    overdue = [x for x in ledger.letters if x.voided is None and x.date <= date and _unanswered(x, date)]
+    overdue = [x for x in ledger.letters if x.voided is None and x.date <= date and unanswered(x, date)]
     return {
         "letters": [_letter_row(x, projects, date) for x in live],
         "letters_sentence": letters_sentence(
@@ -131,7 +131,7 @@ def letters_context(ledger: Ledger, month: Month, date: dt.date, projects: dict[
     }
 
 
-def _unanswered(letter: Letter, day: dt.date) -> bool:
+def unanswered(letter: Letter, day: dt.date) -> bool:
     """Past its 反馈期限 on ``day`` with no reply received by then."""
     received = letter.feedback.received_on
     return letter.feedback_due < day and (received is None or received > day)

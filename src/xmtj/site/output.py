@@ -1,0 +1,129 @@
+"""Where the site is written, and how: only files that changed, each whole.
+
+- ``--out`` (default ``site/`` in the ledger, which git ignores) may not be the ledger itself or one of its
+  own folders (records, registers, templates, git's), nor a symlink or anything but a folder;
+- a folder that already holds files is written to only when an earlier build left its list there
+  (``.xmtj-site``): xmtj never writes over, or clears, a folder it did not make;
+- every path is checked before anything is written: a subfolder that is a symlink, or a page's name taken by
+  anything but a regular file, and nothing is written at all;
+- a page whose bytes are unchanged is not rewritten (its mtime kept: a copy to a share is incremental); a
+  changed one goes to a temporary file beside it and is renamed over it; pages of the last build that this
+  one does not make (a project removed) are removed — only files the list names.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from xmtj.changes.outputs import PROTECTED_FILES, PROTECTED_FOLDERS, OutRefused
+from xmtj.problems import os_words
+
+MARK = ".xmtj-site"  # the list of the files the last build wrote
+
+
+@dataclass(frozen=True)
+class Written:
+    files: int
+    written: int
+    unchanged: int
+    removed: int
+    size: int  # bytes, every file together
+
+
+def site_folder(out: Path, root: Path) -> Path:
+    """The folder ``--out`` names, refused as the module says."""
+    target = Path(os.path.abspath(out))
+    top = Path(os.path.abspath(root))
+    if target == top or target.is_relative_to(top):
+        rel = target.relative_to(top)
+        if not rel.parts or rel.parts[0] in PROTECTED_FOLDERS or rel.as_posix() in PROTECTED_FILES:
+            raise OutRefused(
+                f"--out {out}：{rel.as_posix() or '台账目录'} 属于台账本身，不能用来存放网站；"
+                "请另选文件夹，例如 --out site"
+            )
+    found = _lstat(target, out)
+    if found is not None:
+        if stat.S_ISLNK(found.st_mode):
+            raise OutRefused(f"--out {out} 是符号链接，xmtj 不通过符号链接写文件")
+        if not stat.S_ISDIR(found.st_mode):
+            raise OutRefused(f"--out {out} 已存在且不是文件夹")
+        if any(True for _ in os.scandir(target)) and not (target / MARK).is_file():
+            raise OutRefused(f"--out {out} 里已有别的文件，不是 xmtj 生成的网站；请换一个空文件夹或新文件夹")
+    return target
+
+
+def _lstat(path: Path, shown: Path | str) -> os.stat_result | None:
+    try:
+        return os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise OutRefused(f"{shown}：{os_words(exc)}") from None
+
+
+def write_site(out: Path, root: Path, files: dict[str, bytes]) -> Written:
+    folder = site_folder(out, root)
+    old = _listed(folder)
+    plan: dict[str, bytes | None] = {}  # what is there now (None: nothing yet)
+    for rel in sorted(files):
+        path = folder / rel
+        for parent in list(Path(rel).parents)[-2::-1]:  # each subfolder, top first
+            found = _lstat(folder / parent, f"{out}/{parent}")
+            if found is not None and not stat.S_ISDIR(found.st_mode):
+                raise OutRefused(f"{out}/{parent} 不是文件夹（符号链接或文件），网站没有写出")
+        found = _lstat(path, f"{out}/{rel}")
+        if found is not None and not stat.S_ISREG(found.st_mode):
+            raise OutRefused(f"{out}/{rel} 不是普通文件（文件夹、符号链接或设备），网站没有写出")
+        plan[rel] = path.read_bytes() if found is not None else None
+    written = 0
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for rel, data in files.items():
+            if plan[rel] == data:
+                continue
+            _put(folder / rel, data)
+            written += 1
+        removed = 0
+        for rel in sorted(old - set(files)):
+            path = folder / rel
+            found = _lstat(path, f"{out}/{rel}")
+            if found is not None and stat.S_ISREG(found.st_mode):
+                path.unlink()
+                removed += 1
+        listing = "".join(f"{rel}\n" for rel in sorted(files)).encode("utf-8")
+        if (folder / MARK).is_file() is False or (folder / MARK).read_bytes() != listing:
+            _put(folder / MARK, listing)
+    except OSError as exc:
+        raise OutRefused(f"写出网站到 {out} 失败：{os_words(exc)}") from None
+    size = sum(len(data) for data in files.values())
+    return Written(len(files), written, len(files) - written, removed, size)
+
+
+def _listed(folder: Path) -> set[str]:
+    """The files the last build listed (only plain relative paths inside the folder)."""
+    try:
+        text = (folder / MARK).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return set()
+    names = set()
+    for line in text.splitlines():
+        parts = Path(line).parts
+        if line and not Path(line).is_absolute() and ".." not in parts and line != MARK:
+            names.add(line)
+    return names
+
+
+def _put(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
