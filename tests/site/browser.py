@@ -40,6 +40,18 @@ class Tab:
             raise AssertionError(f"script failed: {found['exceptionDetails']}")
         return found["result"].get("value")
 
+    def goto(self, url: str) -> None:
+        """Load another page in this tab; what the last one logged and requested is cleared."""
+        self.console.clear()
+        self.requests.clear()
+        self.browser.events.clear()
+        self.send("Page.navigate", {"url": url})
+        self.browser.wait(self.session, "Page.loadEventFired")
+
+    def overflow(self) -> int:
+        """How many pixels the page is wider than the window (0: no horizontal scrolling)."""
+        return int(self.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
+
     def screenshot(self, path: Path, full: bool = True) -> None:
         params: dict[str, Any] = {"format": "png", "captureBeyondViewport": full}
         if full:

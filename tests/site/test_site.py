@@ -94,7 +94,7 @@ def test_every_page_is_chinese_dated_closed_to_the_outside_and_its_links_resolve
         page = Page(text)
         assert '<html lang="zh-CN">' in text
         assert "河津市重点项目总指挥部办公室" in text and "数据截至2021年11月30日" in text, path
-        assert "default-src 'none'" in text and "http-equiv=\"Content-Security-Policy\"" in text
+        assert "default-src 'none'" in text and 'http-equiv="Content-Security-Policy"' in text
         assert page.scripts == 1  # the one small script of ours
         for ref in page.links + page.sources:
             assert not re.match(r"^[a-z]+:", ref), f"{path}: {ref}"  # relative: no http:, file:, javascript:
@@ -214,6 +214,22 @@ def test_a_symlink_inside_the_site_stops_the_build_before_anything_is_written(sm
     done = run("site", ledger=small)
     assert done.exit_code != 0 and "不是普通文件" in done.stderr and "Traceback" not in done.output
     assert target.read_text("utf-8") == "不可改写" and index.stat().st_mtime_ns == 1
+
+
+def test_the_list_of_the_last_build_removes_only_its_own_pages(small: Path, tmp_path: Path, run: Run) -> None:
+    assert run("site", ledger=small).exit_code == 0
+    outside, elsewhere = tmp_path / "outside.txt", tmp_path / "elsewhere"
+    outside.write_text("外面的文件", "utf-8")
+    elsewhere.mkdir()
+    (elsewhere / "x.html").write_text("链接过去的文件", "utf-8")
+    (small / "site" / "linked").symlink_to(elsewhere)
+    mark = small / "site" / ".xmtj-site"
+    mark.write_text(
+        mark.read_text("utf-8") + f"../outside.txt\n{outside}\nlinked/x.html\np/../../../outside.txt\n", "utf-8"
+    )
+    done = run("site", ledger=small)
+    assert done.exit_code == 0 and "删除0个" in done.stderr
+    assert outside.read_text("utf-8") == "外面的文件" and (elsewhere / "x.html").read_text("utf-8") == "链接过去的文件"
 
 
 def test_as_of_and_month_are_one_choice(small: Path, run: Run) -> None:
@@ -348,5 +364,7 @@ def test_serve_shows_the_pages_read_only_on_the_local_machine(served: tuple[str,
         code, headers, body = fetch(url + "/index.html", method)
         assert code == 405 and "只读" in body.decode("utf-8")
     project = root / "data/projects/P1.yaml"
-    project.write_text(project.read_text(encoding="utf-8").replace("name: 甲化工新材料项目", "name: 项目P1新名"), "utf-8")
+    project.write_text(
+        project.read_text(encoding="utf-8").replace("name: 甲化工新材料项目", "name: 项目P1新名"), "utf-8"
+    )
     assert "项目P1新名" in fetch(url + "/p/P1.html")[2].decode("utf-8")  # rebuilt when the ledger changed

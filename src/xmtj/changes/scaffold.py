@@ -143,6 +143,8 @@ GITIGNORE = """\
 .~lock.*#
 # xmtj 写到一半被打断时留下的临时文件（xmtj check 会列出）
 .*.xmtj-tmp*
+# xmtj site 生成的项目驾驶舱网站，随时可以重新生成
+/site/
 """
 
 TEMPLATES_README = """\

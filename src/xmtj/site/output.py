@@ -66,18 +66,10 @@ def _lstat(path: Path, shown: Path | str) -> os.stat_result | None:
 
 def write_site(out: Path, root: Path, files: dict[str, bytes]) -> Written:
     folder = site_folder(out, root)
-    old = _listed(folder)
     plan: dict[str, bytes | None] = {}  # what is there now (None: nothing yet)
-    for rel in sorted(files):
-        path = folder / rel
-        for parent in list(Path(rel).parents)[-2::-1]:  # each subfolder, top first
-            found = _lstat(folder / parent, f"{out}/{parent}")
-            if found is not None and not stat.S_ISDIR(found.st_mode):
-                raise OutRefused(f"{out}/{parent} 不是文件夹（符号链接或文件），网站没有写出")
-        found = _lstat(path, f"{out}/{rel}")
-        if found is not None and not stat.S_ISREG(found.st_mode):
-            raise OutRefused(f"{out}/{rel} 不是普通文件（文件夹、符号链接或设备），网站没有写出")
-        plan[rel] = path.read_bytes() if found is not None else None
+    for rel in [*sorted(files), MARK]:
+        plan[rel] = (folder / rel).read_bytes() if _regular_or_none(folder, rel, out) else None
+    old = _listed(plan[MARK])
     written = 0
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -88,13 +80,14 @@ def write_site(out: Path, root: Path, files: dict[str, bytes]) -> Written:
             written += 1
         removed = 0
         for rel in sorted(old - set(files)):
-            path = folder / rel
-            found = _lstat(path, f"{out}/{rel}")
-            if found is not None and stat.S_ISREG(found.st_mode):
-                path.unlink()
-                removed += 1
+            try:
+                if _regular_or_none(folder, rel, out):
+                    (folder / rel).unlink()
+                    removed += 1
+            except OutRefused:
+                continue  # a listed name that is now a folder, a link or a device: left alone
         listing = "".join(f"{rel}\n" for rel in sorted(files)).encode("utf-8")
-        if (folder / MARK).is_file() is False or (folder / MARK).read_bytes() != listing:
+        if plan[MARK] != listing:
             _put(folder / MARK, listing)
     except OSError as exc:
         raise OutRefused(f"写出网站到 {out} 失败：{os_words(exc)}") from None
@@ -102,11 +95,24 @@ def write_site(out: Path, root: Path, files: dict[str, bytes]) -> Written:
     return Written(len(files), written, len(files) - written, removed, size)
 
 
-def _listed(folder: Path) -> set[str]:
+def _regular_or_none(folder: Path, rel: str, out: Path) -> bool:
+    """Whether ``rel`` is a regular file in real folders (False: nothing there yet); refused when it, or a
+    folder on its way, is anything else (a symlink, a device …)."""
+    for parent in list(Path(rel).parents)[-2::-1]:  # each subfolder, top first
+        found = _lstat(folder / parent, f"{out}/{parent}")
+        if found is not None and not stat.S_ISDIR(found.st_mode):
+            raise OutRefused(f"{out}/{parent} 不是文件夹（符号链接或文件），网站没有写出")
+    found = _lstat(folder / rel, f"{out}/{rel}")
+    if found is not None and not stat.S_ISREG(found.st_mode):
+        raise OutRefused(f"{out}/{rel} 不是普通文件（文件夹、符号链接或设备），网站没有写出")
+    return found is not None
+
+
+def _listed(mark: bytes | None) -> set[str]:
     """The files the last build listed (only plain relative paths inside the folder)."""
     try:
-        text = (folder / MARK).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = (mark or b"").decode("utf-8")
+    except UnicodeDecodeError:
         return set()
     names = set()
     for line in text.splitlines():
@@ -118,7 +124,7 @@ def _listed(folder: Path) -> set[str]:
 
 def _put(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temp = path.with_name(f".{path.name}.xmtj-tmp{os.getpid()}")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
     try:
         with os.fdopen(fd, "wb") as handle:

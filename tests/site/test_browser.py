@@ -1,0 +1,154 @@
+"""The demo's site opened in headless Chromium from ``file://``: every page loads with no console error and
+no request outside the folder, the 总览 and a project page fit 1366 and 390 px, the 总览's figures are
+``status``'s, the project table's filters and sorting work, a project page lists its problems and history,
+and a hostile record's page runs nothing."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+from tests.site.browser import Browser, Tab, chromium
+from tests.site.test_site import demo_site, demo_status  # noqa: F401  (fixtures)
+
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(chromium() is None, reason="Chromium is not installed")]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    found = Browser(str(chromium()))
+    try:
+        yield found
+    finally:
+        found.close()
+
+
+@pytest.fixture(scope="module")
+def tab(browser: Browser, demo_site: Path) -> Tab:  # noqa: F811
+    return browser.open((demo_site / "index.html").as_uri())
+
+
+def test_every_page_loads_offline_with_no_console_error(tab: Tab, demo_site: Path) -> None:  # noqa: F811
+    pages = sorted(demo_site.rglob("*.html"))
+    assert len(pages) > 100
+    for page in pages:
+        tab.goto(page.as_uri())
+        assert tab.console == [], f"{page.relative_to(demo_site)}: {tab.console}"
+        outside = [url for url in tab.requests if not url.startswith(demo_site.as_uri() + "/")]
+        assert outside == [], f"{page.relative_to(demo_site)} asked for {outside}"
+        assert tab.evaluate("document.styleSheets.length") == 1  # the stylesheet loaded under the page's CSP
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+@pytest.mark.parametrize("page", ["index.html", "projects.html", "p/HJ2021-001.html", "issues.html", "returns.html"])
+def test_no_horizontal_overflow(browser: Browser, demo_site: Path, width: int, page: str) -> None:  # noqa: F811
+    shown = browser.open((demo_site / page).as_uri(), width, 900, mobile=width < 500)
+    try:
+        assert shown.overflow() <= 0, f"{page} at {width}px is {shown.overflow()}px too wide"
+        if width == 390:  # each chart fits the phone
+            assert shown.evaluate("Math.max(0, ...[...document.querySelectorAll('svg')].map(s => "
+                                  "s.getBoundingClientRect().right))") <= 390  # fmt: skip
+    finally:
+        shown.close()
+
+
+def test_the_overview_shows_the_status_figures(tab: Tab, demo_site: Path, demo_status: dict) -> None:  # noqa: F811
+    tab.goto((demo_site / "index.html").as_uri())
+    shown = json.loads(tab.evaluate(
+        "JSON.stringify(Object.fromEntries([...document.querySelectorAll('.card[data-figure]')].map(c => "
+        "[c.dataset.figure, [c.dataset.value, c.querySelector('.figure').textContent]])))"
+    ))  # fmt: skip
+    assert shown["projects"] == [str(demo_status["projects"]), f"{demo_status['projects']}个"]
+    assert shown["completed_ytd"][1] == f"{demo_status['completed_ytd'] / 10000:.2f}亿元"
+    assert shown["plan_rate"][1] == f"{float(demo_status['plan_rate']) * 100:.1f}%"
+    assert shown["start_resume"][1] == f"{float(demo_status['start_resume']['rate']) * 100:.1f}%"
+    lights = json.loads(tab.evaluate(
+        "JSON.stringify([...document.querySelectorAll('.light-counts li[data-light] strong')].map(s => +s.textContent))"
+    ))  # fmt: skip
+    status = demo_status["lights"]
+    assert lights == [status["red"], status["yellow"], status["green"], status["not_due"] + status["unscheduled"]]
+
+
+def test_the_project_table_filters_and_sorts(tab: Tab, demo_site: Path, demo_status: dict) -> None:  # noqa: F811
+    tab.goto((demo_site / "projects.html").as_uri())
+    visible = "[...document.querySelectorAll('table.projects tbody tr')].filter(r => !r.hidden)"
+    assert tab.evaluate(f"{visible}.length") == demo_status["projects"]
+
+    def choose(name: str, value: str) -> int:
+        tab.evaluate(f"(() => {{ const f = document.getElementById('filters'); f.elements['{name}'].value = "
+                     f"{json.dumps(value)}; f.dispatchEvent(new Event('input')); }})()")  # fmt: skip
+        return int(tab.evaluate(f"{visible}.length"))
+
+    red = sum(1 for r in demo_status["rows"] if r["light"] == "red")
+    assert choose("light", "红灯") == red
+    branch = demo_status["rows"][0]["branch"]
+    both = sum(1 for r in demo_status["rows"] if r["light"] == "red" and r["branch"] == branch)
+    assert choose("branch", branch) == both
+    assert "显示" in tab.evaluate("document.getElementById('filters').elements.count.value")
+    choose("light", "")
+    choose("branch", "")
+    assert choose("text", "HJ2021-001") == 1
+    choose("text", "")
+    tab.evaluate("[...document.querySelectorAll('table.projects th button')].find(b => b.textContent === '完成率')"
+                 ".click()")  # fmt: skip
+    rates = json.loads(tab.evaluate(
+        f"JSON.stringify({visible}.map(r => r.cells[6].dataset.value).filter(v => v !== '').map(Number))"
+    ))  # fmt: skip
+    assert rates == sorted(rates) and len(rates) > 50
+
+
+def test_the_table_is_whole_without_the_script(browser: Browser, demo_site: Path) -> None:  # noqa: F811
+    shown = browser.open("about:blank")
+    try:
+        shown.send("Emulation.setScriptExecutionDisabled", {"value": True})
+        shown.goto((demo_site / "projects.html").as_uri())
+        assert shown.evaluate("document.querySelectorAll('table.projects tbody tr').length") == 100
+        assert shown.evaluate("document.getElementById('filters').hidden") is True  # no dead controls
+    finally:
+        shown.close()
+
+
+def test_a_project_page_lists_its_problems_and_history(tab: Tab, demo_site: Path) -> None:  # noqa: F811
+    tab.goto((demo_site / "p" / "HJ2021-001.html").as_uri())
+    issues = json.loads(
+        tab.evaluate("JSON.stringify([...document.querySelectorAll('[data-issue]')].map(e => e.dataset.issue))")
+    )
+    mine = sorted(p.stem for p in (REPO / "data/issues").glob("*.yaml")
+                  if re.search(r"^project: HJ2021-001\b", p.read_text(encoding="utf-8"), re.M))  # fmt: skip
+    assert sorted(issues) == mine and mine
+    history = tab.evaluate("document.querySelectorAll('ol.history > li').length")
+    assert history >= 2 and "2021年11月完成投资" in tab.evaluate("document.querySelector('ol.history').textContent")
+
+
+def test_a_hostile_record_runs_nothing_in_the_browser(browser: Browser, tmp_path: Path) -> None:
+    from tests.conftest import LedgerDir
+    from tests.site.test_site import HOSTILE, xmtj
+
+    ledger = LedgerDir(tmp_path / "ledger")
+    ledger.project("P1", extra=f"""\
+        content: '{HOSTILE[0]}'
+        location: '{HOSTILE[1].replace("'", "''")}'
+        remarks: '{HOSTILE[2]}'
+        capacity: '{HOSTILE[3]}{HOSTILE[5]}'
+        annual_plan: {{2021: 1000}}
+        planned_start: 2021-03-01
+        progress:
+          2021-03: {{amount: 100, text: '{HOSTILE[4]}'}}
+    """)  # fmt: skip
+    done = xmtj("site", "--ledger", str(ledger.root), "--as-of", "2021-03-31", cache=tmp_path / "cache")
+    assert done.returncode == 0, done.stderr
+    shown = browser.open((ledger.root / "site/p/P1.html").as_uri())
+    try:
+        dialogs = [e for e in browser.events if e.get("method") == "Page.javascriptDialogOpening"]
+        assert dialogs == [] and shown.console == []
+        assert shown.evaluate("document.scripts.length") == 1 and shown.evaluate("document.images.length") == 0
+        text = shown.evaluate("document.body.innerText")
+        assert HOSTILE[0] in text and HOSTILE[1] in text and "javascript:alert(3)" in text
+        assert shown.evaluate("[...document.links].every(a => a.protocol === 'file:')")
+    finally:
+        shown.close()
