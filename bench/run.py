@@ -1,7 +1,7 @@
 """Benchmark xmtj as whole processes and print medians, peak memory and each target's ratio.
 
     python bench/run.py [--sizes 100 1000 10000] [--repeat 5] [--out /tmp/xmtj-bench]
-                        [--history] [--intake] [--documents]
+                        [--history] [--intake] [--documents] [--site]
 
 Ledgers are generated with ``bench/generate.py`` (deterministic) and kept in ``--out`` between runs.
 Baselines are measured in the same run: ``cat`` of every ledger file (warm page cache) and
@@ -135,6 +135,7 @@ def main() -> int:
     )
     parser.add_argument("--intake", action="store_true", help="also the import targets (1,000-row sheets)")
     parser.add_argument("--documents", action="store_true", help="also the document targets (Word letters, 台账)")
+    parser.add_argument("--site", action="store_true", help="also the site targets (the demo with its history)")
     args = parser.parse_args()
     xmtj = shutil.which("xmtj") or sys.exit("xmtj is not installed (pip install -e .)")
     env = dict(os.environ)
@@ -177,6 +178,10 @@ def main() -> int:
         from documents import bench_documents
 
         rows += bench_documents(REPO, args.out, xmtj, env, args.repeat, measure)
+    if args.site:
+        from site_bench import bench_site
+
+        rows += bench_site(REPO, args.out, xmtj, env, args.repeat, measure)
     if args.intake:
         from intake import bench_intake
 

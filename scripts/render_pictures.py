@@ -1,9 +1,10 @@
 """Render the README's pictures from the real output on the demo ledger: the first page of a 督办提醒函 and of
-the 通报 (Word), the first page and the chart sheet of the Excel 台账, and a unit's dispatch sheet.
+the 通报 (Word), the first page and the chart sheet of the Excel 台账, a unit's dispatch sheet, and the site's
+总览 at a desktop's width and a project page at a phone's.
 
-A developer's tool, not needed by the tests or CI. It needs LibreOffice, the CJK fonts and poppler:
+A developer's tool, not needed by the tests or CI. It needs LibreOffice, the CJK fonts, poppler and Chromium:
 
-    apt-get install -y libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk poppler-utils
+    apt-get install -y libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk poppler-utils chromium
     python scripts/render_pictures.py            # writes docs/pictures/*.png
 
 The office's fonts (仿宋_GB2312, 方正小标宋简体 …) are not on a Linux machine: LibreOffice substitutes Noto
@@ -47,6 +48,14 @@ def picture(document: Path, out: Path, words: str | None = None, dpi: int = 80) 
     print(f"{out.relative_to(REPO)}  ← {document.name}, page {page}")
 
 
+def screenshot(page: Path, out: Path, width: int, height: int) -> None:
+    """A page of the site as headless Chromium shows it in a window ``width`` px wide (the top ``height`` px)."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser") or sys.exit("chromium is missing")
+    run(browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", f"--window-size={width},{height}",
+        f"--screenshot={out}", page.as_uri())  # fmt: skip
+    print(f"{out.relative_to(REPO)}  ← {page.name}, {width} px")
+
+
 def main() -> None:
     for tool in ("soffice", "pdftoppm", "pdftotext"):
         if shutil.which(tool) is None:
@@ -83,6 +92,10 @@ def main() -> None:
         keys = dict(os.environ, XDG_CONFIG_HOME=str(work / "config"))  # the demo's dispatch key, thrown away
         run(xmtj, "dispatch", "--month", "2021-12", "--future", *ledger, env=keys)
         picture(demo / "dispatch/2021-12/市能源局.xlsx", PICTURES / "dispatch-sheet.png", dpi=70)
+        site = work / "site"
+        run(xmtj, "site", "--as-of", "2021-11-30", "--out", str(site), *ledger)
+        screenshot(site / "index.html", PICTURES / "site-overview.png", 1366, 1500)
+        screenshot(site / "p" / "HJ2021-001.html", PICTURES / "site-project-phone.png", 390, 1400)
 
 
 if __name__ == "__main__":

@@ -55,7 +55,7 @@ def _tick(value: float) -> str:
 def line_chart(caption: str, categories: Sequence[str], series: Sequence[Series], unit: str = "万元") -> Markup:
     """Lines over categories (months): y axis from 0 with ticks, each line named in a legend and valued at its
     last point, a ``<title>`` per point."""
-    width, height, left, right, top, bottom = 720, 300, 78, 120, 16, 56
+    width, height, left, right, top, bottom = 600, 290, 66, 70, 28, 56
     inner_w, inner_h = width - left - right, height - top - bottom
     values = [float(v) for s in series for v in s.values if v is not None]
     axis_top, step = _nice_top(max(values, default=0))
@@ -80,9 +80,7 @@ def line_chart(caption: str, categories: Sequence[str], series: Sequence[Series]
         parts.append(
             f'<text class="tick" x="{x(i):.1f}" y="{height - bottom + 18}" text-anchor="middle">{text(name)}</text>'
         )
-    parts.append(
-        f'<text class="unit" x="{left - 6}" y="{top - 4 if top > 12 else 10}" text-anchor="end">{text(unit)}</text>'
-    )
+    parts.append(f'<text class="unit" x="{left - 6}" y="{top - 14}" text-anchor="end">{text(unit)}</text>')
     ends: list[tuple[float, float, str, str]] = []
     for row, s in enumerate(series):
         points = [(i, v) for i, v in enumerate(s.values) if v is not None]
@@ -99,7 +97,7 @@ def line_chart(caption: str, categories: Sequence[str], series: Sequence[Series]
         i, v = points[-1]
         ends.append((y(v) + 4, x(i) + 8, s.css, _figure(v, "")))
         ly = height - 22
-        lx = left + row * 190
+        lx = left + row * 160
         parts.append(
             f'<line class="line {text(s.css)}" x1="{lx}" x2="{lx + 24}" y1="{ly}" y2="{ly}"/>'
             f'<text class="legend" x="{lx + 30}" y="{ly + 4}">{text(s.name)}</text>'
@@ -129,7 +127,7 @@ def ranking_chart(caption: str, bars: Sequence[Bar], reference: Fraction, refere
     """Horizontal bars of 完成率, best first as given, against a vertical line at ``reference`` (时序进度):
     bars below it drawn in the warning colour; each bar labelled with its rate."""
     row, left, right, top = 30, 150, 70, 26
-    width = 720
+    width = 600
     height = top + row * max(len(bars), 1) + 10
     scale_top = max([float(b.rate) for b in bars if b.rate is not None] + [float(reference), 1.0])
     inner = width - left - right
@@ -171,7 +169,7 @@ def ranking_chart(caption: str, bars: Sequence[Bar], reference: Fraction, refere
 
 def lights_chart(caption: str, counts: Sequence[tuple[str, str, int]]) -> Markup:
     """One bar split by light (word, CSS class, count), each part's count written on it when it fits."""
-    width, height, left = 720, 54, 0
+    width, height, left = 600, 54, 0
     total = sum(n for _, _, n in counts) or 1
     parts = [_svg_open(width, height, caption)]
     at = float(left)
@@ -183,16 +181,18 @@ def lights_chart(caption: str, counts: Sequence[tuple[str, str, int]]) -> Markup
             f'<rect class="light {text(css)}" x="{at:.1f}" y="4" width="{w:.1f}" height="34">'
             f"<title>{text(word)}{n}个</title></rect>"
         )
-        if w >= 46:
+        shown = f"{word} {n}" if w >= 46 else str(n) if w >= 14 else ""  # what fits on the part
+        if shown:
             parts.append(
-                f'<text class="on-light" x="{at + w / 2:.1f}" y="27" text-anchor="middle">{text(word)} {n}</text>'
+                f'<text class="on-light {text(css)}" x="{at + w / 2:.1f}" y="27" text-anchor="middle">'
+                f"{text(shown)}</text>"
             )
         at += w
     parts.append("</svg>")
     return _figure_of(parts, caption)
 
 
-def _short(label: str, limit: int = 9) -> str:
+def _short(label: str, limit: int = 10) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from xmtj.figures.metrics import LIGHT_WORDS, ProjectStatus
 from xmtj.ledger.ledger import Ledger
 
-PAGE_ROWS = 500  # rows of a long table per page: a 10,000-project ledger's pages stay well under 500 KB
+PAGE_ROWS = 300  # rows of a long table per page: a 10,000-project ledger's pages stay well under 500 KB
 
 GROUP_KINDS = {"branch": "分指挥部", "responsible_unit": "责任单位", "liaison_leader": "包联领导"}
 GROUP_PAGES = {"branch": "branches.html", "responsible_unit": "units.html", "liaison_leader": "leaders.html"}

@@ -91,6 +91,8 @@ def light_counts(s: Summary) -> list[tuple[str, str, int]]:
     return [(word, css, sum(s.lights.get(k, 0) for k in keys)) for word, css, keys in LIGHTS]
 
 
+LAGGING_SHOWN = 30  # slow projects listed on the 总览 (red first); all of them are on the 项目 pages
+
 RATES = (
     ("新开工率", "new_start"),
     ("开复工率", "start_resume"),
@@ -158,7 +160,8 @@ def overview(ledger: Ledger, s: Summary, statuses: Sequence[ProjectStatus]) -> d
         "branches": branches,
         "group_kinds": GROUP_KINDS,
         "rates": rates(s),
-        "lagging": [project_row(x) for x in s.lagging],
+        "lagging": [project_row(x) for x in s.lagging[:LAGGING_SHOWN]],
+        "lagging_count": len(s.lagging),
         "open_issues": len(still),
         "overdue": [(i, projects.get(i.project or ""), i.days_overdue(day)) for i in late[:10]],
         "overdue_count": len(late),

@@ -101,7 +101,7 @@ def group_value_pages(
             path,
             "group.html.j2",
             f"{word}：{g.key}",
-            shared | {"rows": chunk, "page": n, "issues": issues[:200] if n == 1 else []},
+            shared | {"rows": chunk, "page": n, "issues": issues[:100] if n == 1 else []},
             kind,
         )
         for path, chunk, n in chunks
