@@ -10,6 +10,7 @@ nothing committed to the ledger, becomes markup, a script or a link.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -75,19 +76,21 @@ def rollup_pages(ledger: Ledger, month: Month | None) -> tuple[list[Page], Any]:
     return member_pages(report, ledger.config.city), common(ledger, report.year, report.as_of)
 
 
-def render(pages: list[Page], shared: Any) -> dict[str, bytes]:
-    """Each page's HTML, and the stylesheet and script, by path."""
+def render(pages: list[Page], shared: Any) -> dict[str, Callable[[], bytes]]:
+    """Each page's HTML, and the stylesheet and script, by path: each made when its function is called."""
     env = environment()
-    files = {}
-    for page in pages:
-        template = env.get_template(page.template)
-        html = template.render(
-            page.values
-            | {"c": shared, "title": page.title, "root": page.root, "section": page.section, "path": page.path}
-        )
-        files[page.path] = html.encode("utf-8")
+
+    def html(page: Page) -> Callable[[], bytes]:
+        def make() -> bytes:
+            common = {"c": shared, "title": page.title, "root": page.root, "section": page.section, "path": page.path}
+            values = page.values() if callable(page.values) else page.values
+            return env.get_template(page.template).render(values | common).encode("utf-8")  # type: ignore[no-any-return]
+
+        return make
+
+    files = {page.path: html(page) for page in pages}
     for name in STATIC:
-        files[name] = (HERE / "static" / name).read_bytes()
+        files[name] = (HERE / "static" / name).read_bytes
     return files
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -29,7 +29,7 @@ class Page:
     path: str
     template: str
     title: str
-    values: dict[str, Any] = field(default_factory=dict)
+    values: dict[str, Any] | Callable[[], dict[str, Any]] = field(default_factory=dict)  # or made when rendered
     section: str = ""  # the menu entry it belongs to
 
     @property

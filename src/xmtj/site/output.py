@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,17 +65,20 @@ def _lstat(path: Path, shown: Path | str) -> os.stat_result | None:
         raise OutRefused(f"{shown}：{os_words(exc)}") from None
 
 
-def write_site(out: Path, root: Path, files: dict[str, bytes]) -> Written:
+def write_site(out: Path, root: Path, files: Mapping[str, Callable[[], bytes]]) -> Written:
+    """Each file made (``files``: path → the function that makes its bytes, called once, one at a time: a
+    10,000-project site is never all in memory) and written where it changed."""
     folder = site_folder(out, root)
-    plan: dict[str, bytes | None] = {}  # what is there now (None: nothing yet)
-    for rel in [*sorted(files), MARK]:
-        plan[rel] = (folder / rel).read_bytes() if _regular_or_none(folder, rel, out) else None
-    old = _listed(plan[MARK])
-    written = 0
+    there = {rel: _regular_or_none(folder, rel, out) for rel in [*sorted(files), MARK]}  # all checked first
+    mark = (folder / MARK).read_bytes() if there[MARK] else None
+    old = _listed(mark)
+    written = size = 0
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        for rel, data in files.items():
-            if plan[rel] == data:
+        for rel, make in files.items():
+            data = make()
+            size += len(data)
+            if there[rel] and (folder / rel).read_bytes() == data:
                 continue
             _put(folder / rel, data)
             written += 1
@@ -87,11 +91,10 @@ def write_site(out: Path, root: Path, files: dict[str, bytes]) -> Written:
             except OutRefused:
                 continue  # a listed name that is now a folder, a link or a device: left alone
         listing = "".join(f"{rel}\n" for rel in sorted(files)).encode("utf-8")
-        if plan[MARK] != listing:
+        if mark != listing:
             _put(folder / MARK, listing)
     except OSError as exc:
         raise OutRefused(f"写出网站到 {out} 失败：{os_words(exc)}") from None
-    size = sum(len(data) for data in files.values())
     return Written(len(files), written, len(files) - written, removed, size)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -189,23 +189,30 @@ def project_pages(
     for x in ledger.letters:
         letters[x.project].append(x)
     pages = []
+
+    def values(s: ProjectStatus) -> Callable[[], dict[str, Any]]:
+        def made() -> dict[str, Any]:  # when the page is rendered: a 10,000-project site never holds them all
+            p, day = s.project, s.as_of
+            rows = month_rows(p, s.year, day)
+            mine = sorted((i for i in issues[p.id] if i.raised_on <= day), key=lambda i: (not i.is_open_on(day), i.id))
+            sent = sorted((x for x in letters[p.id] if x.date <= day), key=lambda x: (x.date, x.number))
+            return {
+                "s": s,
+                "row": project_row(s),
+                "record": record_fields(p),
+                "months": rows,
+                "chart": project_chart(s, rows),
+                "issues": [(i, i.is_open_on(day), i.days_overdue(day)) for i in mine],
+                "letters": [(x, feedback_state(x, day)) for x in sent],
+                "approvals": approval_rows_of(p, ledger.config, day),
+                "history": history.get(p.id, []) if history is not None else None,
+            }
+
+        return made
+
     for s in statuses:
-        p, day = s.project, s.as_of
-        rows = month_rows(p, s.year, day)
-        mine = sorted((i for i in issues[p.id] if i.raised_on <= day), key=lambda i: (not i.is_open_on(day), i.id))
-        sent = [x for x in letters[p.id] if x.date <= day]
-        values = {
-            "s": s,
-            "row": project_row(s),
-            "record": record_fields(p),
-            "months": rows,
-            "chart": project_chart(s, rows),
-            "issues": [(i, i.is_open_on(day), i.days_overdue(day)) for i in mine],
-            "letters": [(x, feedback_state(x, day)) for x in sorted(sent, key=lambda x: (x.date, x.number))],
-            "approvals": approval_rows_of(p, ledger.config, day),
-            "history": history.get(p.id, []) if history is not None else None,
-        }
-        pages.append(Page(project_path(p.id), "project.html.j2", f"{p.id} {p.name}", values, "projects"))
+        p = s.project
+        pages.append(Page(project_path(p.id), "project.html.j2", f"{p.id} {p.name}", values(s), "projects"))
     return pages
 
 
