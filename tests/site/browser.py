@@ -42,11 +42,7 @@ class Tab:
 
     def goto(self, url: str) -> None:
         """Load another page in this tab; what the last one logged and requested is cleared."""
-        self.console.clear()
-        self.requests.clear()
-        self.browser.events.clear()
-        self.send("Page.navigate", {"url": url})
-        self.browser.wait(self.session, "Page.loadEventFired")
+        self.browser.visit([self], [url])
 
     def overflow(self) -> int:
         """How many pixels the page is wider than the window (0: no horizontal scrolling)."""
@@ -77,7 +73,8 @@ class Browser:
         args = [binary, "--headless", "--remote-debugging-pipe", "--no-sandbox", "--disable-gpu",
                 "--no-first-run", "--no-default-browser-check", "--disable-extensions", "--disable-sync",
                 "--disable-background-networking", "--disable-component-update", "--disable-default-apps",
-                "--hide-scrollbars", "--mute-audio", f"--user-data-dir={self.profile}", "about:blank"]  # fmt: skip
+                "--hide-scrollbars", "--mute-audio",
+                f"--user-data-dir={self.profile}", "about:blank"]  # fmt: skip
         env = {**os.environ, "TZ": "UTC", "LANG": "zh_CN.UTF-8"}
         self.process = subprocess.Popen(args, preexec_fn=fds, close_fds=False,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)  # fmt: skip
@@ -128,16 +125,26 @@ class Browser:
                 return answer.get("result", {})  # type: ignore[no-any-return]
             self._event(answer)
 
-    def wait(self, session: str, method: str, timeout: float = 30) -> None:
+    def wait(self, session: str, method: str, since: int, timeout: float = 30) -> None:
+        """Until ``session`` has had the event ``method`` (looked for from the event numbered ``since``)."""
         end = time.monotonic() + timeout
-        seen = len(self.events)
         while time.monotonic() < end:
-            for message in self.events[seen:]:
+            for message in self.events[since:]:
                 if message.get("sessionId") == session and message.get("method") == method:
                     return
-            seen = len(self.events)
+            since = len(self.events)
             self._event(self._read())
         raise TimeoutError(method)
+
+    def visit(self, tabs: list[Tab], urls: list[str]) -> None:
+        """Load ``urls`` in ``tabs`` at once (one each), each tab's log and requests cleared first."""
+        since = len(self.events)
+        for tab, url in zip(tabs, urls, strict=False):
+            tab.console.clear()
+            tab.requests.clear()
+            tab.send("Page.navigate", {"url": url})
+        for tab, _ in zip(tabs, urls, strict=False):
+            self.wait(tab.session, "Page.loadEventFired", since)
 
     def open(self, url: str, width: int = 1366, height: int = 900, mobile: bool = False) -> Tab:
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
@@ -149,9 +156,7 @@ class Browser:
             tab.send(f"{domain}.enable")
         tab.send("Emulation.setDeviceMetricsOverride",
                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})  # fmt: skip
-        self.events.clear()
-        tab.send("Page.navigate", {"url": url})
-        self.wait(session, "Page.loadEventFired")
+        self.visit([tab], [url])
         tab.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
         return tab
 
