@@ -53,10 +53,19 @@ def test_every_page_loads_offline_with_no_console_error(browser: Browser, demo_s
 
 @pytest.mark.parametrize("width", [1366, 390])
 @pytest.mark.parametrize("page", ["index.html", "projects.html", "p/HJ2021-001.html", "issues.html", "returns.html"])
-def test_no_horizontal_overflow(browser: Browser, demo_site: Path, width: int, page: str) -> None:  # noqa: F811
+def test_no_horizontal_overflow(
+    browser: Browser,
+    demo_site: Path,  # noqa: F811
+    width: int,
+    page: str,
+    tmp_path: Path,
+) -> None:
     shown = browser.open((demo_site / page).as_uri(), width, 900, mobile=width < 500)
     try:
         assert shown.overflow() <= 0, f"{page} at {width}px is {shown.overflow()}px too wide"
+        picture = tmp_path / "page.png"
+        shown.screenshot(picture)
+        assert int.from_bytes(picture.read_bytes()[16:20], "big") == width  # the PNG's width: nothing sticks out
         if width == 390:  # each chart fits the phone
             assert shown.evaluate("Math.max(0, ...[...document.querySelectorAll('svg')].map(s => "
                                   "s.getBoundingClientRect().right))") <= 390  # fmt: skip
@@ -159,3 +168,62 @@ def test_a_hostile_record_runs_nothing_in_the_browser(browser: Browser, tmp_path
         assert shown.evaluate("[...document.links].every(a => a.protocol === 'file:')")
     finally:
         shown.close()
+
+
+CONTRAST = """(() => {
+  const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = c => { const [r, g, b] = c.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 :
+    Math.pow((v + 0.055) / 1.055, 2.4); }); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const back = el => { for (; el; el = el.parentElement) { const c = rgb(getComputedStyle(el).backgroundColor);
+    if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) return c; } return [255, 255, 255]; };
+  const worst = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!n.textContent.trim() || el.closest('svg') || !el.getClientRects().length) continue;
+    const a = lum(rgb(getComputedStyle(el).color)), b = lum(back(el));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 4.5) worst.push([n.textContent.trim().slice(0, 20), ratio.toFixed(2)]);
+  }
+  for (const t of document.querySelectorAll('svg text')) {
+    if (t.classList.contains('on-light')) continue;  // on the lights' colours: checked below
+    const a = lum(rgb(getComputedStyle(t).fill)), b = lum([255, 255, 255]);
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 4.5) worst.push([t.textContent.slice(0, 20), ratio.toFixed(2)]);
+  }
+  for (const t of document.querySelectorAll('svg text.on-light')) {
+    const rect = [...t.parentNode.querySelectorAll('rect.light')].find(r => r.classList.contains(t.classList[1]));
+    const a = lum(rgb(getComputedStyle(t).fill)), b = lum(rgb(getComputedStyle(rect).fill));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 4.5) worst.push([t.textContent, ratio.toFixed(2)]);
+  }
+  return JSON.stringify(worst);
+})()"""
+
+
+@pytest.mark.parametrize("page", ["index.html", "projects.html", "p/HJ2021-001.html", "returns.html"])
+def test_text_is_dark_on_light_with_contrast_of_at_least_4_5(tab: Tab, demo_site: Path, page: str) -> None:  # noqa: F811
+    tab.goto((demo_site / page).as_uri())
+    assert json.loads(tab.evaluate(CONTRAST)) == []
+
+
+def test_keyboard_focus_is_visible(tab: Tab, demo_site: Path) -> None:  # noqa: F811
+    tab.goto((demo_site / "index.html").as_uri())
+    for _ in range(3):  # 跳到正文, then the menu
+        for kind in ("keyDown", "keyUp"):
+            tab.send("Input.dispatchKeyEvent", {"type": kind, "key": "Tab", "code": "Tab", "windowsVirtualKeyCode": 9})
+    focused = json.loads(tab.evaluate(
+        "JSON.stringify([document.activeElement.tagName, getComputedStyle(document.activeElement).outlineStyle, "
+        "parseFloat(getComputedStyle(document.activeElement).outlineWidth)])"
+    ))  # fmt: skip
+    assert focused[0] == "A" and focused[1] == "solid" and focused[2] >= 2
+
+
+def test_the_print_stylesheet_leaves_out_the_menu(tab: Tab, demo_site: Path) -> None:  # noqa: F811
+    tab.goto((demo_site / "index.html").as_uri())
+    tab.send("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        assert tab.evaluate("getComputedStyle(document.querySelector('header nav')).display") == "none"
+        assert tab.evaluate("getComputedStyle(document.querySelector('.office')).display") != "none"  # who, when
+    finally:
+        tab.send("Emulation.setEmulatedMedia", {"media": ""})
