@@ -144,6 +144,56 @@ def test_charts_carry_titles_and_no_chart_library(demo_site: Path) -> None:
         "site.js", ".xmtj-site"}  # fmt: skip
 
 
+def test_the_registers_count_what_the_listings_list(demo_site: Path, demo_status: dict, tmp_path: Path) -> None:
+    def listing(*args: str) -> dict:
+        done = xmtj(*args, "--format", "json", "--ledger", str(REPO), cache=tmp_path)
+        return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+    issues = listing("issue", "list", "--as-of", "2021-11-30")["issues"]
+    raised = [i for i in issues if i["raised_on"] <= "2021-11-30"]
+    still = [i for i in raised if not i["resolved_on"] or i["resolved_on"] > "2021-11-30"]
+    late = [i for i in still if i["overdue_days"]]
+    text = (demo_site / "issues.html").read_text(encoding="utf-8")
+    assert (
+        f"登记问题{len(raised)}个：未办结<strong>{len(still)}</strong>个（其中逾期<strong>{len(late)}</strong>个）"
+        in text
+    )
+    assert f"已办结{len(raised) - len(still)}个" in text
+    overview = Page((demo_site / "index.html").read_text(encoding="utf-8"))
+    assert overview.figures[
+        "open_issues"
+    ] and f'>{len(still)}</strong>个，其中逾期<strong data-figure="overdue_issues">{len(late)}<' in (
+        demo_site / "index.html"
+    ).read_text(encoding="utf-8")
+    letters = [x for x in listing("letter", "list")["letters"] if x["date"] <= "2021-11-30"]
+    text = (demo_site / "letters.html").read_text(encoding="utf-8")
+    assert f"发出督办提醒函{len(letters)}份" in text
+    assert text.count("<tr") - 1 == len(letters)  # one row a letter, the heading's row besides
+    keyed = {row["id"] for row in demo_status["rows"]}  # the year's key projects: the site's
+    pending = [
+        a for a in listing("approvals", "--pending", "--as-of", "2021-11-30")["approvals"] if a["project"] in keyed
+    ]
+    assert f"待办（办理中、未办理）{len(pending)}项" in (demo_site / "approvals.html").read_text(encoding="utf-8")
+
+
+def test_a_long_list_is_paged_and_its_pages_link_each_other(
+    small: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from xmtj.site import context
+
+    monkeypatch.setattr(context, "PAGE_ROWS", 1)
+    assert run("site", ledger=small).exit_code == 0
+    site = small / "site"
+    tables = sorted(p.name for p in site.glob("projects*.html"))
+    assert tables == ["projects-2.html", "projects-3.html", "projects.html"]
+    for name in tables:
+        page = Page((site / name).read_text(encoding="utf-8"))
+        assert {"projects.html", "projects-2.html", "projects-3.html"} - {name} <= set(page.links)
+        assert len(re.findall(r"<tr data-light=", (site / name).read_text(encoding="utf-8"))) == 1
+    branch = sorted(p.name for p in (site / "g").glob("branch-*.html"))
+    assert any(name.endswith("-2.html") for name in branch)
+
+
 # --- the folder -----------------------------------------------------------------------------------
 
 

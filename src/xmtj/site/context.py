@@ -134,14 +134,26 @@ def by_light(rows: Iterable[ProjectRow]) -> list[ProjectRow]:
     return sorted(rows, key=lambda r: (LIGHT_ORDER[r.light], r.id))
 
 
-def paged(path: str, rows: Sequence[Any], size: int = PAGE_ROWS) -> list[tuple[str, Sequence[Any], int]]:
+def paged(path: str, rows: Sequence[Any], size: int | None = None) -> list[tuple[str, Sequence[Any], int]]:
     """A long list split into pages: (file, its rows, page number); the first keeps ``path``, the others
     ``name-2.html`` …; an empty list is one empty page."""
-    stem = path.removesuffix(".html")
+    stem, size = path.removesuffix(".html"), size or PAGE_ROWS
     chunks = [rows[i : i + size] for i in range(0, len(rows), size)] or [rows]
     return [(path if n == 1 else f"{stem}-{n}.html", chunk, n) for n, chunk in enumerate(chunks, start=1)]
 
 
-def pager(pages: Sequence[tuple[str, Sequence[Any], int]], root: str) -> list[tuple[int, str]]:
-    """The links between a list's pages (page number, href from the page's folder); none for one page."""
-    return [(n, root + path) for path, _, n in pages] if len(pages) > 1 else []
+def pager(pages: Sequence[tuple[str, Sequence[Any], int]]) -> list[tuple[int, str]]:
+    """The links between a list's pages (page number, href from the page's own folder); none for one page."""
+    return [(n, path.rsplit("/", 1)[-1]) for path, _, n in pages] if len(pages) > 1 else []
+
+
+def list_pages(
+    path: str, rows: Sequence[Any], template: str, title: str, values: dict[str, Any], section: str
+) -> list[Page]:
+    """A list's pages (``paged``): each with its rows, its number and the links between them, and ``values``."""
+    chunks = paged(path, rows)
+    links = pager(chunks)
+    return [
+        Page(page, template, title, values | {"rows": chunk, "pager": links, "page": n}, section)
+        for page, chunk, n in chunks
+    ]

@@ -23,7 +23,7 @@ from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.records import Issue, Letter, Project
 from xmtj.months import Month, expected_share_of_year, month_end
 from xmtj.site.charts import Series, line_chart
-from xmtj.site.context import Page, ProjectRow, by_light, paged, pager, project_path, project_row
+from xmtj.site.context import Page, ProjectRow, by_light, list_pages, project_path, project_row
 
 RECORD_FIELDS = (
     "owner",
@@ -59,17 +59,8 @@ def table_pages(rows: Sequence[ProjectRow], title: str = "重点项目") -> list
         "stage": sorted({r.stage for r in ordered}),
         "level": sorted({level for r in ordered for level in r.levels}),
     }
-    pages = paged("projects.html", ordered)
-    return [
-        Page(
-            path,
-            "projects.html.j2",
-            f"{title}（{len(ordered)}个）",
-            {"rows": chunk, "choices": choices, "pager": pager(pages, ""), "page": n, "total": len(ordered)},
-            "projects",
-        )
-        for path, chunk, n in pages
-    ]
+    values = {"choices": choices, "total": len(ordered)}
+    return list_pages("projects.html", ordered, "projects.html.j2", f"{title}（{len(ordered)}个）", values, "projects")
 
 
 @dataclass(frozen=True)

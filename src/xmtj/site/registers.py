@@ -26,8 +26,7 @@ from xmtj.site.context import (
     Page,
     by_light,
     group_path,
-    paged,
-    pager,
+    list_pages,
     project_row,
 )
 
@@ -93,24 +92,15 @@ def group_value_pages(
     unit = g.key if kind == "responsible_unit" else None
     issues = issue_rows([i for i in ledger.issues if i.project in ids or i.responsible_unit == unit], projects, g.as_of)
     rows = by_light(project_row(x) for x in mine)
-    chunks = paged(group_path(kind, g.key), rows)
     shared = {"kind": kind, "word": word, "group": g, "list_page": GROUP_PAGES[kind], "headline": headline(g),
-              "pager": pager(chunks, ""), "total": len(rows), "issue_total": len(issues)}  # fmt: skip
-    return [
-        Page(
-            path,
-            "group.html.j2",
-            f"{word}：{g.key}",
-            shared | {"rows": chunk, "page": n, "issues": issues[:100] if n == 1 else []},
-            kind,
-        )
-        for path, chunk, n in chunks
-    ]
+              "total": len(rows), "issue_total": len(issues), "issues": issues[:100]}  # fmt: skip
+    return list_pages(
+        group_path(kind, g.key), rows, "group.html.j2", f"{word}：{g.key}", shared, kind
+    )  # problems: page 1
 
 
 def issue_pages(ledger: Ledger, statuses: Sequence[ProjectStatus], day: dt.date) -> list[Page]:
     rows = issue_rows(ledger.issues, {x.project.id: x.project for x in statuses}, day)
-    chunks = paged("issues.html", rows)
     values = {
         "by_category": issue_counts(rows, "category"),
         "by_unit": issue_counts(rows, "unit"),
@@ -119,40 +109,23 @@ def issue_pages(ledger: Ledger, statuses: Sequence[ProjectStatus], day: dt.date)
         "resolved": sum(1 for r in rows if not r.open),
         "total": len(rows),
     }
-    return [
-        Page(
-            path,
-            "issues.html.j2",
-            f"问题（{len(rows)}个）",
-            values | {"rows": chunk, "pager": pager(chunks, ""), "page": n},
-            "issues",
-        )
-        for path, chunk, n in chunks
-    ]
+    return list_pages("issues.html", rows, "issues.html.j2", f"问题（{len(rows)}个）", values, "issues")
 
 
 def approval_pages(ledger: Ledger, statuses: Sequence[ProjectStatus], day: dt.date) -> list[Page]:
     rows = approval_rows(ledger, day, projects=[s.project for s in statuses])
     pending = sorted((r for r in rows if r.pending), key=lambda r: (-(r.days_waiting or -1), r.project.id))
-    chunks = paged("approvals.html", pending)
+    recorded = {r.project.id for r in rows}
     values = {
         "departments": by_department(rows),
         "recorded": len(rows),
-        "projects": len({r.project.id for r in rows}),
-        "without": len(statuses) - len({r.project.id for r in rows}),
+        "projects": len(recorded),
+        "without": len(statuses) - len(recorded),
         "done": sum(1 for r in rows if r.approval.status == "已办结"),
         "pending_total": len(pending),
     }
-    return [
-        Page(
-            path,
-            "approvals.html.j2",
-            f"手续（待办{len(pending)}项）",
-            values | {"rows": chunk, "pager": pager(chunks, ""), "page": n},
-            "approvals",
-        )
-        for path, chunk, n in chunks
-    ]
+    title = f"手续（待办{len(pending)}项）"
+    return list_pages("approvals.html", pending, "approvals.html.j2", title, values, "approvals")
 
 
 def letter_pages(ledger: Ledger, statuses: Sequence[ProjectStatus], day: dt.date) -> list[Page]:
@@ -167,17 +140,7 @@ def letter_pages(ledger: Ledger, statuses: Sequence[ProjectStatus], day: dt.date
         "overdue": sum(1 for x in live if unanswered(x, day)),
     }
     values["waiting"] = len(live) - values["replied"] - values["overdue"]
-    chunks = paged("letters.html", rows)
-    return [
-        Page(
-            path,
-            "letters.html.j2",
-            f"督办提醒函（{len(sent)}份）",
-            values | {"rows": chunk, "pager": pager(chunks, ""), "page": n},
-            "letters",
-        )
-        for path, chunk, n in chunks
-    ]
+    return list_pages("letters.html", rows, "letters.html.j2", f"督办提醒函（{len(sent)}份）", values, "letters")
 
 
 @dataclass(frozen=True)
