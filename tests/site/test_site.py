@@ -282,6 +282,29 @@ def test_the_list_of_the_last_build_removes_only_its_own_pages(small: Path, tmp_
     assert outside.read_text("utf-8") == "外面的文件" and (elsewhere / "x.html").read_text("utf-8") == "链接过去的文件"
 
 
+def test_a_ledger_with_errors_gets_its_site_with_the_errors_said(small: Path, run: Run) -> None:
+    project = small / "data/projects/P2.yaml"
+    project.write_text(project.read_text("utf-8").replace("total_investment: ", "total_investment: 三千#"), "utf-8")
+    done = run("site", ledger=small)
+    files = re.search(r"以下数字不含出错的记录（(\d+)个文件）", done.stderr)
+    assert done.exit_code == 0 and files, done.stderr
+    index = (small / "site/index.html").read_text(encoding="utf-8")
+    assert f"台账中有{files[1]}个文件有错误，其中的记录未计入以下数字" in index
+    assert not (small / "site/p/P2.html").exists()  # its record is not counted, so not shown as if it were
+
+
+def test_at_a_revision_the_site_is_the_ledger_as_it_was(small: Path, run: Run, git_env: None) -> None:
+    git(small, "init", "-q", "-b", "main")
+    git(small, "add", "-A")
+    git(small, "commit", "-qm", "台账")
+    project = small / "data/projects/P1.yaml"
+    project.write_text(project.read_text("utf-8").replace("name: 甲化工新材料项目", "name: 改过的名字"), "utf-8")
+    git(small, "commit", "-qam", "改名")
+    assert run("site", "--at", "HEAD~1", ledger=small).exit_code == 0
+    page = (small / "site/p/P1.html").read_text(encoding="utf-8")
+    assert "甲化工新材料项目" in page and "改过的名字" not in page and "改名" not in page  # nor the later commit
+
+
 def test_as_of_and_month_are_one_choice(small: Path, run: Run) -> None:
     done = run("site", "--as-of", "2021-11-30", "--month", "2021-11", ledger=small)
     assert done.exit_code != 0 and "只能指定一个" in done.stderr
