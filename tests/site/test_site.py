@@ -388,6 +388,8 @@ def test_a_rollup_site_ranks_the_members_and_names_those_missing(tmp_path: Path,
     figures = Page(index).figures
     assert Decimal(str(figures["completed_ytd"]["data-value"])) == Decimal(str(status["total"]["completed_ytd"]))
     assert "已报送<strong>1</strong>个，未报送<strong>1</strong>个" in index
+    lit = status["total"]["lights"]
+    assert f"红灯{lit['red']}个" in index and "进展缓慢" not in index  # the sums carry no list of slow projects
     member = (pref / "site/m/JX.html").read_text(encoding="utf-8")
     assert "报送/2021-11" in member and "名次 1" in member
     assert "未报送" in (pref / "site/m/YX.html").read_text(encoding="utf-8")

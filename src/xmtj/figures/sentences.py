@@ -57,8 +57,9 @@ def lights_sentence(lights: Mapping[str, int], slow: int | None = None) -> str:
     return text + "。"
 
 
-def headline(summary: Summary) -> list[str]:
-    """The headline sentences of a set of key projects, in the office's words (亿元)."""
+def headline(summary: Summary, slow_listed: bool = True) -> list[str]:
+    """The headline sentences of a set of key projects, in the office's words (亿元); the number of slow
+    projects only where the summary lists them (a roll-up's sums do not: ``slow_listed=False``)."""
     lines = [
         f"重点项目{summary.projects}个，总投资{fmt.yi(summary.total_investment)}亿元，"
         f"年度计划投资{fmt.yi(summary.annual_plan)}亿元。",
@@ -77,7 +78,7 @@ def headline(summary: Summary) -> list[str]:
         f"竣工率{rate_text(summary.completion)}，投产率{rate_text(summary.production)}；"
         f"推进率{rate_text(summary.progress_rate)}。"
     )
-    lines.append(lights_sentence(summary.lights, len(summary.lagging)))
+    lines.append(lights_sentence(summary.lights, len(summary.lagging) if slow_listed else None))
     return lines
 
 
