@@ -124,6 +124,19 @@ def test_the_overview_figures_are_the_status_figures(demo_site: Path, demo_statu
     assert sum(shown.values()) == demo_status["projects"]
 
 
+def test_the_branch_ranking_is_status_by_branch(demo_site: Path, tmp_path: Path) -> None:
+    done = xmtj("status", "--by", "分指挥部", "--format", "json", "--ledger", str(REPO), cache=tmp_path)
+    groups = json.loads(done.stdout)["groups"]
+    text = (demo_site / "branches.html").read_text(encoding="utf-8")
+    rows = re.findall(r'<td data-label="分指挥部"><a href="[^"]+">([^<]+)</a></td><td data-label="项目数" class="num">(\d+)'
+                      r'</td><td data-label="年度计划" class="num">(\d+)</td><td data-label="累计完成" class="num">(\d+)</td>'
+                      r'<td data-label="完成率" class="num">([\d.]+)%', text)  # fmt: skip
+    assert [(g["key"], g["projects"], g["annual_plan"], g["completed_ytd"]) for g in groups] == [
+        (name, int(n), int(plan), int(done)) for name, n, plan, done, _ in rows
+    ]
+    assert [f"{Decimal(str(g['plan_rate'])) * 100:.1f}" for g in groups] == [rate for *_, rate in rows]
+
+
 def test_a_project_page_lists_its_problems_letters_and_history(demo_site: Path, tmp_path: Path) -> None:
     text = (demo_site / "p" / "HJ2021-001.html").read_text(encoding="utf-8")
     mine = sorted(p.stem for p in (REPO / "data/issues").glob("*.yaml")
