@@ -456,3 +456,15 @@ def test_serve_shows_the_pages_read_only_on_the_local_machine(served: tuple[str,
         project.read_text(encoding="utf-8").replace("name: 甲化工新材料项目", "name: 项目P1新名"), "utf-8"
     )
     assert "项目P1新名" in fetch(url + "/p/P1.html")[2].decode("utf-8")  # rebuilt when the ledger changed
+
+
+def test_serve_on_a_port_in_use_says_so_in_chinese(small: Path, run: Run) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = run("site", "--serve", "--port", str(port), ledger=small)
+    assert done.exit_code != 0 and f"无法在 127.0.0.1:{port} 提供浏览：端口已被占用" in done.stderr
+    assert "Traceback" not in done.output and "Address" not in done.output

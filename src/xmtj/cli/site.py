@@ -11,6 +11,7 @@ import typer
 
 from xmtj.cli.common import AtOption, LedgerOption, NoCacheOption, command, date_option, fail, month_option, say
 from xmtj.months import Month
+from xmtj.problems import os_words
 
 
 @command("site")
@@ -29,9 +30,8 @@ def site_command(
     ] = False,
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="--serve 的端口")] = 8000,
 ) -> None:
-    """生成项目驾驶舱网站：总览、项目、分指挥部、责任单位、包联领导、问题、手续、督办、月报交回，
-    每页都是普通的 HTML 文件，放在共享文件夹或 U 盘里双击即可打开，不联网、不需要服务器和账号。
-    只改写有变化的页面。
+    """数字与 status、通报一致；每页写明数据截至日期。再次生成时只改写有变化的页面；--out 只能是新文件夹、
+    空文件夹或以前生成的网站文件夹。--serve 只在本机提供浏览，只能看、不能改。
 
     示例：xmtj site　　xmtj site --month 2021-11 --out 驾驶舱　　xmtj site --serve
     """
@@ -69,7 +69,11 @@ def serve_site(ledger: Path | None, at: str | None, cache: bool, root: Path, fol
     def rebuild() -> None:
         say(built_words(build(open_ledger(ledger, at, cache=cache), folder, day, at)))
 
-    httpd = server(Site(root, folder, rebuild), port)
+    try:
+        httpd = server(Site(root, folder, rebuild), port)
+    except OSError as exc:
+        fail(f"无法在 127.0.0.1:{port} 提供浏览：{os_words(exc)}（可用 --port 换一个端口，例如 --port 8080）")
+        return
     bound = httpd.server_address[1]
     say(f"项目驾驶舱：http://127.0.0.1:{bound}/ （只读，仅本机可访问；按 Ctrl+C 停止）")
     try:
