@@ -207,6 +207,27 @@ def test_a_long_list_is_paged_and_its_pages_link_each_other(
     assert any(name.endswith("-2.html") for name in branch)
 
 
+def test_the_returns_say_who_recorded_a_units_last_figure_and_when(ledger: LedgerDir, run: Run, git_env: None) -> None:
+    ledger.project("P1", extra="""\
+        annual_plan: {2021: 1000}
+        planned_start: 2021-03-01
+        actual_start: 2021-03-05
+        progress:
+          2021-10: 100
+    """)  # fmt: skip
+    git(ledger.root, "init", "-q", "-b", "main")
+    git(ledger.root, "add", "-A")
+    git(ledger.root, "commit", "-qm", "台账")
+    assert run("progress", "P1", "--month", "2021-11", "--amount", "120", ledger=ledger).exit_code == 0
+    assert run("site", "--as-of", "2021-11-30", ledger=ledger).exit_code == 0
+    text = (ledger.root / "site/returns.html").read_text(encoding="utf-8")
+    assert (
+        'title="甲单位 2021年11月：1/1个项目有数据；最后一项2021-12-01由测试员甲录入">已报<br><span class="small">12-01'
+        in text
+    )
+    assert 'title="甲单位 2021年9月：0/1个项目有数据">未报' in text
+
+
 # --- the folder -----------------------------------------------------------------------------------
 
 

@@ -29,7 +29,7 @@ from xmtj.site.context import Page, common
 from xmtj.site.members import member_pages
 from xmtj.site.output import Written, write_site
 from xmtj.site.overview import overview
-from xmtj.site.projects import histories, project_pages, rows_of, table_pages
+from xmtj.site.projects import arrivals, histories, project_pages, rows_of, table_pages
 from xmtj.site.registers import approval_pages, group_pages, issue_pages, letter_pages, returns_page
 from xmtj.textsafe import visible
 
@@ -51,9 +51,10 @@ def ledger_pages(ledger: Ledger, as_of: dt.date | None, at: str | None) -> tuple
     report, _ = ledger_status(ledger, None, as_of)
     s, statuses = report.summary, list(report.rows)
     try:
-        history = histories(log(ledger.root, None, None, at, ledger.config.timezone))
+        entries = log(ledger.root, None, None, at, ledger.config.timezone)
+        history, came = histories(entries), arrivals(entries)
     except XmtjError:
-        history = None  # not in git: the project pages say so
+        history, came = None, {}  # not in git: the project pages say so
     values = overview(ledger, s, statuses)
     values["broken"] = sorted(ledger.files_with_errors)
     pages = [Page("index.html", "overview.html.j2", f"{ledger.config.city}重点项目建设情况", values, "overview")]
@@ -63,7 +64,7 @@ def ledger_pages(ledger: Ledger, as_of: dt.date | None, at: str | None) -> tuple
     pages += issue_pages(ledger, statuses, s.as_of)
     pages += approval_pages(ledger, statuses, s.as_of)
     pages += letter_pages(ledger, statuses, s.as_of)
-    pages.append(returns_page(ledger, statuses, s))
+    pages.append(returns_page(ledger, statuses, s, came))
     return pages, common(ledger, s.year, s.as_of)
 
 

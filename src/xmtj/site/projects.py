@@ -97,6 +97,26 @@ def histories(entries: Sequence[LogEntry]) -> dict[str, list[HistoryItem]]:
     return found
 
 
+def arrivals(entries: Sequence[LogEntry]) -> dict[tuple[str, str], tuple[str, str]]:
+    """(project, month) → (date, author) of the commit that first recorded the month's figure, from the same
+    history (newest first, so the last one seen is the first)."""
+    found: dict[tuple[str, str], tuple[str, str]] = {}
+    for entry in entries:
+        for f in entry.files:
+            if f.kind != "projects":
+                continue
+            for change in f.changes:
+                name = change.field
+                if (
+                    name.startswith("progress.")
+                    and name.count(".") == 1
+                    and change.old is None
+                    and change.new is not None
+                ):
+                    found[(f.record, name[9:])] = (entry.commit.date[:10], entry.commit.author)
+    return found
+
+
 @dataclass(frozen=True)
 class MonthRow:
     month: str

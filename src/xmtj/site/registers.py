@@ -148,11 +148,15 @@ class ReturnCell:
     text: str
     css: str  # done part none
     title: str
+    day: str = ""  # MM-DD the last figure was recorded (when all are in)
 
 
-def returns_page(ledger: Ledger, statuses: Sequence[ProjectStatus], s: Summary) -> Page:
-    """Each unit's figures of each month to the 截至 month: all its key projects' (已报), some, or none; where
-    a 调度表 was sent for the month, its state as ``dispatch status`` gives it (交回日期, 逾期, how)."""
+def returns_page(
+    ledger: Ledger, statuses: Sequence[ProjectStatus], s: Summary, came: dict[tuple[str, str], tuple[str, str]]
+) -> Page:
+    """Each unit's figures of each month to the 截至 month: all its key projects' (已报), some, or none, and
+    when and by whom the last of them was recorded (``came``: from the history); where a 调度表 was sent for
+    the month, its state as ``dispatch status`` gives it (交回日期, 逾期, how)."""
     last = s.as_of.month if s.as_of.year == s.year else 12
     months = [Month(s.year, m) for m in range(1, last + 1)]
     units: dict[str, list[Project]] = {}
@@ -169,8 +173,12 @@ def returns_page(ledger: Ledger, statuses: Sequence[ProjectStatus], s: Summary) 
             state = states.get(m.key, {}).get(unit)
             word = state.state if state else ("已报" if n == total else f"{n}/{total}" if n else "未报")
             how = f"，{'、'.join(state.routes)}" if state and state.routes else ""
+            latest = max((came[(p.id, m.key)] for p in own if (p.id, m.key) in came), default=None)
+            if latest and n == total:
+                how += f"；最后一项{latest[0]}由{latest[1]}录入"
             css = "done" if n == total else "part" if n else "none"
-            cells.append(ReturnCell(word, css, f"{unit} {m.cn}：{n}/{total}个项目有数据{how}"))
+            day = latest[0][5:] if latest and n == total else ""
+            cells.append(ReturnCell(word, css, f"{unit} {m.cn}：{n}/{total}个项目有数据{how}", day))
         table.append((unit, len(units[unit]), cells))
     complete = [sum(1 for _, _, cells in table if cells[i].css == "done") for i in range(len(months))]
     values = {
