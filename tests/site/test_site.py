@@ -433,7 +433,7 @@ def test_a_rollup_site_ranks_the_members_and_names_those_missing(tmp_path: Path,
 
 
 @pytest.fixture
-def served(small: Path, run: Run) -> Iterator[tuple[str, Path]]:
+def served(small: Path, run: Run) -> Iterator[tuple[str, Path, list[str]]]:
     from xmtj.cli.site import build
     from xmtj.ledger.load import counted_ledger, load_ledger
     from xmtj.site.serve import Site, server
@@ -443,11 +443,12 @@ def served(small: Path, run: Run) -> Iterator[tuple[str, Path]]:
     def rebuild() -> None:
         build(counted_ledger(load_ledger(small, None, False), False), small / "site", None, None)
 
-    httpd = server(Site(small, small / "site", rebuild), 0)
+    told: list[str] = []  # what the clerk's terminal is told
+    httpd = server(Site(small, small / "site", rebuild, told.append), 0)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}", small
+        yield f"http://127.0.0.1:{httpd.server_address[1]}", small, told
     finally:
         httpd.shutdown()
         httpd.server_close()
@@ -461,8 +462,8 @@ def fetch(url: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
         return refused.code, dict(refused.headers), refused.read()
 
 
-def test_serve_shows_the_pages_read_only_on_the_local_machine(served: tuple[str, Path]) -> None:
-    url, root = served
+def test_serve_shows_the_pages_read_only_on_the_local_machine(served: tuple[str, Path, list[str]]) -> None:
+    url, root, told = served
     assert url.startswith("http://127.0.0.1:")
     code, headers, body = fetch(url + "/")
     assert code == 200 and "default-src 'none'" in headers["Content-Security-Policy"] and b"zh-CN" in body
@@ -477,6 +478,12 @@ def test_serve_shows_the_pages_read_only_on_the_local_machine(served: tuple[str,
         project.read_text(encoding="utf-8").replace("name: 甲化工新材料项目", "name: 项目P1新名"), "utf-8"
     )
     assert "项目P1新名" in fetch(url + "/p/P1.html")[2].decode("utf-8")  # rebuilt when the ledger changed
+    (root / "site" / "p" / "P2.html").unlink()
+    (root / "site" / "p" / "P2.html").mkdir()  # a rebuild that cannot write: the last pages stay, and it is said
+    project.write_text(project.read_text(encoding="utf-8").replace("项目P1新名", "项目P1再改"), "utf-8")
+    code, _, body = fetch(url + "/p/P1.html")
+    assert code == 200 and "项目P1新名" in body.decode("utf-8")
+    assert told and "重新生成失败，仍显示上一次的页面" in told[-1] and "不是普通文件" in told[-1]
 
 
 def test_serve_on_a_port_in_use_says_so_in_chinese(small: Path, run: Run) -> None:

@@ -70,7 +70,7 @@ def serve_site(ledger: Path | None, at: str | None, cache: bool, root: Path, fol
         say(built_words(build(open_ledger(ledger, at, cache=cache), folder, day, at)))
 
     try:
-        httpd = server(Site(root, folder, rebuild), port)
+        httpd = server(Site(root, folder, rebuild, say), port)
     except OSError as exc:
         fail(f"无法在 127.0.0.1:{port} 提供浏览：{os_words(exc)}（可用 --port 换一个端口，例如 --port 8080）")
         return

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from xmtj.problems import XmtjError, os_words
 from xmtj.site.output import MARK
 
 CSP = (
@@ -50,25 +51,26 @@ def ledger_state(root: Path) -> tuple[Any, ...]:
 
 
 class Site:
-    """The built folder, and the one function that rebuilds it; rebuilt at most once at a time."""
+    """The built folder, and the one function that rebuilds it; rebuilt at most once at a time. A rebuild
+    that fails leaves the last good pages served, and ``told`` says why (on the clerk's terminal)."""
 
-    def __init__(self, root: Path, folder: Path, rebuild: Callable[[], None]) -> None:
-        self.root, self.folder, self.rebuild = root, folder, rebuild
+    def __init__(self, root: Path, folder: Path, rebuild: Callable[[], None], told: Callable[[str], None]) -> None:
+        self.root, self.folder, self.rebuild, self.told = root, folder, rebuild, told
         self.state = ledger_state(root)
         self.lock = threading.Lock()
-        self.failure: str | None = None
 
     def fresh(self) -> None:
         with self.lock:
             now = ledger_state(self.root)
             if now == self.state:
                 return
+            self.state = now
             try:
                 self.rebuild()
-                self.failure = None
-            except Exception as exc:  # the reader keeps the last good pages; the terminal is told
-                self.failure = str(exc)
-            self.state = now
+            except XmtjError as exc:
+                self.told(f"重新生成失败，仍显示上一次的页面：{exc}")
+            except OSError as exc:
+                self.told(f"重新生成失败，仍显示上一次的页面：{os_words(exc)}")
 
     def listed(self) -> set[str]:
         try:
