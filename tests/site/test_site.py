@@ -454,9 +454,10 @@ def served(small: Path, run: Run) -> Iterator[tuple[str, Path, list[str]]]:
         httpd.server_close()
 
 
-def fetch(url: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+def fetch(url: str, method: str = "GET", host: str | None = None) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, method=method, headers={"Host": host} if host else {})
     try:
-        with urllib.request.urlopen(urllib.request.Request(url, method=method), timeout=10) as answer:
+        with urllib.request.urlopen(request, timeout=10) as answer:
             return answer.status, dict(answer.headers), answer.read()
     except urllib.error.HTTPError as refused:
         return refused.code, dict(refused.headers), refused.read()
@@ -470,6 +471,8 @@ def test_serve_shows_the_pages_read_only_on_the_local_machine(served: tuple[str,
     assert fetch(url + "/p/P1.html")[0] == 200
     for bad in ("/p/", "/../xmtj.yaml", "/%2e%2e/xmtj.yaml", "/.xmtj-site", "/data/projects/P1.yaml"):
         assert fetch(url + bad)[0] == 404, bad
+    assert fetch(url + "/index.html", host="evil.example:80")[0] == 403  # DNS rebinding: another name, refused
+    assert fetch(url.replace("127.0.0.1", "localhost") + "/index.html")[0] == 200
     for method in ("POST", "PUT", "DELETE"):
         code, headers, body = fetch(url + "/index.html", method)
         assert code == 405 and "只读" in body.decode("utf-8")

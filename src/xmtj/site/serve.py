@@ -1,7 +1,9 @@
 """``xmtj site --serve``: the built pages on 127.0.0.1 only, read-only, rebuilt when the ledger changes.
 
 The standard library's server, narrowed: GET and HEAD only (anything else is 405), no folder listings, only
-the files the build listed, sent with the pages' Content-Security-Policy as a header too. Before a page is
+the files the build listed, sent with the pages' Content-Security-Policy as a header too; a request naming
+any host but 127.0.0.1 or localhost is refused (a web page elsewhere cannot point its own name here and read
+the ledger through the reader's browser). Before a page is
 sent the ledger's state (its files' sizes and times, and git's HEAD) is compared with the one the site was
 built from; when it changed, the site is rebuilt first — so a reader's reload shows the clerk's latest
 commit. Nothing a request says reaches the ledger.
@@ -58,6 +60,7 @@ class Site:
         self.root, self.folder, self.rebuild, self.told = root, folder, rebuild, told
         self.state = ledger_state(root)
         self.lock = threading.Lock()
+        self.port = 0  # the port served on, once bound (``server``)
 
     def fresh(self) -> None:
         with self.lock:
@@ -107,6 +110,10 @@ def handler(site: Site) -> type[http.server.BaseHTTPRequestHandler]:
         do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = refuse
 
         def send(self, body: bool) -> None:
+            port = site.port
+            if self.headers.get("Host", "") not in (f"127.0.0.1:{port}", f"localhost:{port}"):
+                self.answer(403, "只接受本机地址的访问。")  # a page elsewhere, its name pointed here (DNS rebinding)
+                return
             path = self.path.split("?", 1)[0].split("#", 1)[0].lstrip("/") or "index.html"
             if path.endswith("/"):
                 path += "index.html"
@@ -138,4 +145,6 @@ def handler(site: Site) -> type[http.server.BaseHTTPRequestHandler]:
 
 def server(site: Site, port: int) -> http.server.ThreadingHTTPServer:
     """The server on 127.0.0.1:``port`` (0: any free port), not yet serving."""
-    return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler(site))
+    bound = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler(site))
+    site.port = bound.server_address[1]
+    return bound
