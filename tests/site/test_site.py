@@ -339,6 +339,14 @@ def test_at_a_revision_the_site_is_the_ledger_as_it_was(small: Path, run: Run, g
     assert "甲化工新材料项目" in page and "改过的名字" not in page and "改名" not in page  # nor the later commit
 
 
+def test_a_site_git_would_pick_up_is_pointed_out(small: Path, run: Run, git_env: None) -> None:
+    git(small, "init", "-q", "-b", "main")
+    done = run("site", ledger=small)
+    assert done.exit_code == 0 and "在台账的 .gitignore 中加一行 /site/" in done.stderr
+    (small / ".gitignore").write_text("/site/\n", "utf-8")
+    assert "gitignore" not in run("site", ledger=small).stderr
+
+
 def test_as_of_and_month_are_one_choice(small: Path, run: Run) -> None:
     done = run("site", "--as-of", "2021-11-30", "--month", "2021-11", ledger=small)
     assert done.exit_code != 0 and "只能指定一个" in done.stderr

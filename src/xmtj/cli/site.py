@@ -55,9 +55,14 @@ def build(data: Any, folder: Path, day: dt.date | None, at: str | None) -> Any:
 
 def built_words(built: Any) -> str:
     w = built.written
+    hint = (
+        "\n提示：git 没有忽略这个文件夹；在台账的 .gitignore 中加一行 /site/，网站就不会混进台账的修改里"
+        if built.unignored
+        else ""
+    )
     return (
         f"网站已生成：{built.folder / 'index.html'}（数据截至{built.as_of.isoformat()}；{w.files}个文件，"
-        f"{w.size / 1048576:.1f} MB；改写{w.written}个，未变{w.unchanged}个，删除{w.removed}个）"
+        f"{w.size / 1048576:.1f} MB；改写{w.written}个，未变{w.unchanged}个，删除{w.removed}个）{hint}"
     )
 
 

@@ -10,6 +10,7 @@ nothing committed to the ledger, becomes markup, a script or a link.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,6 +21,7 @@ from typing import Any
 from xmtj.changes.history import log
 from xmtj.figures import fmt
 from xmtj.figures.status import ledger_status
+from xmtj.ledger import gitio
 from xmtj.ledger.ledger import Ledger
 from xmtj.months import Month
 from xmtj.problems import XmtjError
@@ -39,11 +41,21 @@ STATIC = ("site.css", "site.js")
 
 @dataclass(frozen=True)
 class Built:
-    """What a build made: its folder, its files, and what was written, kept and removed."""
+    """What a build made: its folder, its files, and what was written, kept and removed; whether git would
+    list the folder among the ledger's new files (a folder inside a ledger whose ``.gitignore`` predates it)."""
 
     folder: Path
     as_of: dt.date
     written: Written
+    unignored: bool = False
+
+
+def unignored(root: Path, folder: Path) -> bool:
+    """``folder`` is inside the ledger's git work tree and git does not ignore it."""
+    top, inside = Path(os.path.abspath(root)), Path(os.path.abspath(folder))
+    if not inside.is_relative_to(top) or not gitio.is_repository(top):
+        return False
+    return gitio.git(top, ["check-ignore", "-q", inside.relative_to(top).as_posix() + "/"], check=False).returncode == 1
 
 
 def ledger_pages(ledger: Ledger, as_of: dt.date | None, at: str | None) -> tuple[list[Page], Any]:
@@ -102,7 +114,7 @@ def build_site(ledger: Ledger, out: Path, as_of: dt.date | None = None, at: str 
     else:
         pages, shared = ledger_pages(ledger, as_of, at)
     files = render(pages, shared)
-    return Built(out, shared.as_of, write_site(out, ledger.root, files))
+    return Built(out, shared.as_of, write_site(out, ledger.root, files), unignored(ledger.root, out))
 
 
 def _shown(value: Any) -> Any:
