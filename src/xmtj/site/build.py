@@ -13,7 +13,6 @@ import datetime as dt
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -124,10 +123,6 @@ def _shown(value: Any) -> Any:
     return value
 
 
-def _signed_wan(value: Decimal | None) -> str:
-    return "—" if value is None else ("+" if value > 0 else "") + fmt.wan(value)
-
-
 def _rate_value(value: Fraction | None) -> str:
     """A rate as a sortable number (the script's key): six decimals, or empty."""
     return "" if value is None else str(fmt.to_decimal(value, 6))
@@ -151,7 +146,6 @@ def environment() -> Any:
         points=fmt.points,
         ahead=fmt.ahead_words,
         date_cn=fmt.date_cn,
-        signed_wan=_signed_wan,
         rate_value=_rate_value,
         iso=lambda d: d.isoformat() if d else "",
     )
