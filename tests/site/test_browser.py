@@ -118,6 +118,15 @@ def test_the_project_table_filters_and_sorts(tab: Tab, demo_site: Path, demo_sta
     assert rates == sorted(rates) and len(rates) > 50
 
 
+def test_the_overviews_light_counts_open_the_table_filtered(tab: Tab, demo_site: Path, demo_status: dict) -> None:  # noqa: F811
+    tab.goto((demo_site / "index.html").as_uri())
+    href = tab.evaluate("document.querySelector('.light-counts li[data-light=yellow] a').href")
+    tab.goto(href)
+    shown = tab.evaluate("[...document.querySelectorAll('table.projects tbody tr')].filter(r => !r.hidden).length")
+    assert shown == sum(1 for r in demo_status["rows"] if r["light"] == "yellow") > 0
+    assert tab.evaluate("document.getElementById('filters').elements.light.value") == "黄灯"
+
+
 def test_the_table_is_whole_without_the_script(browser: Browser, demo_site: Path) -> None:  # noqa: F811
     shown = browser.open("about:blank")
     try:

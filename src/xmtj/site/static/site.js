@@ -63,6 +63,11 @@
     var table = document.querySelector("table.projects");
     if (form && table) {
       form.hidden = false;
+      // a link may choose the filters: projects.html#light=红灯&branch=…
+      new URLSearchParams(location.hash.slice(1)).forEach(function (value, name) {
+        var field = form.elements[name];
+        if (field && name !== "count") { field.value = value; }
+      });
       form.addEventListener("input", function () { filter(form, table); });
       form.addEventListener("submit", function (e) { e.preventDefault(); });
       filter(form, table);
