@@ -8,7 +8,8 @@ import hashlib
 from typing import Any
 
 from xmtj.figures.sentences import headline
-from xmtj.rollup.report import RollupReport
+from xmtj.rollup.members import MemberRead
+from xmtj.rollup.report import MemberFigures, RollupReport
 from xmtj.site.charts import Bar, ranking_chart
 from xmtj.site.context import Page
 
@@ -35,34 +36,12 @@ def member_pages(report: RollupReport, city: str) -> list[Page]:
         Page("index.html", "rollup.html.j2", f"{city}重点项目汇总", values, "overview"),
         Page("members.html", "members.html.j2", f"县（市、区）（{len(report.members)}个已报送）", values, "members"),
     ]
-    for m in report.members:
-        pages.append(
-            Page(
-                member_path(m.read.member.code),
-                "member.html.j2",
-                m.read.member.name,
-                {"m": m, "read": m.read, "headline": headline(m.summary, slow_listed=False), "state": "已报送"},
-                "members",
-            )
-        )
-    for read in report.missing:
-        pages.append(
-            Page(
-                member_path(read.member.code),
-                "member.html.j2",
-                read.member.name,
-                {"m": None, "read": read, "headline": [], "state": read.state},
-                "members",
-            )
-        )
-    for read in report.invalid:
-        pages.append(
-            Page(
-                member_path(read.member.code),
-                "member.html.j2",
-                read.member.name,
-                {"m": None, "read": read, "headline": [], "state": "报送有误"},
-                "members",
-            )
-        )
+    shown: list[tuple[MemberRead, MemberFigures | None, list[str], str]] = [
+        (m.read, m, headline(m.summary, slow_listed=False), "已报送") for m in report.members
+    ]
+    shown += [(read, None, [], read.state) for read in report.missing]
+    shown += [(read, None, [], "报送有误") for read in report.invalid]
+    for read, m, lines, state in shown:
+        values = {"m": m, "read": read, "headline": lines, "state": state}
+        pages.append(Page(member_path(read.member.code), "member.html.j2", read.member.name, values, "members"))
     return pages
