@@ -14,14 +14,13 @@ import datetime as dt
 import io
 from collections.abc import Sequence
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 from xmtj.documents.xlsx import DATE, MONEY, POINTS, RATE, figure, fit_rows, header, print_setup, put, title, write_row
 from xmtj.documents.xlsx import styles as make_styles
 from xmtj.figures import fmt
 from xmtj.figures.metrics import LIGHT_WORDS, ProjectStatus, Summary
-from xmtj.figures.schedule import month_figure, ratio
+from xmtj.figures.schedule import month_figure, ratio, schedule_amount
 from xmtj.figures.sentences import COLUMN_NOTE, image_text
 from xmtj.figures.status import StatusReport, group_summaries
 from xmtj.ledger.ledger import Ledger
@@ -158,7 +157,7 @@ def _month_table_and_chart(
         key = f"{s.year:04d}-{month:02d}"
         done += sum((r.project.progress[key].amount for r in rows if key in r.project.progress), Decimal(0))
         share = expected_share_of_year(s.year, month_end(s.year, month))
-        values = [f"{month}月", done, _schedule_amount(s.annual_plan, share), figure(ratio(done, s.annual_plan)),
+        values = [f"{month}月", done, schedule_amount(s.annual_plan, share), figure(ratio(done, s.annual_plan)),
                   figure(share)]  # fmt: skip
         write_row(sheet, top + month, values, [h[2] for h in headers])
     last = top + s.as_of.month
@@ -181,11 +180,6 @@ def _month_table_and_chart(
 
 
 _NO_LABELS = {f"show{part}": False for part in ("Val", "SerName", "CatName", "LegendKey", "Percent", "BubbleSize")}
-
-
-def _schedule_amount(plan: Decimal, share: Fraction) -> Decimal:
-    """The annual plan times the share of the year gone, in whole 万元."""
-    return Decimal(round(Fraction(plan) * share))
 
 
 def _problem_sheet(sheet: Any, ledger: Ledger, day: dt.date, styles: dict[str, Any]) -> None:

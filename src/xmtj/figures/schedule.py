@@ -101,6 +101,11 @@ def own_share(start: Month, as_of: dt.date) -> Fraction:
     return (as_of.month - start.number + Fraction(as_of.day, days)) / (13 - start.number)
 
 
+def schedule_amount(plan: Decimal, share: Fraction) -> Decimal:
+    """按时序应完成: the annual plan times the share of the year (or of its own months) gone, in whole 万元."""
+    return Decimal(round(Fraction(plan) * share))
+
+
 def continuing(project: Project, year: int) -> bool:
     """续建: started before ``year`` — by its recorded start, or, with none recorded, by its 建设性质."""
     start = project.actual_start

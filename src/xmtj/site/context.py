@@ -14,6 +14,7 @@ from typing import Any
 
 from xmtj.figures.metrics import LIGHT_WORDS, ProjectStatus
 from xmtj.ledger.ledger import Ledger
+from xmtj.ledger.records import Project
 
 PAGE_ROWS = 300  # rows of a long table per page: a 10,000-project ledger's pages stay well under 500 KB
 
@@ -78,6 +79,11 @@ def group_path(kind: str, value: str) -> str:
 def project_path(project_id: str) -> str:
     """A project's page (ids are letters, digits, ``-`` and ``_``: checked by the ledger)."""
     return f"p/{project_id}.html"
+
+
+def keyed(statuses: Iterable[ProjectStatus]) -> dict[str, Project]:
+    """The key projects by id: those with a page of their own (a problem or letter of another links nowhere)."""
+    return {s.project.id: s.project for s in statuses}
 
 
 def light_word(light: str | None) -> str:

@@ -5,7 +5,6 @@ each sentence from ``xmtj.figures.prose``/``sentences``."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,14 +16,14 @@ from xmtj.documents.narrative import previous_month, unanswered
 from xmtj.figures import fmt
 from xmtj.figures.metrics import ProjectStatus, Rate, Summary
 from xmtj.figures.prose import change, lights_change, month_sentence, ranking_sentence
-from xmtj.figures.schedule import completed_in_year, month_total
+from xmtj.figures.schedule import completed_in_year, month_total, schedule_amount
 from xmtj.figures.sentences import headline, lights_sentence
 from xmtj.figures.status import group_summaries
 from xmtj.ledger.ledger import Ledger
-from xmtj.ledger.records import Issue, Letter
 from xmtj.months import Month, expected_share_of_year, month_end
 from xmtj.site.charts import Bar, Series, lights_chart, line_chart, ranking_chart
-from xmtj.site.context import GROUP_KINDS, group_path, project_path, project_row
+from xmtj.site.context import GROUP_KINDS, group_path, keyed, project_path, project_row
+from xmtj.site.registers import awaiting, issue_rows
 
 
 @dataclass(frozen=True)
@@ -66,7 +65,7 @@ def monthly_chart(s: Summary, statuses: Sequence[ProjectStatus]) -> Any:
     for m in months:
         day = min(month_end(s.year, m), s.as_of)
         done.append(sum((completed_in_year(x.project, s.year, day) for x in statuses), Decimal(0)))
-        due.append(Decimal(round(Fraction(s.annual_plan) * expected_share_of_year(s.year, day))))
+        due.append(schedule_amount(s.annual_plan, expected_share_of_year(s.year, day)))
     return line_chart(
         f"{s.year}年累计完成投资与时序进度（万元）",
         [f"{m}月" for m in months],
@@ -107,35 +106,17 @@ def rates(s: Summary) -> list[tuple[str, str, Rate]]:
     return [(label, key, getattr(s, key)) for label, key in RATES]
 
 
-def open_issues(issues: Sequence[Issue], day: dt.date) -> tuple[list[Issue], list[Issue]]:
-    """Open on ``day``, and of them overdue (longest overdue first)."""
-    still = [i for i in issues if i.is_open_on(day)]
-    late = sorted((i for i in still if i.is_overdue_on(day)), key=lambda i: (-i.days_overdue(day), i.id))
-    return still, late
-
-
-def awaiting(letters: Sequence[Letter], day: dt.date) -> list[Letter]:
-    """Letters issued by ``day``, not voided, with no reply received by then: overdue first."""
-    found = [
-        x
-        for x in letters
-        if x.date <= day
-        and (x.voided is None or x.voided.date > day)
-        and (x.feedback.received_on is None or x.feedback.received_on > day)
-    ]
-    return sorted(found, key=lambda x: (not unanswered(x, day), x.feedback_due, x.number))
-
-
 def overview(ledger: Ledger, s: Summary, statuses: Sequence[ProjectStatus]) -> dict[str, Any]:
     """The values of the 总览."""
     day = s.as_of
     month = Month.of(day)
     previous = previous_month(ledger, month) if day == month.last_day else None
     branches = group_summaries(statuses, "branch", s.year, day, ledger.config.lights)
-    still, late = open_issues(ledger.issues, day)
     letters = awaiting(ledger.letters, day)
     this_month = month_total([x.project for x in statuses], month.key)
-    projects = {x.project.id: x.project for x in statuses}  # the key projects: each has its page
+    projects = keyed(statuses)
+    still = [r for r in issue_rows(ledger.issues, projects, day) if r.open]
+    late = sorted((r for r in still if r.overdue_days), key=lambda r: (-r.overdue_days, r.issue.id))
     return {
         "summary": s,
         "figures": figures(
@@ -163,9 +144,9 @@ def overview(ledger: Ledger, s: Summary, statuses: Sequence[ProjectStatus]) -> d
         "lagging": [project_row(x) for x in s.lagging[:LAGGING_SHOWN]],
         "lagging_count": len(s.lagging),
         "open_issues": len(still),
-        "overdue": [(i, projects.get(i.project or ""), i.days_overdue(day)) for i in late[:10]],
+        "overdue": late[:10],
         "overdue_count": len(late),
-        "issue_categories": Counter(i.category for i in still).most_common(),
+        "issue_categories": Counter(r.issue.category for r in still).most_common(),
         "awaiting": [(x, projects.get(x.project), unanswered(x, day)) for x in letters[:10]],
         "awaiting_count": len(letters),
         "awaiting_overdue": sum(1 for x in letters if unanswered(x, day)),

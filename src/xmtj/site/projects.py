@@ -9,7 +9,6 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 from xmtj.changes.history import LogEntry
@@ -17,7 +16,7 @@ from xmtj.documents.letters import feedback_state
 from xmtj.figures import fmt
 from xmtj.figures.approvals import approval_rows_of
 from xmtj.figures.metrics import ProjectStatus
-from xmtj.figures.schedule import completed_in_year, month_figure, own_share
+from xmtj.figures.schedule import completed_in_year, month_figure, own_share, schedule_amount
 from xmtj.ledger.labels import label
 from xmtj.ledger.ledger import Ledger
 from xmtj.ledger.records import Issue, Letter, Project
@@ -149,7 +148,7 @@ def project_chart(s: ProjectStatus, rows: Sequence[MonthRow]) -> Any:
     按时序应完成 (annual plan × its 序时进度 at each month's end)."""
     if not s.annual_plan and not any(r.cumulative for r in rows):
         return None
-    year, plan = s.year, Fraction(s.annual_plan)
+    year = s.year
     days = [min(month_end(year, m), s.as_of) for m in range(1, len(rows) + 1)]
     series = [Series("累计完成", "done", [r.cumulative for r in rows])]
     if s.project.monthly_plan:
@@ -161,7 +160,7 @@ def project_chart(s: ProjectStatus, rows: Sequence[MonthRow]) -> Any:
     else:  # its 序时: the year's, or its own from its planned start month
         start = s.schedule_start
         shares = [own_share(start, d) if start else expected_share_of_year(year, d) for d in days]
-        series.append(Series("按时序应完成", "due", [Decimal(round(plan * share)) for share in shares]))
+        series.append(Series("按时序应完成", "due", [schedule_amount(s.annual_plan, share) for share in shares]))
     series.append(Series("年度计划", "plan", [s.annual_plan] * len(rows)))
     return line_chart(f"{s.project.name}：累计完成投资（万元）", [r.month for r in rows], series)
 

@@ -16,7 +16,7 @@ from xmtj.figures.returns import unit_returns
 from xmtj.figures.sentences import headline
 from xmtj.figures.status import group_keys, group_summaries
 from xmtj.ledger.ledger import Ledger
-from xmtj.ledger.records import Issue, Project
+from xmtj.ledger.records import Issue, Letter, Project
 from xmtj.ledger.register import dispatched
 from xmtj.months import Month
 from xmtj.site.charts import Bar, ranking_chart
@@ -26,6 +26,7 @@ from xmtj.site.context import (
     Page,
     by_light,
     group_path,
+    keyed,
     list_pages,
     project_row,
 )
@@ -64,7 +65,7 @@ def group_pages(ledger: Ledger, statuses: Sequence[ProjectStatus], s: Summary) -
     """For each grouping: its list (ranked by 完成率) and one page per value, with its figures, its projects
     and their problems."""
     pages = []
-    projects = {x.project.id: x.project for x in statuses}
+    projects = keyed(statuses)
     for kind, word in GROUP_KINDS.items():
         groups = group_summaries(statuses, kind, s.year, s.as_of, ledger.config.lights)
         chart = None
@@ -100,7 +101,7 @@ def group_value_pages(
 
 
 def issue_pages(ledger: Ledger, statuses: Sequence[ProjectStatus], day: dt.date) -> list[Page]:
-    rows = issue_rows(ledger.issues, {x.project.id: x.project for x in statuses}, day)
+    rows = issue_rows(ledger.issues, keyed(statuses), day)
     values = {
         "by_category": issue_counts(rows, "category"),
         "by_unit": issue_counts(rows, "unit"),
@@ -128,18 +129,27 @@ def approval_pages(ledger: Ledger, statuses: Sequence[ProjectStatus], day: dt.da
     return list_pages("approvals.html", pending, "approvals.html.j2", title, values, "approvals")
 
 
+def awaiting(letters: Sequence[Letter], day: dt.date) -> list[Letter]:
+    """Letters issued by ``day``, not voided, with no reply received by then: overdue first."""
+    found = [
+        x
+        for x in letters
+        if x.date <= day
+        and (x.voided is None or x.voided.date > day)
+        and (x.feedback.received_on is None or x.feedback.received_on > day)
+    ]
+    return sorted(found, key=lambda x: (not unanswered(x, day), x.feedback_due, x.number))
+
+
 def letter_pages(ledger: Ledger, statuses: Sequence[ProjectStatus], day: dt.date) -> list[Page]:
     sent = sorted((x for x in ledger.letters if x.date <= day), key=lambda x: (x.date, x.number), reverse=True)
-    projects = {x.project.id: x.project for x in statuses}
+    projects = keyed(statuses)
     rows = [(x, projects.get(x.project), feedback_state(x, day), unanswered(x, day)) for x in sent]
     live = [x for x in sent if x.voided is None or x.voided.date > day]
-    values = {
-        "issued": len(sent),
-        "voided": len(sent) - len(live),
-        "replied": sum(1 for x in live if x.feedback.received_on is not None and x.feedback.received_on <= day),
-        "overdue": sum(1 for x in live if unanswered(x, day)),
-    }
-    values["waiting"] = len(live) - values["replied"] - values["overdue"]
+    waiting = awaiting(sent, day)
+    late = sum(1 for x in waiting if unanswered(x, day))
+    values = {"issued": len(sent), "voided": len(sent) - len(live), "replied": len(live) - len(waiting),
+              "overdue": late, "waiting": len(waiting) - late}  # fmt: skip
     return list_pages("letters.html", rows, "letters.html.j2", f"督办提醒函（{len(sent)}份）", values, "letters")
 
 
