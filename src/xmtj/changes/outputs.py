@@ -32,26 +32,41 @@ class OutRefused(XmtjError):
     """``--out`` names something xmtj must not write over."""
 
 
+def ledger_part(target: Path, root: Path) -> str | None:
+    """What of the ledger itself ``target`` (absolute) is — the ledger's folder (``""``), one of its own
+    folders or files, or something inside them (its path in the ledger); None when it is none of these."""
+    top = Path(os.path.abspath(root))
+    if target != top and not target.is_relative_to(top):
+        return None
+    rel = target.relative_to(top)
+    if not rel.parts or rel.parts[0] in PROTECTED_FOLDERS or rel.as_posix() in PROTECTED_FILES:
+        return rel.as_posix() if rel.parts else ""
+    return None
+
+
+def lstat_or_none(path: Path, shown: Path | str) -> os.stat_result | None:
+    """What is at ``path``, the last part not followed (None: nothing); any other failure refused, in words."""
+    try:
+        return os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise OutRefused(f"{shown}：{os_words(exc)}") from None
+
+
 def out_target(out: Path, root: Path | None) -> tuple[Path, os.stat_result | None]:
     """The absolute path ``--out`` names and what is there now (None: nothing yet); refused as the module
     says. No symlink is followed, the last part included."""
     target = Path(os.path.abspath(out))
-    if root is not None:
-        top = Path(os.path.abspath(root))
-        if target == top or target.is_relative_to(top):
-            rel = target.relative_to(top)
-            first = rel.parts[0] if rel.parts else ""
-            if not rel.parts or first in PROTECTED_FOLDERS or rel.as_posix() in PROTECTED_FILES:
-                raise OutRefused(
-                    f"--out {out}：{rel.as_posix() or '台账目录'} 属于台账本身（记录、登记簿、模板或设置），"
-                    "不能用作输出文件；请另选文件名，例如 --out 通报-2021-11.md"
-                )
-    try:
-        found = os.lstat(target)
-    except FileNotFoundError:
+    part = ledger_part(target, root) if root is not None else None
+    if part is not None:
+        raise OutRefused(
+            f"--out {out}：{part or '台账目录'} 属于台账本身（记录、登记簿、模板或设置），"
+            "不能用作输出文件；请另选文件名，例如 --out 通报-2021-11.md"
+        )
+    found = lstat_or_none(target, f"--out {out}")
+    if found is None:
         return target, None
-    except OSError as exc:
-        raise OutRefused(f"--out {out}：{os_words(exc)}") from None
     mode = found.st_mode
     if stat.S_ISLNK(mode):
         raise OutRefused(f"--out {out} 是符号链接（指向 {os.readlink(target)}），xmtj 不通过符号链接写文件")

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from xmtj.changes.outputs import PROTECTED_FILES, PROTECTED_FOLDERS, OutRefused
+from xmtj.changes.outputs import OutRefused, ledger_part, lstat_or_none
 from xmtj.problems import os_words
 
 MARK = ".xmtj-site"  # the list of the files the last build wrote
@@ -37,15 +37,12 @@ class Written:
 def site_folder(out: Path, root: Path) -> Path:
     """The folder ``--out`` names, refused as the module says."""
     target = Path(os.path.abspath(out))
-    top = Path(os.path.abspath(root))
-    if target == top or target.is_relative_to(top):
-        rel = target.relative_to(top)
-        if not rel.parts or rel.parts[0] in PROTECTED_FOLDERS or rel.as_posix() in PROTECTED_FILES:
-            raise OutRefused(
-                f"--out {out}：{rel.as_posix() or '台账目录'} 属于台账本身，不能用来存放网站；"
-                "请另选文件夹，例如 --out site"
-            )
-    found = _lstat(target, out)
+    part = ledger_part(target, root)
+    if part is not None:
+        raise OutRefused(
+            f"--out {out}：{part or '台账目录'} 属于台账本身，不能用来存放网站；请另选文件夹，例如 --out site"
+        )
+    found = lstat_or_none(target, out)
     if found is not None:
         if stat.S_ISLNK(found.st_mode):
             raise OutRefused(f"--out {out} 是符号链接，xmtj 不通过符号链接写文件")
@@ -54,15 +51,6 @@ def site_folder(out: Path, root: Path) -> Path:
         if any(True for _ in os.scandir(target)) and not (target / MARK).is_file():
             raise OutRefused(f"--out {out} 里已有别的文件，不是 xmtj 生成的网站；请换一个空文件夹或新文件夹")
     return target
-
-
-def _lstat(path: Path, shown: Path | str) -> os.stat_result | None:
-    try:
-        return os.lstat(path)
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise OutRefused(f"{shown}：{os_words(exc)}") from None
 
 
 def write_site(out: Path, root: Path, files: Mapping[str, Callable[[], bytes]]) -> Written:
@@ -102,10 +90,10 @@ def _regular_or_none(folder: Path, rel: str, out: Path) -> bool:
     """Whether ``rel`` is a regular file in real folders (False: nothing there yet); refused when it, or a
     folder on its way, is anything else (a symlink, a device …)."""
     for parent in list(Path(rel).parents)[-2::-1]:  # each subfolder, top first
-        found = _lstat(folder / parent, f"{out}/{parent}")
+        found = lstat_or_none(folder / parent, f"{out}/{parent}")
         if found is not None and not stat.S_ISDIR(found.st_mode):
             raise OutRefused(f"{out}/{parent} 不是文件夹（符号链接或文件），网站没有写出")
-    found = _lstat(folder / rel, f"{out}/{rel}")
+    found = lstat_or_none(folder / rel, f"{out}/{rel}")
     if found is not None and not stat.S_ISREG(found.st_mode):
         raise OutRefused(f"{out}/{rel} 不是普通文件（文件夹、符号链接或设备），网站没有写出")
     return found is not None
