@@ -347,6 +347,23 @@ def test_a_site_git_would_pick_up_is_pointed_out(small: Path, run: Run, git_env:
     assert "gitignore" not in run("site", ledger=small).stderr
 
 
+def test_a_renamed_project_page_says_the_rename_as_log_does(small: Path, run: Run, git_env: None) -> None:
+    git(small, "init", "-q", "-b", "main")
+    git(small, "add", "-A")
+    git(small, "commit", "-qm", "台账")
+    git(small, "mv", "data/projects/P3.yaml", "data/projects/P4.yaml")
+    p4 = small / "data/projects/P4.yaml"
+    p4.write_text(p4.read_text(encoding="utf-8").replace("id: P3", "id: P4"), encoding="utf-8")
+    for issue in (small / "data").rglob("*.yaml"):  # what pointed at P3 points at P4
+        issue.write_text(re.sub(r"\bP3\b", "P4", issue.read_text(encoding="utf-8")), encoding="utf-8")
+    git(small, "commit", "-qam", "P3 改编号为 P4")
+    assert run("site", ledger=small).exit_code == 0
+    page = (small / "site/p/P4.html").read_text(encoding="utf-8")
+    logged = run("log", "P4", ledger=small).stdout
+    for line in ("改名 data/projects/P3.yaml → data/projects/P4.yaml", "编号：P3 → P4"):
+        assert line in logged and line in page
+
+
 def test_as_of_and_month_are_one_choice(small: Path, run: Run) -> None:
     done = run("site", "--as-of", "2021-11-30", "--month", "2021-11", ledger=small)
     assert done.exit_code != 0 and "只能指定一个" in done.stderr

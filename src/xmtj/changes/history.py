@@ -49,6 +49,12 @@ class FileChange:
             head = f"改名 {self.old_path} → {self.path}"
         return head
 
+    def record_lines(self) -> list[str]:
+        """This file's change as one record's history says it: a new, deleted or renamed file in a line of its
+        own, then each field a change or a rename made (``xmtj log ID``, and a project's page of the site)."""
+        head = [self.words()] if self.status != "M" else []
+        return head + ([c.words(self.kind) for c in self.changes] if self.status in "MR" else [])
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "path": self.path,

@@ -172,10 +172,12 @@ def log(entries: Sequence[LogEntry], record_id: str | None, tags: dict[str, list
         bulk = entry.bulk_words()
         lines = [bulk] if bulk else []
         for f in entry.files:
-            if record_id is None or f.status != "M":
-                lines.append(f.words())
+            if record_id is not None:
+                lines += f.record_lines()
+                continue
+            lines.append(f.words())
             if f.status in "MR":  # a new or deleted file is one line, not a list of its fields
-                lines += [("  " if record_id is None else "") + c.words(f.kind) for c in f.changes]
+                lines += ["  " + c.words(f.kind) for c in f.changes]
         commit = entry.commit
         rows.append(
             [

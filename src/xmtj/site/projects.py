@@ -87,10 +87,7 @@ def histories(entries: Sequence[LogEntry]) -> dict[str, list[HistoryItem]]:
         for f in entry.files:
             if f.kind != "projects":
                 continue
-            if f.status in "AD":
-                touched[f.record].append(f.words())
-            else:
-                touched[f.record] += [x.words(f.kind) for x in f.changes] or ["（无字段变化）"]
+            touched[f.record] += f.record_lines() or ["（无字段变化）"]
         for rid, lines in touched.items():
             found[rid].append(HistoryItem(stamp, c.author, c.id[:8], c.subject, tuple(lines)))
     return found
