@@ -172,23 +172,26 @@ def returns_page(
     units: dict[str, list[Project]] = {}
     for x in statuses:
         units.setdefault(x.project.responsible_unit, []).append(x.project)
-    sent = {m.key: d for m in months if (d := dispatched(ledger, m)) is not None}
-    states = {m: {r.unit: r for r in unit_returns(ledger, Month.parse(m), d)} for m, d in sent.items()}
+    sent = {m: d for m in months if (d := dispatched(ledger, m)) is not None}
+    states = {m: {r.unit: r for r in unit_returns(ledger, m, d)} for m, d in sent.items()}
     table = []
     for unit in sorted(units):
         cells = []
         for m in months:
             own = [p for p in units[unit] if m.key in p.progress]
             n, total = len(own), len(units[unit])
-            state = states.get(m.key, {}).get(unit)
+            state = states.get(m, {}).get(unit)
             word = state.state if state else ("已报" if n == total else f"{n}/{total}" if n else "未报")
             how = f"，{'、'.join(state.routes)}" if state and state.routes else ""
             latest = max((came[(p.id, m.key)] for p in own if (p.id, m.key) in came), default=None)
-            if latest and n == total:
+            if n < total:
+                latest = None  # when the last figure came is said only once all have
+            if latest:
                 how += f"；最后一项{latest[0]}由{latest[1]}录入"
             css = "done" if n == total else "part" if n else "none"
-            day = latest[0][5:] if latest and n == total else ""
-            cells.append(ReturnCell(word, css, f"{unit} {m.cn}：{n}/{total}个项目有数据{how}", day))
+            cells.append(
+                ReturnCell(word, css, f"{unit} {m.cn}：{n}/{total}个项目有数据{how}", latest[0][5:] if latest else "")
+            )
         table.append((unit, len(units[unit]), cells))
     complete = [sum(1 for _, _, cells in table if cells[i].css == "done") for i in range(len(months))]
     values = {
@@ -196,6 +199,6 @@ def returns_page(
         "table": table,
         "complete": complete,
         "units": len(table),
-        "dispatched": {k: d.due for k, d in sent.items()},
+        "dispatched": {m.key: d.due for m, d in sent.items()},
     }
     return Page("returns.html", "returns.html.j2", "月报交回情况", values, "returns")
